@@ -1,0 +1,122 @@
+"""The catalogue: outcomes, courses and programmes indexed for the engine.
+
+A :class:`Catalogue` is an immutable snapshot. It is built by the loader (from YAML) or by
+storage (from the database) and only ever read by the engine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from articulation.model import Bachelor, Course, Master, Minor, Outcome
+
+Programme = Bachelor | Master | Minor
+
+
+def default_area(course: Course, outcomes: dict[str, Outcome]) -> str | None:
+    """The area a course's EC count toward: its own ``area``, else the most frequent area among
+    the outcomes it teaches, ties broken alphabetically.
+
+    >>> o = {k: Outcome(id=k, title=k, area=a) for k, a in [("a", "math"), ("b", "cs")]}
+    >>> default_area(Course(code="X-1", title="t", ects=5, teaches={"a": 3, "b": 3}), o)
+    'cs'
+    """
+    if course.area:
+        return course.area
+    counts = Counter(outcomes[o].area for o in course.teaches if o in outcomes)
+    if not counts:
+        return None
+    top = max(counts.values())
+    return min(area for area, n in counts.items() if n == top)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the engine reads, indexed by code. Build with :meth:`build`."""
+
+    outcomes: dict[str, Outcome]
+    courses: dict[str, Course]
+    institution_of: dict[str, str]
+    programmes: dict[str, Programme]
+    course_area: dict[str, str | None] = field(default_factory=dict)
+    teachers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    course_rank: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        outcomes: Iterable[Outcome],
+        courses: Iterable[tuple[str, Course]],
+        programmes: Iterable[Programme],
+    ) -> Catalogue:
+        """Index validated parts; ``courses`` are (institution, course) pairs."""
+        outcome_map = {o.id: o for o in sorted(outcomes, key=lambda o: o.id)}
+        pairs = sorted(courses, key=lambda pair: pair[1].code)
+        course_map = {c.code: c for _, c in pairs}
+        institution_of = {c.code: inst for inst, c in pairs}
+        teachers: dict[str, list[tuple[str, int]]] = {}
+        for course in course_map.values():
+            for outcome, level in sorted(course.teaches.items()):
+                teachers.setdefault(outcome, []).append((course.code, level))
+        return cls(
+            outcomes=outcome_map,
+            courses=course_map,
+            institution_of=institution_of,
+            programmes={p.code: p for p in sorted(programmes, key=lambda p: p.code)},
+            course_area={c.code: default_area(c, outcome_map) for c in course_map.values()},
+            teachers=teachers,
+            course_rank={code: i for i, code in enumerate(course_map)},
+        )
+
+    @property
+    def institutions(self) -> list[str]:
+        return sorted(set(self.institution_of.values()))
+
+    @property
+    def areas(self) -> list[str]:
+        return sorted({o.area for o in self.outcomes.values()})
+
+    def of_kind(self, kind: str) -> list[Programme]:
+        return [p for p in self.programmes.values() if p.kind == kind]
+
+    @property
+    def bachelors(self) -> list[Bachelor]:
+        return [p for p in self.programmes.values() if isinstance(p, Bachelor)]
+
+    @property
+    def masters(self) -> list[Master]:
+        return [p for p in self.programmes.values() if isinstance(p, Master)]
+
+    @property
+    def minors(self) -> list[Minor]:
+        return [p for p in self.programmes.values() if isinstance(p, Minor)]
+
+    def bachelor(self, code: str) -> Bachelor:
+        return self._programme(code, Bachelor, "bachelor")
+
+    def master(self, code: str) -> Master:
+        return self._programme(code, Master, "master")
+
+    def minor(self, code: str) -> Minor:
+        return self._programme(code, Minor, "minor")
+
+    def _programme(self, code: str, kind: type, name: str):
+        programme = self.programmes.get(code)
+        if isinstance(programme, kind):
+            return programme
+        known = [p.code for p in self.programmes.values() if isinstance(p, kind)]
+        raise UnknownCode(name, code, known)
+
+
+class UnknownCode(LookupError):
+    """A code that names nothing of the asked kind; carries the nearest known codes."""
+
+    def __init__(self, kind: str, code: str, known: Iterable[str]):
+        from articulation.suggest import nearest
+
+        self.kind, self.code = kind, code
+        self.suggestion = nearest(code, known)
+        hint = f" (did you mean {self.suggestion!r}?)" if self.suggestion else ""
+        super().__init__(f"unknown {kind} {code!r}{hint}")

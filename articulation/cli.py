@@ -1,0 +1,284 @@
+"""The ``articulation`` command line: validate, gap, bridge, scan, schema.
+
+Bad input (curricula problems, unknown codes) goes to stderr with exit code 2; ``--json`` prints
+the machine-readable result on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from articulation.catalogue import Catalogue, UnknownCode
+from articulation.loader import CurriculaError, load_curricula
+
+app = typer.Typer(
+    name="articulation",
+    help="Gap analysis and proven-optimal bridging programmes between VU and UT curricula.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def bundled_curricula() -> Path:
+    """The curricula directory: $ARTICULATION_CURRICULA, else the one bundled with the repo."""
+    env = os.environ.get("ARTICULATION_CURRICULA")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parent.parent / "curricula"
+    return repo if repo.is_dir() else Path("curricula")
+
+
+CurriculaOpt = Annotated[
+    Path | None,
+    typer.Option("--curricula", help="Curricula directory (default: the bundled curricula/)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+TimeLimitOpt = Annotated[
+    float, typer.Option("--time-limit", min=0.01, help="Solver time limit per pair, seconds.")
+]
+
+
+class BadInput(Exception):
+    """Input the user can fix; printed without a traceback, exit code 2."""
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    try:
+        yield
+    except CurriculaError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error[/red] {problem}", markup=True, highlight=False)
+        err.print(f"{len(exc.problems)} problem(s) found.")
+        raise typer.Exit(2) from None
+    except (UnknownCode, BadInput) as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
+def load(curricula: Path | None) -> Catalogue:
+    return load_curricula(curricula or bundled_curricula())
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def validate(curricula: CurriculaOpt = None, as_json: JsonOpt = False) -> None:
+    """Check every curricula file; list all problems (file, line, YAML path, value)."""
+    root = curricula or bundled_curricula()
+    try:
+        catalogue = load_curricula(root)
+    except CurriculaError as exc:
+        if as_json:
+            print_json({"valid": False, "problems": [vars(p) for p in exc.problems]})
+            raise typer.Exit(2) from None
+        with user_errors():
+            raise
+    counts = {
+        "outcomes": len(catalogue.outcomes),
+        "courses": len(catalogue.courses),
+        "bachelors": len(catalogue.bachelors),
+        "masters": len(catalogue.masters),
+        "minors": len(catalogue.minors),
+    }
+    if as_json:
+        print_json({"valid": True, "problems": [], "counts": counts})
+    else:
+        parts = ", ".join(f"{n} {name}" for name, n in counts.items())
+        out.print(f"{root}: valid ({parts})")
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str, typer.Option(help="outcomes | catalogue | programme | transcript | all")
+    ] = "all",
+) -> None:
+    """Print the JSON Schema of the curricula files, generated from the same models."""
+    from articulation.schema import json_schema
+
+    with user_errors():
+        print_json(json_schema(kind))
+
+
+@app.command("gap")
+def gap_command(
+    bachelor: str,
+    master: str,
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What a bachelor's mandatory courses leave unmet of a master's requirements."""
+    from articulation.gap import attainment, gap
+
+    with user_errors():
+        catalogue = load(curricula)
+        b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+        the_gap = gap(m, attainment(catalogue, b.courses))
+    if as_json:
+        print_json(
+            {
+                "bachelor": b.code,
+                "master": m.code,
+                "closed": the_gap.closed,
+                "unmet": the_gap.texts(),
+                "details": the_gap.details(),
+                "direct_admission": b.code in m.direct_admission,
+            }
+        )
+        return
+    out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    if the_gap.closed:
+        out.print("No gap: every requirement is met.")
+        return
+    table = Table("unmet requirement", "attained")
+    for item in the_gap.unmet:
+        from articulation.gap import describe
+
+        text = describe(item, the_gap.attained)
+        table.add_row(str(item), text[len(str(item)) :].strip(" ()") or "-")
+    out.print(table)
+
+
+@app.command()
+def bridge(
+    bachelor: str,
+    master: str,
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+    alternatives: Annotated[
+        int, typer.Option("--alternatives", min=0, max=50, help="Also list up to K next-best.")
+    ] = 0,
+    time_limit: TimeLimitOpt = 10.0,
+) -> None:
+    """The smallest bridging programme (pre-master) from a bachelor into a master."""
+    from articulation import bridging
+    from articulation.scan import assess
+
+    with user_errors():
+        catalogue = load(curricula)
+        b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+        cell = assess(catalogue, b, m, time_limit=time_limit)
+        others: list[bridging.Bridging] = []
+        if alternatives and cell.bridging.status == "premaster":
+            found = bridging.alternatives(
+                catalogue, m, b.courses, alternatives + 1, time_limit=time_limit
+            )
+            others = found[1:]
+    data = cell.to_json()
+    if alternatives:
+        data["alternatives"] = [
+            {
+                "total_ects": o.total_ects,
+                "optimal": o.optimal,
+                "courses": [c.to_json() for c in o.courses],
+            }
+            for o in others
+        ]
+    if as_json:
+        print_json(data)
+        return
+    _print_cell(catalogue, data)
+    for k, other in enumerate(data.get("alternatives", []), start=2):
+        codes = ", ".join(c["code"] for c in other["courses"])
+        out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
+
+
+def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
+    b, m = catalogue.programmes[data["bachelor"]], catalogue.programmes[data["master"]]
+    out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    out.print(f"status: [bold]{data['status']}[/bold] — {data['reason']}")
+    if data["gap"]:
+        out.print("gap: " + "; ".join(data["gap"]))
+    if data["courses"]:
+        table = Table("course", "title", "EC", "covers", "needed for")
+        for c in data["courses"]:
+            table.add_row(
+                c["code"],
+                c["title"],
+                f"{c['ects']:g}",
+                "\n".join(c["covers"]),
+                ", ".join(c["needed_for"]),
+            )
+        out.print(table)
+        proof = "proven optimal" if data["optimal"] else "not proven optimal"
+        out.print(f"total: {data['total_ects']:g} EC of at most {data['cap']:g} ({proof})")
+    if data["illustrative"]:
+        out.print("[yellow]illustrative data:[/yellow] " + ", ".join(data["illustrative"]))
+
+
+@app.command()
+def scan(
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+    workers: Annotated[int, typer.Option(min=1, help="Processes to spread the pairs over.")] = min(
+        2, os.cpu_count() or 1
+    ),
+    time_limit: TimeLimitOpt = 10.0,
+) -> None:
+    """The aansluitscan: every bachelor × every master, with status, EC and reasons."""
+    from rich.progress import Progress
+
+    from articulation.scan import pairs, status_counts
+    from articulation.scan import scan as run_scan
+
+    with user_errors():
+        catalogue = load(curricula)
+        total = len(pairs(catalogue))
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("scanning pairs", total=total)
+            cells = run_scan(
+                catalogue,
+                workers=workers,
+                time_limit=time_limit,
+                progress=lambda _cell: bar.advance(task),
+            )
+    if as_json:
+        print_json({"cells": [cell.to_json() for cell in cells]})
+        return
+    _print_matrix(catalogue, cells)
+    counts = ", ".join(f"{n} {status}" for status, n in status_counts(cells).items())
+    out.print(f"{len(cells)} pairs: {counts}")
+
+
+_STYLE = {"direct": "green", "premaster": "yellow", "infeasible": "red", "unknown": "magenta"}
+
+
+def _print_matrix(catalogue: Catalogue, cells: list[Any]) -> None:
+    masters = sorted({c.master for c in cells})
+    table = Table("bachelor \\ master", *masters, title="aansluitscan", show_lines=False)
+    by_row: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.bachelor, {})[cell.master] = cell
+    for bachelor, row in by_row.items():
+        entries = []
+        for m in masters:
+            cell = row[m]
+            label = {
+                "direct": "direct",
+                "premaster": f"{cell.bridging.total_ects:g} EC",
+                "infeasible": "—",
+                "unknown": "?",
+            }[cell.status]
+            entries.append(f"[{_STYLE[cell.status]}]{label}[/]")
+        table.add_row(bachelor, *entries)
+    out.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point
+    app(argv)

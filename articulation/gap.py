@@ -1,0 +1,113 @@
+"""What a set of passed courses attains, and which requirements of a master it leaves unmet.
+
+>>> from articulation.model import AreaRequirement, OutcomeRequirement
+>>> att = Attainment(levels={"math.calculus": 2}, area_ects={"mathematics": 10.0})
+>>> holds(OutcomeRequirement(outcome="math.calculus", level="apply"), att)
+False
+>>> holds(AreaRequirement(area="mathematics", min_ects=10), att)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from articulation.catalogue import Catalogue
+from articulation.model import (
+    AnyOf,
+    AreaRequirement,
+    Master,
+    OutcomeAt,
+    OutcomeRequirement,
+    Requirement,
+    level_label,
+)
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """The highest level reached per outcome and the EC earned per credit area."""
+
+    levels: dict[str, int] = field(default_factory=dict)
+    area_ects: dict[str, float] = field(default_factory=dict)
+
+    def level(self, outcome: str) -> int:
+        return self.levels.get(outcome, 0)
+
+    def ects(self, area: str) -> float:
+        return self.area_ects.get(area, 0.0)
+
+
+def attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
+    """What passing ``codes`` attains; codes the catalogue does not know are ignored."""
+    levels: dict[str, int] = {}
+    area_ects: dict[str, float] = {}
+    for code in sorted(set(codes)):
+        course = catalogue.courses.get(code)
+        if course is None:
+            continue
+        for outcome, level in course.teaches.items():
+            if level > levels.get(outcome, 0):
+                levels[outcome] = level
+        area = catalogue.course_area[code]
+        if area is not None:
+            area_ects[area] = area_ects.get(area, 0.0) + course.ects
+    return Attainment(levels=levels, area_ects=area_ects)
+
+
+def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
+    """Whether a requirement item (or a prerequisite ``outcome@level``) holds."""
+    if isinstance(item, OutcomeRequirement | OutcomeAt):
+        return att.level(item.outcome) >= item.level
+    if isinstance(item, AreaRequirement):
+        return att.ects(item.area) >= item.min_ects - 1e-9
+    return any(holds(alt, att) for alt in item.any_of)
+
+
+def describe(item: Requirement, att: Attainment) -> str:
+    """A requirement and what is attained of it, in words for a report.
+
+    >>> describe(AreaRequirement(area="mathematics", min_ects=20), Attainment(area_ects={"mathematics": 12}))
+    '>= 20 EC mathematics (has 12 EC)'
+    """  # noqa: E501
+    if isinstance(item, OutcomeRequirement):
+        have = att.level(item.outcome)
+        return f"{item} (has {level_label(have) if have else 'nothing'})"
+    if isinstance(item, AreaRequirement):
+        return f"{item} (has {att.ects(item.area):g} EC)"
+    return "any of (" + " | ".join(describe(alt, att) for alt in item.any_of) + ")"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The requirements of a master that an attainment leaves unmet."""
+
+    master: str
+    unmet: tuple[Requirement, ...]
+    attained: Attainment
+
+    @property
+    def closed(self) -> bool:
+        return not self.unmet
+
+    def texts(self) -> list[str]:
+        return [str(item) for item in self.unmet]
+
+    def details(self) -> list[str]:
+        return [describe(item, self.attained) for item in self.unmet]
+
+
+def gap(master: Master, att: Attainment) -> Gap:
+    """The top-level requirement items of ``master`` that ``att`` does not meet."""
+    unmet = tuple(item for item in master.requires if not holds(item, att))
+    return Gap(master=master.code, unmet=unmet, attained=att)
+
+
+def requirement_outcomes(item: Requirement) -> list[OutcomeRequirement]:
+    """All outcome items inside a requirement (through any_of)."""
+    if isinstance(item, OutcomeRequirement):
+        return [item]
+    if isinstance(item, AnyOf):
+        return [o for alt in item.any_of for o in requirement_outcomes(alt)]
+    return []

@@ -1,0 +1,331 @@
+"""The domain model and the curricula file format, as pydantic models.
+
+The same models validate the YAML files (``extra="forbid"``), generate the JSON Schema
+(``articulation schema``) and are what the engine computes over.
+
+>>> Course(code="UT-1", title="Calculus A", ects=5, teaches={"math.calculus": "apply"}).teaches
+{'math.calculus': 3}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import IntEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+
+class Level(IntEnum):
+    """Bloom's taxonomy: a course teaching at level l satisfies a requirement at L when l >= L."""
+
+    REMEMBER = 1
+    UNDERSTAND = 2
+    APPLY = 3
+    ANALYSE = 4
+    EVALUATE = 5
+    CREATE = 6
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+LEVEL_NAMES: dict[str, int] = {
+    "remember": 1,
+    "understand": 2,
+    "apply": 3,
+    "analyse": 4,
+    "analyze": 4,
+    "evaluate": 5,
+    "create": 6,
+    **{f"bloom_{i}": i for i in range(1, 7)},
+}
+
+
+def parse_level(value: Any) -> int:
+    """Read a level written as 1..6, a Bloom name or ``bloom_1``..``bloom_6``.
+
+    >>> parse_level("analyze"), parse_level(2), parse_level("bloom_6")
+    (4, 2, 6)
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"level must be 1..6 or a Bloom name, got {value!r}")
+    if isinstance(value, int):
+        if 1 <= value <= 6:
+            return value
+        raise ValueError(f"level must be 1..6, got {value}")
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key.isdigit() and 1 <= int(key) <= 6:
+            return int(key)
+        if key in LEVEL_NAMES:
+            return LEVEL_NAMES[key]
+    names = ", ".join(["remember", "understand", "apply", "analyse", "evaluate", "create"])
+    raise ValueError(f"unknown level {value!r}; use 1..6, {names} or bloom_1..bloom_6")
+
+
+def level_label(level: int) -> str:
+    return Level(level).label
+
+
+LevelValue = Annotated[
+    int,
+    BeforeValidator(parse_level),
+    PlainSerializer(level_label, return_type=str),
+    Field(json_schema_extra={"description": "1..6, remember..create, or bloom_1..bloom_6"}),
+]
+
+OUTCOME_ID = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$"
+CODE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+OutcomeId = Annotated[str, Field(pattern=OUTCOME_ID)]
+Code = Annotated[str, Field(pattern=CODE)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Strict):
+    """Where a fact comes from. ``illustrative`` data is never presented as fact."""
+
+    source: str | None = None
+    retrieved: dt.date | None = None
+    status: Literal["sourced", "illustrative"] = "illustrative"
+    note: str | None = None
+
+
+# --- prerequisites -----------------------------------------------------------------------------
+
+_OUTCOME_AT = re.compile(r"^\s*([^@\s]+)\s*@\s*(\S+)\s*$")
+
+
+class OutcomeAt(Strict):
+    """An outcome at a minimum level, written ``math.calculus@apply`` in prerequisites."""
+
+    outcome: OutcomeId
+    level: LevelValue
+
+    def __str__(self) -> str:
+        return f"{self.outcome}@{level_label(self.level)}"
+
+
+def parse_member(value: Any) -> str | OutcomeAt:
+    """A prerequisite alternative: a course code, or ``outcome@level``."""
+    if isinstance(value, OutcomeAt):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"a prerequisite is a course code or 'outcome@level', got {value!r}")
+    match = _OUTCOME_AT.match(value)
+    if match:
+        return OutcomeAt(outcome=match.group(1), level=match.group(2))
+    if not re.match(CODE, value):
+        raise ValueError(f"not a course code or 'outcome@level': {value!r}")
+    return value
+
+
+Member = Annotated[
+    str | OutcomeAt,
+    BeforeValidator(parse_member),
+    PlainSerializer(str, return_type=str),
+    Field(json_schema_extra={"description": "course code or outcome@level"}),
+]
+Group = Annotated[list[Member], Field(min_length=1)]
+
+
+# --- outcomes and courses ----------------------------------------------------------------------
+
+
+class Outcome(Strict):
+    id: OutcomeId
+    title: str
+    area: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    parent: OutcomeId | None = None
+
+
+class OutcomesFile(Strict):
+    """``outcomes.yaml``: the shared outcome vocabulary."""
+
+    outcomes: list[Outcome]
+
+
+def _half_ec(value: float) -> float:
+    if value <= 0 or value > 60:
+        raise ValueError(f"ects must be > 0 and <= 60, got {value}")
+    if abs(value * 2 - round(value * 2)) > 1e-9:
+        raise ValueError(f"ects must be a multiple of 0.5, got {value}")
+    return float(value)
+
+
+ECTS = Annotated[float, Field(json_schema_extra={"multipleOf": 0.5})]
+
+
+class Course(Strict):
+    code: Code
+    title: str
+    ects: ECTS
+    teaches: dict[OutcomeId, LevelValue] = Field(default_factory=dict)
+    periods: list[str] = Field(default_factory=list)
+    language: str | None = None
+    area: str | None = None
+    prerequisites: list[Group] = Field(default_factory=list)
+    bridging: bool = False
+    provenance: Provenance | None = None
+
+    @field_validator("ects")
+    @classmethod
+    def _check_ects(cls, value: float) -> float:
+        return _half_ec(value)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_str(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class CatalogueFile(Strict):
+    """``<institution>/courses.yaml``: the course catalogue of one institution."""
+
+    institution: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+    courses: list[Course]
+
+
+# --- requirements ------------------------------------------------------------------------------
+
+
+class OutcomeRequirement(Strict):
+    outcome: OutcomeId
+    level: LevelValue
+
+    def __str__(self) -> str:
+        return f"{self.outcome}@{level_label(self.level)}"
+
+
+class AreaRequirement(Strict):
+    area: str
+    min_ects: Annotated[float, Field(gt=0)]
+
+    def __str__(self) -> str:
+        return f">= {self.min_ects:g} EC {self.area}"
+
+
+class AnyOf(Strict):
+    any_of: Annotated[list[Requirement], Field(min_length=1)]
+
+    def __str__(self) -> str:
+        return "any of (" + " | ".join(str(item) for item in self.any_of) + ")"
+
+
+def _requirement_kind(value: Any) -> str | None:
+    keys = value if isinstance(value, dict) else vars(value) if isinstance(value, BaseModel) else {}
+    for key, tag in (("any_of", "any-of-item"), ("area", "area-item"), ("outcome", "outcome-item")):
+        if key in keys:
+            return tag
+    return None
+
+
+Requirement = Annotated[
+    Annotated[OutcomeRequirement, Tag("outcome-item")]
+    | Annotated[AreaRequirement, Tag("area-item")]
+    | Annotated[AnyOf, Tag("any-of-item")],
+    Discriminator(
+        _requirement_kind,
+        custom_error_type="requirement_kind",
+        custom_error_message=(
+            "a requirement is {outcome, level}, {area, min_ects} or {any_of: [...]}"
+        ),
+    ),
+]
+AnyOf.model_rebuild()
+
+
+class Premaster(Strict):
+    max_ects: Annotated[float, Field(gt=0)] = 30
+    catalogue: list[str] = Field(default_factory=list)
+
+
+# --- programmes --------------------------------------------------------------------------------
+
+
+class ProgrammeBase(Strict):
+    code: Code
+    name: str
+    institution: str
+    ects: Annotated[float, Field(gt=0)]
+    provenance: Provenance | None = None
+
+
+class Track(Strict):
+    name: str
+    courses: list[Code]
+
+
+class Bachelor(ProgrammeBase):
+    kind: Literal["bachelor"]
+    courses: list[Code] = Field(default_factory=list)
+    electives: Annotated[float, Field(ge=0)] = 0
+    tracks: list[Track] = Field(default_factory=list)
+
+
+class Master(ProgrammeBase):
+    kind: Literal["master"]
+    requires: list[Requirement] = Field(default_factory=list)
+    premaster: Premaster = Field(default_factory=Premaster)
+    direct_admission: list[Code] = Field(default_factory=list)
+    min_gpa: Annotated[float, Field(ge=0, le=10)] | None = None
+    language: str | None = None
+
+
+class Minor(ProgrammeBase):
+    kind: Literal["minor"]
+    courses: list[Code] = Field(default_factory=list)
+    open_to: list[str] = Field(default_factory=list)
+    entry: list[Requirement] = Field(default_factory=list)
+
+
+Programme = Annotated[Bachelor | Master | Minor, Field(discriminator="kind")]
+
+
+class ProgrammeFile(BaseModel):
+    """One programme per file, discriminated by ``kind``."""
+
+    programme: Programme
+
+
+# --- transcripts -------------------------------------------------------------------------------
+
+
+class TranscriptEntry(Strict):
+    code: Code
+    grade: Annotated[float, Field(ge=1, le=10)] | None = None
+    ects: Annotated[float, Field(gt=0, le=60)] | None = None
+
+
+class Transcript(Strict):
+    """A student's passed courses, optionally with the bachelor they follow."""
+
+    courses: list[TranscriptEntry]
+    bachelor: Code | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_codes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("courses"), list):
+            data = dict(data)
+            data["courses"] = [
+                {"code": item} if isinstance(item, str) else item for item in data["courses"]
+            ]
+        return data

@@ -1,0 +1,153 @@
+"""An independent brute-force oracle for the bridging problem, written from the semantics only.
+
+It shares no code with the engine beyond the pydantic input models: attainment, default areas,
+requirement checks and the ordering condition are all re-implemented here, as plainly as possible.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+
+from articulation.model import (
+    AnyOf,
+    AreaRequirement,
+    Course,
+    Master,
+    Outcome,
+    OutcomeAt,
+    OutcomeRequirement,
+)
+
+
+@dataclass(frozen=True)
+class Instance:
+    outcomes: list[Outcome]
+    courses: list[tuple[str, Course]]  # (institution, course)
+    master: Master
+    taken: frozenset[str]
+
+
+def course_area(course: Course, outcomes: dict[str, Outcome]) -> str | None:
+    if course.area:
+        return course.area
+    counts = Counter(outcomes[o].area for o in course.teaches)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return sorted(a for a, n in counts.items() if n == best)[0]
+
+
+def attained(courses: list[Course], outcomes: dict[str, Outcome]):
+    levels: dict[str, int] = {}
+    ects: dict[str, float] = {}
+    for course in courses:
+        for o, lvl in course.teaches.items():
+            levels[o] = max(levels.get(o, 0), lvl)
+        area = course_area(course, outcomes)
+        if area:
+            ects[area] = ects.get(area, 0) + course.ects
+    return levels, ects
+
+
+def satisfied(item, levels, ects) -> bool:
+    if isinstance(item, OutcomeRequirement):
+        return levels.get(item.outcome, 0) >= item.level
+    if isinstance(item, AreaRequirement):
+        return ects.get(item.area, 0) >= item.min_ects
+    assert isinstance(item, AnyOf)
+    return any(satisfied(alt, levels, ects) for alt in item.any_of)
+
+
+def orderable(chosen: list[Course], taken: list[Course], outcomes) -> bool:
+    """Greedy: repeatedly take any course whose every group is met so far. Support only grows,
+    so if any valid order exists this finds one."""
+    done = list(taken)
+    done_codes = {c.code for c in done}
+    left = list(chosen)
+    while left:
+        levels, _ = attained(done, outcomes)
+        for course in left:
+            ok = all(
+                any(
+                    (levels.get(m.outcome, 0) >= m.level)
+                    if isinstance(m, OutcomeAt)
+                    else (m in done_codes and m != course.code)
+                    for m in group
+                )
+                for group in course.prerequisites
+            )
+            if ok:
+                done.append(course)
+                done_codes.add(course.code)
+                left.remove(course)
+                break
+        else:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Best:
+    status: str  # direct | premaster | infeasible
+    ects: float = 0.0
+    count: int = 0
+    rank_sum: int = 0
+
+
+def solve(instance: Instance) -> Best:
+    outcomes = {o.id: o for o in instance.outcomes}
+    by_code = {c.code: c for _, c in instance.courses}
+    rank = {code: i for i, code in enumerate(sorted(by_code))}
+    taken = [by_code[c] for c in sorted(instance.taken)]
+    levels, ects = attained(taken, outcomes)
+    if all(satisfied(item, levels, ects) for item in instance.master.requires):
+        return Best("direct")
+    pool = sorted(
+        c.code
+        for inst, c in instance.courses
+        if c.bridging and inst in instance.master.premaster.catalogue
+        and c.code not in instance.taken
+    )
+    best: tuple[float, int, int] | None = None
+    for size in range(1, len(pool) + 1):
+        for subset in combinations(pool, size):
+            chosen = [by_code[c] for c in subset]
+            total = sum(c.ects for c in chosen)
+            if total > instance.master.premaster.max_ects:
+                continue
+            key = (total, size, sum(rank[c] for c in subset))
+            if best is not None and key >= best:
+                continue
+            lv, ec = attained(taken + chosen, outcomes)
+            if not all(satisfied(item, lv, ec) for item in instance.master.requires):
+                continue
+            if not orderable(chosen, taken, outcomes):
+                continue
+            best = key
+    if best is None:
+        return Best("infeasible")
+    return Best("premaster", best[0], best[1], best[2])
+
+
+def feasible(instance: Instance, chosen_codes: list[str]) -> bool:
+    """Whether a given programme satisfies (a), (b) and (c)."""
+    outcomes = {o.id: o for o in instance.outcomes}
+    by_code = {c.code: c for _, c in instance.courses}
+    institution = {c.code: inst for inst, c in instance.courses}
+    taken = [by_code[c] for c in sorted(instance.taken)]
+    chosen = [by_code[c] for c in chosen_codes]
+    if any(
+        not c.bridging
+        or institution[c.code] not in instance.master.premaster.catalogue
+        or c.code in instance.taken
+        for c in chosen
+    ):
+        return False
+    if sum(c.ects for c in chosen) > instance.master.premaster.max_ects:
+        return False
+    lv, ec = attained(taken + chosen, outcomes)
+    return all(satisfied(i, lv, ec) for i in instance.master.requires) and orderable(
+        chosen, taken, outcomes
+    )

@@ -1,0 +1,145 @@
+"""The CP-SAT bridging solver against the brute-force oracle on random small catalogues."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from articulation.bridging import bridge
+from articulation.catalogue import Catalogue
+from articulation.model import (
+    AnyOf,
+    AreaRequirement,
+    Course,
+    Master,
+    Outcome,
+    OutcomeAt,
+    OutcomeRequirement,
+    Premaster,
+    Requirement,
+)
+from tests import oracle
+
+AREAS = ["alpha", "beta", "gamma"]
+ECTS = [1, 2, 2.5, 3, 4, 5, 7.5]
+
+
+def random_instance(seed: int) -> oracle.Instance:
+    """A small random catalogue with prerequisites (AND/OR, by code and by outcome), any_of and
+    area requirements, mixed institutions, non-bridging courses, passed courses and caps."""
+    rnd = random.Random(seed)
+    ids = [f"o{i}" for i in range(rnd.randint(3, 6))]
+    outcomes = [Outcome(id=o, title=o, area=rnd.choice(AREAS)) for o in ids]
+    courses: list[tuple[str, Course]] = []
+    for i in range(rnd.randint(3, 10)):
+        inst = "VU" if rnd.random() < 0.15 else "UT"
+        code = f"{inst}-{i:02d}"
+        teaches = {o: rnd.randint(2, 6) for o in rnd.sample(ids, rnd.choice([0, 1, 1, 2, 2, 3]))}
+        area = rnd.choice(AREAS) if not teaches or rnd.random() < 0.2 else None
+        groups = []
+        for _ in range(rnd.choice([0, 0, 0, 1, 1, 2])):
+            members: list[str | OutcomeAt] = []
+            for _ in range(rnd.choice([1, 1, 2])):
+                earlier = [c.code for _, c in courses]
+                if earlier and rnd.random() < 0.5:
+                    members.append(rnd.choice(earlier))
+                else:
+                    taught = sorted({o for _, c in courses for o in c.teaches}) or ids
+                    members.append(OutcomeAt(outcome=rnd.choice(taught), level=rnd.randint(1, 4)))
+            groups.append(members)
+        course = Course(code=code, title=code, ects=rnd.choice(ECTS), teaches=teaches, area=area,
+                        prerequisites=groups, bridging=rnd.random() < 0.9)
+        courses.append((inst, course))
+    top: dict[str, int] = {}
+    for _, course in courses:
+        for o, lvl in course.teaches.items():
+            top[o] = max(top.get(o, 0), lvl)
+
+    def item(depth: int) -> Requirement:
+        roll = rnd.random()
+        if depth and roll < 0.2:
+            return AnyOf(any_of=[item(depth - 1) for _ in range(rnd.randint(1, 3))])
+        if roll < 0.3:
+            return AreaRequirement(area=rnd.choice(AREAS), min_ects=rnd.choice([1, 3, 4.5, 6]))
+        if top and rnd.random() < 0.95:
+            outcome = rnd.choice(sorted(top))
+            return OutcomeRequirement(outcome=outcome, level=rnd.randint(1, top[outcome]))
+        return OutcomeRequirement(outcome=rnd.choice(ids), level=rnd.randint(1, 6))
+
+    master = Master(
+        code="M", name="Master", institution="UT", kind="master", ects=120,
+        requires=[item(1) for _ in range(rnd.randint(1, 5))],
+        premaster=Premaster(max_ects=rnd.choice([5, 10, 15, 30, 30, 60, 100]),
+                            catalogue=rnd.choice([["UT"], ["UT"], ["UT", "VU"]])),
+    )
+    codes = [c.code for _, c in courses]
+    taken = frozenset(rnd.sample(codes, rnd.choice([0, 0, 1, 2])))
+    return oracle.Instance(outcomes, courses, master, taken)
+
+
+def catalogue_of(instance: oracle.Instance) -> Catalogue:
+    return Catalogue.build(instance.outcomes, instance.courses, [instance.master])
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_solver_equals_brute_force(seed: int) -> None:
+    instance = random_instance(seed)
+    catalogue = catalogue_of(instance)
+    result = bridge(catalogue, instance.master, instance.taken)
+    expected = oracle.solve(instance)
+    event(f"oracle: {expected.status}")
+    event(f"courses: {len(result.courses)}")
+    assert result.status == expected.status, (result, expected)
+    if expected.status == "premaster":
+        codes = list(result.codes)
+        assert result.optimal
+        assert oracle.feasible(instance, codes), codes
+        assert result.total_ects == expected.ects
+        assert len(codes) == expected.count
+        assert sum(catalogue.course_rank[c] for c in codes) == expected.rank_sum
+    else:
+        assert result.courses == ()
+
+
+def test_oracle_sees_circular_support_as_infeasible() -> None:
+    """A needs an outcome only B teaches and B one only A teaches: neither can come first."""
+    outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
+    a = Course(code="UT-A", title="A", ects=5, teaches={"p": 3},
+               prerequisites=[[OutcomeAt(outcome="q", level=3)]], bridging=True)
+    b = Course(code="UT-B", title="B", ects=5, teaches={"q": 3},
+               prerequisites=[[OutcomeAt(outcome="p", level=3)]], bridging=True)
+    master = Master(code="M", name="M", institution="UT", kind="master", ects=120,
+                    requires=[OutcomeRequirement(outcome="p", level=3)],
+                    premaster=Premaster(max_ects=30, catalogue=["UT"]))
+    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b)], master, frozenset())
+    assert oracle.solve(instance).status == "infeasible"
+    assert bridge(catalogue_of(instance), master, []).status == "infeasible"
+    # a third course that teaches q breaks the circle
+    c = Course(code="UT-C", title="C", ects=1, teaches={"q": 4}, bridging=True)
+    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], master, frozenset())
+    result = bridge(catalogue_of(instance), master, [])
+    assert result.codes == ("UT-C", "UT-A")
+    assert oracle.solve(instance).ects == result.total_ects == 6
+
+
+def test_mutual_support_needs_a_way_in() -> None:
+    """A and B support each other (cheap) but need C to start the chain: the model must order."""
+    outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
+    a = Course(code="UT-A", title="A", ects=2, teaches={"p": 3},
+               prerequisites=[[OutcomeAt(outcome="q", level=3)]], bridging=True)
+    b = Course(code="UT-B", title="B", ects=2, teaches={"q": 3},
+               prerequisites=[[OutcomeAt(outcome="p", level=3)]], bridging=True)
+    c = Course(code="UT-C", title="C", ects=7.5, teaches={"q": 3}, bridging=True)
+    master = Master(code="M", name="M", institution="UT", kind="master", ects=120,
+                    requires=[OutcomeRequirement(outcome="p", level=3),
+                              OutcomeRequirement(outcome="q", level=3)],
+                    premaster=Premaster(max_ects=30, catalogue=["UT"]))
+    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], master, frozenset())
+    result = bridge(catalogue_of(instance), master, [])
+    assert oracle.solve(instance).ects == result.total_ects == 9.5
+    assert result.codes == ("UT-C", "UT-A")
+    assert [c.needed_for for c in result.courses] == [("UT-A",), ()]

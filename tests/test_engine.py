@@ -1,0 +1,150 @@
+"""The engine and CLI on the small fixture curricula: gap, bridge, scan, schema, JSON contracts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from articulation.bridging import alternatives, bridge
+from articulation.cli import app
+from articulation.gap import attainment, gap
+from articulation.loader import load_curricula
+from articulation.scan import scan
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_curricula(MINI)
+
+
+def cli_json(*args: str):
+    result = runner.invoke(app, [*args, "--curricula", str(MINI), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stdout
+
+
+def test_default_area_and_attainment(catalogue) -> None:
+    assert catalogue.course_area["UT-MATHPACK"] == "mathematics"
+    att = attainment(catalogue, catalogue.bachelor("VU-B-AI").courses)
+    assert att.level("math.calculus") == 2
+    assert att.ects("mathematics") == 6
+
+
+def test_gap_lists_unmet_requirements(catalogue) -> None:
+    ai = catalogue.bachelor("VU-B-AI")
+    the_gap = gap(catalogue.master("UT-M-CS"), attainment(catalogue, ai.courses))
+    assert the_gap.texts() == [
+        "cs.algorithms@apply",
+        "any of (math.calculus@apply | math.probability@apply)",
+        ">= 12 EC mathematics",
+    ]
+    data, _ = cli_json("gap", "VU-B-AI", "UT-M-CS")
+    assert data["unmet"] == the_gap.texts()
+    assert ">= 12 EC mathematics (has 6 EC)" in data["details"]
+
+
+def test_bridge_contract_and_explanations(catalogue) -> None:
+    data, _ = cli_json("bridge", "VU-B-AI", "UT-M-CS")
+    assert {"bachelor", "master", "status", "total_ects", "courses", "optimal", "unmet"} <= set(data)
+    assert data["status"] == "premaster" and data["optimal"] is True
+    # AI already programs at apply, so algorithms needs only discrete maths first;
+    # calculus via Calculus A (5) and 12 EC maths: 6 + DM 4 + Calc 5 >= 12
+    codes = [c["code"] for c in data["courses"]]
+    assert codes == ["UT-CALC-A", "UT-DM", "UT-ADC"]
+    assert data["total_ects"] == 14
+    by_code = {c["code"]: c for c in data["courses"]}
+    assert by_code["UT-DM"]["needed_for"] == ["UT-ADC"]
+    assert "cs.algorithms@apply" in by_code["UT-ADC"]["covers"]
+    assert ">= 12 EC mathematics" in by_code["UT-CALC-A"]["covers"]
+    for course in data["courses"]:
+        assert set(course) >= {"code", "title", "ects", "covers", "needed_for"}
+
+
+def test_prerequisite_outcome_met_by_bachelor_is_not_repeated(catalogue) -> None:
+    # Creative Technology does not program: the bridge adds programming before algorithms
+    result = bridge(catalogue, catalogue.master("UT-M-CS"),
+                    catalogue.bachelor("VU-B-CREATE").courses)
+    assert "UT-PROG" in result.codes
+    assert result.codes.index("UT-PROG") < result.codes.index("UT-ADC")
+
+
+def test_infeasible_names_the_requirement(catalogue) -> None:
+    data, _ = cli_json("bridge", "VU-B-AI", "UT-M-AP")
+    assert data["status"] == "infeasible"
+    assert data["unmet"] == ["physics.quantum@apply"]
+    assert "physics.quantum@apply" in data["reason"]
+
+
+def test_cap_infeasibility_reports_what_it_would_take(catalogue) -> None:
+    master = catalogue.master("UT-M-CS")
+    result = bridge(catalogue, master, catalogue.bachelor("VU-B-CREATE").courses, cap=10)
+    assert result.status == "infeasible"
+    assert "at least 22 EC" in result.reason and "cap is 10 EC" in result.reason
+
+
+def test_direct_admission_policy_keeps_the_gap(catalogue) -> None:
+    data, _ = cli_json("bridge", "VU-B-CREATE", "UT-M-PSTS")
+    assert data["status"] == "direct"
+    assert data["courses"] == [] and data["total_ects"] == 0
+    assert data["gap"] == ["research.methods@analyse (has apply)"]
+
+
+def test_alternatives_are_distinct_and_not_better(catalogue) -> None:
+    found = alternatives(catalogue, catalogue.master("UT-M-CS"),
+                         catalogue.bachelor("VU-B-CREATE").courses, 4)
+    sets = [frozenset(b.codes) for b in found]
+    assert len(found) == 4 and len(set(sets)) == 4
+    ects = [b.total_ects for b in found]
+    assert ects == sorted(ects)
+    for earlier, later in zip(sets, sets[1:], strict=False):
+        assert not earlier <= later  # no later programme contains an earlier one
+    data, _ = cli_json("bridge", "VU-B-CREATE", "UT-M-CS", "--alternatives", "3")
+    assert [a["total_ects"] for a in data["alternatives"]] == ects[1:]
+
+
+def test_scan_covers_every_pair_sorted(catalogue) -> None:
+    data, _ = cli_json("scan")
+    pairs = [(c["bachelor"], c["master"]) for c in data["cells"]]
+    assert pairs == sorted(pairs)
+    assert len(pairs) == len(catalogue.bachelors) * len(catalogue.masters)
+    statuses = {c["status"] for c in data["cells"]}
+    assert statuses == {"direct", "premaster", "infeasible"}
+
+
+def test_scan_is_byte_identical_across_runs_and_workers(catalogue) -> None:
+    _, first = cli_json("scan", "--workers", "1")
+    _, second = cli_json("scan", "--workers", "2")
+    _, third = cli_json("scan", "--workers", "1")
+    assert first == second == third
+    one = [c.to_json() for c in scan(catalogue, workers=1)]
+    assert json.loads(first)["cells"] == one
+
+
+def test_illustrative_items_are_marked(catalogue) -> None:
+    data, _ = cli_json("bridge", "VU-B-AI", "UT-M-CS")
+    assert "UT-CALC-A" not in data["illustrative"]  # sourced in the fixture
+    assert "UT-DM" in data["illustrative"] and "UT-M-CS" in data["illustrative"]
+
+
+def test_schema_is_generated_from_the_models() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert set(schema["$defs"]) == {"outcomes", "catalogue", "programme", "transcript"}
+    course = schema["$defs"]["catalogue"]["$defs"]["Course"]
+    assert course["additionalProperties"] is False and "teaches" in course["properties"]
+    result = runner.invoke(app, ["schema", "--kind", "nope"])
+    assert result.exit_code == 2
+
+
+def test_human_output_shows_matrix_and_counts() -> None:
+    result = runner.invoke(app, ["scan", "--curricula", str(MINI)])
+    assert result.exit_code == 0
+    assert "VU-B-CREATE" in result.stdout and "22 EC" in result.stdout
+    assert "8 pairs: 2 direct, 3 infeasible, 3 premaster" in result.stdout

@@ -1,0 +1,156 @@
+"""Every class of bad curricula input: exit code 2, a message naming the file and the value."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from articulation.cli import app
+from articulation.loader import CurriculaError, load_curricula
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+runner = CliRunner()
+
+
+@pytest.fixture
+def curricula(tmp_path: Path) -> Path:
+    target = tmp_path / "curricula"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def problems_of(curricula: Path) -> list[str]:
+    with pytest.raises(CurriculaError) as info:
+        load_curricula(curricula)
+    return [str(p) for p in info.value.problems]
+
+
+def test_fixture_is_valid() -> None:
+    result = run("validate", "--curricula", str(MINI))
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.stdout
+
+
+def assert_rejected(curricula: Path, file: str, *needles: str) -> str:
+    result = run("validate", "--curricula", str(curricula))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if file in line]
+    assert lines, result.stderr
+    text = "\n".join(lines)
+    for needle in needles:
+        assert needle in text, text
+    return text
+
+
+def test_yaml_syntax_error_names_file_and_line(curricula: Path) -> None:
+    edit(curricula / "ut/courses.yaml", "    ects: 3\n", "    ects: [3\n")
+    text = assert_rejected(curricula, "ut/courses.yaml", "YAML syntax error")
+    assert ":" in text.split("ut/courses.yaml", 1)[1][:6]  # a line number follows the name
+
+
+def test_unknown_key_is_named_with_suggestion(curricula: Path) -> None:
+    edit(curricula / "ut/courses.yaml", "    bridging: true\n", "    bridgeing: true\n")
+    assert_rejected(curricula, "ut/courses.yaml", "bridgeing", "did you mean 'bridging'")
+
+
+def test_wrong_type(curricula: Path) -> None:
+    edit(curricula / "ut/masters/cs.yaml", "ects: 120", "ects: lots")
+    assert_rejected(curricula, "ut/masters/cs.yaml", "ects", "'lots'")
+
+
+def test_unknown_course_reference_suggests_nearest(curricula: Path) -> None:
+    edit(curricula / "vu/bachelors/ai.yaml", "VU-PROG,", "VU-PRGO,")
+    assert_rejected(curricula, "vu/bachelors/ai.yaml", "unknown course 'VU-PRGO'",
+                    "did you mean 'VU-PROG'")
+
+
+def test_unknown_outcome_reference_suggests_nearest(curricula: Path) -> None:
+    edit(curricula / "ut/masters/cs.yaml", "{outcome: cs.algorithms,", "{outcome: cs.algoritms,")
+    assert_rejected(curricula, "ut/masters/cs.yaml", "unknown outcome 'cs.algoritms'",
+                    "did you mean 'cs.algorithms'")
+
+
+def test_unknown_outcome_in_prerequisite(curricula: Path) -> None:
+    edit(curricula / "ut/courses.yaml", '"math.discrete@apply"', '"math.discrete-x@apply"')
+    assert_rejected(curricula, "ut/courses.yaml", "math.discrete-x", "prerequisites[0][1]")
+
+
+def test_unknown_institution(curricula: Path) -> None:
+    edit(curricula / "ut/masters/cs.yaml", "catalogue: [UT]", "catalogue: [UTT]")
+    assert_rejected(curricula, "ut/masters/cs.yaml", "unknown institution 'UTT'",
+                    "did you mean 'UT'")
+
+
+def test_duplicate_course_code(curricula: Path) -> None:
+    edit(curricula / "ut/courses.yaml", "code: UT-LA\n", "code: UT-CALC-A\n")
+    assert_rejected(curricula, "ut/courses.yaml", "duplicate course code 'UT-CALC-A'")
+
+
+def test_duplicate_programme_code(curricula: Path) -> None:
+    edit(curricula / "ut/masters/ap.yaml", "code: UT-M-AP", "code: UT-M-CS")
+    result = run("validate", "--curricula", str(curricula))
+    assert result.exit_code == 2
+    assert "duplicate programme code 'UT-M-CS'" in result.stderr
+
+
+def test_bad_level(curricula: Path) -> None:
+    edit(curricula / "ut/courses.yaml", "teaches: {math.discrete: apply}",
+         "teaches: {math.discrete: bloom_7}")
+    assert_rejected(curricula, "ut/courses.yaml", "unknown level 'bloom_7'", "math.discrete")
+
+
+@pytest.mark.parametrize("value", ["0", "61", "4.3", "-5"])
+def test_ects_out_of_range(curricula: Path, value: str) -> None:
+    edit(curricula / "ut/courses.yaml", "    ects: 3\n", f"    ects: {value}\n")
+    assert_rejected(curricula, "ut/courses.yaml", "ects", value)
+
+
+def test_prerequisite_cycle_is_printed(curricula: Path) -> None:
+    edit(curricula / "ut/courses.yaml", "    teaches: {math.discrete: apply}\n",
+         "    teaches: {math.discrete: apply}\n    prerequisites: [[UT-ADC]]\n")
+    assert_rejected(curricula, "ut/courses.yaml", "prerequisite cycle",
+                    "UT-ADC -> UT-DM -> UT-ADC")
+
+
+def test_all_problems_reported_in_one_run(curricula: Path) -> None:
+    edit(curricula / "vu/bachelors/ai.yaml", "VU-PROG,", "VU-PRGO,")
+    edit(curricula / "ut/masters/cs.yaml", "catalogue: [UT]", "catalogue: [UTT]")
+    edit(curricula / "ut/courses.yaml", "    bridging: true\n", "    bridgeing: true\n")
+    problems = problems_of(curricula)
+    assert len(problems) >= 3
+    assert {p.split(":")[0].rsplit("/", 2)[-2] for p in problems} >= {"bachelors", "masters", "ut"}
+
+
+def test_missing_directory_and_empty_file(tmp_path: Path) -> None:
+    result = run("validate", "--curricula", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "not found" in result.stderr
+    (tmp_path / "empty.yaml").write_text("")
+    result = run("validate", "--curricula", str(tmp_path))
+    assert result.exit_code == 2 and "empty.yaml" in result.stderr
+
+
+def test_unknown_programme_code_on_bridge_is_bad_input() -> None:
+    result = run("bridge", "VU-B-A1", "UT-M-CS", "--curricula", str(MINI))
+    assert result.exit_code == 2
+    assert "unknown bachelor 'VU-B-A1'" in result.stderr and "VU-B-AI" in result.stderr
+
+
+def test_validate_json_lists_problems(curricula: Path) -> None:
+    edit(curricula / "ut/masters/cs.yaml", "catalogue: [UT]", "catalogue: [UTT]")
+    result = run("validate", "--json", "--curricula", str(curricula))
+    assert result.exit_code == 2
+    assert '"valid": false' in result.stdout and "UTT" in result.stdout
