@@ -10,7 +10,8 @@ master's requirements, choose a set X of bridging courses such that
 
 minimising total EC, then the number of courses, then (the documented tie-break) the sum of the
 courses' positions in the catalogue's code order, so that among equally small programmes the one
-with alphabetically earlier course codes wins. Same input, same answer: one solver worker with a fixed seed.
+with alphabetically earlier course codes wins. Same input, same answer: one solver worker with
+a fixed seed.
 
 Pruning comes first: only courses that help an unmet requirement, plus the candidates that can
 meet their unmet prerequisite groups (transitively), and of those only the ones that can be
@@ -29,7 +30,6 @@ import networkx as nx
 from articulation.catalogue import Catalogue
 from articulation.gap import Attainment, Gap, attainment, gap, holds
 from articulation.model import (
-    AnyOf,
     AreaRequirement,
     Master,
     OutcomeAt,
@@ -108,14 +108,25 @@ class _Problem:
     blocked: set[str] = field(default_factory=set)
 
 
-def eligible_courses(catalogue: Catalogue, master: Master, taken: Iterable[str]) -> list[str]:
-    """Bridging courses of the master's pre-master catalogue institutions not already taken."""
-    institutions = set(master.premaster.catalogue)
+def eligible_courses(
+    catalogue: Catalogue,
+    institutions: Iterable[str],
+    taken: Iterable[str],
+    *,
+    bridging_only: bool = True,
+) -> list[str]:
+    """Courses of ``institutions`` not already taken (only ``bridging: true`` ones by default).
+
+    The candidates of a pre-master are the bridging courses of its ``premaster.catalogue``.
+    """
+    allowed = set(institutions)
     done = set(taken)
     return [
         code
         for code, course in catalogue.courses.items()
-        if course.bridging and catalogue.institution_of[code] in institutions and code not in done
+        if (course.bridging or not bridging_only)
+        and catalogue.institution_of[code] in allowed
+        and code not in done
     ]
 
 
@@ -150,7 +161,7 @@ def _group_met(
 
 def prune(
     catalogue: Catalogue,
-    master: Master,
+    pool: Iterable[str],
     taken: Iterable[str],
     unmet: Sequence[Requirement],
     att: Attainment,
@@ -162,7 +173,7 @@ def prune(
     in a valid order) from the passed courses.
     """
     done = frozenset(taken)
-    pool = set(eligible_courses(catalogue, master, done))
+    pool = set(pool) - done
     problem = _Problem(catalogue, done, att, tuple(unmet))
     relevant: set[str] = set()
     frontier = sorted(set().union(*(_helps(catalogue, item, pool) for item in unmet)))
@@ -213,109 +224,155 @@ def _half(ects: float) -> int:
 class _Solution:
     status: Literal["optimal", "feasible", "infeasible", "unknown"]
     chosen: tuple[str, ...] = ()
-    bound_half_ects: int | None = None
+    bound: int | None = None
+
+
+class CoverModel:
+    """A CP-SAT model with one Boolean per candidate course of a pruned problem.
+
+    It knows how to force a requirement to hold, how to respect prerequisites (with explicit
+    positions only where candidates support each other in a circle) and how to solve
+    deterministically. Bridging and minor design both build on it.
+    """
+
+    def __init__(self, problem: _Problem):
+        from ortools.sat.python import cp_model  # imported lazily: it costs ~0.3 s
+
+        self.cp_model = cp_model
+        self.problem = problem
+        self.model = cp_model.CpModel()
+        self.codes = problem.candidates
+        self.x = {c: self.model.new_bool_var(c) for c in self.codes}
+        self.half = {c: _half(problem.catalogue.courses[c].ects) for c in self.codes}
+        self.rank = {c: problem.catalogue.course_rank[c] for c in self.codes}
+        self._literals: dict[str, Any] = {}
+        self._pool = set(self.codes)
+
+    def total_half_ects(self):
+        return sum(self.half[c] * self.x[c] for c in self.codes)
+
+    def requirement(self, item: Requirement):
+        """A literal that, when true, forces ``item`` to hold; True if it already holds, None if
+        no choice of candidates can make it hold."""
+        key = str(item)
+        if key not in self._literals:
+            self._literals[key] = self._requirement(item)
+        return self._literals[key]
+
+    def _requirement(self, item: Requirement):
+        catalogue, att, model = self.problem.catalogue, self.problem.attained, self.model
+        if holds(item, att):
+            return True
+        if isinstance(item, OutcomeRequirement):
+            helpers = sorted(_helps(catalogue, item, self._pool))
+            if not helpers:
+                return None
+            b = model.new_bool_var(str(item))
+            model.add_bool_or([self.x[c] for c in helpers]).only_enforce_if(b)
+            return b
+        if isinstance(item, AreaRequirement):
+            need = math.ceil(2 * (item.min_ects - att.ects(item.area)) - 1e-9)
+            helpers = sorted(_helps(catalogue, item, self._pool))
+            if sum(self.half[c] for c in helpers) < need:
+                return None
+            b = model.new_bool_var(str(item))
+            model.add(sum(self.half[c] * self.x[c] for c in helpers) >= need).only_enforce_if(b)
+            return b
+        options = [self.requirement(alt) for alt in item.any_of]
+        if any(alt is True for alt in options):
+            return True
+        options = [alt for alt in options if alt is not None]
+        if not options:
+            return None
+        b = model.new_bool_var(str(item))
+        model.add_bool_or(options).only_enforce_if(b)
+        return b
+
+    def add_prerequisites(self) -> None:
+        """Each chosen course needs every open prerequisite group met by another chosen course;
+        where candidates support each other in a circle, positions forbid circular support."""
+        model, x, groups = self.model, self.x, self.problem.groups
+        support = nx.DiGraph()
+        support.add_nodes_from(self.codes)
+        for c in self.codes:
+            for group in groups[c]:
+                support.add_edges_from((s, c) for s in group)
+        component_of: dict[str, int] = {}
+        position: dict[str, Any] = {}
+        for k, comp in enumerate(nx.strongly_connected_components(support)):
+            if len(comp) > 1:
+                for c in sorted(comp):
+                    component_of[c] = k
+                    position[c] = model.new_int_var(0, len(comp) - 1, f"pos {c}")
+        for c in self.codes:
+            for g, group in enumerate(groups[c]):
+                options = []
+                for s in group:
+                    if c in component_of and component_of.get(s) == component_of[c]:
+                        y = model.new_bool_var(f"{s} supports {c}/{g}")
+                        model.add_implication(y, x[s])
+                        model.add(position[s] < position[c]).only_enforce_if(y)
+                        options.append(y)
+                    else:
+                        options.append(x[s])
+                model.add_bool_or([x[c].Not(), *options])
+
+    def exclude(self, previous: Iterable[frozenset[str]]) -> None:
+        """No-good cuts: no earlier programme, nor any superset of one."""
+        for programme in previous:
+            members = [self.x[c] for c in sorted(programme) if c in self.x]
+            if len(members) == len(programme):
+                self.model.add(sum(members) <= len(members) - 1)
+
+    def size_objective(self) -> tuple[Any, int]:
+        """EC, then course count, then code positions, as one integer expression; returns the
+        expression and the weight of one half EC in it."""
+        count_weight = sum(self.rank.values()) + 1
+        ec_weight = (len(self.codes) + 1) * count_weight
+        expr = sum(
+            (self.half[c] * ec_weight + count_weight + self.rank[c]) * self.x[c] for c in self.codes
+        )
+        return expr, ec_weight
+
+    def solve(self, time_limit: float) -> tuple[_Solution, Any]:
+        """Solve with one worker, LP-strong linearisation and a fixed seed (deterministic)."""
+        cp_model = self.cp_model
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
+        solver.parameters.random_seed = SEED
+        solver.parameters.max_time_in_seconds = time_limit
+        status = solver.solve(self.model)
+        bound = int(solver.best_objective_bound) if status != cp_model.INFEASIBLE else None
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = tuple(c for c in self.codes if solver.boolean_value(self.x[c]))
+            kind = "optimal" if status == cp_model.OPTIMAL else "feasible"
+            return _Solution(kind, chosen, bound), solver
+        if status == cp_model.INFEASIBLE:
+            return _Solution("infeasible"), solver
+        return _Solution("unknown", bound=bound), solver
 
 
 def _solve(
     problem: _Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
 ) -> _Solution:
-    """Build and solve the CP-SAT model; map the answer back to course codes."""
-    from ortools.sat.python import cp_model  # imported lazily: it costs ~0.3 s
-
-    catalogue, att = problem.catalogue, problem.attained
-    codes = problem.candidates
-    n = len(codes)
-    model = cp_model.CpModel()
-    x = {c: model.new_bool_var(c) for c in codes}
-    half = {c: _half(catalogue.courses[c].ects) for c in codes}
-
-    def literal(item: Requirement):
-        """A literal that, when true, forces the item to hold (None: cannot hold)."""
-        if holds(item, att):
-            return True
-        if isinstance(item, OutcomeRequirement):
-            helpers = sorted(_helps(catalogue, item, set(codes)))
-            if not helpers:
-                return None
-            b = model.new_bool_var(str(item))
-            model.add_bool_or([x[c] for c in helpers]).only_enforce_if(b)
-            return b
-        if isinstance(item, AreaRequirement):
-            need = math.ceil(2 * (item.min_ects - att.ects(item.area)) - 1e-9)
-            helpers = sorted(_helps(catalogue, item, set(codes)))
-            if sum(half[c] for c in helpers) < need:
-                return None
-            b = model.new_bool_var(str(item))
-            model.add(sum(half[c] * x[c] for c in helpers) >= need).only_enforce_if(b)
-            return b
-        alternatives = [literal(alt) for alt in item.any_of]
-        if any(alt is True for alt in alternatives):
-            return True
-        alternatives = [alt for alt in alternatives if alt is not None]
-        if not alternatives:
-            return None
-        b = model.new_bool_var(str(item))
-        model.add_bool_or(alternatives).only_enforce_if(b)
-        return b
-
+    """The minimum-EC programme of a pruned problem; ``bound`` in half EC."""
+    cover = CoverModel(problem)
     for item in problem.unmet:
-        lit = literal(item)
+        lit = cover.requirement(item)
         if lit is None:
             return _Solution("infeasible")
         if lit is not True:
-            model.add(lit == 1)
-
-    # prerequisites; strongly connected support needs an explicit order to forbid circularity
-    support = nx.DiGraph()
-    support.add_nodes_from(codes)
-    for c in codes:
-        for group in problem.groups[c]:
-            support.add_edges_from((s, c) for s in group)
-    component_of: dict[str, int] = {}
-    position: dict[str, Any] = {}
-    for k, comp in enumerate(nx.strongly_connected_components(support)):
-        if len(comp) > 1:
-            for c in sorted(comp):
-                component_of[c] = k
-                position[c] = model.new_int_var(0, len(comp) - 1, f"pos {c}")
-    for c in codes:
-        for g, group in enumerate(problem.groups[c]):
-            options = []
-            for s in group:
-                if c in component_of and component_of.get(s) == component_of[c]:
-                    y = model.new_bool_var(f"{s} supports {c}/{g}")
-                    model.add_implication(y, x[s])
-                    model.add(position[s] < position[c]).only_enforce_if(y)
-                    options.append(y)
-                else:
-                    options.append(x[s])
-            model.add_bool_or([x[c].Not(), *options])
-
+            cover.model.add(lit == 1)
+    cover.add_prerequisites()
     if cap is not None:
-        model.add(sum(half[c] * x[c] for c in codes) <= int(_half(cap)))
-    for previous in exclude:
-        members = [x[c] for c in sorted(previous) if c in x]
-        if len(members) == len(previous):
-            model.add(sum(members) <= len(members) - 1)
-
-    # lexicographic objective as one integer: EC, then course count, then code positions
-    rank = {c: catalogue.course_rank[c] for c in codes}
-    count_weight = sum(rank.values()) + 1
-    ec_weight = (n + 1) * count_weight
-    model.minimize(sum((half[c] * ec_weight + count_weight + rank[c]) * x[c] for c in codes))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.linearization_level = 2
-    solver.parameters.random_seed = SEED
-    solver.parameters.max_time_in_seconds = time_limit
-    status = solver.solve(model)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = tuple(c for c in codes if solver.boolean_value(x[c]))
-        bound = int(solver.best_objective_bound) // ec_weight
-        return _Solution("optimal" if status == cp_model.OPTIMAL else "feasible", chosen, bound)
-    if status == cp_model.INFEASIBLE:
-        return _Solution("infeasible")
-    return _Solution("unknown", bound_half_ects=int(solver.best_objective_bound) // ec_weight)
+        cover.model.add(cover.total_half_ects() <= math.floor(2 * cap + 1e-9))
+    cover.exclude(exclude)
+    objective, ec_weight = cover.size_objective()
+    cover.model.minimize(objective)
+    solution, _ = cover.solve(time_limit)
+    bound = None if solution.bound is None else solution.bound // ec_weight
+    return _Solution(solution.status, solution.chosen, bound)
 
 
 def _explain(problem: _Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...]:
@@ -387,26 +444,36 @@ def bridge_gap(
     the_gap: Gap,
     *,
     cap: float | None = None,
+    pool: Iterable[str] | None = None,
+    pool_name: str | None = None,
     exclude: Sequence[frozenset[str]] = (),
     time_limit: float = 10.0,
 ) -> Bridging:
-    """:func:`bridge` for a gap already computed."""
+    """:func:`bridge` for a gap already computed.
+
+    ``pool`` replaces the candidates (default: the master's pre-master bridging courses) and
+    ``pool_name`` names them in reasons; the scan uses both for the elective route.
+    """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
         return Bridging(status="direct", cap=limit, reason="no requirement is unmet")
-    problem = prune(catalogue, master, taken, the_gap.unmet, the_gap.attained)
+    if pool is None:
+        pool = eligible_courses(catalogue, master.premaster.catalogue, taken)
+        where = ", ".join(master.premaster.catalogue) or "no institution"
+        pool_name = pool_name or f"eligible bridging course ({where})"
+    pool_name = pool_name or "eligible course"
+    problem = prune(catalogue, pool, taken, the_gap.unmet, the_gap.attained)
     size = len(problem.candidates)
     impossible = _unreachable_requirements(problem)
     if impossible:
         texts = tuple(str(item) for item in impossible)
-        where = ", ".join(master.premaster.catalogue) or "no institution"
         return Bridging(
             status="infeasible",
             optimal=True,
             unmet=texts,
             cap=limit,
             candidates=size,
-            reason=(f"no eligible bridging course ({where}) can meet: " + "; ".join(texts)),
+            reason=f"no {pool_name} can meet: " + "; ".join(texts),
         )
     solution = _solve(problem, limit, exclude, time_limit)
     if solution.status in ("optimal", "feasible"):
@@ -422,22 +489,20 @@ def bridge_gap(
             total_ects=total,
             optimal=optimal,
             cap=limit,
-            bound_ects=(solution.bound_half_ects or 0) / 2,
+            bound_ects=(solution.bound or 0) / 2,
             candidates=size,
             reason=reason,
         )
     if solution.status == "infeasible":
         if exclude:
-            reason = "no further distinct programme within the cap"
+            reason = f"no further distinct programme within {limit:g} EC"
             return Bridging(status="infeasible", cap=limit, candidates=size, reason=reason)
         free = _solve(problem, None, (), time_limit)
         if free.status == "optimal":
             need = sum(catalogue.courses[c].ects for c in free.chosen)
-            reason = (
-                f"closing the gap needs at least {need:g} EC; the pre-master cap is {limit:g} EC"
-            )
+            reason = f"closing the gap needs at least {need:g} EC; the cap is {limit:g} EC"
         else:
-            reason = f"no programme within the pre-master cap of {limit:g} EC closes the gap"
+            reason = f"no programme within the cap of {limit:g} EC closes the gap"
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -450,7 +515,7 @@ def bridge_gap(
         optimal=False,
         cap=limit,
         candidates=size,
-        bound_ects=(solution.bound_half_ects or 0) / 2,
+        bound_ects=(solution.bound or 0) / 2,
         unmet=tuple(the_gap.texts()),
         reason=f"no programme found within the time limit of {time_limit:g} s",
     )
@@ -484,4 +549,13 @@ def alternatives(
     return found
 
 
-__all__ = ["AnyOf", "Bridging", "ChosenCourse", "alternatives", "bridge", "bridge_gap", "prune"]
+__all__ = [
+    "Bridging",
+    "ChosenCourse",
+    "CoverModel",
+    "alternatives",
+    "bridge",
+    "bridge_gap",
+    "eligible_courses",
+    "prune",
+]

@@ -107,7 +107,8 @@ def solve(instance: Instance) -> Best:
     pool = sorted(
         c.code
         for inst, c in instance.courses
-        if c.bridging and inst in instance.master.premaster.catalogue
+        if c.bridging
+        and inst in instance.master.premaster.catalogue
         and c.code not in instance.taken
     )
     best: tuple[float, int, int] | None = None

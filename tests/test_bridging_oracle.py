@@ -49,8 +49,15 @@ def random_instance(seed: int) -> oracle.Instance:
                     taught = sorted({o for _, c in courses for o in c.teaches}) or ids
                     members.append(OutcomeAt(outcome=rnd.choice(taught), level=rnd.randint(1, 4)))
             groups.append(members)
-        course = Course(code=code, title=code, ects=rnd.choice(ECTS), teaches=teaches, area=area,
-                        prerequisites=groups, bridging=rnd.random() < 0.9)
+        course = Course(
+            code=code,
+            title=code,
+            ects=rnd.choice(ECTS),
+            teaches=teaches,
+            area=area,
+            prerequisites=groups,
+            bridging=rnd.random() < 0.9,
+        )
         courses.append((inst, course))
     top: dict[str, int] = {}
     for _, course in courses:
@@ -69,10 +76,16 @@ def random_instance(seed: int) -> oracle.Instance:
         return OutcomeRequirement(outcome=rnd.choice(ids), level=rnd.randint(1, 6))
 
     master = Master(
-        code="M", name="Master", institution="UT", kind="master", ects=120,
+        code="M",
+        name="Master",
+        institution="UT",
+        kind="master",
+        ects=120,
         requires=[item(1) for _ in range(rnd.randint(1, 5))],
-        premaster=Premaster(max_ects=rnd.choice([5, 10, 15, 30, 30, 60, 100]),
-                            catalogue=rnd.choice([["UT"], ["UT"], ["UT", "VU"]])),
+        premaster=Premaster(
+            max_ects=rnd.choice([5, 10, 15, 30, 30, 60, 100]),
+            catalogue=rnd.choice([["UT"], ["UT"], ["UT", "VU"]]),
+        ),
     )
     codes = [c.code for _, c in courses]
     taken = frozenset(rnd.sample(codes, rnd.choice([0, 0, 1, 2])))
@@ -83,8 +96,9 @@ def catalogue_of(instance: oracle.Instance) -> Catalogue:
     return Catalogue.build(instance.outcomes, instance.courses, [instance.master])
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.integers(0, 2**32 - 1))
 def test_solver_equals_brute_force(seed: int) -> None:
     instance = random_instance(seed)
@@ -108,13 +122,31 @@ def test_solver_equals_brute_force(seed: int) -> None:
 def test_oracle_sees_circular_support_as_infeasible() -> None:
     """A needs an outcome only B teaches and B one only A teaches: neither can come first."""
     outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
-    a = Course(code="UT-A", title="A", ects=5, teaches={"p": 3},
-               prerequisites=[[OutcomeAt(outcome="q", level=3)]], bridging=True)
-    b = Course(code="UT-B", title="B", ects=5, teaches={"q": 3},
-               prerequisites=[[OutcomeAt(outcome="p", level=3)]], bridging=True)
-    master = Master(code="M", name="M", institution="UT", kind="master", ects=120,
-                    requires=[OutcomeRequirement(outcome="p", level=3)],
-                    premaster=Premaster(max_ects=30, catalogue=["UT"]))
+    a = Course(
+        code="UT-A",
+        title="A",
+        ects=5,
+        teaches={"p": 3},
+        prerequisites=[[OutcomeAt(outcome="q", level=3)]],
+        bridging=True,
+    )
+    b = Course(
+        code="UT-B",
+        title="B",
+        ects=5,
+        teaches={"q": 3},
+        prerequisites=[[OutcomeAt(outcome="p", level=3)]],
+        bridging=True,
+    )
+    master = Master(
+        code="M",
+        name="M",
+        institution="UT",
+        kind="master",
+        ects=120,
+        requires=[OutcomeRequirement(outcome="p", level=3)],
+        premaster=Premaster(max_ects=30, catalogue=["UT"]),
+    )
     instance = oracle.Instance(outcomes, [("UT", a), ("UT", b)], master, frozenset())
     assert oracle.solve(instance).status == "infeasible"
     assert bridge(catalogue_of(instance), master, []).status == "infeasible"
@@ -129,15 +161,35 @@ def test_oracle_sees_circular_support_as_infeasible() -> None:
 def test_mutual_support_needs_a_way_in() -> None:
     """A and B support each other (cheap) but need C to start the chain: the model must order."""
     outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
-    a = Course(code="UT-A", title="A", ects=2, teaches={"p": 3},
-               prerequisites=[[OutcomeAt(outcome="q", level=3)]], bridging=True)
-    b = Course(code="UT-B", title="B", ects=2, teaches={"q": 3},
-               prerequisites=[[OutcomeAt(outcome="p", level=3)]], bridging=True)
+    a = Course(
+        code="UT-A",
+        title="A",
+        ects=2,
+        teaches={"p": 3},
+        prerequisites=[[OutcomeAt(outcome="q", level=3)]],
+        bridging=True,
+    )
+    b = Course(
+        code="UT-B",
+        title="B",
+        ects=2,
+        teaches={"q": 3},
+        prerequisites=[[OutcomeAt(outcome="p", level=3)]],
+        bridging=True,
+    )
     c = Course(code="UT-C", title="C", ects=7.5, teaches={"q": 3}, bridging=True)
-    master = Master(code="M", name="M", institution="UT", kind="master", ects=120,
-                    requires=[OutcomeRequirement(outcome="p", level=3),
-                              OutcomeRequirement(outcome="q", level=3)],
-                    premaster=Premaster(max_ects=30, catalogue=["UT"]))
+    master = Master(
+        code="M",
+        name="M",
+        institution="UT",
+        kind="master",
+        ects=120,
+        requires=[
+            OutcomeRequirement(outcome="p", level=3),
+            OutcomeRequirement(outcome="q", level=3),
+        ],
+        premaster=Premaster(max_ects=30, catalogue=["UT"]),
+    )
     instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], master, frozenset())
     result = bridge(catalogue_of(instance), master, [])
     assert oracle.solve(instance).ects == result.total_ects == 9.5

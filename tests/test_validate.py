@@ -74,14 +74,19 @@ def test_wrong_type(curricula: Path) -> None:
 
 def test_unknown_course_reference_suggests_nearest(curricula: Path) -> None:
     edit(curricula / "vu/bachelors/ai.yaml", "VU-PROG,", "VU-PRGO,")
-    assert_rejected(curricula, "vu/bachelors/ai.yaml", "unknown course 'VU-PRGO'",
-                    "did you mean 'VU-PROG'")
+    assert_rejected(
+        curricula, "vu/bachelors/ai.yaml", "unknown course 'VU-PRGO'", "did you mean 'VU-PROG'"
+    )
 
 
 def test_unknown_outcome_reference_suggests_nearest(curricula: Path) -> None:
     edit(curricula / "ut/masters/cs.yaml", "{outcome: cs.algorithms,", "{outcome: cs.algoritms,")
-    assert_rejected(curricula, "ut/masters/cs.yaml", "unknown outcome 'cs.algoritms'",
-                    "did you mean 'cs.algorithms'")
+    assert_rejected(
+        curricula,
+        "ut/masters/cs.yaml",
+        "unknown outcome 'cs.algoritms'",
+        "did you mean 'cs.algorithms'",
+    )
 
 
 def test_unknown_outcome_in_prerequisite(curricula: Path) -> None:
@@ -91,8 +96,9 @@ def test_unknown_outcome_in_prerequisite(curricula: Path) -> None:
 
 def test_unknown_institution(curricula: Path) -> None:
     edit(curricula / "ut/masters/cs.yaml", "catalogue: [UT]", "catalogue: [UTT]")
-    assert_rejected(curricula, "ut/masters/cs.yaml", "unknown institution 'UTT'",
-                    "did you mean 'UT'")
+    assert_rejected(
+        curricula, "ut/masters/cs.yaml", "unknown institution 'UTT'", "did you mean 'UT'"
+    )
 
 
 def test_duplicate_course_code(curricula: Path) -> None:
@@ -108,8 +114,11 @@ def test_duplicate_programme_code(curricula: Path) -> None:
 
 
 def test_bad_level(curricula: Path) -> None:
-    edit(curricula / "ut/courses.yaml", "teaches: {math.discrete: apply}",
-         "teaches: {math.discrete: bloom_7}")
+    edit(
+        curricula / "ut/courses.yaml",
+        "teaches: {math.discrete: apply}",
+        "teaches: {math.discrete: bloom_7}",
+    )
     assert_rejected(curricula, "ut/courses.yaml", "unknown level 'bloom_7'", "math.discrete")
 
 
@@ -120,10 +129,12 @@ def test_ects_out_of_range(curricula: Path, value: str) -> None:
 
 
 def test_prerequisite_cycle_is_printed(curricula: Path) -> None:
-    edit(curricula / "ut/courses.yaml", "    teaches: {math.discrete: apply}\n",
-         "    teaches: {math.discrete: apply}\n    prerequisites: [[UT-ADC]]\n")
-    assert_rejected(curricula, "ut/courses.yaml", "prerequisite cycle",
-                    "UT-ADC -> UT-DM -> UT-ADC")
+    edit(
+        curricula / "ut/courses.yaml",
+        "    teaches: {math.discrete: apply}\n",
+        "    teaches: {math.discrete: apply}\n    prerequisites: [[UT-ADC]]\n",
+    )
+    assert_rejected(curricula, "ut/courses.yaml", "prerequisite cycle", "UT-ADC -> UT-DM -> UT-ADC")
 
 
 def test_all_problems_reported_in_one_run(curricula: Path) -> None:
