@@ -130,7 +130,7 @@ def eligible_courses(
     ]
 
 
-def _helps(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str]:
+def helps(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str]:
     """Candidates in ``pool`` that contribute to a requirement item."""
     if isinstance(item, OutcomeRequirement):
         return {
@@ -140,7 +140,7 @@ def _helps(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str]:
         }
     if isinstance(item, AreaRequirement):
         return {c for c in pool if catalogue.course_area[c] == item.area}
-    return set().union(*(_helps(catalogue, alt, pool) for alt in item.any_of))
+    return set().union(*(helps(catalogue, alt, pool) for alt in item.any_of))
 
 
 def _supporters(catalogue: Catalogue, member: str | OutcomeAt, pool: set[str]) -> list[str]:
@@ -176,7 +176,7 @@ def prune(
     pool = set(pool) - done
     problem = _Problem(catalogue, done, att, tuple(unmet))
     relevant: set[str] = set()
-    frontier = sorted(set().union(*(_helps(catalogue, item, pool) for item in unmet)))
+    frontier = sorted(set().union(*(helps(catalogue, item, pool) for item in unmet)))
     groups: dict[str, list[list[str]]] = {}
     while frontier:
         nxt: set[str] = set()
@@ -264,7 +264,7 @@ class CoverModel:
         if holds(item, att):
             return True
         if isinstance(item, OutcomeRequirement):
-            helpers = sorted(_helps(catalogue, item, self._pool))
+            helpers = sorted(helps(catalogue, item, self._pool))
             if not helpers:
                 return None
             b = model.new_bool_var(str(item))
@@ -272,7 +272,7 @@ class CoverModel:
             return b
         if isinstance(item, AreaRequirement):
             need = math.ceil(2 * (item.min_ects - att.ects(item.area)) - 1e-9)
-            helpers = sorted(_helps(catalogue, item, self._pool))
+            helpers = sorted(helps(catalogue, item, self._pool))
             if sum(self.half[c] for c in helpers) < need:
                 return None
             b = model.new_bool_var(str(item))
@@ -324,15 +324,18 @@ class CoverModel:
             if len(members) == len(programme):
                 self.model.add(sum(members) <= len(members) - 1)
 
-    def size_objective(self) -> tuple[Any, int]:
-        """EC, then course count, then code positions, as one integer expression; returns the
-        expression and the weight of one half EC in it."""
+    def size_objective(self) -> tuple[Any, int, int]:
+        """EC, then course count, then code positions, as one integer expression.
+
+        Returns the expression, the weight of one half EC in it, and its largest value + 1.
+        """
         count_weight = sum(self.rank.values()) + 1
         ec_weight = (len(self.codes) + 1) * count_weight
-        expr = sum(
-            (self.half[c] * ec_weight + count_weight + self.rank[c]) * self.x[c] for c in self.codes
-        )
-        return expr, ec_weight
+        coefficient = {
+            c: self.half[c] * ec_weight + count_weight + self.rank[c] for c in self.codes
+        }
+        expr = sum(coefficient[c] * self.x[c] for c in self.codes)
+        return expr, ec_weight, sum(coefficient.values()) + 1
 
     def solve(self, time_limit: float) -> tuple[_Solution, Any]:
         """Solve with one worker, LP-strong linearisation and a fixed seed (deterministic)."""
@@ -368,7 +371,7 @@ def _solve(
     if cap is not None:
         cover.model.add(cover.total_half_ects() <= math.floor(2 * cap + 1e-9))
     cover.exclude(exclude)
-    objective, ec_weight = cover.size_objective()
+    objective, ec_weight, _ = cover.size_objective()
     cover.model.minimize(objective)
     solution, _ = cover.solve(time_limit)
     bound = None if solution.bound is None else solution.bound // ec_weight
@@ -381,7 +384,7 @@ def _explain(problem: _Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ..
     pool = set(chosen)
     covers: dict[str, list[str]] = {c: [] for c in chosen}
     for item in problem.unmet:
-        for c in sorted(_helps(catalogue, item, pool)):
+        for c in sorted(helps(catalogue, item, pool)):
             covers[c].append(str(item))
     needed_for: dict[str, list[str]] = {c: [] for c in chosen}
     for c in chosen:
@@ -478,7 +481,7 @@ def bridge_gap(
     solution = _solve(problem, limit, exclude, time_limit)
     if solution.status in ("optimal", "feasible"):
         courses = _explain(problem, solution.chosen)
-        total = sum(c.ects for c in courses)
+        total = float(sum(c.ects for c in courses))
         optimal = solution.status == "optimal"
         reason = f"{len(courses)} course(s), {total:g} EC close the gap" + (
             "" if optimal else " (best found within the time limit, not proven)"

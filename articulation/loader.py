@@ -75,12 +75,14 @@ def format_path(path: YamlPath) -> str:
 class _Source:
     """One parsed YAML file with the line of every node, for error messages."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | None, name: str | None = None):
         self.path = path
-        self.name = _display(path)
+        self.name = name if path is None else _display(path)
         self.lines: dict[YamlPath, int] = {}
         self.problems: list[Problem] = []
         self.data: Any = None
+        if path is None:  # an in-memory part (see check_parts)
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -221,11 +223,42 @@ def load_curricula(root: str | Path) -> Catalogue:
     return _Loader(files).run()
 
 
+def check_parts(
+    outcomes: Iterable[Outcome],
+    courses: Iterable[tuple[str, Course]],
+    programmes: Iterable[Programme],
+) -> list[Problem]:
+    """The cross-checks of :func:`load_curricula` on parts already in memory.
+
+    ``courses`` are (institution, course) pairs. Each problem's ``file`` names the part it is in
+    (``outcomes``, ``course CODE`` or ``programme CODE``) and its ``path`` the field in that part.
+
+    >>> from articulation.model import Course, Outcome
+    >>> o = Outcome(id="math.calculus", title="Calculus", area="mathematics")
+    >>> c = Course(code="UT-1", title="A", ects=5, teaches={"math.calculus": 3}, prerequisites=[["UT-2"]])
+    >>> [str(p) for p in check_parts([o], [("UT", c)], [])]
+    ["course UT-1: prerequisites[0][0]: unknown course 'UT-2' (did you mean 'UT-1'?)"]
+    """  # noqa: E501
+    loader = _Loader([])
+    vocabulary = _Source(None, "outcomes")
+    loader.outcomes = [(vocabulary, i, o) for i, o in enumerate(outcomes)]
+    loader.courses = [(_Source(None, f"course {c.code}"), (), inst, c) for inst, c in courses]
+    loader.programmes = [(_Source(None, f"programme {p.code}"), p) for p in programmes]
+    loader.sources = [
+        vocabulary,
+        *(source for source, *_ in loader.courses),
+        *(source for source, _ in loader.programmes),
+    ]
+    loader._cross_check()
+    return sorted({p for source in loader.sources for p in source.problems})
+
+
 class _Loader:
     def __init__(self, files: list[Path]):
         self.sources = [_Source(path) for path in files]
         self.outcomes: list[tuple[_Source, int, Outcome]] = []
-        self.courses: list[tuple[_Source, int, str, Course]] = []
+        # (source, YAML path of the course in it, institution, course)
+        self.courses: list[tuple[_Source, YamlPath, str, Course]] = []
         self.programmes: list[tuple[_Source, Programme]] = []
         self.invalid_codes: set[str] = set()  # codes of courses that failed validation
 
@@ -285,7 +318,7 @@ class _Loader:
                 continue
             course = source.validate(Course, item, base=("courses", i))
             if course is not None:
-                self.courses.append((source, i, parsed.institution, course))
+                self.courses.append((source, ("courses", i), parsed.institution, course))
             elif isinstance(item.get("code"), str | int):
                 self.invalid_codes.add(str(item["code"]))
 
@@ -309,8 +342,7 @@ class _Loader:
         }
         catalogue_institutions = {inst for _, _, inst, _ in self.courses}
         codes: dict[str, _Source] = {}
-        for source, i, inst, course in self.courses:
-            at = ("courses", i)
+        for source, at, inst, course in self.courses:
             if course.code in codes:
                 source.problem(
                     (*at, "code"),
@@ -321,8 +353,7 @@ class _Loader:
                 source.problem(
                     (*at, "code"), f"course code {course.code!r} must start with '{inst}-'"
                 )
-        for source, i, _inst, course in self.courses:
-            at = ("courses", i)
+        for source, at, _inst, course in self.courses:
             for outcome in course.teaches:
                 if outcome not in outcome_ids:
                     self._unknown(
@@ -419,9 +450,9 @@ class _Loader:
 
     def _check_cycles(self) -> None:
         graph = nx.DiGraph()
-        where: dict[str, tuple[_Source, int]] = {}
-        for source, i, _inst, course in self.courses:
-            where.setdefault(course.code, (source, i))
+        where: dict[str, tuple[_Source, YamlPath]] = {}
+        for source, at, _inst, course in self.courses:
+            where.setdefault(course.code, (source, at))
             for group in course.prerequisites:
                 for member in group:
                     if isinstance(member, str) and member != course.code:
@@ -432,7 +463,5 @@ class _Loader:
             start = min(component)
             cycle = nx.find_cycle(graph.subgraph(component), source=start)
             names = [edge[0] for edge in cycle] + [cycle[0][0]]
-            source, i = where[start]
-            source.problem(
-                ("courses", i, "prerequisites"), "prerequisite cycle: " + " -> ".join(names)
-            )
+            source, at = where[start]
+            source.problem((*at, "prerequisites"), "prerequisite cycle: " + " -> ".join(names))

@@ -25,8 +25,12 @@ from articulation.model import (
 class Instance:
     outcomes: list[Outcome]
     courses: list[tuple[str, Course]]  # (institution, course)
-    master: Master
+    masters: list[Master]
     taken: frozenset[str]
+
+    @property
+    def master(self) -> Master:
+        return self.masters[0]
 
 
 def course_area(course: Course, outcomes: dict[str, Outcome]) -> str | None:
@@ -152,3 +156,48 @@ def feasible(instance: Instance, chosen_codes: list[str]) -> bool:
     return all(satisfied(i, lv, ec) for i in instance.master.requires) and orderable(
         chosen, taken, outcomes
     )
+
+
+@dataclass(frozen=True)
+class BestMinor:
+    opened: int
+    ects: float
+    count: int
+    rank_sum: int
+
+
+def best_minor(instance: Instance, budget: float) -> BestMinor:
+    """Maximise the masters opened within the budget; then minimum EC, count, code positions."""
+    outcomes = {o.id: o for o in instance.outcomes}
+    by_code = {c.code: c for _, c in instance.courses}
+    rank = {code: i for i, code in enumerate(sorted(by_code))}
+    taken = [by_code[c] for c in sorted(instance.taken)]
+
+    def opened(chosen: list[Course]) -> int:
+        lv, ec = attained(taken + chosen, outcomes)
+        return sum(all(satisfied(i, lv, ec) for i in m.requires) for m in instance.masters)
+
+    start = opened([])
+    closed = [
+        m
+        for m in instance.masters
+        if not all(satisfied(i, *attained(taken, outcomes)) for i in m.requires)
+    ]
+    institutions = {inst for m in closed for inst in m.premaster.catalogue}
+    pool = sorted(
+        c.code
+        for inst, c in instance.courses
+        if c.bridging and inst in institutions and c.code not in instance.taken
+    )
+    best = (-start, 0.0, 0, 0)
+    for size in range(1, len(pool) + 1):
+        for subset in combinations(pool, size):
+            chosen = [by_code[c] for c in subset]
+            total = sum(c.ects for c in chosen)
+            if total > budget:
+                continue
+            n = opened(chosen)
+            key = (-n, total, size, sum(rank[c] for c in subset))
+            if key < best and orderable(chosen, taken, outcomes):
+                best = key
+    return BestMinor(-best[0], best[1], best[2], best[3])

@@ -26,7 +26,7 @@ AREAS = ["alpha", "beta", "gamma"]
 ECTS = [1, 2, 2.5, 3, 4, 5, 7.5]
 
 
-def random_instance(seed: int) -> oracle.Instance:
+def random_instance(seed: int, n_masters: int = 1) -> oracle.Instance:
     """A small random catalogue with prerequisites (AND/OR, by code and by outcome), any_of and
     area requirements, mixed institutions, non-bridging courses, passed courses and caps."""
     rnd = random.Random(seed)
@@ -75,25 +75,28 @@ def random_instance(seed: int) -> oracle.Instance:
             return OutcomeRequirement(outcome=outcome, level=rnd.randint(1, top[outcome]))
         return OutcomeRequirement(outcome=rnd.choice(ids), level=rnd.randint(1, 6))
 
-    master = Master(
-        code="M",
-        name="Master",
-        institution="UT",
-        kind="master",
-        ects=120,
-        requires=[item(1) for _ in range(rnd.randint(1, 5))],
-        premaster=Premaster(
-            max_ects=rnd.choice([5, 10, 15, 30, 30, 60, 100]),
-            catalogue=rnd.choice([["UT"], ["UT"], ["UT", "VU"]]),
-        ),
-    )
+    masters = [
+        Master(
+            code="M" if k == 0 else f"M{k}",
+            name="Master",
+            institution="UT",
+            kind="master",
+            ects=120,
+            requires=[item(1) for _ in range(rnd.randint(1, 5))],
+            premaster=Premaster(
+                max_ects=rnd.choice([5, 10, 15, 30, 30, 60, 100]),
+                catalogue=rnd.choice([["UT"], ["UT"], ["UT", "VU"]]),
+            ),
+        )
+        for k in range(n_masters)
+    ]
     codes = [c.code for _, c in courses]
     taken = frozenset(rnd.sample(codes, rnd.choice([0, 0, 1, 2])))
-    return oracle.Instance(outcomes, courses, master, taken)
+    return oracle.Instance(outcomes, courses, masters, taken)
 
 
 def catalogue_of(instance: oracle.Instance) -> Catalogue:
-    return Catalogue.build(instance.outcomes, instance.courses, [instance.master])
+    return Catalogue.build(instance.outcomes, instance.courses, instance.masters)
 
 
 @settings(
@@ -147,12 +150,12 @@ def test_oracle_sees_circular_support_as_infeasible() -> None:
         requires=[OutcomeRequirement(outcome="p", level=3)],
         premaster=Premaster(max_ects=30, catalogue=["UT"]),
     )
-    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b)], master, frozenset())
+    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b)], [master], frozenset())
     assert oracle.solve(instance).status == "infeasible"
     assert bridge(catalogue_of(instance), master, []).status == "infeasible"
     # a third course that teaches q breaks the circle
     c = Course(code="UT-C", title="C", ects=1, teaches={"q": 4}, bridging=True)
-    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], master, frozenset())
+    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], [master], frozenset())
     result = bridge(catalogue_of(instance), master, [])
     assert result.codes == ("UT-C", "UT-A")
     assert oracle.solve(instance).ects == result.total_ects == 6
@@ -190,7 +193,7 @@ def test_mutual_support_needs_a_way_in() -> None:
         ],
         premaster=Premaster(max_ects=30, catalogue=["UT"]),
     )
-    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], master, frozenset())
+    instance = oracle.Instance(outcomes, [("UT", a), ("UT", b), ("UT", c)], [master], frozenset())
     result = bridge(catalogue_of(instance), master, [])
     assert oracle.solve(instance).ects == result.total_ects == 9.5
     assert result.codes == ("UT-C", "UT-A")

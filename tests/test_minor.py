@@ -1,0 +1,60 @@
+"""Minor design (CP-SAT) against brute force on random small catalogues, and on the fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from articulation.catalogue import Catalogue
+from articulation.gap import attainment, holds
+from articulation.loader import load_curricula
+from articulation.minor import design_minor
+from articulation.model import Bachelor
+from tests import oracle
+from tests.test_bridging_oracle import random_instance
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def minor_catalogue(instance: oracle.Instance) -> Catalogue:
+    bachelor = Bachelor(code="B", name="B", institution="VU", kind="bachelor", ects=180,
+                        courses=sorted(instance.taken))
+    return Catalogue.build(instance.outcomes, instance.courses, [*instance.masters, bachelor])
+
+
+@settings(max_examples=250, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(2, 4), st.sampled_from([5, 10, 15, 30]))
+def test_minor_design_equals_brute_force(seed: int, n_masters: int, budget: int) -> None:
+    instance = random_instance(seed, n_masters)
+    catalogue = minor_catalogue(instance)
+    design = design_minor(catalogue, "B", [m.code for m in instance.masters], budget=budget)
+    expected = oracle.best_minor(instance, budget)
+    event(f"opened {expected.opened} of {n_masters}")
+    assert design.optimal
+    assert len(design.opened) == expected.opened
+    assert design.total_ects == expected.ects
+    assert len(design.courses) == expected.count
+    codes = [c.code for c in design.courses]
+    assert sum(catalogue.course_rank[c] for c in codes) == expected.rank_sum
+    # what it claims is opened is opened, and the rest really is not
+    after = attainment(catalogue, instance.taken | set(codes))
+    for master in instance.masters:
+        is_open = all(holds(item, after) for item in master.requires)
+        assert is_open == (master.code in design.opened)
+
+
+def test_fixture_minor_for_creative_technology() -> None:
+    catalogue = load_curricula(MINI)
+    design = design_minor(catalogue, "VU-B-CREATE", budget=30)
+    assert design.opened == ("UT-M-CS", "UT-M-ITECH", "UT-M-PSTS")
+    assert design.already_open == ("UT-M-PSTS",)
+    assert design.total_ects == 22
+    assert design.still_closed == {"UT-M-AP": ("physics.quantum@apply",)}
+    by_code = {c.code: c for c in design.courses}
+    assert by_code["UT-PROG"].masters == ("UT-M-CS", "UT-M-ITECH")  # ITECH directly, CS via ADC
+    assert by_code["UT-DM"].needed_for == ("UT-ADC",)
+    small = design_minor(catalogue, "VU-B-CREATE", budget=5)
+    assert small.opened == ("UT-M-ITECH", "UT-M-PSTS") and small.total_ects == 5
