@@ -531,17 +531,28 @@ def alternatives(
     k: int,
     *,
     cap: float | None = None,
+    pool: Iterable[str] | None = None,
+    pool_name: str | None = None,
     time_limit: float = 10.0,
 ) -> list[Bridging]:
     """Up to ``k`` distinct bridging programmes, best first (no-good cuts: each later programme
-    is neither an earlier one nor contains one)."""
+    is neither an earlier one nor contains one). ``cap`` and ``pool`` as in :func:`bridge_gap`."""
+    pool = None if pool is None else list(pool)
     done = frozenset(taken)
     the_gap = gap(master, attainment(catalogue, done))
     found: list[Bridging] = []
     exclude: list[frozenset[str]] = []
     while len(found) < k:
         result = bridge_gap(
-            catalogue, master, done, the_gap, cap=cap, exclude=exclude, time_limit=time_limit
+            catalogue,
+            master,
+            done,
+            the_gap,
+            cap=cap,
+            pool=pool,
+            pool_name=pool_name,
+            exclude=exclude,
+            time_limit=time_limit,
         )
         if result.status != "premaster":
             if not found:

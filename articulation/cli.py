@@ -166,30 +166,10 @@ def bridge(
     ] = 0,
     time_limit: TimeLimitOpt = 10.0,
 ) -> None:
-    """The smallest bridging programme (pre-master) from a bachelor into a master."""
-    from articulation import bridging
-    from articulation.scan import assess
-
+    """How a bachelor gets into a master: the cheapest route and its optimal course set."""
     with user_errors():
         catalogue = load(curricula)
-        b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-        cell = assess(catalogue, b, m, time_limit=time_limit)
-        others: list[bridging.Bridging] = []
-        if alternatives and cell.bridging.status == "premaster":
-            found = bridging.alternatives(
-                catalogue, m, b.courses, alternatives + 1, time_limit=time_limit
-            )
-            others = found[1:]
-    data = cell.to_json()
-    if alternatives:
-        data["alternatives"] = [
-            {
-                "total_ects": o.total_ects,
-                "optimal": o.optimal,
-                "courses": [c.to_json() for c in o.courses],
-            }
-            for o in others
-        ]
+        data = transfer_path(catalogue, bachelor, master, alternatives, time_limit)
     if as_json:
         print_json(data)
         return
@@ -199,10 +179,49 @@ def bridge(
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
 
 
+def transfer_path(
+    catalogue: Catalogue,
+    bachelor: str,
+    master: str,
+    alternatives: int = 0,
+    time_limit: float = 10.0,
+) -> dict[str, Any]:
+    """The scan cell of one pair as JSON, with up to ``alternatives`` next-best programmes
+    (for the electives and pre-master routes)."""
+    from articulation import bridging
+    from articulation.scan import assess, elective_pool
+
+    b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+    cell = assess(catalogue, b, m, time_limit=time_limit)
+    data = cell.to_json()
+    if alternatives:
+        options: dict[str, Any] = {}
+        if cell.status == "electives":
+            pool, name = elective_pool(catalogue, b)
+            options = {"pool": pool, "pool_name": name, "cap": b.electives}
+        found = []
+        if cell.status in ("electives", "premaster"):
+            found = bridging.alternatives(
+                catalogue, m, b.courses, alternatives + 1, time_limit=time_limit, **options
+            )[1:]
+        data["alternatives"] = [
+            {
+                "total_ects": o.total_ects,
+                "optimal": o.optimal,
+                "courses": [c.to_json() for c in o.courses],
+            }
+            for o in found
+            if o.status == "premaster"
+        ]
+    return data
+
+
 def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
     b, m = catalogue.programmes[data["bachelor"]], catalogue.programmes[data["master"]]
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     out.print(f"status: [bold]{data['status']}[/bold] — {data['reason']}")
+    for note in data["why_not"]:
+        out.print(f"  not {note}")
     if data["gap"]:
         out.print("gap: " + "; ".join(data["gap"]))
     if data["courses"]:
@@ -256,7 +275,14 @@ def scan(
     out.print(f"{len(cells)} pairs: {counts}")
 
 
-_STYLE = {"direct": "green", "premaster": "yellow", "infeasible": "red", "unknown": "magenta"}
+_STYLE = {
+    "direct": "green",
+    "electives": "cyan",
+    "minor": "blue",
+    "premaster": "yellow",
+    "infeasible": "red",
+    "unknown": "magenta",
+}
 
 
 def _print_matrix(catalogue: Catalogue, cells: list[Any]) -> None:
@@ -271,7 +297,9 @@ def _print_matrix(catalogue: Catalogue, cells: list[Any]) -> None:
             cell = row[m]
             label = {
                 "direct": "direct",
-                "premaster": f"{cell.bridging.total_ects:g} EC",
+                "electives": f"el {cell.total_ects:g}",
+                "minor": "minor",
+                "premaster": f"{cell.total_ects:g} EC",
                 "infeasible": "—",
                 "unknown": "?",
             }[cell.status]

@@ -393,6 +393,15 @@ class _Loader:
             if isinstance(programme, Bachelor | Minor):
                 self._check_codes(source, ("courses",), programme.courses, codes)
             if isinstance(programme, Bachelor):
+                for k, inst in enumerate(programme.elective_catalogue or []):
+                    if inst not in catalogue_institutions:
+                        self._unknown(
+                            source,
+                            ("elective_catalogue", k),
+                            "institution",
+                            inst,
+                            catalogue_institutions,
+                        )
                 for t, track in enumerate(programme.tracks):
                     self._check_codes(source, ("tracks", t, "courses"), track.courses, codes)
             if isinstance(programme, Master):

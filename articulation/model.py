@@ -277,6 +277,9 @@ class Bachelor(ProgrammeBase):
     kind: Literal["bachelor"]
     courses: list[Code] = Field(default_factory=list)
     electives: Annotated[float, Field(ge=0)] = 0
+    # institutions whose courses may fill the elective space; default: the bachelor's own and
+    # those of its mandatory courses
+    elective_catalogue: list[str] | None = None
     tracks: list[Track] = Field(default_factory=list)
 
 

@@ -1,7 +1,16 @@
-"""The aansluitscan: every (bachelor, master) pair assessed, with its gap and bridging programme.
+"""The aansluitscan: every (bachelor, master) pair assessed along the cheapest route.
 
-A cell's status is ``direct`` (no gap, or the master admits the bachelor by policy), ``premaster``
-(an optimal bridging programme within the master's cap) or ``infeasible`` (with the reason).
+A cell's status is the first route that closes the gap, in this order of preference:
+
+- ``direct``: no gap, or the master admits the bachelor by policy (``direct_admission``);
+- ``electives``: courses that fit in the bachelor's elective space, from the catalogues open to
+  it (``elective_catalogue``), close the gap — the student can prepare inside the bachelor;
+- ``minor``: an existing minor open to the bachelor's institution, within its elective space and
+  with its entry requirements met, closes the gap (the one with the fewest EC, then by code);
+- ``premaster``: the optimal bridging programme within the master's cap;
+- ``infeasible``: none of these; the reason names what no eligible course can meet, or the cap.
+
+Every cell says why each earlier route did not apply (``why_not``).
 """
 
 from __future__ import annotations
@@ -11,55 +20,58 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.bridging import Bridging, bridge_gap
+from articulation.bridging import Bridging, ChosenCourse, bridge_gap, eligible_courses, helps
 from articulation.catalogue import Catalogue
-from articulation.gap import Gap, attainment, gap
-from articulation.model import Bachelor, Master
+from articulation.gap import Gap, attainment, gap, holds
+from articulation.model import Bachelor, Master, Minor
 
 DEFAULT_TIME_LIMIT = 10.0
+STATUSES = ("direct", "electives", "minor", "premaster", "infeasible", "unknown")
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One (bachelor, master) pair: its gap, its bridging programme and why."""
+    """One (bachelor, master) pair: its gap, the route that closes it, and why."""
 
     bachelor: str
     master: str
+    status: str
     gap: Gap
-    bridging: Bridging
-    policy_direct: bool = False
+    reason: str
+    why_not: tuple[str, ...] = ()
+    courses: tuple[ChosenCourse, ...] = ()
+    total_ects: float = 0.0
+    optimal: bool = True
+    unmet: tuple[str, ...] = ()
+    cap: float = 0.0
+    bound_ects: float | None = None
+    minor: str | None = None
     illustrative: tuple[str, ...] = ()
 
     @property
-    def status(self) -> str:
-        return "direct" if self.policy_direct else self.bridging.status
-
-    @property
-    def reason(self) -> str:
-        if self.policy_direct:
-            return "admitted directly by the master's admission policy"
-        return self.bridging.reason
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.courses)
 
     def to_json(self) -> dict[str, Any]:
-        bridging = self.bridging
-        direct = self.policy_direct
         return {
             "bachelor": self.bachelor,
             "master": self.master,
             "status": self.status,
-            "total_ects": 0.0 if direct else bridging.total_ects,
-            "courses": [] if direct else [c.to_json() for c in bridging.courses],
-            "optimal": True if direct else bridging.optimal,
-            "unmet": [] if direct else list(bridging.unmet),
+            "total_ects": self.total_ects,
+            "courses": [c.to_json() for c in self.courses],
+            "optimal": self.optimal,
+            "unmet": list(self.unmet),
             "gap": self.gap.details(),
             "reason": self.reason,
-            "cap": bridging.cap,
-            "bound_ects": None if direct else bridging.bound_ects,
+            "why_not": list(self.why_not),
+            "minor": self.minor,
+            "cap": self.cap,
+            "bound_ects": self.bound_ects,
             "illustrative": list(self.illustrative),
         }
 
 
-def _illustrative(catalogue: Catalogue, codes: Iterable[str]) -> tuple[str, ...]:
+def illustrative_codes(catalogue: Catalogue, codes: Iterable[str]) -> tuple[str, ...]:
     """The codes among ``codes`` whose data is illustrative (or has no provenance)."""
     marked = []
     for code in codes:
@@ -68,6 +80,74 @@ def _illustrative(catalogue: Catalogue, codes: Iterable[str]) -> tuple[str, ...]
         if provenance is None or provenance.status != "sourced":
             marked.append(code)
     return tuple(sorted(set(marked)))
+
+
+def elective_institutions(catalogue: Catalogue, bachelor: Bachelor) -> list[str]:
+    """Institutions whose courses may fill the bachelor's elective space."""
+    if bachelor.elective_catalogue is not None:
+        return sorted(bachelor.elective_catalogue)
+    own = {bachelor.institution}
+    own |= {catalogue.institution_of[c] for c in bachelor.courses if c in catalogue.institution_of}
+    return sorted(own)
+
+
+def elective_pool(catalogue: Catalogue, bachelor: Bachelor) -> tuple[list[str], str]:
+    """The courses that may fill the elective space, and their name for reasons."""
+    institutions = elective_institutions(catalogue, bachelor)
+    pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
+    return pool, f"elective course ({', '.join(institutions)})"
+
+
+def minor_options(
+    catalogue: Catalogue, bachelor: Bachelor, master: Master, the_gap: Gap
+) -> tuple[Minor | None, list[str]]:
+    """The smallest existing minor that closes the gap, or None with the reasons per minor."""
+    notes: list[str] = []
+    closing: list[Minor] = []
+    partial: list[tuple[int, float, str]] = []
+    for minor in catalogue.minors:
+        if minor.open_to and bachelor.institution not in minor.open_to:
+            continue
+        if minor.ects > bachelor.electives:
+            partial.append((10**6, minor.ects, f"{minor.code} ({minor.ects:g} EC) does not fit"))
+            continue
+        if not all(holds(item, the_gap.attained) for item in minor.entry):
+            partial.append((10**6, minor.ects, f"{minor.code}: entry requirements not met"))
+            continue
+        after = attainment(catalogue, set(bachelor.courses) | set(minor.courses))
+        left = [item for item in master.requires if not holds(item, after)]
+        if not left:
+            closing.append(minor)
+        else:
+            partial.append((len(left), minor.ects, f"{minor.code} leaves {len(left)} unmet"))
+    if closing:
+        return min(closing, key=lambda m: (m.ects, m.code)), []
+    if not partial:
+        notes.append(f"no minor is open to {bachelor.institution} students")
+    else:
+        notes.extend(text for _, _, text in sorted(partial)[:3])
+    return None, notes
+
+
+def _minor_courses(
+    catalogue: Catalogue, bachelor: Bachelor, minor: Minor, the_gap: Gap
+) -> tuple[ChosenCourse, ...]:
+    pool = set(minor.courses) - set(bachelor.courses)
+    covers: dict[str, list[str]] = {c: [] for c in pool}
+    for item in the_gap.unmet:
+        for c in helps(catalogue, item, pool):
+            covers[c].append(str(item))
+    return tuple(
+        ChosenCourse(
+            code=c,
+            title=catalogue.courses[c].title,
+            ects=catalogue.courses[c].ects,
+            covers=tuple(covers[c]),
+            needed_for=(),
+        )
+        for c in minor.courses
+        if c in pool
+    )
 
 
 def assess(
@@ -80,16 +160,70 @@ def assess(
     """The scan cell of one pair: the bachelor's mandatory courses against the master."""
     taken = frozenset(bachelor.courses)
     the_gap = gap(master, attainment(catalogue, taken))
-    bridging = bridge_gap(catalogue, master, taken, the_gap, time_limit=time_limit)
-    policy = bachelor.code in master.direct_admission and not the_gap.closed
-    shown = [bachelor.code, master.code, *([] if policy else bridging.codes)]
+    base = {"bachelor": bachelor.code, "master": master.code, "gap": the_gap}
+
+    def done(cell: Cell) -> Cell:
+        shown = [bachelor.code, master.code, *([cell.minor] if cell.minor else []), *cell.codes]
+        return Cell(**{**cell.__dict__, "illustrative": illustrative_codes(catalogue, shown)})
+
+    if the_gap.closed:
+        return done(Cell(**base, status="direct", reason="every requirement is met"))
+    if bachelor.code in master.direct_admission:
+        reason = "admitted directly by the master's admission policy (the gap is shown)"
+        return done(Cell(**base, status="direct", reason=reason))
+    why_not = [f"direct: {len(the_gap.unmet)} requirement(s) unmet"]
+
+    if bachelor.electives > 0:
+        pool, pool_name = elective_pool(catalogue, bachelor)
+        route = bridge_gap(
+            catalogue,
+            master,
+            taken,
+            the_gap,
+            cap=bachelor.electives,
+            pool=pool,
+            pool_name=pool_name,
+            time_limit=time_limit,
+        )
+        if route.status == "premaster":
+            return done(_from_bridging(base, "electives", route, why_not))
+        why_not.append(f"electives: {route.reason}")
+    else:
+        why_not.append("electives: the bachelor has no elective space")
+
+    minor, notes = minor_options(catalogue, bachelor, master, the_gap)
+    if minor is not None:
+        courses = _minor_courses(catalogue, bachelor, minor, the_gap)
+        return done(
+            Cell(
+                **base,
+                status="minor",
+                reason=f"the minor {minor.code} ({minor.name}, {minor.ects:g} EC) closes the gap",
+                why_not=tuple(why_not),
+                courses=courses,
+                total_ects=minor.ects,
+                cap=bachelor.electives,
+                minor=minor.code,
+            )
+        )
+    why_not.append("minor: " + "; ".join(notes))
+
+    route = bridge_gap(catalogue, master, taken, the_gap, time_limit=time_limit)
+    return done(_from_bridging(base, route.status, route, why_not))
+
+
+def _from_bridging(base: dict[str, Any], status: str, route: Bridging, why_not: list[str]) -> Cell:
     return Cell(
-        bachelor=bachelor.code,
-        master=master.code,
-        gap=the_gap,
-        bridging=bridging,
-        policy_direct=policy,
-        illustrative=_illustrative(catalogue, shown),
+        **base,
+        status=status,
+        reason=route.reason,
+        why_not=tuple(why_not),
+        courses=route.courses,
+        total_ects=route.total_ects,
+        optimal=route.optimal,
+        unmet=route.unmet,
+        cap=route.cap,
+        bound_ects=route.bound_ects,
     )
 
 
@@ -119,12 +253,8 @@ def _init_worker(catalogue: Catalogue) -> None:
 def _assess_codes(job: tuple[str, str, float]) -> Cell:
     assert _WORKER_CATALOGUE is not None
     b, m, limit = job
-    return assess(
-        _WORKER_CATALOGUE,
-        _WORKER_CATALOGUE.bachelor(b),
-        _WORKER_CATALOGUE.master(m),
-        time_limit=limit,
-    )
+    catalogue = _WORKER_CATALOGUE
+    return assess(catalogue, catalogue.bachelor(b), catalogue.master(m), time_limit=limit)
 
 
 def scan(
@@ -147,8 +277,9 @@ def scan(
             if progress:
                 progress(cell)
     else:
+        chunk = max(1, len(jobs) // (8 * workers))
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(catalogue,)) as pool:
-            for cell in pool.map(_assess_codes, jobs, chunksize=max(1, len(jobs) // (8 * workers))):
+            for cell in pool.map(_assess_codes, jobs, chunksize=chunk):
                 cells.append(cell)
                 if progress:
                     progress(cell)
@@ -156,7 +287,8 @@ def scan(
 
 
 def status_counts(cells: Iterable[Cell]) -> dict[str, int]:
-    counts: dict[str, int] = {}
+    """Cells per status, in the order of preference."""
+    counts = {status: 0 for status in STATUSES}
     for cell in cells:
-        counts[cell.status] = counts.get(cell.status, 0) + 1
-    return dict(sorted(counts.items()))
+        counts[cell.status] += 1
+    return {status: n for status, n in counts.items() if n}

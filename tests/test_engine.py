@@ -108,8 +108,15 @@ def test_alternatives_are_distinct_and_not_better(catalogue) -> None:
     assert ects == sorted(ects)
     for earlier, later in itertools.pairwise(sets):
         assert not earlier <= later  # no later programme contains an earlier one
-    data, _ = cli_json("bridge", "VU-B-CREATE", "UT-M-CS", "--alternatives", "3")
-    assert [a["total_ects"] for a in data["alternatives"]] == ects[1:]
+    # through the CLI: every further programme must drop the first one's calculus or discrete
+    # maths + algorithms pair, so only one distinct alternative exists
+    data, _ = cli_json("bridge", "VU-B-AI", "UT-M-CS", "--alternatives", "3")
+    assert [a["total_ects"] for a in data["alternatives"]] == [16.5]
+    assert [c["code"] for c in data["alternatives"][0]["courses"]] == [
+        "UT-DM",
+        "UT-ADC",
+        "UT-MATHPACK",
+    ]
 
 
 def test_scan_covers_every_pair_sorted(catalogue) -> None:
@@ -118,7 +125,7 @@ def test_scan_covers_every_pair_sorted(catalogue) -> None:
     assert pairs == sorted(pairs)
     assert len(pairs) == len(catalogue.bachelors) * len(catalogue.masters)
     statuses = {c["status"] for c in data["cells"]}
-    assert statuses == {"direct", "premaster", "infeasible"}
+    assert statuses == {"direct", "electives", "minor", "premaster", "infeasible"}
 
 
 def test_scan_is_byte_identical_across_runs_and_workers(catalogue) -> None:
@@ -150,5 +157,23 @@ def test_schema_is_generated_from_the_models() -> None:
 def test_human_output_shows_matrix_and_counts() -> None:
     result = runner.invoke(app, ["scan", "--curricula", str(MINI)])
     assert result.exit_code == 0
-    assert "VU-B-CREATE" in result.stdout and "22 EC" in result.stdout
-    assert "8 pairs: 2 direct, 3 infeasible, 3 premaster" in result.stdout
+    assert "VU-B-CREATE" in result.stdout and "14 EC" in result.stdout
+    assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout
+
+
+def test_route_order_electives_then_minor_then_premaster(catalogue) -> None:
+    data, _ = cli_json("bridge", "VU-B-CREATE", "UT-M-ITECH")
+    assert data["status"] == "electives"
+    assert [c["code"] for c in data["courses"]] == ["VU-PROG"]  # VU only: elective_catalogue
+    assert data["cap"] == 30
+    data, _ = cli_json("bridge", "VU-B-CREATE", "UT-M-CS")
+    assert data["status"] == "minor" and data["minor"] == "UT-MIN-CS"
+    assert data["total_ects"] == 30
+    assert any(note.startswith("electives: no elective course (VU)") for note in data["why_not"])
+    data, _ = cli_json("bridge", "VU-B-AI", "UT-M-CS")
+    assert data["status"] == "premaster"
+    assert data["why_not"] == [
+        "direct: 3 requirement(s) unmet",
+        "electives: the bachelor has no elective space",
+        "minor: UT-MIN-CS (30 EC) does not fit",
+    ]

@@ -19,13 +19,20 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
 def minor_catalogue(instance: oracle.Instance) -> Catalogue:
-    bachelor = Bachelor(code="B", name="B", institution="VU", kind="bachelor", ects=180,
-                        courses=sorted(instance.taken))
+    bachelor = Bachelor(
+        code="B",
+        name="B",
+        institution="VU",
+        kind="bachelor",
+        ects=180,
+        courses=sorted(instance.taken),
+    )
     return Catalogue.build(instance.outcomes, instance.courses, [*instance.masters, bachelor])
 
 
-@settings(max_examples=250, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.integers(0, 2**32 - 1), st.integers(2, 4), st.sampled_from([5, 10, 15, 30]))
 def test_minor_design_equals_brute_force(seed: int, n_masters: int, budget: int) -> None:
     instance = random_instance(seed, n_masters)

@@ -1,0 +1,211 @@
+"""The database tables (SQLModel). The schema itself is created by the Alembic migrations.
+
+The catalogue is stored relationally: outcomes; courses with their taught outcomes and their
+prerequisite groups; programmes with their course lists, tracks and requirement items (a tree:
+``any_of`` items are parents of their alternatives). Every catalogue row carries ``version``,
+the catalogue version at which it was last written; that number is the entity's ETag.
+``catalogue_state`` holds the one catalogue version number, bumped by every change.
+"""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, String
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+
+
+def _json(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=nullable))
+
+
+def _timestamp(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class CatalogueState(SQLModel, table=True):
+    __tablename__ = "catalogue_state"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    updated_at: dt.datetime | None = _timestamp(nullable=True)
+
+
+class OutcomeRow(SQLModel, table=True):
+    __tablename__ = "outcome"
+
+    id: str = Field(primary_key=True)
+    title: str
+    area: str = Field(index=True)
+    parent: str | None = None
+    version: int = 0
+
+
+class CourseRow(SQLModel, table=True):
+    __tablename__ = "course"
+
+    code: str = Field(primary_key=True)
+    institution: str = Field(index=True)
+    title: str
+    ects: float
+    periods: list[str] | None = _json()
+    language: str | None = None
+    area: str | None = None
+    bridging: bool = False
+    has_provenance: bool = False
+    provenance_source: str | None = None
+    provenance_retrieved: dt.date | None = None
+    provenance_status: str | None = None
+    provenance_note: str | None = None
+    version: int = 0
+
+
+class CourseTeaches(SQLModel, table=True):
+    __tablename__ = "course_teaches"
+
+    course_code: str = Field(
+        sa_column=Column(String, ForeignKey("course.code", ondelete="CASCADE"), primary_key=True)
+    )
+    outcome_id: str = Field(
+        sa_column=Column(String, ForeignKey("outcome.id"), primary_key=True, index=True)
+    )
+    level: int
+    position: int
+
+
+class PrerequisiteMember(SQLModel, table=True):
+    """One alternative of one prerequisite group: a course code or ``outcome@level``."""
+
+    __tablename__ = "prerequisite"
+
+    course_code: str = Field(
+        sa_column=Column(String, ForeignKey("course.code", ondelete="CASCADE"), primary_key=True)
+    )
+    group_index: int = Field(primary_key=True)
+    member_index: int = Field(primary_key=True)
+    member: str = Field(index=True)
+
+
+class ProgrammeRow(SQLModel, table=True):
+    __tablename__ = "programme"
+
+    code: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    name: str
+    institution: str = Field(index=True)
+    ects: float
+    electives: float | None = None
+    premaster_max_ects: float | None = None
+    premaster_catalogue: list[str] | None = _json()
+    direct_admission: list[str] | None = _json()
+    min_gpa: float | None = None
+    language: str | None = None
+    open_to: list[str] | None = _json()
+    has_provenance: bool = False
+    provenance_source: str | None = None
+    provenance_retrieved: dt.date | None = None
+    provenance_status: str | None = None
+    provenance_note: str | None = None
+    version: int = 0
+
+
+class ProgrammeTrack(SQLModel, table=True):
+    __tablename__ = "programme_track"
+
+    programme_code: str = Field(
+        sa_column=Column(String, ForeignKey("programme.code", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(primary_key=True)
+    name: str
+
+
+class ProgrammeCourse(SQLModel, table=True):
+    """A course in a programme's list: ``track`` is None for the programme's own ``courses``,
+    else the position of the track."""
+
+    __tablename__ = "programme_course"
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_code: str = Field(
+        sa_column=Column(
+            String, ForeignKey("programme.code", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    track: int | None = None
+    position: int
+    course_code: str = Field(
+        sa_column=Column(String, ForeignKey("course.code"), nullable=False, index=True)
+    )
+
+
+class RequirementRow(SQLModel, table=True):
+    """A requirement item of a master (``role`` requires) or a minor (``role`` entry)."""
+
+    __tablename__ = "requirement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_code: str = Field(
+        sa_column=Column(
+            String, ForeignKey("programme.code", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    role: str
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("requirement.id", ondelete="CASCADE"), nullable=True),
+    )
+    position: int
+    kind: str
+    outcome: str | None = None
+    level: int | None = None
+    area: str | None = None
+    min_ects: float | None = None
+
+
+class ApiClient(SQLModel, table=True):
+    """A client of the write API; only the SHA-256 of its bearer token is stored."""
+
+    __tablename__ = "api_client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str
+    institution: str
+    token_hash: str = Field(unique=True)
+    created_at: dt.datetime = _timestamp()
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change of the catalogue: who, when, what, and the entity before and after."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _timestamp()
+    actor: str
+    client_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("api_client.id"), nullable=True)
+    )
+    action: str
+    entity: str
+    code: str = Field(index=True)
+    catalogue_version: int
+    before: dict[str, Any] | None = _json()
+    after: dict[str, Any] | None = _json()
+
+
+class ScanJob(SQLModel, table=True):
+    __tablename__ = "scan_job"
+
+    id: str = Field(primary_key=True)
+    status: str
+    created_at: dt.datetime = _timestamp()
+    started_at: dt.datetime | None = _timestamp(nullable=True)
+    finished_at: dt.datetime | None = _timestamp(nullable=True)
+    catalogue_version: int
+    parameters: dict[str, Any] | None = _json()
+    total: int = 0
+    done: int = 0
+    cells: list[dict[str, Any]] | None = _json()
+    error: str | None = None
