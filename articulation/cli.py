@@ -242,6 +242,64 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
 
 
 @app.command()
+def minor(
+    bachelor: str,
+    masters: Annotated[
+        list[str] | None,
+        typer.Argument(help="Target masters (default: every master of another institution)."),
+    ] = None,
+    masters_file: Annotated[
+        Path | None,
+        typer.Option("--masters-file", help="File with one master code per line (# comments)."),
+    ] = None,
+    budget: Annotated[float, typer.Option(min=0.5, max=180, help="EC budget of the minor.")] = 30,
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+    time_limit: TimeLimitOpt = 30.0,
+) -> None:
+    """Design the minor (within the budget) that opens the most masters to a bachelor."""
+    from articulation.minor import design_minor
+
+    with user_errors():
+        catalogue = load(curricula)
+        targets = list(masters or []) + read_codes(masters_file)
+        design = design_minor(
+            catalogue, bachelor, targets or None, budget=budget, time_limit=time_limit
+        )
+    data = design.to_json()
+    if as_json:
+        print_json(data)
+        return
+    b = catalogue.programmes[design.bachelor]
+    out.print(
+        f"[bold]{b.name}[/bold] ({b.code}): a {data['total_ects']:g} EC minor (budget "
+        f"{budget:g}) opens {len(design.opened)} of {len(design.masters)} masters"
+        + ("" if design.optimal else " (not proven optimal)")
+    )
+    table = Table("course", "title", "EC", "needed by")
+    for c in design.courses:
+        table.add_row(c.code, c.title, f"{c.ects:g}", ", ".join(c.masters))
+    out.print(table)
+    already = set(design.already_open)
+    out.print(
+        "open: " + ", ".join(m + (" (already)" if m in already else "") for m in design.opened)
+    )
+    for code, missing in design.still_closed.items():
+        out.print(f"still closed: {code} — misses " + "; ".join(missing))
+
+
+def read_codes(path: Path | None) -> list[str]:
+    """Codes from a file, one per line; blank lines and ``#`` comments are skipped."""
+    if path is None:
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read masters file: {exc.strerror}") from None
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+@app.command()
 def scan(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,

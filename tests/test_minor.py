@@ -65,3 +65,28 @@ def test_fixture_minor_for_creative_technology() -> None:
     assert by_code["UT-DM"].needed_for == ("UT-ADC",)
     small = design_minor(catalogue, "VU-B-CREATE", budget=5)
     assert small.opened == ("UT-M-ITECH", "UT-M-PSTS") and small.total_ects == 5
+
+
+def test_minor_cli_json_and_masters_file(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from articulation.cli import app
+
+    runner = CliRunner()
+    args = ["minor", "VU-B-CREATE", "--budget", "30", "--curricula", str(MINI), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["opened"] == ["UT-M-CS", "UT-M-ITECH", "UT-M-PSTS"]
+    assert data["newly_opened"] == ["UT-M-CS", "UT-M-ITECH"]
+    assert data["still_closed"] == [{"master": "UT-M-AP", "missing": ["physics.quantum@apply"]}]
+    masters = tmp_path / "masters.txt"
+    masters.write_text("# the chosen set\nUT-M-ITECH\n\nUT-M-AP  # physics\n")
+    result = runner.invoke(app, [*args, "--masters-file", str(masters)])
+    assert json.loads(result.stdout)["masters"] == ["UT-M-AP", "UT-M-ITECH"]
+    result = runner.invoke(app, ["minor", "VU-B-CREATE", "UT-M-XX", "--curricula", str(MINI)])
+    assert result.exit_code == 2 and "unknown master 'UT-M-XX'" in result.stderr
+    result = runner.invoke(app, [*args, "--masters-file", str(tmp_path / "none.txt")])
+    assert result.exit_code == 2 and "none.txt" in result.stderr
