@@ -37,6 +37,7 @@ from articulation.model import (
 from articulation.suggest import nearest
 
 YamlPath = tuple[str | int, ...]
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @dataclass(frozen=True, order=True)
@@ -89,8 +90,12 @@ class _Source:
             self.problem((), f"cannot read file: {exc}")
             return
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.load(text, Loader=yaml.SafeLoader)
+            loader = _YamlLoader(text)
+            try:
+                node = loader.get_single_node()
+                self.data = None if node is None else loader.construct_document(node)
+            finally:
+                loader.dispose()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
