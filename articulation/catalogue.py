@@ -43,6 +43,8 @@ class Catalogue:
     course_area: dict[str, str | None] = field(default_factory=dict)
     teachers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     course_rank: dict[str, int] = field(default_factory=dict)
+    # courses a bachelor student can take: bridging ones and those of any bachelor or minor
+    bachelor_level: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -60,14 +62,24 @@ class Catalogue:
         for course in course_map.values():
             for outcome, level in sorted(course.teaches.items()):
                 teachers.setdefault(outcome, []).append((course.code, level))
+        programme_list = sorted(programmes, key=lambda p: p.code)
+        in_programmes = {
+            code
+            for p in programme_list
+            if not isinstance(p, Master)
+            for code in [*p.courses, *(c for t in getattr(p, "tracks", []) for c in t.courses)]
+        }
         return cls(
             outcomes=outcome_map,
             courses=course_map,
             institution_of=institution_of,
-            programmes={p.code: p for p in sorted(programmes, key=lambda p: p.code)},
+            programmes={p.code: p for p in programme_list},
             course_area={c.code: default_area(c, outcome_map) for c in course_map.values()},
             teachers=teachers,
             course_rank={code: i for i, code in enumerate(course_map)},
+            bachelor_level=frozenset(
+                c for c, course in course_map.items() if course.bridging or c in in_programmes
+            ),
         )
 
     @property

@@ -3,8 +3,9 @@
 A cell's status is the first route that closes the gap, in this order of preference:
 
 - ``direct``: no gap, or the master admits the bachelor by policy (``direct_admission``);
-- ``electives``: courses that fit in the bachelor's elective space, from the catalogues open to
-  it (``elective_catalogue``), close the gap — the student can prepare inside the bachelor;
+- ``electives``: bachelor-level courses (bridging courses, and courses of any bachelor or minor)
+  from the catalogues open to the bachelor (``elective_catalogue``) that fit in its elective
+  space close the gap — the student can prepare inside the bachelor;
 - ``minor``: an existing minor open to the bachelor's institution, within its elective space and
   with its entry requirements met, closes the gap (the one with the fewest EC, then by code);
 - ``premaster``: the optimal bridging programme within the master's cap;
@@ -95,6 +96,7 @@ def elective_pool(catalogue: Catalogue, bachelor: Bachelor) -> tuple[list[str], 
     """The courses that may fill the elective space, and their name for reasons."""
     institutions = elective_institutions(catalogue, bachelor)
     pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
+    pool = [c for c in pool if c in catalogue.bachelor_level]
     return pool, f"elective course ({', '.join(institutions)})"
 
 

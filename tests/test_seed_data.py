@@ -1,0 +1,286 @@
+"""The bundled seed curricula: counts, provenance, and the known facts they must reproduce.
+
+These tests pin what the sources say (see curricula/README.md): the joint Mechanical Engineering
+bachelor enters UT Mechanical Engineering and Sustainable Energy Technology directly, Creative
+Technology is admitted to Philosophy of Science, Technology and Society, VU Artificial Intelligence
+needs a pre-master with mathematics for UT Computer Science, and every pre-master stays within its
+master's cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from articulation.bridging import bridge
+from articulation.catalogue import Catalogue
+from articulation.gap import attainment, gap
+from articulation.loader import load_curricula
+from articulation.scan import assess, scan
+
+CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
+RETRIEVED = dt.date(2026, 11, 27)
+
+BACHELORS = {
+    "VU-B-CREATE",
+    "VU-B-ME",
+    "VU-B-IEM",
+    "VU-B-AI",
+    "VU-B-CS",
+    "VU-B-BA",
+    "VU-B-EOR",
+    "VU-B-MATH",
+    "VU-B-PHYS",
+    "VU-B-HMS",
+    "VU-B-IS",
+}
+FLAGSHIP = {
+    "UT-M-IT",
+    "UT-M-CS",
+    "UT-M-BIT",
+    "UT-M-EMSYS",
+    "UT-M-EE",
+    "UT-M-ROB",
+    "UT-M-SC",
+    "UT-M-IDE",
+    "UT-M-BME",
+    "UT-M-COM",
+    "UT-M-PSTS",
+    "UT-M-EST",
+    "UT-M-PSY",
+    "UT-M-IEM",
+    "UT-M-ME",
+}
+MASTERS = FLAGSHIP | {
+    "UT-M-AM",
+    "UT-M-SET",
+    "UT-M-TM",
+    "UT-M-BA",
+    "UT-M-CE",
+    "UT-M-CME",
+    "UT-M-AP",
+    "UT-M-CSE",
+    "UT-M-NT",
+    "UT-M-SE",
+}
+TRANSFER_MINORS = {"UT-MIN-IT", "UT-MIN-ES", "UT-MIN-BIT", "UT-MIN-IEM", "UT-MIN-CEM", "UT-MIN-CS"}
+JOINT = {"VU-B-CREATE", "VU-B-ME", "VU-B-IEM"}
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return load_curricula(CURRICULA)
+
+
+@pytest.fixture(scope="module")
+def cells(cat: Catalogue):
+    return scan(cat, workers=2)
+
+
+def cell_of(cells, bachelor: str, master: str):
+    return next(c for c in cells if c.bachelor == bachelor and c.master == master)
+
+
+# --- counts and coverage -----------------------------------------------------------------------
+
+
+def test_counts(cat: Catalogue) -> None:
+    assert len(cat.outcomes) >= 150
+    assert len(cat.courses) >= 400
+    assert len(cat.bachelors) >= 10
+    assert len(cat.masters) >= 25
+    assert {m.code for m in cat.minors} >= TRANSFER_MINORS
+    assert any(m.institution == "VU" for m in cat.minors)
+
+
+def test_the_programmes_of_the_issue_are_there(cat: Catalogue) -> None:
+    assert {b.code for b in cat.bachelors} >= BACHELORS
+    assert {m.code for m in cat.masters} >= MASTERS
+
+
+def test_flagship_file_lists_the_fifteen_masters(cat: Catalogue) -> None:
+    lines = (CURRICULA / "flagship-masters.txt").read_text().split()
+    assert len(lines) == len(set(lines)) == 15
+    assert set(lines) == FLAGSHIP
+    assert all(code in cat.programmes for code in lines)
+
+
+def test_every_outcome_is_taught_somewhere(cat: Catalogue) -> None:
+    taught = {o for c in cat.courses.values() for o in c.teaches}
+    assert set(cat.outcomes) - taught == set()
+
+
+def test_every_course_has_an_area(cat: Catalogue) -> None:
+    assert all(cat.course_area[code] in cat.areas for code in cat.courses)
+
+
+def test_course_conventions(cat: Catalogue) -> None:
+    for code, course in cat.courses.items():
+        inst = cat.institution_of[code]
+        assert code.startswith(inst + "-"), code
+        periods = {"VU": {f"P{i}" for i in range(1, 7)}, "UT": {f"Q{i}" for i in range(1, 5)}}
+        assert set(course.periods) <= periods[inst], code
+        if course.bridging:
+            assert inst == "UT", f"{code}: pre-master courses are UT courses"
+        if inst == "UT":
+            assert 0.5 <= course.ects <= 30, code
+
+
+def test_bachelors_add_up_to_180(cat: Catalogue) -> None:
+    for b in cat.bachelors:
+        mandatory = sum(cat.courses[c].ects for c in b.courses)
+        track = max((sum(cat.courses[c].ects for c in t.courses) for t in b.tracks), default=0)
+        assert b.ects == 180
+        assert 170 <= mandatory + track + b.electives <= 180, b.code
+        assert b.electives == 30, b.code
+
+
+def test_joint_bachelors(cat: Catalogue) -> None:
+    for code in JOINT:
+        b = cat.bachelor(code)
+        assert b.institution == "VU"
+        assert "joint VU–UT, Amsterdam" in b.name
+        assert "awarded by the University of Twente" in (b.provenance.note or "")
+    # the joint programmes are UT curricula: built from the UT catalogue
+    assert all(cat.institution_of[c] == "UT" for c in cat.bachelor("VU-B-ME").courses)
+    assert "UT-201900014" in cat.bachelor("VU-B-ME").courses  # TIME, sourced
+    assert "UT-201600066" in cat.bachelor("VU-B-CREATE").courses  # module 1, sourced
+
+
+def test_premaster_caps(cat: Catalogue) -> None:
+    for m in cat.masters:
+        assert 15 <= m.premaster.max_ects <= 60, m.code
+        assert m.premaster.catalogue == ["UT"]
+        assert m.ects in (60, 120)
+    assert cat.master("UT-M-TM").premaster.max_ects == 60
+    assert cat.master("UT-M-CS").premaster.max_ects == 30
+
+
+# --- provenance ----------------------------------------------------------------------------------
+
+
+def test_provenance_on_every_course_and_programme(cat: Catalogue) -> None:
+    items = [*cat.courses.values(), *cat.programmes.values()]
+    for item in items:
+        p = item.provenance
+        assert p is not None, item.code
+        assert p.source and p.source.startswith("http"), item.code
+        assert p.retrieved == RETRIEVED, item.code
+        assert p.status in ("sourced", "illustrative"), item.code
+        if p.status == "illustrative":
+            assert p.note, f"{item.code}: say what is illustrative"
+
+
+def test_invented_codes_are_illustrative(cat: Catalogue) -> None:
+    for code, course in cat.courses.items():
+        if code.startswith("UT-9") or code.startswith("VU-ILL_"):
+            assert course.provenance.status == "illustrative", code
+    statuses = Counter(c.provenance.status for c in cat.courses.values())
+    assert statuses["sourced"] >= 80 and statuses["illustrative"] >= 200
+
+
+def test_real_codes_from_the_sources(cat: Catalogue) -> None:
+    expected = {
+        "UT-202001171": ("Calculus A", 5),
+        "UT-202001178": ("Linear Algebra", 3),
+        "UT-202001182": ("Algorithms, Data Structures and Complexity", 5),
+        "UT-202001184": ("Discrete Mathematics and Introduction to Mathematics", 4),
+        "UT-202001177": ("Probability Theory and Statistics", 3),
+        "UT-202001185": ("Linear Systems", 6),
+        "VU-XB_0114": ("Linear Algebra and Calculus", 6),
+        "VU-X_400154": ("Machine Learning", 6),
+        "VU-B_BOP": ("Bachelor Research Project", 24),
+    }
+    for code, (title, ects) in expected.items():
+        course = cat.courses[code]
+        assert (course.title, course.ects) == (title, ects)
+        assert course.provenance.status == "sourced"
+    assert cat.courses["UT-202001182"].bridging
+
+
+# --- known facts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("master", ["UT-M-ME", "UT-M-SET"])
+def test_joint_me_enters_me_and_set_directly(cat: Catalogue, master: str) -> None:
+    me = cat.bachelor("VU-B-ME")
+    # direct by the data, not only by the admission policy
+    assert gap(cat.master(master), attainment(cat, me.courses)).closed
+    assert "VU-B-ME" in cat.master(master).direct_admission
+    assert assess(cat, me, cat.master(master)).status == "direct"
+
+
+def test_create_is_admitted_to_psts(cat: Catalogue) -> None:
+    assert "VU-B-CREATE" in cat.master("UT-M-PSTS").direct_admission
+    cell = assess(cat, cat.bachelor("VU-B-CREATE"), cat.master("UT-M-PSTS"))
+    assert cell.status == "direct"
+
+
+def test_ai_needs_a_premaster_with_mathematics_for_cs(cat: Catalogue) -> None:
+    ai, cs = cat.bachelor("VU-B-AI"), cat.master("UT-M-CS")
+    the_gap = gap(cs, attainment(cat, ai.courses))
+    assert not the_gap.closed
+    assert any("mathematics" in text or "math." in text for text in the_gap.texts())
+    route = bridge(cat, cs, ai.courses)
+    assert route.status == "premaster" and route.optimal
+    assert 0 < route.total_ects <= cs.premaster.max_ects
+    assert any(cat.course_area[c] == "mathematics" for c in route.codes)
+    assert "UT-202001171" in route.codes  # Calculus A
+    assert assess(cat, ai, cs).status not in ("direct", "infeasible")
+
+
+def test_vu_cs_is_close_to_direct_for_ut_cs(cat: Catalogue) -> None:
+    cell = assess(cat, cat.bachelor("VU-B-CS"), cat.master("UT-M-CS"))
+    assert cell.status in ("direct", "electives", "premaster")
+    assert cell.total_ects <= 10
+
+
+def test_human_movement_sciences(cat: Catalogue) -> None:
+    hms = cat.bachelor("VU-B-HMS")
+    assert assess(cat, hms, cat.master("UT-M-EE")).status == "infeasible"
+    # the technology-deficiency pre-master of Technical Medicine: more than 30, at most 60 EC
+    route = bridge(cat, cat.master("UT-M-TM"), hms.courses)
+    assert route.status == "premaster"
+    assert 30 < route.total_ects <= 60
+
+
+def test_direct_admission_lists_name_bachelors(cat: Catalogue) -> None:
+    bachelors = {b.code for b in cat.bachelors}
+    for m in cat.masters:
+        assert set(m.direct_admission) <= bachelors, m.code
+    psts = set(cat.master("UT-M-PSTS").direct_admission)
+    assert psts >= {"VU-B-CREATE", "VU-B-ME", "VU-B-IEM", "VU-B-CS"}
+
+
+# --- the scan ----------------------------------------------------------------------------------
+
+
+def test_every_premaster_respects_its_cap(cat: Catalogue, cells) -> None:
+    assert len(cells) == len(cat.bachelors) * len(cat.masters)
+    for cell in cells:
+        master = cat.master(cell.master)
+        total = sum(c.ects for c in cell.courses)
+        if cell.status == "premaster":
+            assert cell.optimal, cell
+            pair = (cell.bachelor, cell.master)
+            assert total == cell.total_ects <= master.premaster.max_ects, pair
+            assert all(cat.courses[c].bridging for c in cell.codes)
+            assert all(cat.institution_of[c] in master.premaster.catalogue for c in cell.codes)
+        if cell.status == "electives":
+            assert total <= cat.bachelor(cell.bachelor).electives
+
+
+def test_scan_distribution_is_plausible(cells) -> None:
+    counts = Counter(c.status for c in cells)
+    n = len(cells)
+    assert counts["direct"] >= 12
+    assert counts["premaster"] + counts["electives"] + counts["minor"] >= n // 3
+    assert 0 < counts["infeasible"] <= n // 2
+    assert counts["direct"] <= n // 4
+    assert counts["unknown"] == 0
+    assert cell_of(cells, "VU-B-ME", "UT-M-ME").status == "direct"
+    assert cell_of(cells, "VU-B-MATH", "UT-M-AM").status == "direct"
+    assert cell_of(cells, "VU-B-PHYS", "UT-M-AP").status == "direct"
