@@ -344,26 +344,38 @@ _STYLE = {
 
 
 def _print_matrix(catalogue: Catalogue, cells: list[Any]) -> None:
-    masters = sorted({c.master for c in cells})
-    table = Table("bachelor \\ master", *masters, title="aansluitscan", show_lines=False)
-    by_row: dict[str, dict[str, Any]] = {}
+    """Masters down, bachelors across (there are fewer bachelors), codes without prefixes."""
+    bachelors = sorted({c.bachelor for c in cells})
+    short = {code: _short(code) for code in bachelors}
+    table = Table("master", *(short[b] for b in bachelors), title="aansluitscan", box=None)
+    by_master: dict[str, dict[str, Any]] = {}
     for cell in cells:
-        by_row.setdefault(cell.bachelor, {})[cell.master] = cell
-    for bachelor, row in by_row.items():
+        by_master.setdefault(cell.master, {})[cell.bachelor] = cell
+    for master, row in sorted(by_master.items()):
         entries = []
-        for m in masters:
-            cell = row[m]
+        for b in bachelors:
+            cell = row[b]
             label = {
-                "direct": "direct",
-                "electives": f"el {cell.total_ects:g}",
+                "direct": "ok",
+                "electives": f"e{cell.total_ects:g}",
                 "minor": "minor",
-                "premaster": f"{cell.total_ects:g} EC",
+                "premaster": f"{cell.total_ects:g}",
                 "infeasible": "—",
                 "unknown": "?",
             }[cell.status]
             entries.append(f"[{_STYLE[cell.status]}]{label}[/]")
-        table.add_row(bachelor, *entries)
+        table.add_row(_short(master), *entries)
     out.print(table)
+    out.print(
+        "ok = direct, eN = N EC of electives, minor = an existing minor, N = N EC pre-master, "
+        "— = infeasible"
+    )
+
+
+def _short(code: str) -> str:
+    """``VU-B-AI`` → ``AI``; other codes unchanged."""
+    parts = code.split("-", 2)
+    return parts[2] if len(parts) == 3 and parts[1] in {"B", "M"} else code
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point

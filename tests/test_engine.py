@@ -157,7 +157,10 @@ def test_schema_is_generated_from_the_models() -> None:
 def test_human_output_shows_matrix_and_counts() -> None:
     result = runner.invoke(app, ["scan", "--curricula", str(MINI)])
     assert result.exit_code == 0
-    assert "VU-B-CREATE" in result.stdout and "14 EC" in result.stdout
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line}
+    assert rows["master"] == ["AI", "CREATE"]
+    assert rows["CS"] == ["14", "minor"] and rows["ITECH"] == ["—", "e6"]
+    assert rows["PSTS"] == ["ok", "ok"]
     assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout
 
 
