@@ -188,22 +188,13 @@ def transfer_path(
 ) -> dict[str, Any]:
     """The scan cell of one pair as JSON, with up to ``alternatives`` next-best programmes
     (for the electives and pre-master routes)."""
-    from articulation import bridging
-    from articulation.scan import assess, elective_pool
+    from articulation.scan import assess, route_alternatives
 
     b, m = catalogue.bachelor(bachelor), catalogue.master(master)
     cell = assess(catalogue, b, m, time_limit=time_limit)
     data = cell.to_json()
     if alternatives:
-        options: dict[str, Any] = {}
-        if cell.status == "electives":
-            pool, name = elective_pool(catalogue, b)
-            options = {"pool": pool, "pool_name": name, "cap": b.electives}
-        found = []
-        if cell.status in ("electives", "premaster"):
-            found = bridging.alternatives(
-                catalogue, m, b.courses, alternatives + 1, time_limit=time_limit, **options
-            )[1:]
+        found = route_alternatives(catalogue, cell, alternatives, time_limit=time_limit)
         data["alternatives"] = [
             {
                 "total_ects": o.total_ects,
@@ -211,7 +202,6 @@ def transfer_path(
                 "courses": [c.to_json() for c in o.courses],
             }
             for o in found
-            if o.status == "premaster"
         ]
     return data
 
@@ -307,14 +297,31 @@ def scan(
         2, os.cpu_count() or 1
     ),
     time_limit: TimeLimitOpt = 10.0,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Directory the report is written to.")
+    ] = Path("report"),
+    formats: Annotated[
+        str, typer.Option("--format", help="Report formats, comma-separated: html,csv,json,md.")
+    ] = "html,csv,json,md",
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Print the matrix only; write no report.")
+    ] = False,
 ) -> None:
-    """The aansluitscan: every bachelor × every master, with status, EC and reasons."""
+    """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
+    report (HTML with a page per pair and per bachelor, CSV, Markdown, JSON) into --out."""
     from rich.progress import Progress
 
+    from articulation import report
     from articulation.scan import pairs, status_counts
     from articulation.scan import scan as run_scan
 
     with user_errors():
+        try:
+            chosen = () if no_report else report.parse_formats(formats)
+            if chosen:
+                report.prepare_out(out_dir)
+        except report.ReportError as exc:
+            raise BadInput(str(exc)) from None
         catalogue = load(curricula)
         total = len(pairs(catalogue))
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -325,6 +332,31 @@ def scan(
                 time_limit=time_limit,
                 progress=lambda _cell: bar.advance(task),
             )
+            if chosen:
+                alt_task = bar.add_task("alternatives", total=report.alternative_cells(cells))
+                alternatives = report.compute_alternatives(
+                    catalogue,
+                    cells,
+                    workers=workers,
+                    time_limit=time_limit,
+                    progress=lambda: bar.advance(alt_task),
+                )
+                bachelors = sorted({cell.bachelor for cell in cells})
+                minor_task = bar.add_task("minor designs", total=len(bachelors))
+                designs = report.compute_minor_designs(
+                    catalogue,
+                    bachelors,
+                    time_limit=time_limit,
+                    progress=lambda: bar.advance(minor_task),
+                )
+                built = report.build_report(catalogue, cells, designs, alternatives)
+        if chosen:
+            try:
+                report.write_report(built, out_dir, chosen)
+            except report.ReportError as exc:
+                raise BadInput(str(exc)) from None
+            main_file = "index.html" if "html" in chosen else report.FILES[chosen[0]]
+            err.print(f"report ({', '.join(chosen)}) written to {out_dir / main_file}")
     if as_json:
         print_json({"cells": [cell.to_json() for cell in cells]})
         return
@@ -380,3 +412,5 @@ def _short(code: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point
     app(argv)
+
+

@@ -21,7 +21,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.bridging import Bridging, ChosenCourse, bridge_gap, eligible_courses, helps
+from articulation.bridging import (
+    Bridging,
+    ChosenCourse,
+    alternatives,
+    bridge_gap,
+    eligible_courses,
+    helps,
+)
 from articulation.catalogue import Catalogue
 from articulation.gap import Gap, attainment, gap, holds
 from articulation.model import Bachelor, Master, Minor
@@ -227,6 +234,28 @@ def _from_bridging(base: dict[str, Any], status: str, route: Bridging, why_not: 
         cap=route.cap,
         bound_ects=route.bound_ects,
     )
+
+
+def route_alternatives(
+    catalogue: Catalogue, cell: Cell, k: int, *, time_limit: float = DEFAULT_TIME_LIMIT
+) -> tuple[Bridging, ...]:
+    """Up to ``k`` next-best distinct programmes of the cell's route.
+
+    Only the electives route (elective pool, capped by the elective space) and the pre-master
+    route (bridging courses, capped by the master's pre-master cap) have alternatives.
+    """
+    if cell.status not in ("electives", "premaster") or k <= 0:
+        return ()
+    bachelor = catalogue.bachelor(cell.bachelor)
+    master = catalogue.master(cell.master)
+    options: dict[str, Any] = {}
+    if cell.status == "electives":
+        pool, name = elective_pool(catalogue, bachelor)
+        options = {"pool": pool, "pool_name": name, "cap": bachelor.electives}
+    found = alternatives(
+        catalogue, master, bachelor.courses, k + 1, time_limit=time_limit, **options
+    )
+    return tuple(o for o in found[1:] if o.status == "premaster")
 
 
 def pairs(

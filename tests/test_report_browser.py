@@ -1,0 +1,106 @@
+"""The HTML report rendered in headless Chromium: matrix, sorting, pair links, no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from articulation import report
+from articulation.loader import load_curricula
+from articulation.scan import scan
+
+CHROMIUM = Path("/usr/bin/chromium")
+MINI = Path(__file__).parent / "fixtures" / "mini"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no browser: {CHROMIUM} does not exist (install Debian's chromium package)",
+)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> Path:
+    catalogue = load_curricula(MINI)
+    cells = scan(catalogue)
+    built = report.build_report(
+        catalogue,
+        cells,
+        report.compute_minor_designs(catalogue, [b.code for b in catalogue.bachelors]),
+        report.compute_alternatives(catalogue, cells),
+    )
+    out = tmp_path_factory.mktemp("report")
+    report.write_report(built, out, ["html"])
+    return out / "index.html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, index):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(index.as_uri())
+    yield page
+    page.close()
+    assert errors == [], "JavaScript errors"
+    assert all(url.startswith("file://") for url in requests), requests
+
+
+def row_order(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#matrix tbody tr", "rows => rows.map(r => r.dataset.bachelor)"
+    )
+
+
+def test_matrix_has_a_cell_per_pair(page) -> None:
+    assert page.locator("#matrix tbody tr").count() == 2
+    assert page.locator("#matrix thead th.master").count() == 4
+    assert page.locator("#matrix td.cell").count() == 2 * 4
+    cell = page.locator('td[data-bachelor="VU-B-AI"][data-master="UT-M-CS"]')
+    assert cell.inner_text().startswith("P 14")
+    assert cell.evaluate("td => getComputedStyle(td).backgroundColor") == "rgb(253, 174, 97)"
+
+
+def test_clicking_headers_sorts_rows(page) -> None:
+    assert row_order(page) == ["VU-B-AI", "VU-B-CREATE"]
+    cs = page.locator('#matrix th[data-master="UT-M-CS"]')
+    cs.locator("button").click()  # minor (Creative Technology) before pre-master (AI)
+    assert row_order(page) == ["VU-B-CREATE", "VU-B-AI"]
+    assert cs.get_attribute("aria-sort") == "ascending"
+    cs.locator("button").click()
+    assert row_order(page) == ["VU-B-AI", "VU-B-CREATE"]
+    assert cs.get_attribute("aria-sort") == "descending"
+    page.locator('#matrix th[data-master="UT-M-ITECH"] button').click()
+    assert row_order(page) == ["VU-B-CREATE", "VU-B-AI"]  # electives before infeasible
+    page.locator("#matrix th.corner button").click()  # by bachelor name
+    assert row_order(page) == ["VU-B-AI", "VU-B-CREATE"]
+    assert cs.get_attribute("aria-sort") is None
+
+
+def test_a_cell_opens_its_pair_page(page) -> None:
+    page.locator('td[data-bachelor="VU-B-CREATE"][data-master="UT-M-ITECH"] a').click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/pairs/VU-B-CREATE/UT-M-ITECH.html")
+    assert page.locator("h1").inner_text() == "Creative Technology → Interaction Technology"
+    assert page.locator("#verdict").get_attribute("data-status") == "electives"
+    assert page.locator("#route tr[data-course]").all_inner_texts()[0].startswith("VU-PROG")
