@@ -167,6 +167,8 @@ def bridge(
     time_limit: TimeLimitOpt = 10.0,
 ) -> None:
     """How a bachelor gets into a master: the cheapest route and its optimal course set."""
+    from articulation.scan import transfer_path
+
     with user_errors():
         catalogue = load(curricula)
         data = transfer_path(catalogue, bachelor, master, alternatives, time_limit)
@@ -177,33 +179,6 @@ def bridge(
     for k, other in enumerate(data.get("alternatives", []), start=2):
         codes = ", ".join(c["code"] for c in other["courses"])
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
-
-
-def transfer_path(
-    catalogue: Catalogue,
-    bachelor: str,
-    master: str,
-    alternatives: int = 0,
-    time_limit: float = 10.0,
-) -> dict[str, Any]:
-    """The scan cell of one pair as JSON, with up to ``alternatives`` next-best programmes
-    (for the electives and pre-master routes)."""
-    from articulation.scan import assess, route_alternatives
-
-    b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-    cell = assess(catalogue, b, m, time_limit=time_limit)
-    data = cell.to_json()
-    if alternatives:
-        found = route_alternatives(catalogue, cell, alternatives, time_limit=time_limit)
-        data["alternatives"] = [
-            {
-                "total_ects": o.total_ects,
-                "optimal": o.optimal,
-                "courses": [c.to_json() for c in o.courses],
-            }
-            for o in found
-        ]
-    return data
 
 
 def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
@@ -414,3 +389,8 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console e
     app(argv)
 
 
+from api.cli import serve  # noqa: E402
+from articulation.storage.cli import db_app  # noqa: E402
+
+app.add_typer(db_app, name="db")
+app.command()(serve)

@@ -258,6 +258,31 @@ def route_alternatives(
     return tuple(o for o in found[1:] if o.status == "premaster")
 
 
+def transfer_path(
+    catalogue: Catalogue,
+    bachelor: str,
+    master: str,
+    alternatives: int = 0,
+    time_limit: float = 10.0,
+) -> dict[str, Any]:
+    """The scan cell of one pair as JSON, with up to ``alternatives`` next-best programmes
+    (for the electives and pre-master routes)."""
+    b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+    cell = assess(catalogue, b, m, time_limit=time_limit)
+    data = cell.to_json()
+    if alternatives:
+        found = route_alternatives(catalogue, cell, alternatives, time_limit=time_limit)
+        data["alternatives"] = [
+            {
+                "total_ects": o.total_ects,
+                "optimal": o.optimal,
+                "courses": [c.to_json() for c in o.courses],
+            }
+            for o in found
+        ]
+    return data
+
+
 def pairs(
     catalogue: Catalogue,
     bachelors: Sequence[str] | None = None,

@@ -5,12 +5,14 @@ prerequisite groups; programmes with their course lists, tracks and requirement 
 ``any_of`` items are parents of their alternatives). Every catalogue row carries ``version``,
 the catalogue version at which it was last written; that number is the entity's ETag.
 ``catalogue_state`` holds the one catalogue version number, bumped by every change.
+Fields of a course or programme without a column of their own are kept in its ``attributes``
+(JSON), so that nothing of the file format is lost on the way through the database.
 """
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, String
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Text, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
@@ -20,8 +22,25 @@ def _json(nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(JSON, nullable=nullable))
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and read back time-zone aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
 def _timestamp(nullable: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
 
 
 class CatalogueState(SQLModel, table=True):
@@ -58,6 +77,7 @@ class CourseRow(SQLModel, table=True):
     provenance_retrieved: dt.date | None = None
     provenance_status: str | None = None
     provenance_note: str | None = None
+    attributes: dict[str, Any] | None = _json()
     version: int = 0
 
 
@@ -96,6 +116,7 @@ class ProgrammeRow(SQLModel, table=True):
     institution: str = Field(index=True)
     ects: float
     electives: float | None = None
+    elective_catalogue: list[str] | None = _json()
     premaster_max_ects: float | None = None
     premaster_catalogue: list[str] | None = _json()
     direct_admission: list[str] | None = _json()
@@ -107,6 +128,7 @@ class ProgrammeRow(SQLModel, table=True):
     provenance_retrieved: dt.date | None = None
     provenance_status: str | None = None
     provenance_note: str | None = None
+    attributes: dict[str, Any] | None = _json()
     version: int = 0
 
 
@@ -207,5 +229,18 @@ class ScanJob(SQLModel, table=True):
     parameters: dict[str, Any] | None = _json()
     total: int = 0
     done: int = 0
-    cells: list[dict[str, Any]] | None = _json()
+    counts: dict[str, int] | None = _json()
     error: str | None = None
+
+
+class ScanFile(SQLModel, table=True):
+    """One file of a finished scan's report (HTML pages, CSV, JSON, Markdown)."""
+
+    __tablename__ = "scan_file"
+
+    job_id: str = Field(
+        sa_column=Column(String, ForeignKey("scan_job.id", ondelete="CASCADE"), primary_key=True)
+    )
+    path: str = Field(primary_key=True)
+    media_type: str
+    content: str = Field(sa_column=Column(Text, nullable=False))

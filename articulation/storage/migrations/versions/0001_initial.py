@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("provenance_retrieved", sa.Date(), nullable=True),
         sa.Column("provenance_status", sa.String(), nullable=True),
         sa.Column("provenance_note", sa.String(), nullable=True),
+        sa.Column("attributes", sa.JSON(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
@@ -72,6 +73,7 @@ def upgrade() -> None:
         sa.Column("institution", sa.String(), nullable=False),
         sa.Column("ects", sa.Float(), nullable=False),
         sa.Column("electives", sa.Float(), nullable=True),
+        sa.Column("elective_catalogue", sa.JSON(), nullable=True),
         sa.Column("premaster_max_ects", sa.Float(), nullable=True),
         sa.Column("premaster_catalogue", sa.JSON(), nullable=True),
         sa.Column("direct_admission", sa.JSON(), nullable=True),
@@ -83,6 +85,7 @@ def upgrade() -> None:
         sa.Column("provenance_retrieved", sa.Date(), nullable=True),
         sa.Column("provenance_status", sa.String(), nullable=True),
         sa.Column("provenance_note", sa.String(), nullable=True),
+        sa.Column("attributes", sa.JSON(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
@@ -99,9 +102,18 @@ def upgrade() -> None:
         sa.Column("parameters", sa.JSON(), nullable=True),
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("done", sa.Integer(), nullable=False),
-        sa.Column("cells", sa.JSON(), nullable=True),
+        sa.Column("counts", sa.JSON(), nullable=True),
         sa.Column("error", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "scan_file",
+        sa.Column("job_id", sa.String(), nullable=False),
+        sa.Column("path", sa.String(), nullable=False),
+        sa.Column("media_type", sa.String(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["job_id"], ["scan_job.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("job_id", "path"),
     )
     op.create_table(
         "audit",
@@ -203,6 +215,7 @@ def downgrade() -> None:
     op.drop_table("course_teaches")
     op.drop_index("ix_audit_code", table_name="audit")
     op.drop_table("audit")
+    op.drop_table("scan_file")
     op.drop_table("scan_job")
     op.drop_index("ix_programme_kind", table_name="programme")
     op.drop_index("ix_programme_institution", table_name="programme")

@@ -1,0 +1,78 @@
+"""Dependencies of the routes: settings, database session, catalogue snapshot, API client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.errors import ApiError
+from api.jobs import ScanRunner
+from articulation.settings import Settings
+from articulation.storage.repository import client_for_token
+from articulation.storage.snapshot import Snapshot, Snapshots
+from articulation.storage.tables import ApiClient
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_snapshots(request: Request) -> Snapshots:
+    return request.app.state.snapshots
+
+
+def get_snapshot(snapshots: Annotated[Snapshots, Depends(get_snapshots)]) -> Snapshot:
+    return snapshots.get()
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+def get_runner(request: Request) -> ScanRunner:
+    return request.app.state.runner
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SnapshotsDep = Annotated[Snapshots, Depends(get_snapshots)]
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+SessionDep = Annotated[Session, Depends(get_session)]
+RunnerDep = Annotated[ScanRunner, Depends(get_runner)]
+
+bearer = HTTPBearer(auto_error=False, description="A token made with `articulation db add-client`")
+
+
+def current_client(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> ApiClient:
+    """The API client of the request's bearer token; 401 without a valid one."""
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(
+            401,
+            ["header", "Authorization"],
+            "a bearer token is required",
+            "unauthorized",
+            challenge,
+        )
+    client = client_for_token(session, credentials.credentials)
+    if client is None:
+        raise ApiError(
+            401, ["header", "Authorization"], "unknown bearer token", "unauthorized", challenge
+        )
+    return client
+
+
+ClientDep = Annotated[ApiClient, Depends(current_client)]

@@ -1,0 +1,106 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+Run it with ``articulation serve`` or ``uvicorn --factory api.main:create_app``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from api import errors
+from api.jobs import ScanRunner
+from api.routes import catalogue, edits, meta, paths, scans, students
+from articulation import __version__
+from articulation.settings import Settings
+from articulation.storage.db import make_engine, migrate
+from articulation.storage.snapshot import Snapshots
+
+log = logging.getLogger("articulation.api")
+
+DESCRIPTION = """\
+Gap analysis and proven-optimal bridging programmes from VU Amsterdam bachelors into
+University of Twente masters.
+
+Reads are open; catalogue edits need a bearer token (`articulation db add-client`) of a client
+with the `editor` role for the institution, and updates need `If-Match` with the entity's ETag.
+Every error names the field (`loc`) and the reason (`msg`).
+"""
+
+
+def prepare_database(settings: Settings) -> None:
+    """Apply migrations and, on an empty database, import the curricula (as configured)."""
+    if not (settings.migrate_on_start or settings.seed_on_start):
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            migrate(engine)
+        if settings.seed_on_start:
+            seed(engine, settings)
+    finally:
+        engine.dispose()
+
+
+def seed(engine, settings: Settings) -> bool:
+    """Import the configured (or bundled) curricula when the database holds no catalogue."""
+    from sqlmodel import Session
+
+    from articulation.loader import load_curricula
+    from articulation.storage.repository import import_catalogue, is_empty
+
+    with Session(engine) as session:
+        if not is_empty(session):
+            return False
+    from articulation.cli import bundled_curricula
+
+    root = settings.curricula or bundled_curricula()
+    summary = import_catalogue(engine, load_curricula(root), actor=f"seed from {root}")
+    log.info("imported %s into an empty database (version %s)", root, summary.version)
+    return True
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for ``settings`` (default: from the environment)."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from articulation.storage.repository import fail_unfinished_jobs
+
+        prepare_database(settings)
+        fail_unfinished_jobs(engine, "interrupted: the server stopped before the scan finished")
+        yield
+        app.state.runner.shutdown()
+        engine.dispose()
+
+    app = FastAPI(
+        title="articulation",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.snapshots = Snapshots(engine)
+    app.state.runner = ScanRunner(engine, workers=settings.scan_workers)
+    errors.install(app)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error: %s", exc)
+        body = {
+            "detail": [{"loc": ["database"], "msg": "database unavailable", "type": "unavailable"}]
+        }
+        return JSONResponse(status_code=503, content=body, headers={"Retry-After": "5"})
+
+    app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    for module in (meta, catalogue, paths, students, scans, edits):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,272 @@
+"""Catalogue edits: create, update and delete courses and programmes.
+
+Only clients with the ``editor`` role for the institution concerned may edit. Updates and
+deletes must send ``If-Match`` with the entity's ETag; every change is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Response
+from sqlalchemy import Engine
+
+from api.deps import ClientDep, EngineDep, SnapshotDep, SnapshotsDep
+from api.errors import ApiError, responses
+from api.routes.catalogue import CodePath, etag
+from api.schemas import CourseDocument
+from api.services import split_path
+from articulation.model import Bachelor, Course, Master, Minor
+from articulation.storage.repository import (
+    Actor,
+    AlreadyExists,
+    Edit,
+    EditResult,
+    Forbidden,
+    InvalidCatalogue,
+    NotFound,
+    PreconditionFailed,
+    apply_edit,
+    course_document,
+)
+from articulation.storage.snapshot import Snapshot, Snapshots
+from articulation.storage.tables import ApiClient
+
+router = APIRouter(prefix="/v1", tags=["catalogue edits"])
+
+ProgrammeBody = Annotated[Bachelor | Master | Minor, Body(discriminator="kind")]
+IfMatch = Annotated[
+    str | None,
+    Header(max_length=200, description='The ETag from GET, e.g. "42" (required)'),
+]
+WRITE_ERRORS = (401, 403, 404, 409, 412, 413, 422, 428)
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The entity version an update is based on; None for ``*`` (any). 428 when missing."""
+    if if_match is None or not if_match.strip():
+        raise ApiError(
+            428,
+            ["header", "If-Match"],
+            "send If-Match with the entity's ETag (from GET); updates without it are refused",
+            "precondition_required",
+        )
+    if if_match.strip() == "*":
+        return None
+    for tag in if_match.split(","):
+        match = re.fullmatch(r'\s*"(\d+)"\s*', tag)
+        if match:
+            return int(match.group(1))
+    return -1  # matches no version: answered with 412
+
+
+def authorizer(client: ApiClient) -> Callable[[set[str]], None]:
+    def authorize(institutions: set[str]) -> None:
+        for institution in sorted(institutions):
+            if client.role != "editor" or client.institution != institution:
+                raise Forbidden(institution)
+
+    return authorize
+
+
+def run(
+    engine: Engine, snapshots: Snapshots, client: ApiClient, edit: Edit, where: list[str | int]
+) -> EditResult:
+    """Apply an edit; map each refusal to its status and the field it is about."""
+    try:
+        return apply_edit(engine, edit, Actor(client.name, client.id), base=snapshots.parts_at)
+    except NotFound as exc:
+        raise ApiError(404, ["path", "code"], str(exc), "not_found") from None
+    except AlreadyExists as exc:
+        raise ApiError(409, ["body", "code"], str(exc), "already_exists") from None
+    except PreconditionFailed as exc:
+        raise ApiError(
+            412,
+            ["header", "If-Match"],
+            f"{exc.entity} {exc.code!r} has changed since that ETag; its ETag is now "
+            f"{etag(exc.current)}: GET it again and redo the change",
+            "precondition_failed",
+            {"ETag": etag(exc.current)},
+        ) from None
+    except Forbidden as exc:
+        raise forbidden(client, exc.institution) from None
+    except InvalidCatalogue as exc:
+        own = f"{edit.entity} {edit.code}"
+        items = []
+        for problem in exc.problems:
+            if problem.file == own:
+                items.append((["body", *split_path(problem.path)], problem.message, "invalid"))
+            else:
+                text = f"{problem.file}: {problem.path}: " if problem.path else f"{problem.file}: "
+                items.append((where, f"would make {text}{problem.message}", "invalid"))
+        raise ApiError.many(422, items) from None
+
+
+def forbidden(client: ApiClient, institution: str) -> ApiError:
+    return ApiError(
+        403,
+        ["header", "Authorization"],
+        f"client {client.name!r} ({client.role}, {client.institution}) may not edit the "
+        f"catalogue of {institution}",
+        "forbidden",
+    )
+
+
+def precheck(client: ApiClient, *institutions: str | None) -> None:
+    try:
+        authorizer(client)({i for i in institutions if i})
+    except Forbidden as exc:
+        raise forbidden(client, exc.institution) from None
+
+
+def _course(body: CourseDocument) -> tuple[str, Course]:
+    return body.institution, Course.model_validate(body.model_dump(exclude={"institution"}))
+
+
+def _same_code(path_code: str, body_code: str) -> None:
+    if path_code != body_code:
+        raise ApiError(
+            422, ["body", "code"], f"must equal the code in the path ({path_code!r})", "mismatch"
+        )
+
+
+def _institution_of(snapshot: Snapshot, entity: str, code: str) -> str | None:
+    catalogue = snapshot.catalogue
+    if entity == "course":
+        return catalogue.institution_of.get(code)
+    programme = catalogue.programmes.get(code)
+    return programme.institution if programme else None
+
+
+# --- courses ------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/courses", status_code=201, response_model=CourseDocument, responses=responses(*WRITE_ERRORS)
+)
+def create_course(
+    body: CourseDocument,
+    client: ClientDep,
+    engine: EngineDep,
+    snapshots: SnapshotsDep,
+    response: Response,
+) -> CourseDocument:
+    """Add a course to its institution's catalogue."""
+    precheck(client, body.institution)
+    edit = Edit("create", "course", body.code, _course(body), authorize=authorizer(client))
+    result = run(engine, snapshots, client, edit, ["body"])
+    response.headers["ETag"] = etag(result.version)
+    response.headers["Location"] = f"/v1/courses/{body.code}"
+    return body
+
+
+@router.put("/courses/{code}", response_model=CourseDocument, responses=responses(*WRITE_ERRORS))
+def update_course(
+    code: CodePath,
+    body: CourseDocument,
+    client: ClientDep,
+    engine: EngineDep,
+    snapshots: SnapshotsDep,
+    snapshot: SnapshotDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CourseDocument:
+    """Replace a course; send its ETag in If-Match."""
+    _same_code(code, body.code)
+    precheck(client, body.institution, _institution_of(snapshot, "course", code))
+    expected = expected_version(if_match)
+    edit = Edit("update", "course", code, _course(body), expected, authorizer(client))
+    result = run(engine, snapshots, client, edit, ["body"])
+    response.headers["ETag"] = etag(result.version)
+    return CourseDocument.model_validate(course_document(*_course(body)))
+
+
+@router.delete("/courses/{code}", status_code=204, responses=responses(*WRITE_ERRORS))
+def delete_course(
+    code: CodePath,
+    client: ClientDep,
+    engine: EngineDep,
+    snapshots: SnapshotsDep,
+    snapshot: SnapshotDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Remove a course; refused (422) while a programme or prerequisite still names it."""
+    precheck(client, _institution_of(snapshot, "course", code))
+    expected = expected_version(if_match)
+    run(
+        engine,
+        snapshots,
+        client,
+        Edit("delete", "course", code, None, expected, authorizer(client)),
+        ["path", "code"],
+    )
+    return Response(status_code=204)
+
+
+# --- programmes ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/programmes",
+    status_code=201,
+    response_model=Bachelor | Master | Minor,
+    responses=responses(*WRITE_ERRORS),
+)
+def create_programme(
+    body: ProgrammeBody,
+    client: ClientDep,
+    engine: EngineDep,
+    snapshots: SnapshotsDep,
+    response: Response,
+) -> Bachelor | Master | Minor:
+    """Add a bachelor, master or minor."""
+    precheck(client, body.institution)
+    edit = Edit("create", "programme", body.code, body, authorize=authorizer(client))
+    result = run(engine, snapshots, client, edit, ["body"])
+    response.headers["ETag"] = etag(result.version)
+    response.headers["Location"] = f"/v1/programmes/{body.code}"
+    return body
+
+
+@router.put(
+    "/programmes/{code}",
+    response_model=Bachelor | Master | Minor,
+    responses=responses(*WRITE_ERRORS),
+)
+def update_programme(
+    code: CodePath,
+    body: ProgrammeBody,
+    client: ClientDep,
+    engine: EngineDep,
+    snapshots: SnapshotsDep,
+    snapshot: SnapshotDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Bachelor | Master | Minor:
+    """Replace a programme; send its ETag in If-Match."""
+    _same_code(code, body.code)
+    precheck(client, body.institution, _institution_of(snapshot, "programme", code))
+    expected = expected_version(if_match)
+    edit = Edit("update", "programme", code, body, expected, authorizer(client))
+    result = run(engine, snapshots, client, edit, ["body"])
+    response.headers["ETag"] = etag(result.version)
+    return body
+
+
+@router.delete("/programmes/{code}", status_code=204, responses=responses(*WRITE_ERRORS))
+def delete_programme(
+    code: CodePath,
+    client: ClientDep,
+    engine: EngineDep,
+    snapshots: SnapshotsDep,
+    snapshot: SnapshotDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Remove a programme; refused (422) while a master's direct admission names it."""
+    precheck(client, _institution_of(snapshot, "programme", code))
+    expected = expected_version(if_match)
+    edit = Edit("delete", "programme", code, None, expected, authorizer(client))
+    run(engine, snapshots, client, edit, ["path", "code"])
+    return Response(status_code=204)

@@ -1,0 +1,35 @@
+"""Student eligibility from a transcript, and minor design."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api import services
+from api.deps import SettingsDep, SnapshotDep
+from api.errors import responses
+from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
+
+router = APIRouter(prefix="/v1", tags=["students and programme design"])
+
+
+@router.post("/eligibility", response_model=EligibilityResponse, responses=responses(413, 422, 503))
+def eligibility(
+    request: EligibilityRequest, snapshot: SnapshotDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Per master: admissible directly, or the gap and the optimal bridging programme.
+
+    Unknown course codes are listed in ``unrecognised`` (or refused with 422 when ``strict``);
+    a master's ``min_gpa`` is checked when the transcript has grades."""
+    limit = request.time_limit or settings.time_limit
+    return services.eligibility(snapshot.catalogue, request, limit)
+
+
+@router.post("/minors/design", response_model=MinorDesignOut, responses=responses(413, 422, 503))
+def design_minor(
+    request: MinorRequest, snapshot: SnapshotDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """The minor within the EC budget that opens the most of the masters to the bachelor."""
+    limit = request.time_limit or settings.time_limit
+    return services.minor_design(snapshot.catalogue, request, limit)

@@ -1,0 +1,294 @@
+"""Request and response bodies of the HTTP API.
+
+Catalogue entities use the curricula file format itself (:mod:`articulation.model`); answers of
+the engine use the JSON contracts of the command line, described here so that the OpenAPI
+document is exact. Engine answers allow additional keys, so that a newer engine can add some.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from articulation.model import CODE, Course, TranscriptEntry
+
+MAX_TRANSCRIPT = 2000
+MAX_TIME_LIMIT = 60.0
+
+CodeStr = Annotated[str, Field(pattern=CODE, max_length=100)]
+TimeLimit = Annotated[
+    float,
+    Field(gt=0, le=MAX_TIME_LIMIT, description="Solver time limit per solve, seconds"),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+
+class CourseDocument(Course):
+    """A course as in its institution's ``courses.yaml``, with that institution."""
+
+    institution: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$", max_length=20)]
+
+
+class Page(BaseModel):
+    total: int = Field(description="Items matching the filters, before limit and offset")
+    limit: int
+    offset: int
+
+
+class CoursePage(Page):
+    items: list[CourseDocument]
+
+
+class OutcomeOut(BaseModel):
+    id: str
+    title: str
+    area: str
+    parent: str | None = None
+
+
+class OutcomeList(BaseModel):
+    total: int
+    items: list[OutcomeOut]
+
+
+class ProgrammeSummary(BaseModel):
+    code: str
+    name: str
+    kind: Literal["bachelor", "master", "minor"]
+    institution: str
+    ects: float
+    illustrative: bool = Field(description="True when the programme's data is not sourced")
+
+
+class ProgrammeList(BaseModel):
+    total: int
+    items: list[ProgrammeSummary]
+
+
+# --- engine answers -----------------------------------------------------------------------------
+
+
+class ChosenCourseOut(Open):
+    code: str
+    title: str
+    ects: float
+    covers: list[str]
+    needed_for: list[str]
+
+
+class CellOut(Open):
+    """One (bachelor, master) pair, as one cell of ``articulation scan --json``."""
+
+    bachelor: str
+    master: str
+    status: str = Field(description="direct | electives | minor | premaster | infeasible | unknown")
+    total_ects: float
+    courses: list[ChosenCourseOut]
+    optimal: bool
+    unmet: list[str]
+    gap: list[str]
+    reason: str
+    why_not: list[str] = Field(default_factory=list)
+    minor: str | None = None
+    cap: float
+    bound_ects: float | None = None
+    illustrative: list[str]
+
+
+class AlternativeOut(Open):
+    total_ects: float
+    optimal: bool
+    courses: list[ChosenCourseOut]
+
+
+class PathOut(CellOut):
+    bachelor_name: str
+    master_name: str
+    explanation: list[str] = Field(description="The answer in sentences")
+    alternatives: list[AlternativeOut] = Field(
+        description="Next-best distinct programmes of the same route (electives or pre-master)"
+    )
+
+
+class PathRow(BaseModel):
+    bachelor: str
+    bachelor_name: str
+    paths: list[CellOut] = Field(description="Every master, by status (direct first), then EC")
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+
+def _entry_kind(value: Any) -> str:
+    return "code" if isinstance(value, str) else "entry"
+
+
+TranscriptItem = Annotated[
+    Annotated[TranscriptEntry, Tag("entry")] | Annotated[CodeStr, Tag("code")],
+    Discriminator(_entry_kind),
+]
+
+
+class EligibilityRequest(Strict):
+    """A student's transcript and, optionally, the masters to check (default: all)."""
+
+    courses: Annotated[
+        list[TranscriptItem],
+        Field(
+            max_length=MAX_TRANSCRIPT,
+            description="Passed courses: codes, or {code, grade, ects}",
+        ),
+    ]
+    bachelor: CodeStr | None = Field(
+        default=None, description="The student's bachelor, for direct-admission policies"
+    )
+    masters: Annotated[list[CodeStr], Field(max_length=500)] | None = None
+    strict: bool = Field(default=False, description="Refuse unknown course codes (422)")
+    time_limit: TimeLimit | None = None
+
+
+class BridgingOut(Open):
+    status: str
+    total_ects: float
+    courses: list[ChosenCourseOut]
+    optimal: bool
+    unmet: list[str]
+    reason: str
+    cap: float
+    bound_ects: float | None = None
+
+
+class GpaCheck(BaseModel):
+    required: float
+    gpa: float | None = Field(description="The transcript's EC-weighted mean grade, if graded")
+    met: bool | None = Field(description="None when the transcript has no grades")
+
+
+class EligibilityResult(BaseModel):
+    master: str
+    name: str
+    status: Literal["direct", "premaster", "infeasible", "unknown"]
+    reason: str
+    gap: list[str]
+    bridging: BridgingOut
+    min_gpa: GpaCheck | None
+    illustrative: list[str]
+
+
+class EligibilityResponse(BaseModel):
+    bachelor: str | None
+    recognised: list[str]
+    unrecognised: list[str] = Field(description="Transcript codes the catalogue does not know")
+    gpa: float | None
+    results: list[EligibilityResult]
+
+
+# --- minor design -------------------------------------------------------------------------------
+
+
+class MinorRequest(Strict):
+    bachelor: CodeStr
+    masters: Annotated[list[CodeStr], Field(max_length=500)] | None = Field(
+        default=None, description="Target masters (default: every master of another institution)"
+    )
+    budget: Annotated[float, Field(gt=0, le=180)] = 30.0
+    time_limit: TimeLimit | None = None
+
+
+class MinorCourseOut(Open):
+    code: str
+    title: str
+    ects: float
+    masters: list[str]
+    covers: list[str]
+    needed_for: list[str]
+
+
+class StillClosed(Open):
+    master: str
+    missing: list[str]
+
+
+class MinorDesignOut(Open):
+    bachelor: str
+    budget: float
+    masters: list[str]
+    opened: list[str]
+    opened_count: int
+    already_open: list[str]
+    newly_opened: list[str]
+    total_ects: float
+    courses: list[MinorCourseOut]
+    still_closed: list[StillClosed]
+    optimal: bool
+    bound_opened: int | None = None
+
+
+# --- scans --------------------------------------------------------------------------------------
+
+
+class ScanRequest(Strict):
+    bachelors: Annotated[list[CodeStr], Field(max_length=500)] | None = Field(
+        default=None, description="Bachelors to scan (default: all)"
+    )
+    masters: Annotated[list[CodeStr], Field(max_length=500)] | None = Field(
+        default=None, description="Masters to scan (default: all)"
+    )
+    time_limit: TimeLimit | None = None
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class ScanJobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: Progress
+    catalogue_version: int
+    parameters: dict[str, Any]
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    counts: dict[str, int] | None = Field(description="Cells per status, once done")
+    error: str | None
+    reports: dict[str, str] = Field(description="Report URLs per format, once done")
+
+
+# --- audit and health ---------------------------------------------------------------------------
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    code: str
+    catalogue_version: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditList(BaseModel):
+    items: list[AuditOut]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    catalogue_version: int
+    schema_revision: str | None

@@ -1,0 +1,322 @@
+"""What the routes compute: engine calls on a catalogue snapshot, shaped into the API's answers.
+
+Nothing here touches HTTP or the database; bad input raises :class:`ApiError` naming the field,
+a solve stopped by its time limit raises :class:`SolveTimeout`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from api.errors import ApiError, SolveTimeout, TimedOut
+from api.schemas import EligibilityRequest, MinorRequest
+from articulation.catalogue import Catalogue, Programme, UnknownCode
+from articulation.model import Bachelor, Master
+from articulation.suggest import nearest
+
+STATUS_ORDER = ("direct", "electives", "minor", "premaster", "infeasible", "unknown")
+
+
+# --- looking codes up ---------------------------------------------------------------------------
+
+
+def bachelor(catalogue: Catalogue, code: str, loc: Sequence[str | int]) -> Bachelor:
+    try:
+        return catalogue.bachelor(code)
+    except UnknownCode as exc:
+        raise _unknown(exc, loc) from None
+
+
+def master(catalogue: Catalogue, code: str, loc: Sequence[str | int]) -> Master:
+    try:
+        return catalogue.master(code)
+    except UnknownCode as exc:
+        raise _unknown(exc, loc) from None
+
+
+def masters(catalogue: Catalogue, codes: Sequence[str] | None, field: str) -> list[Master]:
+    """The masters named by ``codes`` (all when None), each unknown one reported at its index."""
+    if codes is None:
+        return catalogue.masters
+    problems, found = [], []
+    for i, code in enumerate(codes):
+        try:
+            found.append(catalogue.master(code))
+        except UnknownCode as exc:
+            problems.append((["body", field, i], str(exc), "unknown_code"))
+    if problems:
+        raise ApiError.many(422, problems)
+    return sorted({m.code: m for m in found}.values(), key=lambda m: m.code)
+
+
+def _unknown(exc: UnknownCode, loc: Sequence[str | int]) -> ApiError:
+    status = 404 if loc and loc[0] == "path" else 422
+    return ApiError(status, loc, str(exc), "unknown_code")
+
+
+def unknown_code(kind: str, code: str, known: Iterable[str], loc: Sequence[str | int]) -> ApiError:
+    hint = nearest(code, known)
+    suffix = f" (did you mean {hint!r}?)" if hint else ""
+    status = 404 if loc and loc[0] == "path" else 422
+    return ApiError(status, loc, f"unknown {kind} {code!r}{suffix}", "unknown_code")
+
+
+def is_illustrative(item: Any) -> bool:
+    provenance = getattr(item, "provenance", None)
+    return provenance is None or provenance.status != "sourced"
+
+
+def illustrative_codes(catalogue: Catalogue, codes: Iterable[str]) -> list[str]:
+    marked = set()
+    for code in codes:
+        item: Any = catalogue.programmes.get(code) or catalogue.courses.get(code)
+        if item is not None and is_illustrative(item):
+            marked.add(code)
+    return sorted(marked)
+
+
+# --- transfer paths -----------------------------------------------------------------------------
+
+
+def rank(cell: dict[str, Any]) -> tuple[int, float, str]:
+    """Order of a row: by status (direct first), then EC, then master code."""
+    status = cell["status"]
+    order = STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+    return order, cell["total_ects"], cell["master"]
+
+
+def timed_out(cell: dict[str, Any]) -> bool:
+    """Whether the time limit stopped a solve of this cell before its answer was proven."""
+    return cell["status"] == "unknown" or not cell["optimal"]
+
+
+def _timed_out(cells: Iterable[dict[str, Any]]) -> list[TimedOut]:
+    return [
+        TimedOut(
+            bachelor=cell.get("bachelor"),
+            master=cell["master"],
+            best_ects=None if cell["status"] == "unknown" else cell["total_ects"],
+            bound_ects=cell.get("bound_ects"),
+        )
+        for cell in cells
+        if timed_out(cell)
+    ]
+
+
+def transfer_path(
+    catalogue: Catalogue, bachelor_code: str, master_code: str, k: int, time_limit: float
+) -> dict[str, Any]:
+    """The cell of one pair with its explanation and up to ``k`` alternatives."""
+    from articulation.scan import transfer_path as engine_path
+
+    b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
+    m = master(catalogue, master_code, ["path", "master"])
+    data = engine_path(catalogue, b.code, m.code, k, time_limit)
+    data.setdefault("alternatives", [])
+    data["bachelor_name"], data["master_name"] = b.name, m.name
+    data["explanation"] = explain(data, b, m)
+    late = _timed_out([data])
+    if late:
+        raise SolveTimeout(["query", "time_limit"], time_limit, late, data)
+    return data
+
+
+def transfer_row(catalogue: Catalogue, bachelor_code: str, time_limit: float) -> dict[str, Any]:
+    """Every master for one bachelor, ranked by status then EC."""
+    from articulation.scan import assess
+
+    b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
+    cells = [assess(catalogue, b, m, time_limit=time_limit).to_json() for m in catalogue.masters]
+    data = {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
+    late = _timed_out(cells)
+    if late:
+        raise SolveTimeout(["query", "time_limit"], time_limit, late, data)
+    return data
+
+
+def explain(cell: dict[str, Any], b: Programme, m: Programme) -> list[str]:
+    """The answer of one pair in sentences."""
+    lines = [f"{b.name} ({b.code}) to {m.name} ({m.code}): {cell['status']}. {cell['reason']}."]
+    if cell["gap"]:
+        lines.append("Unmet requirements: " + "; ".join(cell["gap"]) + ".")
+    else:
+        lines.append("The bachelor's mandatory courses meet every requirement of the master.")
+    lines += [f"Not {note}." for note in cell.get("why_not", [])]
+    if cell.get("minor"):
+        lines.append(f"The minor {cell['minor']} closes the gap.")
+    for course in cell["courses"]:
+        parts = []
+        if course["covers"]:
+            parts.append("covers " + "; ".join(course["covers"]))
+        if course["needed_for"]:
+            parts.append("is a prerequisite of " + ", ".join(course["needed_for"]))
+        head = f"Take {course['code']} {course['title']} ({course['ects']:g} EC)"
+        lines.append(head + (": " + " and ".join(parts) if parts else "") + ".")
+    if cell["courses"] and cell["status"] in ("electives", "premaster"):
+        if cell["optimal"]:
+            proof = "proven optimal"
+        else:
+            proof = f"not proven optimal (at least {cell.get('bound_ects') or 0:g} EC are needed)"
+        lines.append(f"In total {cell['total_ects']:g} EC of at most {cell['cap']:g} EC, {proof}.")
+    if cell["unmet"]:
+        lines.append("No eligible course can meet: " + "; ".join(cell["unmet"]) + ".")
+    if cell["illustrative"]:
+        lines.append(
+            "Illustrative data, not sourced facts: " + ", ".join(cell["illustrative"]) + "."
+        )
+    return lines
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+
+def eligibility(
+    catalogue: Catalogue, request: EligibilityRequest, time_limit: float
+) -> dict[str, Any]:
+    """Per master: what the transcript leaves unmet and the optimal bridging programme."""
+    from articulation.bridging import bridge_gap
+    from articulation.gap import attainment, gap
+
+    entries = [
+        (i, item if isinstance(item, str) else item.code) for i, item in enumerate(request.courses)
+    ]
+    unknown = [(i, code) for i, code in entries if code not in catalogue.courses]
+    if unknown and request.strict:
+        raise ApiError.many(
+            422,
+            [
+                (
+                    [
+                        "body",
+                        "courses",
+                        i,
+                        *([] if isinstance(request.courses[i], str) else ["code"]),
+                    ],
+                    unknown_code("course", code, catalogue.courses, ["body"]).items[0][1],
+                    "unknown_code",
+                )
+                for i, code in unknown
+            ],
+        )
+    student = request.bachelor
+    if student is not None:
+        student = bachelor(catalogue, student, ["body", "bachelor"]).code
+    targets = masters(catalogue, request.masters, "masters")
+    recognised = sorted({code for _, code in entries if code in catalogue.courses})
+    taken = frozenset(recognised)
+    att = attainment(catalogue, taken)
+    gpa = grade_average(catalogue, request)
+    results = []
+    for m in targets:
+        the_gap = gap(m, att)
+        route = bridge_gap(catalogue, m, taken, the_gap, time_limit=time_limit)
+        policy = student is not None and student in m.direct_admission and not the_gap.closed
+        if the_gap.closed:
+            status, reason = "direct", "every requirement is met"
+        elif policy:
+            status = "direct"
+            reason = "admitted directly by the master's admission policy (the gap is shown)"
+        else:
+            status, reason = route.status, route.reason
+        check = None
+        if m.min_gpa is not None:
+            met = None if gpa is None else gpa >= m.min_gpa - 1e-9
+            check = {"required": m.min_gpa, "gpa": gpa, "met": met}
+            if met is False:
+                status = "infeasible"
+                reason = f"the grade average {gpa:g} is below the master's minimum of {m.min_gpa:g}"
+        results.append(
+            {
+                "master": m.code,
+                "name": m.name,
+                "status": status,
+                "reason": reason,
+                "gap": the_gap.details(),
+                "bridging": route.to_json(),
+                "min_gpa": check,
+                "illustrative": illustrative_codes(catalogue, [m.code, *route.codes]),
+            }
+        )
+    results.sort(
+        key=lambda r: (STATUS_ORDER.index(r["status"]), r["bridging"]["total_ects"], r["master"])
+    )
+    data = {
+        "bachelor": student,
+        "recognised": recognised,
+        "unrecognised": sorted({code for _, code in unknown}),
+        "gpa": gpa,
+        "results": results,
+    }
+    late = [
+        TimedOut(
+            master=r["master"],
+            best_ects=None if r["bridging"]["status"] == "unknown" else r["bridging"]["total_ects"],
+            bound_ects=r["bridging"]["bound_ects"],
+        )
+        for r in results
+        if r["status"] != "direct"
+        and (r["bridging"]["status"] == "unknown" or not r["bridging"]["optimal"])
+    ]
+    if late:
+        raise SolveTimeout(["body", "time_limit"], time_limit, late, data)
+    return data
+
+
+def grade_average(catalogue: Catalogue, request: EligibilityRequest) -> float | None:
+    """The EC-weighted mean grade of the graded entries (EC from the entry, else from the
+    catalogue; graded entries with neither are left out). None without grades."""
+    total = weight = 0.0
+    for item in request.courses:
+        if isinstance(item, str) or item.grade is None:
+            continue
+        ects = item.ects
+        if ects is None and item.code in catalogue.courses:
+            ects = catalogue.courses[item.code].ects
+        if ects is None:
+            continue
+        total += item.grade * ects
+        weight += ects
+    return round(total / weight, 2) if weight else None
+
+
+# --- minor design -------------------------------------------------------------------------------
+
+
+def minor_design(catalogue: Catalogue, request: MinorRequest, time_limit: float) -> dict[str, Any]:
+    from articulation.minor import design_minor
+
+    b = bachelor(catalogue, request.bachelor, ["body", "bachelor"])
+    targets = (
+        masters(catalogue, request.masters, "masters") if request.masters is not None else None
+    )
+    codes = [m.code for m in targets] if targets is not None else None
+    if codes is not None and not codes:
+        raise ApiError(422, ["body", "masters"], "name at least one master", "too_short")
+    design = design_minor(catalogue, b.code, codes, budget=request.budget, time_limit=time_limit)
+    data = design.to_json()
+    if not design.optimal:
+        late = [
+            TimedOut(bachelor=b.code, best_ects=design.total_ects, bound_opened=design.bound_opened)
+        ]
+        raise SolveTimeout(["body", "time_limit"], time_limit, late, data)
+    return data
+
+
+# --- catalogue problems -------------------------------------------------------------------------
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def split_path(path: str) -> list[str | int]:
+    """``prerequisites[0][1]`` → ``["prerequisites", 0, 1]``.
+
+    >>> split_path("requires[2].any_of[0].outcome")
+    ['requires', 2, 'any_of', 0, 'outcome']
+    >>> split_path("teaches.math.calculus")  # the keys of teaches are dotted outcome ids
+    ['teaches', 'math.calculus']
+    """
+    if path.startswith("teaches."):
+        return ["teaches", path.removeprefix("teaches.")]
+    return [int(index) if index else name for name, index in _PART.findall(path)]

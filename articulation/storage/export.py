@@ -1,0 +1,53 @@
+"""Write a catalogue back as a curricula directory that :func:`load_curricula` reads unchanged.
+
+Layout: ``outcomes.yaml``, ``<institution>/courses.yaml`` and
+``<institution>/<kind>s/<code>.yaml`` (institution and code in lower case).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from articulation.catalogue import Catalogue
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+
+
+def export_curricula(catalogue: Catalogue, directory: str | Path) -> list[Path]:
+    """Write ``catalogue`` below ``directory``; returns the files written.
+
+    Refuses (``FileExistsError``) when the directory already holds YAML files, which would be
+    read together with the new ones."""
+    root = Path(directory)
+    if root.exists() and any(root.rglob("*.yaml")):
+        raise FileExistsError(f"{root} already contains YAML files; choose an empty directory")
+    written: list[Path] = []
+    outcomes = [o.model_dump(mode="json", exclude_none=True) for o in catalogue.outcomes.values()]
+    _dump(root / "outcomes.yaml", {"outcomes": outcomes})
+    written.append(root / "outcomes.yaml")
+    for institution in catalogue.institutions:
+        courses = [
+            course.model_dump(mode="json", exclude_defaults=True)
+            for code, course in catalogue.courses.items()
+            if catalogue.institution_of[code] == institution
+        ]
+        path = root / institution.lower() / "courses.yaml"
+        _dump(path, {"institution": institution, "courses": courses})
+        written.append(path)
+    for programme in catalogue.programmes.values():
+        path = (
+            root
+            / programme.institution.lower()
+            / f"{programme.kind}s"
+            / f"{programme.code.lower()}.yaml"
+        )
+        _dump(path, programme.model_dump(mode="json", exclude_defaults=True))
+        written.append(path)
+    return written

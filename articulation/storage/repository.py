@@ -1,0 +1,935 @@
+"""Reading and writing the catalogue, API clients, the audit log and scan jobs.
+
+Every change of the catalogue runs in one transaction that starts by bumping the catalogue
+version (``catalogue_state``, one row): that row lock serialises writers on PostgreSQL and the
+first write takes SQLite's write lock. An update or delete then checks the entity's own version
+in the database (``UPDATE … WHERE version = :expected``), so two edits made from the same ETag
+cannot both succeed. The would-be catalogue is cross-checked with the loader's checks before
+anything is written; a refused change leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, update
+from sqlmodel import Session, SQLModel, col, select
+
+from articulation.catalogue import Catalogue, Programme
+from articulation.loader import Problem, check_parts
+from articulation.model import (
+    AreaRequirement,
+    Bachelor,
+    Course,
+    Master,
+    Minor,
+    Outcome,
+    OutcomeRequirement,
+    Provenance,
+    Requirement,
+)
+from articulation.model import Programme as ProgrammeUnion
+from articulation.storage.tables import (
+    ApiClient,
+    AuditEntry,
+    CatalogueState,
+    CourseRow,
+    CourseTeaches,
+    OutcomeRow,
+    PrerequisiteMember,
+    ProgrammeCourse,
+    ProgrammeRow,
+    ProgrammeTrack,
+    RequirementRow,
+    ScanFile,
+    ScanJob,
+)
+
+Entity = Literal["course", "programme"]
+Action = Literal["create", "update", "delete"]
+ROLES = ("editor",)
+
+_PROGRAMME = TypeAdapter(ProgrammeUnion)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- the catalogue as parts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A catalogue as stored: its parts and the version of every course and programme."""
+
+    outcomes: list[Outcome]
+    courses: list[tuple[str, Course]]
+    programmes: list[Programme]
+    versions: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> Parts:
+        return cls(
+            outcomes=list(catalogue.outcomes.values()),
+            courses=[
+                (catalogue.institution_of[c], course) for c, course in catalogue.courses.items()
+            ],
+            programmes=list(catalogue.programmes.values()),
+        )
+
+    def catalogue(self) -> Catalogue:
+        return Catalogue.build(self.outcomes, self.courses, self.programmes)
+
+    def problems(self) -> list[Problem]:
+        return check_parts(self.outcomes, self.courses, self.programmes)
+
+
+def course_document(institution: str, course: Course) -> dict[str, Any]:
+    """A course in its file form, with its institution (the API's and the audit log's form)."""
+    return {"institution": institution, **course.model_dump(mode="json", exclude_defaults=True)}
+
+
+def programme_document(programme: Programme) -> dict[str, Any]:
+    return programme.model_dump(mode="json", exclude_defaults=True)
+
+
+# --- rows <-> models -----------------------------------------------------------------------------
+
+
+def _provenance_columns(provenance: Provenance | None) -> dict[str, Any]:
+    if provenance is None:
+        return {"has_provenance": False}
+    return {
+        "has_provenance": True,
+        "provenance_source": provenance.source,
+        "provenance_retrieved": provenance.retrieved,
+        "provenance_status": provenance.status,
+        "provenance_note": provenance.note,
+    }
+
+
+def _provenance(row: CourseRow | ProgrammeRow) -> dict[str, Any] | None:
+    if not row.has_provenance:
+        return None
+    return {
+        "source": row.provenance_source,
+        "retrieved": row.provenance_retrieved,
+        "status": row.provenance_status,
+        "note": row.provenance_note,
+    }
+
+
+_COURSE_FIELDS = {
+    "code", "title", "ects", "teaches", "periods", "language", "area", "prerequisites",
+    "bridging", "provenance",
+}  # fmt: skip
+_PROGRAMME_FIELDS = {
+    "code", "name", "institution", "kind", "ects", "provenance", "courses", "electives",
+    "elective_catalogue", "tracks", "requires", "premaster", "direct_admission", "min_gpa",
+    "language", "open_to", "entry",
+}  # fmt: skip
+
+
+def _attributes(item: Course | Programme, columns: set[str]) -> dict[str, Any] | None:
+    """The fields of ``item`` that have no column of their own."""
+    data = item.model_dump(mode="json", exclude_defaults=True)
+    rest = {key: value for key, value in data.items() if key not in columns}
+    return rest or None
+
+
+def _course_columns(institution: str, course: Course) -> dict[str, Any]:
+    return {
+        "institution": institution,
+        "title": course.title,
+        "ects": course.ects,
+        "periods": list(course.periods),
+        "language": course.language,
+        "area": course.area,
+        "bridging": course.bridging,
+        "attributes": _attributes(course, _COURSE_FIELDS),
+        "provenance_source": None,
+        "provenance_retrieved": None,
+        "provenance_status": None,
+        "provenance_note": None,
+        **_provenance_columns(course.provenance),
+    }
+
+
+def _course_children(course: Course) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``course_teaches`` and ``prerequisite`` rows of a course."""
+    teaches = [
+        {"course_code": course.code, "outcome_id": outcome, "level": level, "position": k}
+        for k, (outcome, level) in enumerate(course.teaches.items())
+    ]
+    members = [
+        {"course_code": course.code, "group_index": g, "member_index": m, "member": str(member)}
+        for g, group in enumerate(course.prerequisites)
+        for m, member in enumerate(group)
+    ]
+    return teaches, members
+
+
+def _course_from_rows(
+    row: CourseRow, teaches: list[CourseTeaches], members: list[PrerequisiteMember]
+) -> Course:
+    groups: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for member in members:
+        groups[member.group_index].append((member.member_index, member.member))
+    data: dict[str, Any] = {
+        "code": row.code,
+        "title": row.title,
+        "ects": row.ects,
+        "teaches": {t.outcome_id: t.level for t in sorted(teaches, key=lambda t: t.position)},
+        "periods": row.periods or [],
+        "language": row.language,
+        "area": row.area,
+        "prerequisites": [[m for _, m in sorted(groups[g])] for g in sorted(groups)],
+        "bridging": row.bridging,
+        "provenance": _provenance(row),
+        **(row.attributes or {}),
+    }
+    return Course.model_validate(data)
+
+
+def _programme_columns(programme: Programme) -> dict[str, Any]:
+    columns: dict[str, Any] = {
+        "kind": programme.kind,
+        "name": programme.name,
+        "institution": programme.institution,
+        "ects": programme.ects,
+        "electives": None,
+        "elective_catalogue": None,
+        "premaster_max_ects": None,
+        "premaster_catalogue": None,
+        "direct_admission": None,
+        "min_gpa": None,
+        "language": None,
+        "open_to": None,
+        "attributes": _attributes(programme, _PROGRAMME_FIELDS),
+        "provenance_source": None,
+        "provenance_retrieved": None,
+        "provenance_status": None,
+        "provenance_note": None,
+        **_provenance_columns(programme.provenance),
+    }
+    if isinstance(programme, Bachelor):
+        columns["electives"] = programme.electives
+        columns["elective_catalogue"] = programme.elective_catalogue
+    elif isinstance(programme, Master):
+        columns["premaster_max_ects"] = programme.premaster.max_ects
+        columns["premaster_catalogue"] = list(programme.premaster.catalogue)
+        columns["direct_admission"] = list(programme.direct_admission)
+        columns["min_gpa"] = programme.min_gpa
+        columns["language"] = programme.language
+    else:
+        columns["open_to"] = list(programme.open_to)
+    return columns
+
+
+def _insert_programme_children(session: Session, programmes: list[Programme]) -> None:
+    connection = session.connection()
+    links: list[dict[str, Any]] = []
+    tracks: list[dict[str, Any]] = []
+    for programme in programmes:
+        code = programme.code
+        if isinstance(programme, Bachelor | Minor):
+            links += [
+                {"programme_code": code, "track": None, "position": k, "course_code": c}
+                for k, c in enumerate(programme.courses)
+            ]
+        if isinstance(programme, Bachelor):
+            for t, track in enumerate(programme.tracks):
+                tracks.append({"programme_code": code, "position": t, "name": track.name})
+                links += [
+                    {"programme_code": code, "track": t, "position": k, "course_code": c}
+                    for k, c in enumerate(track.courses)
+                ]
+    _insert(connection, ProgrammeTrack, tracks)
+    _insert(connection, ProgrammeCourse, links)
+    leaves: list[dict[str, Any]] = []
+    for programme in programmes:
+        if isinstance(programme, Master):
+            _insert_requirements(
+                connection, programme.code, "requires", programme.requires, None, leaves
+            )
+        elif isinstance(programme, Minor):
+            _insert_requirements(connection, programme.code, "entry", programme.entry, None, leaves)
+    _insert(connection, RequirementRow, leaves)
+
+
+def _insert_requirements(
+    connection: Connection,
+    code: str,
+    role: str,
+    items: list[Requirement],
+    parent: int | None,
+    leaves: list[dict[str, Any]],
+) -> None:
+    """Insert the ``any_of`` items (they need their id) and collect the other items."""
+    empty = {"outcome": None, "level": None, "area": None, "min_ects": None}
+    for k, item in enumerate(items):
+        row = {**empty, "programme_code": code, "role": role, "parent_id": parent, "position": k}
+        if isinstance(item, OutcomeRequirement):
+            leaves.append({**row, "kind": "outcome", "outcome": item.outcome, "level": item.level})
+        elif isinstance(item, AreaRequirement):
+            leaves.append({**row, "kind": "area", "area": item.area, "min_ects": item.min_ects})
+        else:
+            result = connection.execute(insert(_table(RequirementRow)).values(**row, kind="any_of"))
+            node = result.inserted_primary_key[0]
+            _insert_requirements(connection, code, role, item.any_of, node, leaves)
+
+
+def _requirement_tree(rows: list[RequirementRow]) -> dict[str, list[dict[str, Any]]]:
+    """Requirement rows of one programme → ``{role: [item, …]}`` in their written form."""
+    children: dict[int | None, list[RequirementRow]] = defaultdict(list)
+    for row in rows:
+        children[row.parent_id].append(row)
+
+    def item(row: RequirementRow) -> dict[str, Any]:
+        if row.kind == "outcome":
+            return {"outcome": row.outcome, "level": row.level}
+        if row.kind == "area":
+            return {"area": row.area, "min_ects": row.min_ects}
+        return {"any_of": [item(c) for c in sorted(children[row.id], key=lambda r: r.position)]}
+
+    tree: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(children[None], key=lambda r: (r.role, r.position)):
+        tree.setdefault(row.role, []).append(item(row))
+    return tree
+
+
+def _programme_from_rows(
+    row: ProgrammeRow,
+    tracks: list[ProgrammeTrack],
+    courses: list[ProgrammeCourse],
+    requirements: list[RequirementRow],
+) -> Programme:
+    data: dict[str, Any] = {
+        "code": row.code,
+        "name": row.name,
+        "institution": row.institution,
+        "kind": row.kind,
+        "ects": row.ects,
+        "provenance": _provenance(row),
+        **(row.attributes or {}),
+    }
+    lists: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
+    for link in courses:
+        lists[link.track].append((link.position, link.course_code))
+    own = [c for _, c in sorted(lists[None])]
+    tree = _requirement_tree(requirements)
+    if row.kind == "bachelor":
+        data["courses"] = own
+        data["electives"] = row.electives
+        data["elective_catalogue"] = row.elective_catalogue
+        data["tracks"] = [
+            {"name": t.name, "courses": [c for _, c in sorted(lists[t.position])]}
+            for t in sorted(tracks, key=lambda t: t.position)
+        ]
+    elif row.kind == "master":
+        data["requires"] = tree.get("requires", [])
+        data["premaster"] = {
+            "max_ects": row.premaster_max_ects,
+            "catalogue": row.premaster_catalogue or [],
+        }
+        data["direct_admission"] = row.direct_admission or []
+        data["min_gpa"] = row.min_gpa
+        data["language"] = row.language
+    else:
+        data["courses"] = own
+        data["open_to"] = row.open_to or []
+        data["entry"] = tree.get("entry", [])
+    return _PROGRAMME.validate_python(data)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_version(session: Session) -> int:
+    """The catalogue version (0 before anything was imported)."""
+    version = session.exec(select(CatalogueState.version).where(CatalogueState.id == 1)).first()
+    return version or 0
+
+
+def read_parts(session: Session) -> Parts:
+    """Every outcome, course and programme in the database, with their versions."""
+    versions: dict[tuple[str, str], int] = {}
+    outcomes = [
+        Outcome(id=r.id, title=r.title, area=r.area, parent=r.parent)
+        for r in session.exec(select(OutcomeRow).order_by(OutcomeRow.id))
+    ]
+    teaches: dict[str, list[CourseTeaches]] = defaultdict(list)
+    for t in session.exec(select(CourseTeaches)):
+        teaches[t.course_code].append(t)
+    members: dict[str, list[PrerequisiteMember]] = defaultdict(list)
+    for m in session.exec(select(PrerequisiteMember)):
+        members[m.course_code].append(m)
+    courses = []
+    for row in session.exec(select(CourseRow).order_by(CourseRow.code)):
+        courses.append(
+            (row.institution, _course_from_rows(row, teaches[row.code], members[row.code]))
+        )
+        versions["course", row.code] = row.version
+    tracks: dict[str, list[ProgrammeTrack]] = defaultdict(list)
+    for t in session.exec(select(ProgrammeTrack)):
+        tracks[t.programme_code].append(t)
+    links: dict[str, list[ProgrammeCourse]] = defaultdict(list)
+    for link in session.exec(select(ProgrammeCourse)):
+        links[link.programme_code].append(link)
+    requirements: dict[str, list[RequirementRow]] = defaultdict(list)
+    for r in session.exec(select(RequirementRow)):
+        requirements[r.programme_code].append(r)
+    programmes = []
+    for row in session.exec(select(ProgrammeRow).order_by(ProgrammeRow.code)):
+        programmes.append(
+            _programme_from_rows(row, tracks[row.code], links[row.code], requirements[row.code])
+        )
+        versions["programme", row.code] = row.version
+    return Parts(outcomes, courses, programmes, versions)
+
+
+def is_empty(session: Session) -> bool:
+    """Whether the database holds no catalogue yet."""
+    return session.exec(select(func.count()).select_from(OutcomeRow)).one() == 0
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _lock(session: Session) -> int:
+    """Bump the catalogue version inside the current transaction; the new version.
+
+    Being the first write of every catalogue change, it serialises them."""
+    session.exec(
+        update(CatalogueState)
+        .where(col(CatalogueState.id) == 1)
+        .values(version=CatalogueState.version + 1, updated_at=now())
+    )
+    return read_version(session)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined, return-value]
+
+
+def _insert(connection: Connection, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection.execute(insert(_table(model)), rows)
+
+
+def _write_courses(
+    session: Session, items: list[tuple[str, Course]], version: int, *, new: bool
+) -> None:
+    """Insert (``new``) or overwrite courses with their taught outcomes and prerequisites."""
+    if not items:
+        return
+    connection = session.connection()
+    if new:
+        rows = [{"code": c.code, "version": version, **_course_columns(i, c)} for i, c in items]
+        _insert(connection, CourseRow, rows)
+    else:
+        _delete_course_children(session, [c.code for _, c in items])
+        table = _table(CourseRow)
+        for institution, course in items:
+            connection.execute(
+                update(table)
+                .where(table.c.code == course.code)
+                .values(version=version, **_course_columns(institution, course))
+            )
+    teaches: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
+    for _, course in items:
+        more_teaches, more_members = _course_children(course)
+        teaches += more_teaches
+        members += more_members
+    _insert(connection, CourseTeaches, teaches)
+    _insert(connection, PrerequisiteMember, members)
+
+
+def _delete_course_children(session: Session, codes: list[str]) -> None:
+    session.exec(delete(CourseTeaches).where(col(CourseTeaches.course_code).in_(codes)))
+    session.exec(delete(PrerequisiteMember).where(col(PrerequisiteMember.course_code).in_(codes)))
+
+
+def _delete_courses(session: Session, codes: list[str]) -> None:
+    if codes:
+        _delete_course_children(session, codes)
+        session.exec(delete(CourseRow).where(col(CourseRow.code).in_(codes)))
+
+
+def _write_programmes(
+    session: Session, programmes: list[Programme], version: int, *, new: bool
+) -> None:
+    """Insert (``new``) or overwrite programmes with their course lists and requirements."""
+    if not programmes:
+        return
+    connection = session.connection()
+    if new:
+        rows = [{"code": p.code, "version": version, **_programme_columns(p)} for p in programmes]
+        _insert(connection, ProgrammeRow, rows)
+    else:
+        _delete_programme_children(session, [p.code for p in programmes])
+        table = _table(ProgrammeRow)
+        for programme in programmes:
+            connection.execute(
+                update(table)
+                .where(table.c.code == programme.code)
+                .values(version=version, **_programme_columns(programme))
+            )
+    _insert_programme_children(session, programmes)
+
+
+def _delete_programme_children(session: Session, codes: list[str]) -> None:
+    session.exec(delete(ProgrammeCourse).where(col(ProgrammeCourse.programme_code).in_(codes)))
+    session.exec(delete(ProgrammeTrack).where(col(ProgrammeTrack.programme_code).in_(codes)))
+    session.exec(delete(RequirementRow).where(col(RequirementRow.programme_code).in_(codes)))
+
+
+def _delete_programmes(session: Session, codes: list[str]) -> None:
+    if codes:
+        _delete_programme_children(session, codes)
+        session.exec(delete(ProgrammeRow).where(col(ProgrammeRow.code).in_(codes)))
+
+
+def _audit_row(
+    *,
+    actor: str,
+    client_id: int | None,
+    action: str,
+    entity: str,
+    code: str,
+    version: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "at": now(),
+        "actor": actor,
+        "client_id": client_id,
+        "action": action,
+        "entity": entity,
+        "code": code,
+        "catalogue_version": version,
+        "before": before,
+        "after": after,
+    }
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import changed; ``version`` is the catalogue version afterwards."""
+
+    version: int
+    added: dict[str, int]
+    changed: dict[str, int]
+    removed: dict[str, int]
+    total: dict[str, int]
+
+    @property
+    def unchanged(self) -> bool:
+        return not any((*self.added.values(), *self.changed.values(), *self.removed.values()))
+
+
+@dataclass
+class _Diff:
+    """Items of one kind, keyed by code: what is new, what changed, what is gone."""
+
+    added: dict[str, Any]
+    changed: dict[str, tuple[Any, Any]]
+    removed: dict[str, Any]
+
+    @classmethod
+    def of(cls, old: dict[str, Any], new: dict[str, Any]) -> _Diff:
+        return cls(
+            added={k: v for k, v in new.items() if k not in old},
+            changed={k: (old[k], v) for k, v in new.items() if k in old and old[k] != v},
+            removed={k: v for k, v in old.items() if k not in new},
+        )
+
+
+def import_catalogue(
+    engine: Engine, catalogue: Catalogue, actor: str = "db import"
+) -> ImportSummary:
+    """Make the database hold exactly ``catalogue``, in one transaction.
+
+    Only what differs is written (and audited); importing the same catalogue twice changes
+    nothing, not even the catalogue version.
+    """
+    new = Parts.of(catalogue)
+    with Session(engine) as session:
+        version = _lock(session)
+        old = read_parts(session)
+        outcomes = _Diff.of({o.id: o for o in old.outcomes}, {o.id: o for o in new.outcomes})
+        courses = _Diff.of(
+            {c.code: (i, c) for i, c in old.courses}, {c.code: (i, c) for i, c in new.courses}
+        )
+        programmes = _Diff.of(
+            {p.code: p for p in old.programmes}, {p.code: p for p in new.programmes}
+        )
+        diffs = {"outcomes": outcomes, "courses": courses, "programmes": programmes}
+        summary = ImportSummary(
+            version=version,
+            added={kind: len(d.added) for kind, d in diffs.items()},
+            changed={kind: len(d.changed) for kind, d in diffs.items()},
+            removed={kind: len(d.removed) for kind, d in diffs.items()},
+            total={
+                "outcomes": len(new.outcomes),
+                "courses": len(new.courses),
+                "programmes": len(new.programmes),
+            },
+        )
+        if summary.unchanged:
+            session.rollback()  # not even the version moves
+            return dataclasses.replace(summary, version=version - 1)
+
+        connection = session.connection()
+        # in an order that keeps every foreign key satisfied
+        outcome_table = _table(OutcomeRow)
+        _insert(
+            connection,
+            OutcomeRow,
+            [{"version": version, **o.model_dump()} for o in outcomes.added.values()],
+        )
+        for oid, (_, outcome) in outcomes.changed.items():
+            connection.execute(
+                update(outcome_table)
+                .where(outcome_table.c.id == oid)
+                .values(version=version, **outcome.model_dump(exclude={"id"}))
+            )
+        _write_courses(session, list(courses.added.values()), version, new=True)
+        _write_courses(
+            session, [after for _, after in courses.changed.values()], version, new=False
+        )
+        _delete_programmes(session, list(programmes.removed))
+        _write_programmes(session, list(programmes.added.values()), version, new=True)
+        _write_programmes(
+            session, [after for _, after in programmes.changed.values()], version, new=False
+        )
+        _delete_courses(session, list(courses.removed))
+        if outcomes.removed:
+            connection.execute(
+                delete(outcome_table).where(outcome_table.c.id.in_(list(outcomes.removed)))
+            )
+
+        documents = {
+            "outcome": lambda o: o.model_dump(mode="json"),
+            "course": lambda pair: course_document(*pair),
+            "programme": programme_document,
+        }
+        audit: list[dict[str, Any]] = []
+        for entity, diff in zip(documents, diffs.values(), strict=True):
+            document = documents[entity]
+            changes = [
+                *(("create", code, None, item) for code, item in diff.added.items()),
+                *(("update", code, *pair) for code, pair in diff.changed.items()),
+                *(("delete", code, item, None) for code, item in diff.removed.items()),
+            ]
+            for action, code, before, after in changes:
+                audit.append(
+                    _audit_row(
+                        actor=actor,
+                        client_id=None,
+                        action=action,
+                        entity=entity,
+                        code=code,
+                        version=version,
+                        before=None if before is None else document(before),
+                        after=None if after is None else document(after),
+                    )
+                )
+        _insert(connection, AuditEntry, audit)
+        session.commit()
+        return summary
+
+
+# --- edits --------------------------------------------------------------------------------------
+
+
+class EditError(Exception):
+    """A refused catalogue change; nothing was written."""
+
+
+class NotFound(EditError):
+    def __init__(self, entity: str, code: str):
+        self.entity, self.code = entity, code
+        super().__init__(f"unknown {entity} {code!r}")
+
+
+class AlreadyExists(EditError):
+    def __init__(self, entity: str, code: str):
+        self.entity, self.code = entity, code
+        super().__init__(f"{entity} {code!r} already exists")
+
+
+class PreconditionFailed(EditError):
+    def __init__(self, entity: str, code: str, current: int):
+        self.entity, self.code, self.current = entity, code, current
+        super().__init__(f"{entity} {code!r} has changed since (its version is now {current})")
+
+
+class Forbidden(EditError):
+    def __init__(self, institution: str):
+        self.institution = institution
+        super().__init__(f"not an editor for institution {institution!r}")
+
+
+class InvalidCatalogue(EditError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    client_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change: create, update or delete a course or programme.
+
+    ``new`` is (institution, course) for a course, the programme for a programme, None for a
+    delete; ``expected`` is the entity's version the change was made from (None: any).
+    ``authorize`` is called with the institutions involved and raises :class:`Forbidden`."""
+
+    action: Action
+    entity: Entity
+    code: str
+    new: tuple[str, Course] | Programme | None = None
+    expected: int | None = None
+    authorize: Callable[[set[str]], None] = lambda _institutions: None
+
+
+@dataclass(frozen=True)
+class EditResult:
+    version: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def apply_edit(
+    engine: Engine, edit: Edit, actor: Actor, base: Callable[[int], Parts | None] | None = None
+) -> EditResult:
+    """Apply ``edit`` in one transaction, or raise an :class:`EditError` and write nothing.
+
+    ``base(version)`` may return the parts of that catalogue version from a cache (a snapshot)
+    so that they need not be read again."""
+    table: type[CourseRow] | type[ProgrammeRow] = (
+        CourseRow if edit.entity == "course" else ProgrammeRow
+    )
+    key = col(table.code)
+    with Session(engine) as session, session.begin():
+        version = _lock(session)
+        if edit.action == "create":
+            if session.exec(select(key).where(key == edit.code)).first() is not None:
+                raise AlreadyExists(edit.entity, edit.code)
+        else:
+            statement = update(table).where(key == edit.code)
+            if edit.expected is not None:
+                statement = statement.where(col(table.version) == edit.expected)
+            result = session.exec(statement.values(version=version))
+            if result.rowcount == 0:
+                current = session.exec(select(table.version).where(key == edit.code)).first()
+                if current is None:
+                    raise NotFound(edit.entity, edit.code)
+                raise PreconditionFailed(edit.entity, edit.code, current)
+        parts = (base(version - 1) if base else None) or read_parts(session)
+        before, after, changed = _apply(parts, edit)
+        edit.authorize(_institutions(before) | _institutions(edit.new))
+        problems = changed.problems()
+        if problems:  # refuse only what this change breaks, not what was broken before
+            known = set(parts.problems())
+            problems = [p for p in problems if p not in known]
+        if problems:
+            raise InvalidCatalogue(problems)
+        _store(session, edit, version)
+        row = _audit_row(
+            actor=actor.name,
+            client_id=actor.client_id,
+            action=edit.action,
+            entity=edit.entity,
+            code=edit.code,
+            version=version,
+            before=before,
+            after=after,
+        )
+        _insert(session.connection(), AuditEntry, [row])
+    return EditResult(version=version, before=before, after=after)
+
+
+def _institutions(item: Any) -> set[str]:
+    if item is None:
+        return set()
+    if isinstance(item, tuple):
+        return {item[0]}
+    if isinstance(item, dict):
+        return {item["institution"]}
+    return {item.institution}
+
+
+def _apply(parts: Parts, edit: Edit) -> tuple[dict[str, Any] | None, dict[str, Any] | None, Parts]:
+    """The entity's document before and after, and the would-be catalogue parts."""
+    if edit.entity == "course":
+        old = {c.code: (inst, c) for inst, c in parts.courses}
+        previous = old.pop(edit.code, None)
+        if edit.action != "create" and previous is None:
+            raise NotFound(edit.entity, edit.code)
+        if isinstance(edit.new, tuple):
+            old[edit.code] = edit.new
+        changed = Parts(parts.outcomes, list(old.values()), parts.programmes)
+        before = course_document(*previous) if previous else None
+        after = course_document(*edit.new) if isinstance(edit.new, tuple) else None
+        return before, after, changed
+    programmes = {p.code: p for p in parts.programmes}
+    previous_programme = programmes.pop(edit.code, None)
+    if edit.action != "create" and previous_programme is None:
+        raise NotFound(edit.entity, edit.code)
+    if isinstance(edit.new, Bachelor | Master | Minor):
+        programmes[edit.code] = edit.new
+    changed = Parts(parts.outcomes, parts.courses, list(programmes.values()))
+    before = programme_document(previous_programme) if previous_programme else None
+    after = (
+        programme_document(edit.new) if isinstance(edit.new, Bachelor | Master | Minor) else None
+    )
+    return before, after, changed
+
+
+def _store(session: Session, edit: Edit, version: int) -> None:
+    new = edit.action == "create"
+    if edit.entity == "course":
+        if edit.action == "delete":
+            _delete_courses(session, [edit.code])
+        else:
+            assert isinstance(edit.new, tuple)
+            _write_courses(session, [edit.new], version, new=new)
+    elif edit.action == "delete":
+        _delete_programmes(session, [edit.code])
+    else:
+        assert isinstance(edit.new, Bachelor | Master | Minor)
+        _write_programmes(session, [edit.new], version, new=new)
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+
+def audit_log(
+    session: Session,
+    *,
+    entity: str | None = None,
+    code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """Audit entries, newest first."""
+    query = select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if code:
+        query = query.where(AuditEntry.code == code)
+    query = query.order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
+    return list(session.exec(query))
+
+
+# --- API clients --------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ClientExists(ValueError):
+    pass
+
+
+def add_client(engine: Engine, name: str, role: str, institution: str) -> str:
+    """Register an API client; returns its bearer token (only its hash is stored)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+    token = "art_" + secrets.token_urlsafe(32)
+    with Session(engine) as session, session.begin():
+        if session.exec(select(ApiClient).where(ApiClient.name == name)).first():
+            raise ClientExists(f"a client named {name!r} already exists")
+        session.add(
+            ApiClient(
+                name=name,
+                role=role,
+                institution=institution,
+                token_hash=hash_token(token),
+                created_at=now(),
+            )
+        )
+    return token
+
+
+def client_for_token(session: Session, token: str) -> ApiClient | None:
+    return session.exec(select(ApiClient).where(ApiClient.token_hash == hash_token(token))).first()
+
+
+# --- scan jobs ----------------------------------------------------------------------------------
+
+
+def create_job(
+    engine: Engine, job_id: str, parameters: dict[str, Any], total: int, version: int
+) -> ScanJob:
+    job = ScanJob(
+        id=job_id,
+        status="queued",
+        created_at=now(),
+        catalogue_version=version,
+        parameters=parameters,
+        total=total,
+        done=0,
+    )
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        session.add(job)
+    return job
+
+
+def get_job(session: Session, job_id: str) -> ScanJob | None:
+    return session.get(ScanJob, job_id)
+
+
+def update_job(engine: Engine, job_id: str, **values: Any) -> None:
+    with Session(engine) as session, session.begin():
+        session.exec(update(ScanJob).where(col(ScanJob.id) == job_id).values(**values))
+
+
+def finish_job(
+    engine: Engine, job_id: str, files: dict[str, tuple[str, str]], **values: Any
+) -> None:
+    """Store the report files (path → (media type, content)) and the final status together."""
+    with Session(engine) as session, session.begin():
+        rows = [
+            {"job_id": job_id, "path": path, "media_type": media, "content": content}
+            for path, (media, content) in sorted(files.items())
+        ]
+        _insert(session.connection(), ScanFile, rows)
+        session.exec(update(ScanJob).where(col(ScanJob.id) == job_id).values(**values))
+
+
+def get_file(session: Session, job_id: str, path: str) -> ScanFile | None:
+    return session.get(ScanFile, (job_id, path))
+
+
+def fail_unfinished_jobs(engine: Engine, reason: str) -> int:
+    """Mark jobs that were queued or running (when a server stopped) as failed."""
+    with Session(engine) as session, session.begin():
+        result = session.exec(
+            update(ScanJob)
+            .where(col(ScanJob.status).in_(["queued", "running"]))
+            .values(status="failed", error=reason, finished_at=now())
+        )
+        return result.rowcount

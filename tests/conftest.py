@@ -1,0 +1,144 @@
+"""Shared fixtures: databases holding the fixture curricula, on SQLite and on PostgreSQL.
+
+``database_url`` is parametrised over both backends. SQLite gets a copy of a template file per
+test. PostgreSQL (``$ARTICULATION_TEST_POSTGRES_URL``; skipped with the reason when unset or
+unreachable) gets one fresh schema per test session, dropped afterwards, and is reset from a
+template schema before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, Integer, text
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+POSTGRES_ENV = "ARTICULATION_TEST_POSTGRES_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
+    config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` with every connection's search_path set to ``schema``."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+def prepare_database_with_fixture(engine: Engine) -> None:
+    """Migrate the database and import the fixture curricula into it."""
+    from articulation.loader import load_curricula
+    from articulation.storage.db import migrate
+    from articulation.storage.repository import import_catalogue
+
+    migrate(engine)
+    import_catalogue(engine, load_curricula(MINI))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database holding the fixture curricula, copied by each test."""
+    from articulation.storage.db import make_engine
+
+    path = tmp_path_factory.mktemp("template") / "articulation.db"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare_database_with_fixture(engine)
+    engine.dispose()  # checkpoints the write-ahead log into the file
+    return path
+
+
+@dataclass
+class PostgresDatabase:
+    url: str
+    engine: Engine
+    schema: str
+    template: str
+
+    def reset(self) -> None:
+        """Put the template's rows back into every table."""
+        from articulation.storage.tables import metadata
+
+        tables = [table.name for table in metadata.sorted_tables]
+        with self.engine.begin() as connection:
+            for table in reversed(tables):  # DELETE is faster than TRUNCATE on small tables
+                connection.execute(text(f'DELETE FROM "{self.schema}"."{table}"'))
+            for table in tables:
+                connection.execute(
+                    text(
+                        f'INSERT INTO "{self.schema}"."{table}" '
+                        f'SELECT * FROM "{self.template}"."{table}"'
+                    )
+                )
+            for table in tables:
+                column = metadata.tables[table].c.get("id")
+                if column is not None and isinstance(column.type, Integer):
+                    connection.execute(
+                        text(
+                            f'SELECT setval(pg_get_serial_sequence(\'"{self.schema}"."{table}"\','
+                            f" 'id'), COALESCE(MAX(id), 0) + 1, false) "
+                            f'FROM "{self.schema}"."{table}"'
+                        )
+                    )
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabase]:
+    """A schema of its own on the PostgreSQL test server, for this test session."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from articulation.storage.db import make_engine
+    from articulation.storage.tables import metadata
+
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need ${POSTGRES_ENV} (e.g. postgresql+psycopg://…/test)")
+    admin = make_engine(base, connect_args={"connect_timeout": 5})
+    schema = f"articulation_test_{uuid.uuid4().hex[:10]}"
+    template = f"{schema}_template"
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            connection.execute(text(f'CREATE SCHEMA "{template}"'))
+    except SQLAlchemyError as exc:
+        admin.dispose()
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        pytest.skip(f"PostgreSQL at ${POSTGRES_ENV} is unreachable: {reason}")
+    url = with_search_path(base, schema)
+    engine = make_engine(url)
+    try:
+        prepare_database_with_fixture(engine)
+        with engine.begin() as connection:
+            for table in metadata.sorted_tables:
+                connection.execute(
+                    text(
+                        f'CREATE TABLE "{template}"."{table.name}" AS '
+                        f'SELECT * FROM "{schema}"."{table.name}"'
+                    )
+                )
+        yield PostgresDatabase(url=url, engine=engine, schema=schema, template=template)
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{template}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a migrated database holding exactly the fixture curricula (version 1)."""
+    if request.param == "sqlite":
+        target = tmp_path / "articulation.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    database: PostgresDatabase = request.getfixturevalue("postgres")
+    database.reset()
+    return database.url
