@@ -1,7 +1,9 @@
 """Minor design: which courses, within an EC budget, open the most masters to a bachelor?
 
-Choose bridging courses (of the institutions whose pre-master catalogues the masters name, not
-already in the bachelor) with total EC at most the budget, prerequisites respected exactly as in
+Choose courses open to the bachelor — the bridging courses of the institutions whose pre-master
+catalogues the masters name, and the courses that may fill its elective space (see
+:func:`articulation.scan.elective_pool`) — not already in the bachelor, with total EC at most the
+budget, prerequisites respected exactly as in
 bridging, to maximise the number of masters whose gap closes; then minimise EC, then the number
 of courses, then the code-order tie-break. Masters the bachelor already enters (no gap, or a
 direct-admission policy) count as open. Exact and proven with CP-SAT, deterministic.
@@ -17,6 +19,7 @@ from articulation.bridging import CoverModel, eligible_courses, helps, order_cou
 from articulation.catalogue import Catalogue
 from articulation.gap import attainment, gap, holds
 from articulation.model import Requirement
+from articulation.scan import elective_pool
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def design_minor(
         for item in gaps[m.code].unmet:
             unmet.setdefault(str(item), item)
     institutions = sorted({inst for m in targets for inst in m.premaster.catalogue})
-    pool = eligible_courses(catalogue, institutions, taken)
+    electives, _ = elective_pool(catalogue, bachelor)
+    pool = sorted(set(eligible_courses(catalogue, institutions, taken)) | set(electives))
     problem = prune(catalogue, pool, taken, list(unmet.values()), att)
     cover = CoverModel(problem)
     model = cover.model

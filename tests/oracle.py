@@ -184,10 +184,16 @@ def best_minor(instance: Instance, budget: float) -> BestMinor:
         if not all(satisfied(i, *attained(taken, outcomes)) for i in m.requires)
     ]
     institutions = {inst for m in closed for inst in m.premaster.catalogue}
+    # electives: bachelor-level courses (here: the bridging ones, as no other programme lists
+    # courses) of the bachelor's institution (VU) and of the institutions of its courses
+    institution_of = {c.code: inst for inst, c in instance.courses}
+    elective_institutions = {"VU"} | {institution_of[c] for c in instance.taken}
     pool = sorted(
         c.code
         for inst, c in instance.courses
-        if c.bridging and inst in institutions and c.code not in instance.taken
+        if c.bridging
+        and (inst in institutions or inst in elective_institutions)
+        and c.code not in instance.taken
     )
     best = (-start, 0.0, 0, 0)
     for size in range(1, len(pool) + 1):
