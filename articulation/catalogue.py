@@ -90,9 +90,6 @@ class Catalogue:
     def areas(self) -> list[str]:
         return sorted({o.area for o in self.outcomes.values()})
 
-    def of_kind(self, kind: str) -> list[Programme]:
-        return [p for p in self.programmes.values() if p.kind == kind]
-
     @property
     def bachelors(self) -> list[Bachelor]:
         return [p for p in self.programmes.values() if isinstance(p, Bachelor)]
