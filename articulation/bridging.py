@@ -21,7 +21,7 @@ reached at all from what the student has passed, enter the model.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,6 +30,7 @@ import networkx as nx
 from articulation.catalogue import Catalogue
 from articulation.gap import Attainment, Gap, attainment, gap, holds
 from articulation.model import (
+    AnyOf,
     AreaRequirement,
     Master,
     OutcomeAt,
@@ -105,7 +106,6 @@ class _Problem:
     candidates: list[str] = field(default_factory=list)
     # per candidate: one list of supporting candidates per prerequisite group not met by `taken`
     groups: dict[str, list[list[str]]] = field(default_factory=dict)
-    blocked: set[str] = field(default_factory=set)
 
 
 def eligible_courses(
@@ -119,18 +119,24 @@ def eligible_courses(
 
     The candidates of a pre-master are the bridging courses of its ``premaster.catalogue``.
     """
-    allowed = set(institutions)
-    done = set(taken)
-    return [
-        code
-        for code, course in catalogue.courses.items()
-        if (course.bridging or not bridging_only)
-        and catalogue.institution_of[code] in allowed
-        and code not in done
-    ]
+    key = ("eligible", tuple(sorted(set(institutions))), bridging_only)
+    base = catalogue.memo.get(key)
+    if base is None:
+        courses = catalogue.courses
+        base = tuple(
+            sorted(
+                code
+                for inst in key[1]
+                for code in catalogue.by_institution.get(inst, ())
+                if not bridging_only or courses[code].bridging
+            )
+        )
+        catalogue.memo[key] = base
+    done = taken if isinstance(taken, Set) else set(taken)
+    return [code for code in base if code not in done]
 
 
-def helps(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str]:
+def helps(catalogue: Catalogue, item: Requirement, pool: Set[str]) -> set[str]:
     """Candidates in ``pool`` that contribute to a requirement item."""
     if isinstance(item, OutcomeRequirement):
         return {
@@ -139,11 +145,12 @@ def helps(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str]:
             if level >= item.level and c in pool
         }
     if isinstance(item, AreaRequirement):
-        return {c for c in pool if catalogue.course_area[c] == item.area}
+        in_area = catalogue.by_area.get(item.area, frozenset())
+        return set(in_area & pool) if len(in_area) < len(pool) else set(pool & in_area)
     return set().union(*(helps(catalogue, alt, pool) for alt in item.any_of))
 
 
-def _supporters(catalogue: Catalogue, member: str | OutcomeAt, pool: set[str]) -> list[str]:
+def _supporters(catalogue: Catalogue, member: str | OutcomeAt, pool: Set[str]) -> list[str]:
     if isinstance(member, OutcomeAt):
         return [
             c
@@ -153,67 +160,207 @@ def _supporters(catalogue: Catalogue, member: str | OutcomeAt, pool: set[str]) -
     return [member] if member in pool else []
 
 
-def _group_met(
-    member_list: Sequence[str | OutcomeAt], taken: frozenset[str], att: Attainment
-) -> bool:
-    return any(holds(m, att) if isinstance(m, OutcomeAt) else m in taken for m in member_list)
+@dataclass(frozen=True)
+class PoolContext:
+    """What the passed courses ``taken`` can reach in a candidate ``pool``.
+
+    It depends only on the passed courses and the pool, so every master that draws on the same
+    pool (a bachelor's whole row of the scan) shares it: the prerequisite groups the passed
+    courses leave open, their supporters, the courses that can be put in a valid order at all,
+    and what taking all of those would attain.
+    """
+
+    catalogue: Catalogue
+    taken: frozenset[str]
+    attained: Attainment
+    pool: frozenset[str]
+    reachable: frozenset[str]
+    groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
+    reach_attained: Attainment
 
 
-def prune(
-    catalogue: Catalogue,
-    pool: Iterable[str],
-    taken: Iterable[str],
-    unmet: Sequence[Requirement],
-    att: Attainment,
-) -> _Problem:
-    """Reduce the eligible courses to those that can matter, and index their support.
+def _support_index(catalogue: Catalogue) -> dict[str, list[tuple[tuple, tuple[str, ...]]]]:
+    """Per course: each prerequisite group with every course (catalogue-wide) that can meet it."""
+    key = ("support",)
+    if key not in catalogue.memo:
+        every = catalogue.courses.keys()
+        catalogue.memo[key] = {
+            code: [
+                (
+                    tuple(group),
+                    tuple(
+                        sorted(
+                            {s for m in group for s in _supporters(catalogue, m, every)} - {code}
+                        )
+                    ),
+                )
+                for group in course.prerequisites
+            ]
+            for code, course in catalogue.courses.items()
+            if course.prerequisites
+        }
+    return catalogue.memo[key]
 
-    Backward: a breadth-first walk from the unmet requirements through prerequisite groups that
-    the passed courses do not meet. Forward: of those, keep the courses that can be reached (put
-    in a valid order) from the passed courses.
+
+def circular_courses(catalogue: Catalogue) -> frozenset[str]:
+    """Courses on a circle of the catalogue-wide support graph (A can meet a prerequisite of B
+    and B one of A, possibly through others). Only these ever need explicit positions."""
+    key = ("circular",)
+    if key not in catalogue.memo:
+        graph = nx.DiGraph(
+            (s, code)
+            for code, groups in _support_index(catalogue).items()
+            for _, everyone in groups
+            for s in everyone
+        )
+        catalogue.memo[key] = frozenset(
+            c for comp in nx.strongly_connected_components(graph) if len(comp) > 1 for c in comp
+        )
+    return catalogue.memo[key]
+
+
+def pool_context(
+    catalogue: Catalogue, pool: Iterable[str], taken: Iterable[str], key: Any = None
+) -> PoolContext:
+    """Build (or fetch from the catalogue's memo) the :class:`PoolContext` of a pool.
+
+    ``key`` names the pool for the memo (default: the pool itself). Forward reachability is a
+    worklist over open groups: a course is reached once each of its open groups has a reached
+    supporter; linear in the size of the prerequisite structure.
     """
     done = frozenset(taken)
-    pool = set(pool) - done
-    problem = _Problem(catalogue, done, att, tuple(unmet))
+    memo = catalogue.memo
+    memo_key = ("pool", done, key if key is not None else frozenset(pool))
+    if memo_key in memo:
+        return memo[memo_key]
+    candidates = frozenset(pool) - done
+    att = attainment(catalogue, done)
+    levels = att.levels
+    index = _support_index(catalogue)
+    open_groups: dict[str, list[list[str]]] = {}
+    waiting: dict[str, int] = {}
+    supports: dict[str, list[tuple[str, int]]] = {}
+    queue: list[str] = []
+    for code in sorted(candidates):
+        groups: list[list[str]] = []
+        for group, everyone in index.get(code, ()):
+            if any(
+                levels.get(m.outcome, 0) >= m.level if isinstance(m, OutcomeAt) else m in done
+                for m in group
+            ):
+                continue
+            support = [s for s in everyone if s in candidates]
+            for s in support:
+                supports.setdefault(s, []).append((code, len(groups)))
+            groups.append(support)
+        open_groups[code] = groups
+        waiting[code] = len(groups)
+        if not groups:
+            queue.append(code)
+    reached: set[str] = set()
+    satisfied: set[tuple[str, int]] = set()
+    while queue:
+        code = queue.pop()
+        if code in reached:
+            continue
+        reached.add(code)
+        for target, g in supports.get(code, ()):
+            if (target, g) not in satisfied:
+                satisfied.add((target, g))
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    queue.append(target)
+    reachable = frozenset(reached)
+    context = PoolContext(
+        catalogue=catalogue,
+        taken=done,
+        attained=att,
+        pool=candidates,
+        reachable=reachable,
+        groups={c: open_groups[c] for c in reachable},
+        reach_attained=attainment(catalogue, done | reachable),
+    )
+    _remember(memo, memo_key, context)
+    return context
+
+
+MEMO_SIZE = 512
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep at most MEMO_SIZE entries (oldest dropped first)."""
+    memo[key] = value
+    while len(memo) > MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+
+
+def prune(context: PoolContext, unmet: Sequence[Requirement]) -> _Problem:
+    """Reduce the pool to the courses that can matter for ``unmet``, with their support.
+
+    A breadth-first walk from the unmet requirements through the open prerequisite groups,
+    within the courses that can be reached at all from the passed courses.
+    """
+    catalogue, reachable = context.catalogue, context.reachable
     relevant: set[str] = set()
-    frontier = sorted(set().union(*(helps(catalogue, item, pool) for item in unmet)))
-    groups: dict[str, list[list[str]]] = {}
+    frontier = sorted(set().union(*(helps(catalogue, item, reachable) for item in unmet)))
     while frontier:
         nxt: set[str] = set()
         for code in frontier:
             if code in relevant:
                 continue
             relevant.add(code)
-            open_groups = []
-            for group in catalogue.courses[code].prerequisites:
-                if _group_met(group, done, att):
-                    continue
-                support = sorted(
-                    {s for m in group for s in _supporters(catalogue, m, pool)} - {code}
-                )
-                open_groups.append(support)
-                nxt.update(s for s in support if s not in relevant)
-            groups[code] = open_groups
+            for group in context.groups[code]:
+                nxt.update(s for s in group if s in reachable and s not in relevant)
         frontier = sorted(nxt)
-    # forward reachability within the relevant set
-    reached: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for code in sorted(relevant - reached):
-            if all(any(s in reached for s in support) for support in groups[code]):
-                reached.add(code)
-                changed = True
-    problem.candidates = sorted(reached)
-    problem.blocked = relevant - reached
-    problem.groups = {c: [[s for s in g if s in reached] for g in groups[c]] for c in reached}
-    return problem
+    candidates = sorted(relevant)
+    return _Problem(
+        catalogue=catalogue,
+        taken=context.taken,
+        attained=context.attained,
+        unmet=tuple(unmet),
+        candidates=candidates,
+        groups={
+            c: [[s for s in g if s in relevant] for g in context.groups[c]] for c in candidates
+        },
+    )
 
 
-def _unreachable_requirements(problem: _Problem) -> list[Requirement]:
-    """Unmet requirements that even all reachable candidates together cannot meet."""
-    everything = attainment(problem.catalogue, problem.taken | set(problem.candidates))
-    return [item for item in problem.unmet if not holds(item, everything)]
+def lower_bound_half_ects(problem: _Problem) -> int:
+    """A quick lower bound on the EC (in half EC) of any programme for the problem.
+
+    Items whose helper sets are pairwise disjoint each need a course of their own; courses
+    count toward exactly one area, so the area deficits add up. The larger of the two sums is a
+    valid bound (prerequisites only add to it).
+    """
+    catalogue, att, pool = problem.catalogue, problem.attained, set(problem.candidates)
+    half = half_ects(catalogue)
+    items = []
+    for item in problem.unmet:
+        if isinstance(item, AreaRequirement):
+            continue
+        helpers = helps(catalogue, item, pool)
+        if helpers:
+            items.append((min(half[c] for c in helpers), sorted(helpers)))
+    used: set[str] = set()
+    disjoint = 0
+    for cost, helpers in sorted(items, key=lambda pair: (-pair[0], pair[1])):
+        if used.isdisjoint(helpers):
+            used.update(helpers)
+            disjoint += cost
+    deficit: dict[str, int] = {}
+    for item in problem.unmet:
+        if isinstance(item, AreaRequirement):
+            need = math.ceil(2 * (item.min_ects - att.ects(item.area)) - 1e-9)
+            deficit[item.area] = max(deficit.get(item.area, 0), need)
+    return max(disjoint, sum(deficit.values()))
+
+
+def half_ects(catalogue: Catalogue) -> dict[str, int]:
+    """Every course's EC in half-EC units (CP-SAT needs integers; 7.5 EC courses exist)."""
+    key = ("half",)
+    if key not in catalogue.memo:
+        catalogue.memo[key] = {c: _half(course.ects) for c, course in catalogue.courses.items()}
+    return catalogue.memo[key]
 
 
 def _half(ects: float) -> int:
@@ -243,7 +390,8 @@ class CoverModel:
         self.model = cp_model.CpModel()
         self.codes = problem.candidates
         self.x = {c: self.model.new_bool_var(c) for c in self.codes}
-        self.half = {c: _half(problem.catalogue.courses[c].ects) for c in self.codes}
+        every = half_ects(problem.catalogue)
+        self.half = {c: every[c] for c in self.codes}
         self.rank = {c: problem.catalogue.course_rank[c] for c in self.codes}
         self._literals: dict[str, Any] = {}
         self._pool = set(self.codes)
@@ -292,14 +440,20 @@ class CoverModel:
         """Each chosen course needs every open prerequisite group met by another chosen course;
         where candidates support each other in a circle, positions forbid circular support."""
         model, x, groups = self.model, self.x, self.problem.groups
-        support = nx.DiGraph()
-        support.add_nodes_from(self.codes)
-        for c in self.codes:
-            for group in groups[c]:
-                support.add_edges_from((s, c) for s in group)
+        # a circle here is a circle of the catalogue-wide support graph: look only there
+        circular = circular_courses(self.problem.catalogue)
+        edges = [
+            (s, c)
+            for c in self.codes
+            if c in circular
+            for group in groups[c]
+            for s in group
+            if s in circular
+        ]
         component_of: dict[str, int] = {}
         position: dict[str, Any] = {}
-        for k, comp in enumerate(nx.strongly_connected_components(support)):
+        circles = nx.strongly_connected_components(nx.DiGraph(edges)) if edges else ()
+        for k, comp in enumerate(circles):
             if len(comp) > 1:
                 for c in sorted(comp):
                     component_of[c] = k
@@ -338,11 +492,14 @@ class CoverModel:
         return expr, ec_weight, sum(coefficient.values()) + 1
 
     def solve(self, time_limit: float) -> tuple[_Solution, Any]:
-        """Solve with one worker, LP-strong linearisation and a fixed seed (deterministic)."""
+        """Solve with one worker, LP-strong linearisation, no presolve and a fixed seed
+        (deterministic)."""
         cp_model = self.cp_model
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
+        # these models are small and already pruned: presolve costs more than it saves
+        solver.parameters.cp_model_presolve = False
         solver.parameters.random_seed = SEED
         solver.parameters.max_time_in_seconds = time_limit
         status = solver.solve(self.model)
@@ -359,7 +516,47 @@ class CoverModel:
 def _solve(
     problem: _Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
 ) -> _Solution:
-    """The minimum-EC programme of a pruned problem; ``bound`` in half EC."""
+    """The minimum-EC programme of a pruned problem; ``bound`` in half EC.
+
+    Identical sub-problems (same candidates, support, unmet items, area deficits, cap and
+    exclusions) recur across bachelors and are solved once per catalogue snapshot.
+    """
+    memo = problem.catalogue.memo
+    key = _problem_key(problem, cap, exclude)
+    if key in memo:
+        return memo[key]
+    solution = _solve_model(problem, cap, exclude, time_limit)
+    if solution.status in ("optimal", "infeasible"):  # proven answers only
+        _remember(memo, key, solution)
+    return solution
+
+
+def _problem_key(problem: _Problem, cap: float | None, exclude: Sequence[frozenset[str]]):
+    areas: set[str] = set()
+
+    def collect(item: Requirement) -> None:
+        if isinstance(item, AreaRequirement):
+            areas.add(item.area)
+        elif isinstance(item, AnyOf):
+            for alt in item.any_of:
+                collect(alt)
+
+    for item in problem.unmet:
+        collect(item)
+    return (
+        "solve",
+        tuple(problem.candidates),
+        tuple(tuple(tuple(g) for g in problem.groups[c]) for c in problem.candidates),
+        tuple(str(item) for item in problem.unmet),
+        tuple((area, problem.attained.ects(area)) for area in sorted(areas)),
+        cap,
+        tuple(sorted(tuple(sorted(p)) for p in exclude)),
+    )
+
+
+def _solve_model(
+    problem: _Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
+) -> _Solution:
     cover = CoverModel(problem)
     for item in problem.unmet:
         lit = cover.requirement(item)
@@ -449,25 +646,27 @@ def bridge_gap(
     cap: float | None = None,
     pool: Iterable[str] | None = None,
     pool_name: str | None = None,
+    pool_key: Any = None,
     exclude: Sequence[frozenset[str]] = (),
     time_limit: float = 10.0,
 ) -> Bridging:
     """:func:`bridge` for a gap already computed.
 
-    ``pool`` replaces the candidates (default: the master's pre-master bridging courses) and
-    ``pool_name`` names them in reasons; the scan uses both for the elective route.
+    ``pool`` replaces the candidates (default: the master's pre-master bridging courses),
+    ``pool_name`` names them in reasons and ``pool_key`` for the memo (the scan uses these for
+    the elective route).
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
         return Bridging(status="direct", cap=limit, reason="no requirement is unmet")
     if pool is None:
         pool = eligible_courses(catalogue, master.premaster.catalogue, taken)
+        pool_key = ("premaster", tuple(sorted(master.premaster.catalogue)))
         where = ", ".join(master.premaster.catalogue) or "no institution"
         pool_name = pool_name or f"eligible bridging course ({where})"
     pool_name = pool_name or "eligible course"
-    problem = prune(catalogue, pool, taken, the_gap.unmet, the_gap.attained)
-    size = len(problem.candidates)
-    impossible = _unreachable_requirements(problem)
+    context = pool_context(catalogue, pool, taken, key=pool_key)
+    impossible = [item for item in the_gap.unmet if not holds(item, context.reach_attained)]
     if impossible:
         texts = tuple(str(item) for item in impossible)
         return Bridging(
@@ -475,8 +674,19 @@ def bridge_gap(
             optimal=True,
             unmet=texts,
             cap=limit,
-            candidates=size,
             reason=f"no {pool_name} can meet: " + "; ".join(texts),
+        )
+    problem = prune(context, the_gap.unmet)
+    size = len(problem.candidates)
+    floor_half = lower_bound_half_ects(problem)
+    if floor_half > math.floor(2 * limit + 1e-9):
+        return Bridging(
+            status="infeasible",
+            cap=limit,
+            candidates=size,
+            unmet=tuple(the_gap.texts()),
+            bound_ects=floor_half / 2,
+            reason=f"closing the gap needs at least {floor_half / 2:g} EC; the cap is {limit:g} EC",
         )
     solution = _solve(problem, limit, exclude, time_limit)
     if solution.status in ("optimal", "feasible"):
@@ -497,20 +707,16 @@ def bridge_gap(
             reason=reason,
         )
     if solution.status == "infeasible":
-        if exclude:
-            reason = f"no further distinct programme within {limit:g} EC"
-            return Bridging(status="infeasible", cap=limit, candidates=size, reason=reason)
-        free = _solve(problem, None, (), time_limit)
-        if free.status == "optimal":
-            need = sum(catalogue.courses[c].ects for c in free.chosen)
-            reason = f"closing the gap needs at least {need:g} EC; the cap is {limit:g} EC"
-        else:
-            reason = f"no programme within the cap of {limit:g} EC closes the gap"
+        reason = (
+            f"no further distinct programme within {limit:g} EC"
+            if exclude
+            else f"every programme that closes the gap exceeds the cap of {limit:g} EC"
+        )
         return Bridging(
             status="infeasible",
             cap=limit,
             candidates=size,
-            unmet=tuple(the_gap.texts()),
+            unmet=() if exclude else tuple(the_gap.texts()),
             reason=reason,
         )
     return Bridging(
@@ -533,6 +739,7 @@ def alternatives(
     cap: float | None = None,
     pool: Iterable[str] | None = None,
     pool_name: str | None = None,
+    pool_key: Any = None,
     time_limit: float = 10.0,
 ) -> list[Bridging]:
     """Up to ``k`` distinct bridging programmes, best first (no-good cuts: each later programme
@@ -551,6 +758,7 @@ def alternatives(
             cap=cap,
             pool=pool,
             pool_name=pool_name,
+            pool_key=pool_key,
             exclude=exclude,
             time_limit=time_limit,
         )
@@ -571,5 +779,6 @@ __all__ = [
     "bridge",
     "bridge_gap",
     "eligible_courses",
+    "pool_context",
     "prune",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from articulation.model import Bachelor, Course, Master, Minor, Outcome
 
@@ -45,6 +46,10 @@ class Catalogue:
     course_rank: dict[str, int] = field(default_factory=dict)
     # courses a bachelor student can take: bridging ones and those of any bachelor or minor
     bachelor_level: frozenset[str] = frozenset()
+    by_institution: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_area: dict[str, frozenset[str]] = field(default_factory=dict)
+    # memo of derived data (pool contexts, solved sub-problems) for this immutable snapshot
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -62,6 +67,14 @@ class Catalogue:
         for course in course_map.values():
             for outcome, level in sorted(course.teaches.items()):
                 teachers.setdefault(outcome, []).append((course.code, level))
+        by_institution: dict[str, list[str]] = {}
+        for inst, course in pairs:
+            by_institution.setdefault(inst, []).append(course.code)
+        course_area = {c.code: default_area(c, outcome_map) for c in course_map.values()}
+        by_area: dict[str, set[str]] = {}
+        for code, area in course_area.items():
+            if area is not None:
+                by_area.setdefault(area, set()).add(code)
         programme_list = sorted(programmes, key=lambda p: p.code)
         in_programmes = {
             code
@@ -74,13 +87,23 @@ class Catalogue:
             courses=course_map,
             institution_of=institution_of,
             programmes={p.code: p for p in programme_list},
-            course_area={c.code: default_area(c, outcome_map) for c in course_map.values()},
+            course_area=course_area,
             teachers=teachers,
             course_rank={code: i for i, code in enumerate(course_map)},
             bachelor_level=frozenset(
                 c for c, course in course_map.items() if course.bridging or c in in_programmes
             ),
+            by_institution={inst: tuple(codes) for inst, codes in sorted(by_institution.items())},
+            by_area={area: frozenset(codes) for area, codes in sorted(by_area.items())},
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the memo (worker processes build their own)."""
+        return {**self.__dict__, "memo": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
 
     @property
     def institutions(self) -> list[str]:

@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.bridging import CoverModel, eligible_courses, helps, order_courses, prune
+from articulation.bridging import (
+    CoverModel,
+    eligible_courses,
+    helps,
+    order_courses,
+    pool_context,
+    prune,
+)
 from articulation.catalogue import Catalogue
 from articulation.gap import attainment, gap, holds
 from articulation.model import Requirement
@@ -117,7 +124,7 @@ def design_minor(
     institutions = sorted({inst for m in targets for inst in m.premaster.catalogue})
     electives, _ = elective_pool(catalogue, bachelor)
     pool = sorted(set(eligible_courses(catalogue, institutions, taken)) | set(electives))
-    problem = prune(catalogue, pool, taken, list(unmet.values()), att)
+    problem = prune(pool_context(catalogue, pool, taken), list(unmet.values()))
     cover = CoverModel(problem)
     model = cover.model
     opens = {}

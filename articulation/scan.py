@@ -26,11 +26,13 @@ from articulation.bridging import (
     ChosenCourse,
     alternatives,
     bridge_gap,
+    circular_courses,
     eligible_courses,
+    half_ects,
     helps,
 )
 from articulation.catalogue import Catalogue
-from articulation.gap import Gap, attainment, gap, holds
+from articulation.gap import Attainment, Gap, attainment, gap, holds
 from articulation.model import Bachelor, Master, Minor
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -101,10 +103,20 @@ def elective_institutions(catalogue: Catalogue, bachelor: Bachelor) -> list[str]
 
 def elective_pool(catalogue: Catalogue, bachelor: Bachelor) -> tuple[list[str], str]:
     """The courses that may fill the elective space, and their name for reasons."""
-    institutions = elective_institutions(catalogue, bachelor)
-    pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
-    pool = [c for c in pool if c in catalogue.bachelor_level]
-    return pool, f"elective course ({', '.join(institutions)})"
+    key = ("electives", bachelor.code)
+    if key not in catalogue.memo:
+        institutions = elective_institutions(catalogue, bachelor)
+        pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
+        pool = [c for c in pool if c in catalogue.bachelor_level]
+        catalogue.memo[key] = (pool, f"elective course ({', '.join(institutions)})")
+    return catalogue.memo[key]
+
+
+def _after_minor(catalogue: Catalogue, bachelor: Bachelor, minor: Minor) -> Attainment:
+    key = ("after minor", bachelor.code, minor.code)
+    if key not in catalogue.memo:
+        catalogue.memo[key] = attainment(catalogue, set(bachelor.courses) | set(minor.courses))
+    return catalogue.memo[key]
 
 
 def minor_options(
@@ -123,8 +135,8 @@ def minor_options(
         if not all(holds(item, the_gap.attained) for item in minor.entry):
             partial.append((10**6, minor.ects, f"{minor.code}: entry requirements not met"))
             continue
-        after = attainment(catalogue, set(bachelor.courses) | set(minor.courses))
-        left = [item for item in master.requires if not holds(item, after)]
+        after = _after_minor(catalogue, bachelor, minor)
+        left = [item for item in the_gap.unmet if not holds(item, after)]  # the rest stay met
         if not left:
             closing.append(minor)
         else:
@@ -192,6 +204,7 @@ def assess(
             cap=bachelor.electives,
             pool=pool,
             pool_name=pool_name,
+            pool_key=("electives", bachelor.code),
             time_limit=time_limit,
         )
         if route.status == "premaster":
@@ -251,7 +264,12 @@ def route_alternatives(
     options: dict[str, Any] = {}
     if cell.status == "electives":
         pool, name = elective_pool(catalogue, bachelor)
-        options = {"pool": pool, "pool_name": name, "cap": bachelor.electives}
+        options = {
+            "pool": pool,
+            "pool_name": name,
+            "pool_key": ("electives", bachelor.code),
+            "cap": bachelor.electives,
+        }
     found = alternatives(
         catalogue, master, bachelor.courses, k + 1, time_limit=time_limit, **options
     )
@@ -333,6 +351,7 @@ def scan(
             if progress:
                 progress(cell)
     else:
+        warm_up(catalogue)  # forked workers inherit the shared indexes and the solver import
         chunk = max(1, len(jobs) // (8 * workers))
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(catalogue,)) as pool:
             for cell in pool.map(_assess_codes, jobs, chunksize=chunk):
@@ -340,6 +359,14 @@ def scan(
                 if progress:
                     progress(cell)
     return sorted(cells, key=lambda c: (c.bachelor, c.master))
+
+
+def warm_up(catalogue: Catalogue) -> None:
+    """Build the catalogue-wide indexes every pair uses, and import the solver, once."""
+    from ortools.sat.python import cp_model  # noqa: F401
+
+    circular_courses(catalogue)
+    half_ects(catalogue)
 
 
 def status_counts(cells: Iterable[Cell]) -> dict[str, int]:

@@ -86,9 +86,16 @@ def test_infeasible_names_the_requirement(catalogue) -> None:
 
 def test_cap_infeasibility_reports_what_it_would_take(catalogue) -> None:
     master = catalogue.master("UT-M-CS")
-    result = bridge(catalogue, master, catalogue.bachelor("VU-B-CREATE").courses, cap=10)
+    create = catalogue.bachelor("VU-B-CREATE").courses
+    # the optimum is 22 EC; a quick bound (12 EC of mathematics missing) already exceeds 10
+    result = bridge(catalogue, master, create, cap=10)
+    assert result.status == "infeasible" and result.bound_ects == 12
+    assert "at least 12 EC" in result.reason and "the cap is 10 EC" in result.reason
+    # between the bound and the optimum the solver proves it
+    result = bridge(catalogue, master, create, cap=15)
     assert result.status == "infeasible"
-    assert "at least 22 EC" in result.reason and "the cap is 10 EC" in result.reason
+    assert result.reason == "every programme that closes the gap exceeds the cap of 15 EC"
+    assert bridge(catalogue, master, create, cap=22).total_ects == 22
 
 
 def test_direct_admission_policy_keeps_the_gap(catalogue) -> None:
