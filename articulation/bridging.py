@@ -106,6 +106,13 @@ class _Problem:
     candidates: list[str] = field(default_factory=list)
     # per candidate: one list of supporting candidates per prerequisite group not met by `taken`
     groups: dict[str, list[list[str]]] = field(default_factory=dict)
+    context: PoolContext | None = None
+
+    def helpers(self, item: Requirement) -> frozenset[str]:
+        """Candidates that contribute to ``item`` (an unmet item or one of its alternatives)."""
+        if self.context is not None:
+            return self.context.helpers(item)
+        return frozenset(helps(self.catalogue, item, set(self.candidates)))
 
 
 def eligible_courses(
@@ -119,19 +126,20 @@ def eligible_courses(
 
     The candidates of a pre-master are the bridging courses of its ``premaster.catalogue``.
     """
-    key = ("eligible", tuple(sorted(set(institutions))), bridging_only)
-    base = catalogue.memo.get(key)
-    if base is None:
-        courses = catalogue.courses
-        base = tuple(
+    chosen = tuple(sorted(set(institutions)))
+    courses = catalogue.courses
+    base = catalogue.remembered(
+        "eligible",
+        (chosen, bridging_only),
+        lambda: tuple(
             sorted(
                 code
-                for inst in key[1]
+                for inst in chosen
                 for code in catalogue.by_institution.get(inst, ())
                 if not bridging_only or courses[code].bridging
             )
-        )
-        catalogue.memo[key] = base
+        ),
+    )
     done = taken if isinstance(taken, Set) else set(taken)
     return [code for code in base if code not in done]
 
@@ -177,14 +185,24 @@ class PoolContext:
     reachable: frozenset[str]
     groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
     reach_attained: Attainment
+    _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def helpers(self, item: Requirement) -> frozenset[str]:
+        """The reachable courses that contribute to ``item`` (remembered per item)."""
+        key = str(item)
+        found = self._helpers.get(key)
+        if found is None:
+            found = frozenset(helps(self.catalogue, item, self.reachable))
+            self._helpers[key] = found
+        return found
 
 
 def _support_index(catalogue: Catalogue) -> dict[str, list[tuple[tuple, tuple[str, ...]]]]:
     """Per course: each prerequisite group with every course (catalogue-wide) that can meet it."""
-    key = ("support",)
-    if key not in catalogue.memo:
-        every = catalogue.courses.keys()
-        catalogue.memo[key] = {
+    every = catalogue.courses.keys()
+
+    def build() -> dict[str, list[tuple[tuple, tuple[str, ...]]]]:
+        return {
             code: [
                 (
                     tuple(group),
@@ -199,24 +217,26 @@ def _support_index(catalogue: Catalogue) -> dict[str, list[tuple[tuple, tuple[st
             for code, course in catalogue.courses.items()
             if course.prerequisites
         }
-    return catalogue.memo[key]
+
+    return catalogue.remembered("index", "support", build)
 
 
 def circular_courses(catalogue: Catalogue) -> frozenset[str]:
     """Courses on a circle of the catalogue-wide support graph (A can meet a prerequisite of B
     and B one of A, possibly through others). Only these ever need explicit positions."""
-    key = ("circular",)
-    if key not in catalogue.memo:
+
+    def build() -> frozenset[str]:
         graph = nx.DiGraph(
             (s, code)
             for code, groups in _support_index(catalogue).items()
             for _, everyone in groups
             for s in everyone
         )
-        catalogue.memo[key] = frozenset(
+        return frozenset(
             c for comp in nx.strongly_connected_components(graph) if len(comp) > 1 for c in comp
         )
-    return catalogue.memo[key]
+
+    return catalogue.remembered("index", "circular", build)
 
 
 def pool_context(
@@ -229,11 +249,19 @@ def pool_context(
     supporter; linear in the size of the prerequisite structure.
     """
     done = frozenset(taken)
-    memo = catalogue.memo
-    memo_key = ("pool", done, key if key is not None else frozenset(pool))
-    if memo_key in memo:
-        return memo[memo_key]
-    candidates = frozenset(pool) - done
+    if not isinstance(pool, list | tuple | Set):
+        pool = list(pool)
+    return catalogue.remembered(
+        "pool contexts",
+        (done, key if key is not None else frozenset(pool)),
+        lambda: _pool_context(catalogue, frozenset(pool) - done, done),
+        limit=MEMO_SIZE,
+    )
+
+
+def _pool_context(
+    catalogue: Catalogue, candidates: frozenset[str], done: frozenset[str]
+) -> PoolContext:
     att = attainment(catalogue, done)
     levels = att.levels
     index = _support_index(catalogue)
@@ -271,7 +299,7 @@ def pool_context(
                 if waiting[target] == 0:
                     queue.append(target)
     reachable = frozenset(reached)
-    context = PoolContext(
+    return PoolContext(
         catalogue=catalogue,
         taken=done,
         attained=att,
@@ -280,18 +308,9 @@ def pool_context(
         groups={c: open_groups[c] for c in reachable},
         reach_attained=attainment(catalogue, done | reachable),
     )
-    _remember(memo, memo_key, context)
-    return context
 
 
-MEMO_SIZE = 512
-
-
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    """Keep at most MEMO_SIZE entries (oldest dropped first)."""
-    memo[key] = value
-    while len(memo) > MEMO_SIZE:
-        memo.pop(next(iter(memo)))
+MEMO_SIZE = 512  # pool contexts kept per snapshot; solved sub-problems: 8 times as many
 
 
 def prune(context: PoolContext, unmet: Sequence[Requirement]) -> _Problem:
@@ -302,7 +321,7 @@ def prune(context: PoolContext, unmet: Sequence[Requirement]) -> _Problem:
     """
     catalogue, reachable = context.catalogue, context.reachable
     relevant: set[str] = set()
-    frontier = sorted(set().union(*(helps(catalogue, item, reachable) for item in unmet)))
+    frontier = sorted(set().union(*(context.helpers(item) for item in unmet)))
     while frontier:
         nxt: set[str] = set()
         for code in frontier:
@@ -322,6 +341,7 @@ def prune(context: PoolContext, unmet: Sequence[Requirement]) -> _Problem:
         groups={
             c: [[s for s in g if s in relevant] for g in context.groups[c]] for c in candidates
         },
+        context=context,
     )
 
 
@@ -332,13 +352,13 @@ def lower_bound_half_ects(problem: _Problem) -> int:
     count toward exactly one area, so the area deficits add up. The larger of the two sums is a
     valid bound (prerequisites only add to it).
     """
-    catalogue, att, pool = problem.catalogue, problem.attained, set(problem.candidates)
-    half = half_ects(catalogue)
+    att = problem.attained
+    half = half_ects(problem.catalogue)
     items = []
     for item in problem.unmet:
         if isinstance(item, AreaRequirement):
             continue
-        helpers = helps(catalogue, item, pool)
+        helpers = problem.helpers(item)
         if helpers:
             items.append((min(half[c] for c in helpers), sorted(helpers)))
     used: set[str] = set()
@@ -357,10 +377,9 @@ def lower_bound_half_ects(problem: _Problem) -> int:
 
 def half_ects(catalogue: Catalogue) -> dict[str, int]:
     """Every course's EC in half-EC units (CP-SAT needs integers; 7.5 EC courses exist)."""
-    key = ("half",)
-    if key not in catalogue.memo:
-        catalogue.memo[key] = {c: _half(course.ects) for c, course in catalogue.courses.items()}
-    return catalogue.memo[key]
+    return catalogue.remembered(
+        "index", "half", lambda: {c: _half(course.ects) for c, course in catalogue.courses.items()}
+    )
 
 
 def _half(ects: float) -> int:
@@ -408,11 +427,11 @@ class CoverModel:
         return self._literals[key]
 
     def _requirement(self, item: Requirement):
-        catalogue, att, model = self.problem.catalogue, self.problem.attained, self.model
+        att, model = self.problem.attained, self.model
         if holds(item, att):
             return True
         if isinstance(item, OutcomeRequirement):
-            helpers = sorted(helps(catalogue, item, self._pool))
+            helpers = sorted(self.problem.helpers(item))
             if not helpers:
                 return None
             b = model.new_bool_var(str(item))
@@ -420,7 +439,7 @@ class CoverModel:
             return b
         if isinstance(item, AreaRequirement):
             need = math.ceil(2 * (item.min_ects - att.ects(item.area)) - 1e-9)
-            helpers = sorted(helps(catalogue, item, self._pool))
+            helpers = sorted(self.problem.helpers(item))
             if sum(self.half[c] for c in helpers) < need:
                 return None
             b = model.new_bool_var(str(item))
@@ -521,13 +540,13 @@ def _solve(
     Identical sub-problems (same candidates, support, unmet items, area deficits, cap and
     exclusions) recur across bachelors and are solved once per catalogue snapshot.
     """
-    memo = problem.catalogue.memo
     key = _problem_key(problem, cap, exclude)
-    if key in memo:
-        return memo[key]
+    solved = problem.catalogue.memo.get("solves", {})
+    if key in solved:
+        return solved[key]
     solution = _solve_model(problem, cap, exclude, time_limit)
-    if solution.status in ("optimal", "infeasible"):  # proven answers only
-        _remember(memo, key, solution)
+    if solution.status in ("optimal", "infeasible"):  # only proven answers are reused
+        problem.catalogue.remembered("solves", key, lambda: solution, limit=8 * MEMO_SIZE)
     return solution
 
 

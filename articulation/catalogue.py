@@ -7,13 +7,14 @@ storage (from the database) and only ever read by the engine.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from articulation.model import Bachelor, Course, Master, Minor, Outcome
 
 Programme = Bachelor | Master | Minor
+T = TypeVar("T")
 
 
 def default_area(course: Course, outcomes: dict[str, Outcome]) -> str | None:
@@ -96,6 +97,22 @@ class Catalogue:
             by_institution={inst: tuple(codes) for inst, codes in sorted(by_institution.items())},
             by_area={area: frozenset(codes) for area, codes in sorted(by_area.items())},
         )
+
+    def remembered(self, space: str, key: Any, build: Callable[[], T], limit: int = 0) -> T:
+        """The value of ``build()`` for ``key`` in a named memo space of this snapshot.
+
+        Derived data (indexes, pool contexts, solved sub-problems) is computed once per
+        immutable snapshot; ``limit`` bounds a space whose keys vary with the input (oldest
+        entries go first).
+        """
+        store = self.memo.setdefault(space, {})
+        if key in store:
+            return store[key]
+        value = build()
+        store[key] = value
+        while limit and len(store) > limit:
+            store.pop(next(iter(store)))
+        return value
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the memo (worker processes build their own)."""

@@ -40,7 +40,15 @@ class Attainment:
 
 
 def attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
-    """What passing ``codes`` attains; codes the catalogue does not know are ignored."""
+    """What passing ``codes`` attains; codes the catalogue does not know are ignored.
+
+    Remembered per set of codes in the catalogue's memo (a scan asks once per pair).
+    """
+    done = frozenset(codes)
+    return catalogue.remembered("attained", done, lambda: _attainment(catalogue, done), limit=4096)
+
+
+def _attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
     levels: dict[str, int] = {}
     area_ects: dict[str, float] = {}
     for code in sorted(set(codes)):
@@ -58,10 +66,11 @@ def attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
 
 def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
     """Whether a requirement item (or a prerequisite ``outcome@level``) holds."""
-    if isinstance(item, OutcomeRequirement | OutcomeAt):
-        return att.level(item.outcome) >= item.level
-    if isinstance(item, AreaRequirement):
-        return att.ects(item.area) >= item.min_ects - 1e-9
+    kind = type(item)  # exact types: this is on every hot path of the scan
+    if kind is OutcomeRequirement or kind is OutcomeAt:
+        return att.levels.get(item.outcome, 0) >= item.level
+    if kind is AreaRequirement:
+        return att.area_ects.get(item.area, 0.0) >= item.min_ects - 1e-9
     return any(holds(alt, att) for alt in item.any_of)
 
 

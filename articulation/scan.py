@@ -103,20 +103,22 @@ def elective_institutions(catalogue: Catalogue, bachelor: Bachelor) -> list[str]
 
 def elective_pool(catalogue: Catalogue, bachelor: Bachelor) -> tuple[list[str], str]:
     """The courses that may fill the elective space, and their name for reasons."""
-    key = ("electives", bachelor.code)
-    if key not in catalogue.memo:
+
+    def build() -> tuple[list[str], str]:
         institutions = elective_institutions(catalogue, bachelor)
         pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
         pool = [c for c in pool if c in catalogue.bachelor_level]
-        catalogue.memo[key] = (pool, f"elective course ({', '.join(institutions)})")
-    return catalogue.memo[key]
+        return pool, f"elective course ({', '.join(institutions)})"
+
+    return catalogue.remembered("elective pools", bachelor.code, build)
 
 
 def _after_minor(catalogue: Catalogue, bachelor: Bachelor, minor: Minor) -> Attainment:
-    key = ("after minor", bachelor.code, minor.code)
-    if key not in catalogue.memo:
-        catalogue.memo[key] = attainment(catalogue, set(bachelor.courses) | set(minor.courses))
-    return catalogue.memo[key]
+    return catalogue.remembered(
+        "after minor",
+        (bachelor.code, minor.code),
+        lambda: attainment(catalogue, set(bachelor.courses) | set(minor.courses)),
+    )
 
 
 def minor_options(
