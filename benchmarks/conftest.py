@@ -1,0 +1,72 @@
+"""Shared catalogues and helpers for the benchmarks (``make bench``)."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+
+from articulation.catalogue import Catalogue
+from articulation.model import Bachelor, Master
+from benchmarks import synthetic
+
+Pair = tuple[Bachelor, Master]
+
+#: One bridging query is timed over this many (bachelor, master) pairs of the university scale.
+QUERY_PAIRS = 200
+#: The naive baseline is slow; it runs on the first this-many of those pairs.
+NAIVE_PAIRS = 40
+
+
+@pytest.fixture(scope="session")
+def faculty() -> Catalogue:
+    return synthetic.build(synthetic.FACULTY)
+
+
+@pytest.fixture(scope="session")
+def university() -> Catalogue:
+    return synthetic.build(synthetic.UNIVERSITY)
+
+
+def sample_pairs(catalogue: Catalogue, n: int, seed: int = 7) -> list[Pair]:
+    """``n`` distinct (bachelor, master) pairs, the same ones every run."""
+    pairs = [(b, m) for b in catalogue.bachelors for m in catalogue.masters]
+    random.Random(seed).shuffle(pairs)
+    return pairs[:n]
+
+
+@pytest.fixture(scope="session")
+def query_pairs(university: Catalogue) -> list[Pair]:
+    return sample_pairs(university, QUERY_PAIRS)
+
+
+def rotating(items: Sequence[Any]) -> Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]:
+    """A ``benchmark.pedantic`` setup that hands out ``items`` one per round, in order."""
+    state = {"i": 0}
+
+    def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        item = items[state["i"] % len(items)]
+        state["i"] += 1
+        return item, {}
+
+    return setup
+
+
+def round_times(benchmark: Any) -> list[float]:
+    """The seconds of each round of the benchmark that just ran, in round order."""
+    return list(benchmark.stats.stats.data)
+
+
+def percentiles(times: Sequence[float]) -> dict[str, float]:
+    """p50 / p95 / p99 in milliseconds."""
+    ordered = sorted(times)
+    qs = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered
+    pick = (lambda p: qs[p - 1]) if len(ordered) > 1 else (lambda p: ordered[0])
+    return {f"p{p}_ms": round(1000 * pick(p), 3) for p in (50, 95, 99)}
+
+
+def record(benchmark: Any, **info: Any) -> None:
+    benchmark.extra_info.update(info)
