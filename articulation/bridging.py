@@ -240,15 +240,25 @@ def circular_courses(catalogue: Catalogue) -> frozenset[str]:
 
 
 def pool_context(
-    catalogue: Catalogue, pool: Iterable[str], taken: Iterable[str], key: Any = None
+    catalogue: Catalogue,
+    pool: Iterable[str],
+    taken: Iterable[str],
+    key: Any = None,
+    focus: Sequence[Requirement] | None = None,
 ) -> PoolContext:
     """Build (or fetch from the catalogue's memo) the :class:`PoolContext` of a pool.
 
-    ``key`` names the pool for the memo (default: the pool itself). Forward reachability is a
-    worklist over open groups: a course is reached once each of its open groups has a reached
-    supporter; linear in the size of the prerequisite structure.
+    ``key`` names the pool for the memo (default: the pool itself). With ``focus``, only the part
+    of the pool that can matter for those requirements is examined (not remembered): the
+    courses that help them and, transitively, whatever can meet their open prerequisite groups.
+    That is what one query needs; a whole scan row shares the full context instead.
+
+    Forward reachability is a worklist over open groups: a course is reached once each of its
+    open groups has a reached supporter; linear in the size of the prerequisite structure.
     """
     done = frozenset(taken)
+    if focus is not None:
+        return _pool_context(catalogue, frozenset(pool) - done, done, focus)
     if not isinstance(pool, list | tuple | Set):
         pool = list(pool)
     return catalogue.remembered(
@@ -260,11 +270,31 @@ def pool_context(
 
 
 def _pool_context(
-    catalogue: Catalogue, candidates: frozenset[str], done: frozenset[str]
+    catalogue: Catalogue,
+    candidates: frozenset[str],
+    done: frozenset[str],
+    focus: Sequence[Requirement] | None = None,
 ) -> PoolContext:
     att = attainment(catalogue, done)
     levels = att.levels
     index = _support_index(catalogue)
+
+    def met(group: tuple) -> bool:
+        return any(
+            levels.get(m.outcome, 0) >= m.level if isinstance(m, OutcomeAt) else m in done
+            for m in group
+        )
+
+    if focus is not None:  # backward closure from the requirements through open groups
+        closure: set[str] = set()
+        frontier = set().union(*(helps(catalogue, item, candidates) for item in focus))
+        while frontier:
+            code = frontier.pop()
+            closure.add(code)
+            for group, everyone in index.get(code, ()):
+                if not met(group):
+                    frontier.update(s for s in everyone if s in candidates and s not in closure)
+        candidates = frozenset(closure)
     open_groups: dict[str, list[list[str]]] = {}
     waiting: dict[str, int] = {}
     supports: dict[str, list[tuple[str, int]]] = {}
@@ -272,10 +302,7 @@ def _pool_context(
     for code in sorted(candidates):
         groups: list[list[str]] = []
         for group, everyone in index.get(code, ()):
-            if any(
-                levels.get(m.outcome, 0) >= m.level if isinstance(m, OutcomeAt) else m in done
-                for m in group
-            ):
+            if met(group):
                 continue
             support = [s for s in everyone if s in candidates]
             for s in support:
@@ -668,12 +695,15 @@ def bridge_gap(
     pool_key: Any = None,
     exclude: Sequence[frozenset[str]] = (),
     time_limit: float = 10.0,
+    shared: bool = False,
 ) -> Bridging:
     """:func:`bridge` for a gap already computed.
 
     ``pool`` replaces the candidates (default: the master's pre-master bridging courses),
     ``pool_name`` names them in reasons and ``pool_key`` for the memo (the scan uses these for
-    the elective route).
+    the elective route). ``shared`` examines the whole pool once and remembers it, for callers
+    that ask about many masters with the same passed courses (a scan row); otherwise only the
+    part of the pool that can matter for this gap is examined.
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
@@ -684,7 +714,10 @@ def bridge_gap(
         where = ", ".join(master.premaster.catalogue) or "no institution"
         pool_name = pool_name or f"eligible bridging course ({where})"
     pool_name = pool_name or "eligible course"
-    context = pool_context(catalogue, pool, taken, key=pool_key)
+    if shared:
+        context = pool_context(catalogue, pool, taken, key=pool_key)
+    else:
+        context = pool_context(catalogue, pool, taken, focus=the_gap.unmet)
     impossible = [item for item in the_gap.unmet if not holds(item, context.reach_attained)]
     if impossible:
         texts = tuple(str(item) for item in impossible)
@@ -760,6 +793,7 @@ def alternatives(
     pool_name: str | None = None,
     pool_key: Any = None,
     time_limit: float = 10.0,
+    shared: bool = False,
 ) -> list[Bridging]:
     """Up to ``k`` distinct bridging programmes, best first (no-good cuts: each later programme
     is neither an earlier one nor contains one). ``cap`` and ``pool`` as in :func:`bridge_gap`."""
@@ -779,6 +813,7 @@ def alternatives(
             pool_name=pool_name,
             pool_key=pool_key,
             exclude=exclude,
+            shared=shared,
             time_limit=time_limit,
         )
         if result.status != "premaster":

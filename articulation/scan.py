@@ -208,6 +208,7 @@ def assess(
             pool_name=pool_name,
             pool_key=("electives", bachelor.code),
             time_limit=time_limit,
+            shared=True,
         )
         if route.status == "premaster":
             return done(_from_bridging(base, "electives", route, why_not))
@@ -232,7 +233,7 @@ def assess(
         )
     why_not.append("minor: " + "; ".join(notes))
 
-    route = bridge_gap(catalogue, master, taken, the_gap, time_limit=time_limit)
+    route = bridge_gap(catalogue, master, taken, the_gap, time_limit=time_limit, shared=True)
     return done(_from_bridging(base, route.status, route, why_not))
 
 
@@ -273,7 +274,7 @@ def route_alternatives(
             "cap": bachelor.electives,
         }
     found = alternatives(
-        catalogue, master, bachelor.courses, k + 1, time_limit=time_limit, **options
+        catalogue, master, bachelor.courses, k + 1, time_limit=time_limit, shared=True, **options
     )
     return tuple(o for o in found[1:] if o.status == "premaster")
 

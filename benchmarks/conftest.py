@@ -43,11 +43,37 @@ def query_pairs(university: Catalogue) -> list[Pair]:
     return sample_pairs(university, QUERY_PAIRS)
 
 
-def rotating(items: Sequence[Any]) -> Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]:
-    """A ``benchmark.pedantic`` setup that hands out ``items`` one per round, in order."""
+def forget(catalogue: Catalogue, *, indexes: bool = False) -> None:
+    """Drop what the engine remembered from earlier answers (pool contexts, solved sub-problems,
+    attainments) so that the next round is measured cold. The catalogue-wide indexes, built
+    once per snapshot, stay unless ``indexes`` is true."""
+    for space in list(catalogue.memo):
+        if indexes or space not in ("index", "eligible"):
+            del catalogue.memo[space]
+
+
+def cold(
+    catalogue: Catalogue, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None
+) -> Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]:
+    """A ``benchmark.pedantic`` setup that forgets everything (indexes too) before each round."""
+
+    def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        forget(catalogue, indexes=True)
+        return args, kwargs or {}
+
+    return setup
+
+
+def rotating(
+    items: Sequence[Any], catalogue: Catalogue | None = None
+) -> Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]:
+    """A ``benchmark.pedantic`` setup that hands out ``items`` one per round, in order; with a
+    ``catalogue``, each round starts cold (see :func:`forget`)."""
     state = {"i": 0}
 
     def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        if catalogue is not None:
+            forget(catalogue)
         item = items[state["i"] % len(items)]
         state["i"] += 1
         return item, {}

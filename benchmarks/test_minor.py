@@ -13,7 +13,7 @@ import pytest
 
 from articulation.catalogue import Catalogue
 from articulation.loader import load_curricula
-from benchmarks.conftest import record
+from benchmarks.conftest import cold, record
 
 minor = pytest.importorskip("articulation.minor")
 
@@ -30,8 +30,7 @@ def test_minor_flagship(benchmark: Any):
     minor.design_minor(catalogue, "VU-B-CREATE", masters, budget=30)  # warm up
     design = benchmark.pedantic(
         minor.design_minor,
-        args=(catalogue, "VU-B-CREATE", masters),
-        kwargs={"budget": 30},
+        setup=cold(catalogue, (catalogue, "VU-B-CREATE", masters), {"budget": 30}),
         rounds=3,
     )
     assert design.optimal
@@ -48,7 +47,9 @@ def test_minor_university(benchmark: Any, university: Catalogue):
     bachelor = university.bachelors[0].code
     masters = [m.code for m in university.masters[:15]]
     design = benchmark.pedantic(
-        minor.design_minor, args=(university, bachelor, masters), kwargs={"budget": 30}, rounds=3
+        minor.design_minor,
+        setup=cold(university, (university, bachelor, masters), {"budget": 30}),
+        rounds=3,
     )
     assert design.optimal
     record(

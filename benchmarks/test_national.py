@@ -15,7 +15,7 @@ from articulation.bridging import bridge
 from articulation.catalogue import Catalogue
 from articulation.scan import scan
 from benchmarks import synthetic
-from benchmarks.conftest import percentiles, record, rotating, round_times, sample_pairs
+from benchmarks.conftest import cold, percentiles, record, rotating, round_times, sample_pairs
 
 ROWS = [1, 2, 4, 8]
 MASTERS = 10
@@ -40,7 +40,9 @@ def test_scan_national(benchmark: Any, national: Catalogue, grid: tuple, rows: i
     bachelors, masters = grid
     scan(national, bachelors[:1], masters[:1])  # warm up (lazy imports)
     cells = benchmark.pedantic(
-        scan, args=(national, bachelors[:rows], masters), kwargs={"workers": 1}, rounds=1
+        scan,
+        setup=cold(national, (national, bachelors[:rows], masters), {"workers": 1}),
+        rounds=1,
     )
     assert all(c.optimal and c.status != "unknown" for c in cells)
     pairs = rows * MASTERS
@@ -60,7 +62,7 @@ def test_query_national(benchmark: Any, national: Catalogue):
     def query(b, m) -> None:
         answers.append(bridge(national, m, b.courses))
 
-    benchmark.pedantic(query, setup=rotating(pairs), rounds=len(pairs))
+    benchmark.pedantic(query, setup=rotating(pairs, national), rounds=len(pairs))
     assert all(a.optimal and a.status != "unknown" for a in answers)
     times = round_times(benchmark)
     record(

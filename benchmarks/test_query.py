@@ -37,7 +37,7 @@ def test_query_engine(benchmark: Any, university: Catalogue, query_pairs: list[P
     def query(b, m) -> None:
         answers.append(bridge(university, m, b.courses))
 
-    benchmark.pedantic(query, setup=rotating(query_pairs), rounds=len(query_pairs))
+    benchmark.pedantic(query, setup=rotating(query_pairs, university), rounds=len(query_pairs))
     times = round_times(benchmark)
     for (b, m), answer in zip(query_pairs, answers, strict=True):
         exact[(b.code, m.code)] = answer

@@ -11,7 +11,7 @@ import pytest
 
 from articulation.catalogue import Catalogue
 from articulation.scan import scan
-from benchmarks.conftest import record
+from benchmarks.conftest import cold, record
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -19,7 +19,8 @@ def test_scan_university(benchmark: Any, university: Catalogue, workers: int):
     if workers > (os.cpu_count() or 1):
         pytest.skip(f"needs {workers} cores")
     scan(university, [university.bachelors[0].code], workers=1)  # warm up (lazy imports)
-    cells = benchmark.pedantic(scan, args=(university,), kwargs={"workers": workers}, rounds=1)
+    setup = cold(university, (university,), {"workers": workers})
+    cells = benchmark.pedantic(scan, setup=setup, rounds=1)
     n = len(university.bachelors) * len(university.masters)
     assert len(cells) == n
     assert all(c.optimal and c.status != "unknown" for c in cells)
