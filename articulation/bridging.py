@@ -568,12 +568,12 @@ def _solve(
     exclusions) recur across bachelors and are solved once per catalogue snapshot.
     """
     key = _problem_key(problem, cap, exclude)
-    solved = problem.catalogue.memo.get("solves", {})
-    if key in solved:
-        return solved[key]
+    solved = problem.catalogue.recall("solves", key)
+    if solved is not None:
+        return solved
     solution = _solve_model(problem, cap, exclude, time_limit)
     if solution.status in ("optimal", "infeasible"):  # only proven answers are reused
-        problem.catalogue.remembered("solves", key, lambda: solution, limit=8 * MEMO_SIZE)
+        solution = problem.catalogue.remember("solves", key, solution, limit=8 * MEMO_SIZE)
     return solution
 
 

@@ -6,6 +6,7 @@ storage (from the database) and only ever read by the engine.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -98,29 +99,45 @@ class Catalogue:
             by_area={area: frozenset(codes) for area, codes in sorted(by_area.items())},
         )
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    def recall(self, space: str, key: Any) -> Any:
+        """What the memo space holds for ``key``, or None."""
+        with self._lock:
+            return self.memo.get(space, {}).get(key)
+
+    def remember(self, space: str, key: Any, value: T, limit: int = 0) -> T:
+        """Keep ``value`` for ``key``; ``limit`` bounds the space (oldest entries go first).
+        Returns the value kept (the first one, when two threads raced to compute it)."""
+        with self._lock:
+            store = self.memo.setdefault(space, {})
+            value = store.setdefault(key, value)
+            while limit and len(store) > limit:
+                store.pop(next(iter(store)))
+            return value
+
     def remembered(self, space: str, key: Any, build: Callable[[], T], limit: int = 0) -> T:
         """The value of ``build()`` for ``key`` in a named memo space of this snapshot.
 
         Derived data (indexes, pool contexts, solved sub-problems) is computed once per
-        immutable snapshot; ``limit`` bounds a space whose keys vary with the input (oldest
-        entries go first).
+        immutable snapshot and shared by threads; ``limit`` bounds a space whose keys vary
+        with the input.
         """
-        store = self.memo.setdefault(space, {})
-        if key in store:
-            return store[key]
-        value = build()
-        store[key] = value
-        while limit and len(store) > limit:
-            store.pop(next(iter(store)))
-        return value
+        found = self.recall(space, key)
+        if found is None:
+            found = self.remember(space, key, build(), limit)
+        return found
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the memo (worker processes build their own)."""
-        return {**self.__dict__, "memo": {}}
+        """Pickle without the memo and its lock (worker processes build their own)."""
+        state = {k: v for k, v in self.__dict__.items() if k != "_lock"}
+        return {**state, "memo": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for key, value in state.items():
             object.__setattr__(self, key, value)
+        object.__setattr__(self, "_lock", threading.Lock())
 
     @property
     def institutions(self) -> list[str]:

@@ -39,13 +39,18 @@ class Attainment:
         return self.area_ects.get(area, 0.0)
 
 
+ATTAINED_MEMO = 4096  # attainments kept per snapshot (transcripts vary)
+
+
 def attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
     """What passing ``codes`` attains; codes the catalogue does not know are ignored.
 
     Remembered per set of codes in the catalogue's memo (a scan asks once per pair).
     """
     done = frozenset(codes)
-    return catalogue.remembered("attained", done, lambda: _attainment(catalogue, done), limit=4096)
+    return catalogue.remembered(
+        "attained", done, lambda: _attainment(catalogue, done), limit=ATTAINED_MEMO
+    )
 
 
 def _attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:

@@ -187,3 +187,33 @@ def test_route_order_electives_then_minor_then_premaster(catalogue) -> None:
         "electives: the bachelor has no elective space",
         "minor: UT-MIN-CS (30 EC) does not fit",
     ]
+
+
+def test_threads_share_one_snapshot_safely(monkeypatch) -> None:
+    """The API answers from one catalogue in many threads: its memo must stay consistent even
+    while entries are evicted (tiny limits force eviction on nearly every call)."""
+    import random
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import articulation.bridging
+    import articulation.gap
+
+    monkeypatch.setattr(articulation.bridging, "MEMO_SIZE", 2)
+    monkeypatch.setattr(articulation.gap, "ATTAINED_MEMO", 3)
+    shared = load_curricula(MINI)
+    codes = sorted(shared.courses)
+    transcripts = [random.Random(i).sample(codes, 4) for i in range(120)]
+
+    def answers(catalogue, taken):
+        return [(m.code, bridge(catalogue, m, taken).codes) for m in catalogue.masters]
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            parallel = list(pool.map(lambda t: answers(shared, t), transcripts))
+    finally:
+        sys.setswitchinterval(switch)
+    alone = [answers(load_curricula(MINI), t) for t in transcripts]
+    assert parallel == alone
