@@ -53,12 +53,17 @@ def forget(catalogue: Catalogue, *, indexes: bool = False) -> None:
 
 
 def cold(
-    catalogue: Catalogue, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None
+    catalogue: Catalogue,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None = None,
+    *,
+    indexes: bool = True,
 ) -> Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]:
-    """A ``benchmark.pedantic`` setup that forgets everything (indexes too) before each round."""
+    """A ``benchmark.pedantic`` setup that forgets earlier answers before each round (and the
+    catalogue-wide indexes too, unless ``indexes`` is false)."""
 
     def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
-        forget(catalogue, indexes=True)
+        forget(catalogue, indexes=indexes)
         return args, kwargs or {}
 
     return setup
