@@ -122,25 +122,26 @@ def test_solver_equals_brute_force(seed: int) -> None:
         assert result.courses == ()
 
 
+def mutual_pair(ects: float) -> tuple[list[Outcome], Course, Course]:
+    """Outcomes p, q and two bridging courses: A teaches p and needs q, B teaches q and needs p."""
+    outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
+    a, b = (
+        Course(
+            code=f"UT-{name}",
+            title=name,
+            ects=ects,
+            teaches={teach: 3},
+            prerequisites=[[OutcomeAt(outcome=need, level=3)]],
+            bridging=True,
+        )
+        for name, teach, need in (("A", "p", "q"), ("B", "q", "p"))
+    )
+    return outcomes, a, b
+
+
 def test_oracle_sees_circular_support_as_infeasible() -> None:
     """A needs an outcome only B teaches and B one only A teaches: neither can come first."""
-    outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
-    a = Course(
-        code="UT-A",
-        title="A",
-        ects=5,
-        teaches={"p": 3},
-        prerequisites=[[OutcomeAt(outcome="q", level=3)]],
-        bridging=True,
-    )
-    b = Course(
-        code="UT-B",
-        title="B",
-        ects=5,
-        teaches={"q": 3},
-        prerequisites=[[OutcomeAt(outcome="p", level=3)]],
-        bridging=True,
-    )
+    outcomes, a, b = mutual_pair(5)
     master = Master(
         code="M",
         name="M",
@@ -163,23 +164,7 @@ def test_oracle_sees_circular_support_as_infeasible() -> None:
 
 def test_mutual_support_needs_a_way_in() -> None:
     """A and B support each other (cheap) but need C to start the chain: the model must order."""
-    outcomes = [Outcome(id="p", title="p", area="alpha"), Outcome(id="q", title="q", area="alpha")]
-    a = Course(
-        code="UT-A",
-        title="A",
-        ects=2,
-        teaches={"p": 3},
-        prerequisites=[[OutcomeAt(outcome="q", level=3)]],
-        bridging=True,
-    )
-    b = Course(
-        code="UT-B",
-        title="B",
-        ects=2,
-        teaches={"q": 3},
-        prerequisites=[[OutcomeAt(outcome="p", level=3)]],
-        bridging=True,
-    )
+    outcomes, a, b = mutual_pair(2)
     c = Course(code="UT-C", title="C", ects=7.5, teaches={"q": 3}, bridging=True)
     master = Master(
         code="M",
