@@ -174,8 +174,8 @@ class PoolContext:
 
     It depends only on the passed courses and the pool, so every master that draws on the same
     pool (a bachelor's whole row of the scan) shares it: the prerequisite groups the passed
-    courses leave open, their supporters, the courses that can be put in a valid order at all,
-    and what taking all of those would attain.
+    courses leave open, their supporters, and the courses that can be put in a valid order at
+    all; per requirement item, the reachable courses that help it.
     """
 
     catalogue: Catalogue
@@ -184,8 +184,18 @@ class PoolContext:
     pool: frozenset[str]
     reachable: frozenset[str]
     groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
-    reach_attained: Attainment
     _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def meetable(self, item: Requirement) -> bool:
+        """Whether taking every reachable course would meet ``item``."""
+        if holds(item, self.attained):
+            return True
+        if type(item) is AreaRequirement:
+            ects = sum(self.catalogue.courses[c].ects for c in self.helpers(item))
+            return self.attained.ects(item.area) + ects >= item.min_ects - 1e-9
+        if type(item) is AnyOf:
+            return any(self.meetable(alt) for alt in item.any_of)
+        return bool(self.helpers(item))
 
     def helpers(self, item: Requirement) -> frozenset[str]:
         """The reachable courses that contribute to ``item`` (remembered per item)."""
@@ -333,7 +343,6 @@ def _pool_context(
         pool=candidates,
         reachable=reachable,
         groups={c: open_groups[c] for c in reachable},
-        reach_attained=attainment(catalogue, done | reachable),
     )
 
 
@@ -372,32 +381,30 @@ def prune(context: PoolContext, unmet: Sequence[Requirement]) -> _Problem:
     )
 
 
-def lower_bound_half_ects(problem: _Problem) -> int:
-    """A quick lower bound on the EC (in half EC) of any programme for the problem.
+def lower_bound_half_ects(context: PoolContext, unmet: Sequence[Requirement]) -> int:
+    """A quick lower bound on the EC (in half EC) of any programme that meets ``unmet``.
 
     Items whose helper sets are pairwise disjoint each need a course of their own; courses
     count toward exactly one area, so the area deficits add up. The larger of the two sums is a
-    valid bound (prerequisites only add to it).
+    valid bound (prerequisites only add to it). It needs no pruning, so it runs first.
     """
-    att = problem.attained
-    half = half_ects(problem.catalogue)
+    half = half_ects(context.catalogue)
     items = []
-    for item in problem.unmet:
-        if isinstance(item, AreaRequirement):
-            continue
-        helpers = problem.helpers(item)
-        if helpers:
-            items.append((min(half[c] for c in helpers), sorted(helpers)))
+    for item in unmet:
+        if type(item) is not AreaRequirement:
+            helpers = context.helpers(item)
+            if helpers:
+                items.append((-min(half[c] for c in helpers), str(item), helpers))
     used: set[str] = set()
     disjoint = 0
-    for cost, helpers in sorted(items, key=lambda pair: (-pair[0], pair[1])):
+    for negative_cost, _, helpers in sorted(items, key=lambda entry: entry[:2]):
         if used.isdisjoint(helpers):
             used.update(helpers)
-            disjoint += cost
+            disjoint -= negative_cost
     deficit: dict[str, int] = {}
-    for item in problem.unmet:
-        if isinstance(item, AreaRequirement):
-            need = math.ceil(2 * (item.min_ects - att.ects(item.area)) - 1e-9)
+    for item in unmet:
+        if type(item) is AreaRequirement:
+            need = math.ceil(2 * (item.min_ects - context.attained.ects(item.area)) - 1e-9)
             deficit[item.area] = max(deficit.get(item.area, 0), need)
     return max(disjoint, sum(deficit.values()))
 
@@ -718,7 +725,7 @@ def bridge_gap(
         context = pool_context(catalogue, pool, taken, key=pool_key)
     else:
         context = pool_context(catalogue, pool, taken, focus=the_gap.unmet)
-    impossible = [item for item in the_gap.unmet if not holds(item, context.reach_attained)]
+    impossible = [item for item in the_gap.unmet if not context.meetable(item)]
     if impossible:
         texts = tuple(str(item) for item in impossible)
         return Bridging(
@@ -728,18 +735,17 @@ def bridge_gap(
             cap=limit,
             reason=f"no {pool_name} can meet: " + "; ".join(texts),
         )
-    problem = prune(context, the_gap.unmet)
-    size = len(problem.candidates)
-    floor_half = lower_bound_half_ects(problem)
+    floor_half = lower_bound_half_ects(context, the_gap.unmet)
     if floor_half > math.floor(2 * limit + 1e-9):
         return Bridging(
             status="infeasible",
             cap=limit,
-            candidates=size,
             unmet=tuple(the_gap.texts()),
             bound_ects=floor_half / 2,
             reason=f"closing the gap needs at least {floor_half / 2:g} EC; the cap is {limit:g} EC",
         )
+    problem = prune(context, the_gap.unmet)
+    size = len(problem.candidates)
     solution = _solve(problem, limit, exclude, time_limit)
     if solution.status in ("optimal", "feasible"):
         courses = _explain(problem, solution.chosen)
