@@ -169,7 +169,8 @@ def render(data: dict[str, Any], command: str) -> str:
     if nq:
         q = nq["extra_info"]
         row(
-            f"one bridging query, national scale, {q['pairs']} pairs (median "
+            f"one bridging query, national scale, {q['pairs']} pairs (of the "
+            f"{q.get('solved_pairs', q['pairs'])} that reach a model, median "
             f"{q['candidates_median']} candidates after pruning) | p50 {q['p50_ms']:.1f} ms, "
             f"p95 {q['p95_ms']:.1f} ms | | | "
         )
