@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from articulation.catalogue import Catalogue
 from articulation.model import (
-    AnyOf,
     AreaRequirement,
     Master,
     OutcomeAt,
@@ -116,12 +115,3 @@ def gap(master: Master, att: Attainment) -> Gap:
     """The top-level requirement items of ``master`` that ``att`` does not meet."""
     unmet = tuple(item for item in master.requires if not holds(item, att))
     return Gap(master=master.code, unmet=unmet, attained=att)
-
-
-def requirement_outcomes(item: Requirement) -> list[OutcomeRequirement]:
-    """All outcome items inside a requirement (through any_of)."""
-    if isinstance(item, OutcomeRequirement):
-        return [item]
-    if isinstance(item, AnyOf):
-        return [o for alt in item.any_of for o in requirement_outcomes(alt)]
-    return []
