@@ -20,6 +20,7 @@ reached at all from what the student has passed, enter the model.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
@@ -427,6 +428,19 @@ class _Solution:
     bound: int | None = None
 
 
+@functools.cache
+def _model_class() -> type:
+    """CpModel without its camelCase aliases: building them costs about 1 ms per model (more
+    than solving most of ours), and this code uses the snake_case API only."""
+    from ortools.sat.python import cp_model
+
+    class Model(cp_model.CpModel):
+        def _add_pre_pep8_methods(self) -> None:
+            pass
+
+    return Model
+
+
 class CoverModel:
     """A CP-SAT model with one Boolean per candidate course of a pruned problem.
 
@@ -440,7 +454,7 @@ class CoverModel:
 
         self.cp_model = cp_model
         self.problem = problem
-        self.model = cp_model.CpModel()
+        self.model = _model_class()()
         self.codes = problem.candidates
         self.x = {c: self.model.new_bool_var(c) for c in self.codes}
         every = half_ects(problem.catalogue)

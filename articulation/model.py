@@ -76,8 +76,12 @@ def parse_level(value: Any) -> int:
     raise ValueError(f"unknown level {value!r}; use 1..6, {names} or bloom_1..bloom_6")
 
 
+_LABELS = ("", *(level.label for level in Level))
+
+
 def level_label(level: int) -> str:
-    return Level(level).label
+    """``3`` → ``'apply'``."""
+    return _LABELS[level]
 
 
 LevelValue = Annotated[
