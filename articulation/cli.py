@@ -124,7 +124,7 @@ def gap_command(
     as_json: JsonOpt = False,
 ) -> None:
     """What a bachelor's mandatory courses leave unmet of a master's requirements."""
-    from articulation.gap import attainment, gap
+    from articulation.gap import attained_text, attainment, gap
 
     with user_errors():
         catalogue = load(curricula)
@@ -148,10 +148,7 @@ def gap_command(
         return
     table = Table("unmet requirement", "attained")
     for item in the_gap.unmet:
-        from articulation.gap import describe
-
-        text = describe(item, the_gap.attained)
-        table.add_row(str(item), text[len(str(item)) :].strip(" ()") or "-")
+        table.add_row(str(item), attained_text(item, the_gap.attained))
     out.print(table)
 
 

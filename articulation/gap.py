@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from articulation.catalogue import Catalogue
 from articulation.model import (
+    AnyOf,
     AreaRequirement,
     Master,
     OutcomeAt,
@@ -78,18 +79,29 @@ def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
     return any(holds(alt, att) for alt in item.any_of)
 
 
+def attained_text(item: Requirement, att: Attainment) -> str:
+    """What is attained of a requirement item, in words.
+
+    >>> attained_text(AreaRequirement(area="mathematics", min_ects=20), Attainment())
+    '0 EC'
+    """
+    if isinstance(item, OutcomeRequirement):
+        have = att.level(item.outcome)
+        return level_label(have) if have else "nothing"
+    if isinstance(item, AreaRequirement):
+        return f"{att.ects(item.area):g} EC"
+    return "; ".join(f"{alt}: {attained_text(alt, att)}" for alt in item.any_of)
+
+
 def describe(item: Requirement, att: Attainment) -> str:
     """A requirement and what is attained of it, in words for a report.
 
     >>> describe(AreaRequirement(area="mathematics", min_ects=20), Attainment(area_ects={"mathematics": 12}))
     '>= 20 EC mathematics (has 12 EC)'
     """  # noqa: E501
-    if isinstance(item, OutcomeRequirement):
-        have = att.level(item.outcome)
-        return f"{item} (has {level_label(have) if have else 'nothing'})"
-    if isinstance(item, AreaRequirement):
-        return f"{item} (has {att.ects(item.area):g} EC)"
-    return "any of (" + " | ".join(describe(alt, att) for alt in item.any_of) + ")"
+    if isinstance(item, AnyOf):
+        return "any of (" + " | ".join(describe(alt, att) for alt in item.any_of) + ")"
+    return f"{item} (has {attained_text(item, att)})"
 
 
 @dataclass(frozen=True)
