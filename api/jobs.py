@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from api.reports import build_files, media_type
 from articulation.catalogue import Catalogue
+from articulation.render import render
+from articulation.report import make_report
+from articulation.scan import status_counts
 from articulation.storage.repository import create_job, finish_job, now, update_job
 from articulation.storage.tables import ScanJob
 
@@ -71,21 +73,10 @@ class ScanRunner:
             self._futures.pop(job_id, None)
 
     def _run(self, job_id: str, catalogue: Catalogue, parameters: dict[str, Any]) -> None:
-        from articulation.scan import scan, status_counts
-
         update_job(self.engine, job_id, status="running", started_at=now())
-        done = 0
-        last = time.monotonic()
-
-        def progress(_cell: Any) -> None:
-            nonlocal done, last
-            done += 1
-            if time.monotonic() - last >= self.progress_interval:
-                last = time.monotonic()
-                update_job(self.engine, job_id, done=done)
-
+        progress = _JobProgress(self.engine, job_id, self.progress_interval)
         try:
-            cells = scan(
+            report = make_report(
                 catalogue,
                 parameters["bachelors"],
                 parameters["masters"],
@@ -93,14 +84,16 @@ class ScanRunner:
                 time_limit=parameters["time_limit"],
                 progress=progress,
             )
-            update_job(self.engine, job_id, done=len(cells))
-            files = build_files(catalogue, cells, parameters["time_limit"])
+            files = render(report)
             finish_job(
                 self.engine,
                 job_id,
-                {path: (media_type(path), content) for path, content in files.items()},
+                {
+                    path: (media_type(path), content.decode("utf-8"))
+                    for path, content in files.items()
+                },
                 status="done",
-                counts=status_counts(cells),
+                counts=status_counts(report.cells),
                 finished_at=now(),
             )
         except Exception as exc:
@@ -112,3 +105,37 @@ class ScanRunner:
                 error=f"{type(exc).__name__}: {exc}",
                 finished_at=now(),
             )
+
+
+class _JobProgress:
+    """The scan's progress in the job's row: pairs done, written at most every ``interval`` s."""
+
+    def __init__(self, engine: Engine, job_id: str, interval: float):
+        self.engine, self.job_id, self.interval = engine, job_id, interval
+        self.done = 0
+        self.last = time.monotonic()
+
+    def start(self, stage: str, total: int) -> None:
+        if stage != "pairs":  # every pair is done
+            update_job(self.engine, self.job_id, done=self.done)
+
+    def advance(self, stage: str) -> None:
+        if stage != "pairs":
+            return
+        self.done += 1
+        if time.monotonic() - self.last >= self.interval:
+            self.last = time.monotonic()
+            update_job(self.engine, self.job_id, done=self.done)
+
+
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+def media_type(path: str) -> str:
+    """The media type a stored report file is served with."""
+    return MEDIA_TYPES.get(path.rsplit(".", 1)[-1], "application/octet-stream")

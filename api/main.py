@@ -57,9 +57,7 @@ def seed(engine, settings: Settings) -> bool:
     with Session(engine) as session:
         if not is_empty(session):
             return False
-    from articulation.cli import bundled_curricula
-
-    root = settings.curricula or bundled_curricula()
+    root = settings.curricula_dir
     summary = import_catalogue(engine, load_curricula(root), actor=f"seed from {root}")
     log.info("imported %s into an empty database (version %s)", root, summary.version)
     return True

@@ -13,11 +13,13 @@ from typing import Any
 from api.errors import ApiError, SolveTimeout, TimedOut
 from api.schemas import EligibilityRequest, MinorRequest
 from articulation.catalogue import Catalogue, Programme, UnknownCode
-from articulation.model import Bachelor, Master
-from articulation.suggest import nearest
-
-STATUS_ORDER = ("direct", "electives", "minor", "premaster", "infeasible", "unknown")
-
+from articulation.eligibility import assess_transcript, recognise
+from articulation.minor import design_minor
+from articulation.model import Bachelor, Master, TranscriptEntry
+from articulation.scan import assess
+from articulation.scan import transfer_path as engine_path
+from articulation.status import rank as status_rank
+from articulation.suggest import unknown
 
 # --- looking codes up ---------------------------------------------------------------------------
 
@@ -57,24 +59,8 @@ def _unknown(exc: UnknownCode, loc: Sequence[str | int]) -> ApiError:
 
 
 def unknown_code(kind: str, code: str, known: Iterable[str], loc: Sequence[str | int]) -> ApiError:
-    hint = nearest(code, known)
-    suffix = f" (did you mean {hint!r}?)" if hint else ""
     status = 404 if loc and loc[0] == "path" else 422
-    return ApiError(status, loc, f"unknown {kind} {code!r}{suffix}", "unknown_code")
-
-
-def is_illustrative(item: Any) -> bool:
-    provenance = getattr(item, "provenance", None)
-    return provenance is None or provenance.status != "sourced"
-
-
-def illustrative_codes(catalogue: Catalogue, codes: Iterable[str]) -> list[str]:
-    marked = set()
-    for code in codes:
-        item: Any = catalogue.programmes.get(code) or catalogue.courses.get(code)
-        if item is not None and is_illustrative(item):
-            marked.add(code)
-    return sorted(marked)
+    return ApiError(status, loc, unknown(kind, code, known), "unknown_code")
 
 
 # --- transfer paths -----------------------------------------------------------------------------
@@ -82,9 +68,7 @@ def illustrative_codes(catalogue: Catalogue, codes: Iterable[str]) -> list[str]:
 
 def rank(cell: dict[str, Any]) -> tuple[int, float, str]:
     """Order of a row: by status (direct first), then EC, then master code."""
-    status = cell["status"]
-    order = STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
-    return order, cell["total_ects"], cell["master"]
+    return status_rank(cell["status"]), cell["total_ects"], cell["master"]
 
 
 def timed_out(cell: dict[str, Any]) -> bool:
@@ -109,8 +93,6 @@ def transfer_path(
     catalogue: Catalogue, bachelor_code: str, master_code: str, k: int, time_limit: float
 ) -> dict[str, Any]:
     """The cell of one pair with its explanation and up to ``k`` alternatives."""
-    from articulation.scan import transfer_path as engine_path
-
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
     m = master(catalogue, master_code, ["path", "master"])
     data = engine_path(catalogue, b.code, m.code, k, time_limit)
@@ -125,8 +107,6 @@ def transfer_path(
 
 def transfer_row(catalogue: Catalogue, bachelor_code: str, time_limit: float) -> dict[str, Any]:
     """Every master for one bachelor, ranked by status then EC."""
-    from articulation.scan import assess
-
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
     cells = [assess(catalogue, b, m, time_limit=time_limit).to_json() for m in catalogue.masters]
     data = {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
@@ -176,117 +156,53 @@ def eligibility(
     catalogue: Catalogue, request: EligibilityRequest, time_limit: float
 ) -> dict[str, Any]:
     """Per master: what the transcript leaves unmet and the optimal bridging programme."""
-    from articulation.bridging import bridge_gap
-    from articulation.gap import attainment, gap
-
     entries = [
-        (i, item if isinstance(item, str) else item.code) for i, item in enumerate(request.courses)
+        TranscriptEntry(code=item) if isinstance(item, str) else item for item in request.courses
     ]
-    unknown = [(i, code) for i, code in entries if code not in catalogue.courses]
-    if unknown and request.strict:
+    _, unrecognised = recognise(catalogue, entries)
+    if unrecognised and request.strict:
         raise ApiError.many(
             422,
             [
                 (
-                    [
-                        "body",
-                        "courses",
-                        i,
-                        *([] if isinstance(request.courses[i], str) else ["code"]),
-                    ],
-                    unknown_code("course", code, catalogue.courses, ["body"]).items[0][1],
+                    ["body", "courses", u.index]
+                    + ([] if isinstance(request.courses[u.index], str) else ["code"]),
+                    u.message,
                     "unknown_code",
                 )
-                for i, code in unknown
+                for u in unrecognised
             ],
         )
     student = request.bachelor
     if student is not None:
         student = bachelor(catalogue, student, ["body", "bachelor"]).code
     targets = masters(catalogue, request.masters, "masters")
-    recognised = sorted({code for _, code in entries if code in catalogue.courses})
-    taken = frozenset(recognised)
-    att = attainment(catalogue, taken)
-    gpa = grade_average(catalogue, request)
-    results = []
-    for m in targets:
-        the_gap = gap(m, att)
-        route = bridge_gap(catalogue, m, taken, the_gap, time_limit=time_limit)
-        policy = student is not None and student in m.direct_admission and not the_gap.closed
-        if the_gap.closed:
-            status, reason = "direct", "every requirement is met"
-        elif policy:
-            status = "direct"
-            reason = "admitted directly by the master's admission policy (the gap is shown)"
-        else:
-            status, reason = route.status, route.reason
-        check = None
-        if m.min_gpa is not None:
-            met = None if gpa is None else gpa >= m.min_gpa - 1e-9
-            check = {"required": m.min_gpa, "gpa": gpa, "met": met}
-            if met is False:
-                status = "infeasible"
-                reason = f"the grade average {gpa:g} is below the master's minimum of {m.min_gpa:g}"
-        results.append(
-            {
-                "master": m.code,
-                "name": m.name,
-                "status": status,
-                "reason": reason,
-                "gap": the_gap.details(),
-                "bridging": route.to_json(),
-                "min_gpa": check,
-                "illustrative": illustrative_codes(catalogue, [m.code, *route.codes]),
-            }
-        )
-    results.sort(
-        key=lambda r: (STATUS_ORDER.index(r["status"]), r["bridging"]["total_ects"], r["master"])
+    answer = assess_transcript(
+        catalogue,
+        entries,
+        bachelor=student,
+        masters=[m.code for m in targets],
+        time_limit=time_limit,
     )
-    data = {
-        "bachelor": student,
-        "recognised": recognised,
-        "unrecognised": sorted({code for _, code in unknown}),
-        "gpa": gpa,
-        "results": results,
-    }
+    data = answer.to_json()
     late = [
         TimedOut(
-            master=r["master"],
-            best_ects=None if r["bridging"]["status"] == "unknown" else r["bridging"]["total_ects"],
-            bound_ects=r["bridging"]["bound_ects"],
+            master=r.master,
+            best_ects=None if r.bridging.status == "unknown" else r.bridging.total_ects,
+            bound_ects=r.bridging.bound_ects,
         )
-        for r in results
-        if r["status"] != "direct"
-        and (r["bridging"]["status"] == "unknown" or not r["bridging"]["optimal"])
+        for r in answer.late
     ]
     if late:
         raise SolveTimeout(["body", "time_limit"], time_limit, late, data)
     return data
 
 
-def grade_average(catalogue: Catalogue, request: EligibilityRequest) -> float | None:
-    """The EC-weighted mean grade of the graded entries (EC from the entry, else from the
-    catalogue; graded entries with neither are left out). None without grades."""
-    total = weight = 0.0
-    for item in request.courses:
-        if isinstance(item, str) or item.grade is None:
-            continue
-        ects = item.ects
-        if ects is None and item.code in catalogue.courses:
-            ects = catalogue.courses[item.code].ects
-        if ects is None:
-            continue
-        total += item.grade * ects
-        weight += ects
-    return round(total / weight, 2) if weight else None
-
-
 # --- minor design -------------------------------------------------------------------------------
 
 
 def minor_design(catalogue: Catalogue, request: MinorRequest, time_limit: float) -> dict[str, Any]:
-    from articulation.minor import design_minor
-
+    """The minor that opens the most of the requested masters to the bachelor."""
     b = bachelor(catalogue, request.bachelor, ["body", "bachelor"])
     targets = (
         masters(catalogue, request.masters, "masters") if request.masters is not None else None

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from articulation.model import Bachelor, Course, Master, Minor, Outcome
+from articulation.memo import Space
+from articulation.model import Bachelor, Course, Master, Minor, Outcome, is_illustrative
+from articulation.suggest import unknown
 
 Programme = Bachelor | Master | Minor
 T = TypeVar("T")
@@ -102,31 +104,27 @@ class Catalogue:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lock", threading.Lock())
 
-    def recall(self, space: str, key: Any) -> Any:
+    def recall(self, space: Space, key: Any) -> Any:
         """What the memo space holds for ``key``, or None."""
         with self._lock:
-            return self.memo.get(space, {}).get(key)
+            return self.memo.get(space.name, {}).get(key)
 
-    def remember(self, space: str, key: Any, value: T, limit: int = 0) -> T:
-        """Keep ``value`` for ``key``; ``limit`` bounds the space (oldest entries go first).
+    def remember(self, space: Space, key: Any, value: T) -> T:
+        """Keep ``value`` for ``key`` within the space's bound (oldest entries go first).
         Returns the value kept (the first one, when two threads raced to compute it)."""
         with self._lock:
-            store = self.memo.setdefault(space, {})
+            store = self.memo.setdefault(space.name, {})
             value = store.setdefault(key, value)
-            while limit and len(store) > limit:
+            while len(store) > space.limit:
                 store.pop(next(iter(store)))
             return value
 
-    def remembered(self, space: str, key: Any, build: Callable[[], T], limit: int = 0) -> T:
-        """The value of ``build()`` for ``key`` in a named memo space of this snapshot.
-
-        Derived data (indexes, pool contexts, solved sub-problems) is computed once per
-        immutable snapshot and shared by threads; ``limit`` bounds a space whose keys vary
-        with the input.
-        """
+    def remembered(self, space: Space, key: Any, build: Callable[[], T]) -> T:
+        """The value of ``build()`` for ``key`` in a memo space of this snapshot
+        (:mod:`articulation.memo` declares the spaces); computed once, shared by threads."""
         found = self.recall(space, key)
         if found is None:
-            found = self.remember(space, key, build(), limit)
+            found = self.remember(space, key, build())
         return found
 
     def __getstate__(self) -> dict[str, Any]:
@@ -138,6 +136,19 @@ class Catalogue:
         for key, value in state.items():
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_lock", threading.Lock())
+
+    def illustrative(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """The codes among ``codes`` (courses or programmes) whose data is illustrative, sorted;
+        a code the catalogue does not know counts as illustrative."""
+        return tuple(
+            sorted(
+                {
+                    code
+                    for code in codes
+                    if is_illustrative(self.programmes.get(code) or self.courses.get(code))
+                }
+            )
+        )
 
     @property
     def institutions(self) -> list[str]:
@@ -177,12 +188,8 @@ class Catalogue:
 
 
 class UnknownCode(LookupError):
-    """A code that names nothing of the asked kind; carries the nearest known codes."""
+    """A code that names nothing of the asked kind; the message names the nearest known code."""
 
     def __init__(self, kind: str, code: str, known: Iterable[str]):
-        from articulation.suggest import nearest
-
         self.kind, self.code = kind, code
-        self.suggestion = nearest(code, known)
-        hint = f" (did you mean {self.suggestion!r}?)" if self.suggestion else ""
-        super().__init__(f"unknown {kind} {code!r}{hint}")
+        super().__init__(unknown(kind, code, known))

@@ -1,8 +1,8 @@
 """What a set of passed courses attains, and which requirements of a master it leaves unmet.
 
->>> from articulation.model import AreaRequirement, OutcomeRequirement
+>>> from articulation.model import AreaRequirement, OutcomeAt
 >>> att = Attainment(levels={"math.calculus": 2}, area_ects={"mathematics": 10.0})
->>> holds(OutcomeRequirement(outcome="math.calculus", level="apply"), att)
+>>> holds(OutcomeAt(outcome="math.calculus", level="apply"), att)
 False
 >>> holds(AreaRequirement(area="mathematics", min_ects=10), att)
 True
@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from articulation import memo
 from articulation.catalogue import Catalogue
+from articulation.credits import reaches
 from articulation.model import (
     AnyOf,
     AreaRequirement,
     Master,
     OutcomeAt,
-    OutcomeRequirement,
     Requirement,
     level_label,
 )
@@ -39,18 +40,13 @@ class Attainment:
         return self.area_ects.get(area, 0.0)
 
 
-ATTAINED_MEMO = 4096  # attainments kept per snapshot (transcripts vary)
-
-
 def attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
     """What passing ``codes`` attains; codes the catalogue does not know are ignored.
 
     Remembered per set of codes in the catalogue's memo (a scan asks once per pair).
     """
     done = frozenset(codes)
-    return catalogue.remembered(
-        "attained", done, lambda: _attainment(catalogue, done), limit=ATTAINED_MEMO
-    )
+    return catalogue.remembered(memo.ATTAINED, done, lambda: _attainment(catalogue, done))
 
 
 def _attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
@@ -72,10 +68,10 @@ def _attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
 def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
     """Whether a requirement item (or a prerequisite ``outcome@level``) holds."""
     kind = type(item)  # exact types: this is on every hot path of the scan
-    if kind is OutcomeRequirement or kind is OutcomeAt:
+    if kind is OutcomeAt:
         return att.levels.get(item.outcome, 0) >= item.level
     if kind is AreaRequirement:
-        return att.area_ects.get(item.area, 0.0) >= item.min_ects - 1e-9
+        return reaches(att.area_ects.get(item.area, 0.0), item.min_ects)
     return any(holds(alt, att) for alt in item.any_of)
 
 
@@ -85,7 +81,7 @@ def attained_text(item: Requirement, att: Attainment) -> str:
     >>> attained_text(AreaRequirement(area="mathematics", min_ects=20), Attainment())
     '0 EC'
     """
-    if isinstance(item, OutcomeRequirement):
+    if isinstance(item, OutcomeAt):
         have = att.level(item.outcome)
         return level_label(have) if have else "nothing"
     if isinstance(item, AreaRequirement):

@@ -29,7 +29,6 @@ from articulation.model import (
     Minor,
     Outcome,
     OutcomeAt,
-    OutcomeRequirement,
     OutcomesFile,
     ProgrammeFile,
     Requirement,
@@ -177,7 +176,7 @@ _FIELDS = sorted(
             Bachelor,
             Master,
             Minor,
-            OutcomeRequirement,
+            OutcomeAt,
             AreaRequirement,
             AnyOf,
         )
@@ -448,7 +447,7 @@ class _Loader:
     ) -> None:
         for k, item in enumerate(items):
             where = (*at, k)
-            if isinstance(item, OutcomeRequirement) and item.outcome not in outcome_ids:
+            if isinstance(item, OutcomeAt) and item.outcome not in outcome_ids:
                 self._unknown(source, (*where, "outcome"), "outcome", item.outcome, outcome_ids)
             elif isinstance(item, AreaRequirement) and item.area not in areas:
                 self._unknown(source, (*where, "area"), "area", item.area, areas)

@@ -2,7 +2,7 @@
 
 Choose courses open to the bachelor — the bridging courses of the institutions whose pre-master
 catalogues the masters name, and the courses that may fill its elective space (see
-:func:`articulation.scan.elective_pool`) — not already in the bachelor, with total EC at most the
+:func:`articulation.pool.elective_pool`) — not already in the bachelor, with total EC at most the
 budget, prerequisites respected exactly as in
 bridging, to maximise the number of masters whose gap closes; then minimise EC, then the number
 of courses, then the code-order tie-break. Masters the bachelor already enters (no gap, or a
@@ -15,18 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.bridging import (
-    CoverModel,
-    eligible_courses,
-    helps,
-    order_courses,
-    pool_context,
-    prune,
-)
 from articulation.catalogue import Catalogue
+from articulation.cover import CoverModel, order_courses
+from articulation.credits import half_floor
 from articulation.gap import attainment, gap, holds
 from articulation.model import Requirement
-from articulation.scan import elective_pool
+from articulation.pool import elective_pool, eligible_courses, helps, pool_context, prune
 
 
 @dataclass(frozen=True)
@@ -138,7 +132,7 @@ def design_minor(
             elif lit is not True:
                 model.add_implication(y, lit)
     cover.add_prerequisites()
-    model.add(cover.total_half_ects() <= int(2 * budget + 1e-9))
+    model.add(cover.total_half_ects() <= half_floor(budget))
     size, _, open_weight = cover.size_objective()  # one more master outweighs any size
     model.minimize(size - open_weight * sum(opens.values()))
     solution, _solver = cover.solve(time_limit)

@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from articulation.credits import is_half_multiple
+
 
 class Level(IntEnum):
     """Bloom's taxonomy: a course teaching at level l satisfies a requirement at L when l >= L."""
@@ -110,13 +112,21 @@ class Provenance(Strict):
     note: str | None = None
 
 
+def is_illustrative(item: Any) -> bool:
+    """Whether a course's or programme's data is illustrative: not marked ``sourced``
+    (no provenance counts as illustrative)."""
+    provenance = getattr(item, "provenance", None)
+    return provenance is None or provenance.status != "sourced"
+
+
 # --- prerequisites -----------------------------------------------------------------------------
 
 _OUTCOME_AT = re.compile(r"^\s*([^@\s]+)\s*@\s*(\S+)\s*$")
 
 
 class OutcomeAt(Strict):
-    """An outcome at a minimum level, written ``math.calculus@apply`` in prerequisites."""
+    """An outcome at a minimum level: a requirement item ``{outcome, level}``, or a
+    prerequisite written ``math.calculus@apply``."""
 
     outcome: OutcomeId
     level: LevelValue
@@ -169,7 +179,7 @@ class OutcomesFile(Strict):
 def _half_ec(value: float) -> float:
     if value <= 0 or value > 60:
         raise ValueError(f"ects must be > 0 and <= 60, got {value}")
-    if abs(value * 2 - round(value * 2)) > 1e-9:
+    if not is_half_multiple(value):
         raise ValueError(f"ects must be a multiple of 0.5, got {value}")
     return float(value)
 
@@ -210,14 +220,6 @@ class CatalogueFile(Strict):
 # --- requirements ------------------------------------------------------------------------------
 
 
-class OutcomeRequirement(Strict):
-    outcome: OutcomeId
-    level: LevelValue
-
-    def __str__(self) -> str:
-        return f"{self.outcome}@{level_label(self.level)}"
-
-
 class AreaRequirement(Strict):
     area: str
     min_ects: Annotated[float, Field(gt=0)]
@@ -242,7 +244,7 @@ def _requirement_kind(value: Any) -> str | None:
 
 
 Requirement = Annotated[
-    Annotated[OutcomeRequirement, Tag("outcome-item")]
+    Annotated[OutcomeAt, Tag("outcome-item")]
     | Annotated[AreaRequirement, Tag("area-item")]
     | Annotated[AnyOf, Tag("any-of-item")],
     Discriminator(

@@ -1,16 +1,24 @@
-"""Settings of the storage and the HTTP API, read from ``ARTICULATION_*`` environment variables.
+"""Settings of the command line, the storage and the HTTP API, from ``ARTICULATION_*`` variables.
+
+One place for every default and every limit: the CLI's defaults and the API's limits are read
+from here. Each field is ``ARTICULATION_<NAME>`` in the environment (the README lists them).
 
 >>> Settings(database_url="sqlite:///x.db").database_url
 'sqlite:///x.db'
+>>> Settings().curricula_dir.name
+'curricula'
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
 
 
 class Settings(BaseSettings):
@@ -24,7 +32,7 @@ class Settings(BaseSettings):
     )
     curricula: Path | None = Field(
         default=None,
-        description="Curricula imported when the server starts on an empty database "
+        description="Curricula the commands read and the server imports into an empty database "
         "(default: the bundled curricula/)",
     )
     migrate_on_start: bool = Field(
@@ -34,11 +42,37 @@ class Settings(BaseSettings):
         default=True, description="Import the curricula when the server starts on an empty database"
     )
     time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=10.0, description="Default solver time limit per solve, seconds"
+        default=10.0, description="Default solver time limit per solve, seconds (CLI and API)"
     )
     max_time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=60.0, description="Largest time limit a request may ask for, seconds"
+        default=60.0, description="Largest time limit an API request may ask for, seconds"
     )
-    max_body_bytes: Annotated[int, Field(gt=0)] = 1024 * 1024
-    max_transcript_entries: Annotated[int, Field(gt=0)] = 2000
-    scan_workers: Annotated[int, Field(ge=1)] = 1
+    minor_budget: Annotated[float, Field(gt=0, le=180)] = Field(
+        default=30.0, description="Default EC budget of a designed minor"
+    )
+    minor_time_limit: Annotated[float, Field(gt=0)] = Field(
+        default=30.0, description="Default time limit of `articulation minor`, seconds"
+    )
+    workers: Annotated[int, Field(ge=1)] = Field(
+        default=min(2, os.cpu_count() or 1),
+        description="Processes `articulation scan` spreads the pairs over",
+    )
+    scan_workers: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="Processes a scan job of the API spreads the pairs over"
+    )
+    max_body_bytes: Annotated[int, Field(gt=0)] = Field(
+        default=1024 * 1024, description="Largest request body the API accepts, bytes"
+    )
+    max_transcript_entries: Annotated[int, Field(gt=0)] = Field(
+        default=2000, description="Most courses one eligibility request may list"
+    )
+    max_alternatives: Annotated[int, Field(ge=0)] = Field(
+        default=10, description="Most next-best programmes one transfer-path request may ask for"
+    )
+
+    @property
+    def curricula_dir(self) -> Path:
+        """The curricula directory: as configured, else the bundled one."""
+        if self.curricula is not None:
+            return self.curricula
+        return BUNDLED_CURRICULA if BUNDLED_CURRICULA.is_dir() else Path("curricula")

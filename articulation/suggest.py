@@ -1,4 +1,4 @@
-"""Nearest-name suggestions for unknown references."""
+"""Nearest-name suggestions for unknown references: the one "did you mean" of the project."""
 
 from __future__ import annotations
 
@@ -18,3 +18,22 @@ def nearest(name: str, known: Iterable[str]) -> str | None:
         return matches[0]
     lowered = {c.lower(): c for c in candidates}
     return lowered.get(name.lower())
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """The hint appended to an error about ``name``: `` (did you mean 'x'?)``, or nothing.
+
+    >>> did_you_mean("VU-B-A", ["VU-B-AI"]), did_you_mean("zzz", ["VU-B-AI"])
+    (" (did you mean 'VU-B-AI'?)", '')
+    """
+    hint = nearest(name, known)
+    return f" (did you mean {hint!r}?)" if hint else ""
+
+
+def unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """The message for an unknown reference, with the hint.
+
+    >>> unknown("course", "UT-CALK-A", ["UT-CALC-A"])
+    "unknown course 'UT-CALK-A' (did you mean 'UT-CALC-A'?)"
+    """
+    return f"unknown {kind} {name!r}{did_you_mean(name, known)}"

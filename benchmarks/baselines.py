@@ -30,7 +30,6 @@ from articulation.model import (
     AreaRequirement,
     Master,
     OutcomeAt,
-    OutcomeRequirement,
     Requirement,
 )
 
@@ -97,7 +96,7 @@ class _State:
 
 def _progress(item: Requirement, levels: Mapping[str, int], area: Mapping[str, float]) -> float:
     """How much of a requirement holds, 0..1 (area requirements count partially)."""
-    if isinstance(item, OutcomeRequirement):
+    if isinstance(item, OutcomeAt):
         return 1.0 if levels.get(item.outcome, 0) >= item.level else 0.0
     if isinstance(item, AreaRequirement):
         return min(1.0, area.get(item.area, 0.0) / item.min_ects)
@@ -208,7 +207,7 @@ def greedy(
 
 
 def _outcomes_of(item: Requirement) -> list[str]:
-    if isinstance(item, OutcomeRequirement):
+    if isinstance(item, OutcomeAt):
         return [item.outcome]
     if isinstance(item, AnyOf):
         return [o for alt in item.any_of for o in _outcomes_of(alt)]
@@ -224,7 +223,7 @@ def _areas_of(item: Requirement) -> list[str]:
 
 
 def _helpers(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str]:
-    if isinstance(item, OutcomeRequirement):
+    if isinstance(item, OutcomeAt):
         return {
             c
             for c, level in catalogue.teachers.get(item.outcome, ())
@@ -303,7 +302,7 @@ def naive(
         """A variable that implies the item when 1; True if it holds, False if it cannot."""
         if holds(item, att):
             return True
-        if isinstance(item, OutcomeRequirement):
+        if isinstance(item, OutcomeAt):
             helpers = _helpers(catalogue, item, pool)
             if not helpers:
                 return False

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from articulation.catalogue import Catalogue
-from articulation.model import Bachelor, Course, Master, Outcome, OutcomeRequirement, Premaster
+from articulation.model import Bachelor, Course, Master, Outcome, OutcomeAt, Premaster
 
 DATA = Path(__file__).parent / "data"
 
@@ -68,7 +68,7 @@ def catalogue(name: str) -> Catalogue:
         name=f"Set cover {name}",
         institution="UT",
         ects=120,
-        requires=[OutcomeRequirement(outcome=o.id, level=3) for o in outcomes],
+        requires=[OutcomeAt(outcome=o.id, level=3) for o in outcomes],
         premaster=Premaster(max_ects=sum(costs) / 2, catalogue=["UT"]),
     )
     bachelor = Bachelor(

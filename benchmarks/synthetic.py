@@ -46,7 +46,7 @@ from articulation.model import (
     Master,
     Minor,
     Outcome,
-    OutcomeRequirement,
+    OutcomeAt,
     Premaster,
     Requirement,
 )
@@ -370,12 +370,12 @@ def _masters(
             if outcome in seen or outcome not in teach:
                 continue
             seen.add(outcome)
-            req = OutcomeRequirement(outcome=outcome, level=_required_level(rng, teach[outcome]))
+            req = OutcomeAt(outcome=outcome, level=_required_level(rng, teach[outcome]))
             if rng.random() < 0.15:
                 alt = popular[(area, tier)].draw(rng)
                 if alt not in seen and alt in teach:
                     seen.add(alt)
-                    other = OutcomeRequirement(outcome=alt, level=_required_level(rng, teach[alt]))
+                    other = OutcomeAt(outcome=alt, level=_required_level(rng, teach[alt]))
                     items.append(AnyOf(any_of=[req, other]))
                     continue
             items.append(req)

@@ -17,7 +17,6 @@ from articulation.model import (
     Master,
     Outcome,
     OutcomeAt,
-    OutcomeRequirement,
 )
 
 
@@ -56,7 +55,7 @@ def attained(courses: list[Course], outcomes: dict[str, Outcome]):
 
 
 def satisfied(item, levels, ects) -> bool:
-    if isinstance(item, OutcomeRequirement):
+    if isinstance(item, OutcomeAt):
         return levels.get(item.outcome, 0) >= item.level
     if isinstance(item, AreaRequirement):
         return ects.get(item.area, 0) >= item.min_ects

@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 from api.main import create_app
 from articulation.cli import app as cli_app
 from articulation.loader import load_curricula
-from articulation.scan import STATUSES, scan
+from articulation.scan import scan
 from articulation.settings import Settings
+from articulation.status import VALUES as STATUSES
 from articulation.storage.repository import add_client, audit_log, create_job, read_version
 from tests.conftest import MINI
 

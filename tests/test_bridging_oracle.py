@@ -16,7 +16,6 @@ from articulation.model import (
     Master,
     Outcome,
     OutcomeAt,
-    OutcomeRequirement,
     Premaster,
     Requirement,
 )
@@ -72,8 +71,8 @@ def random_instance(seed: int, n_masters: int = 1) -> oracle.Instance:
             return AreaRequirement(area=rnd.choice(AREAS), min_ects=rnd.choice([1, 3, 4.5, 6]))
         if top and rnd.random() < 0.95:
             outcome = rnd.choice(sorted(top))
-            return OutcomeRequirement(outcome=outcome, level=rnd.randint(1, top[outcome]))
-        return OutcomeRequirement(outcome=rnd.choice(ids), level=rnd.randint(1, 6))
+            return OutcomeAt(outcome=outcome, level=rnd.randint(1, top[outcome]))
+        return OutcomeAt(outcome=rnd.choice(ids), level=rnd.randint(1, 6))
 
     masters = [
         Master(
@@ -148,7 +147,7 @@ def test_oracle_sees_circular_support_as_infeasible() -> None:
         institution="UT",
         kind="master",
         ects=120,
-        requires=[OutcomeRequirement(outcome="p", level=3)],
+        requires=[OutcomeAt(outcome="p", level=3)],
         premaster=Premaster(max_ects=30, catalogue=["UT"]),
     )
     instance = oracle.Instance(outcomes, [("UT", a), ("UT", b)], [master], frozenset())
@@ -173,8 +172,8 @@ def test_mutual_support_needs_a_way_in() -> None:
         kind="master",
         ects=120,
         requires=[
-            OutcomeRequirement(outcome="p", level=3),
-            OutcomeRequirement(outcome="q", level=3),
+            OutcomeAt(outcome="p", level=3),
+            OutcomeAt(outcome="q", level=3),
         ],
         premaster=Premaster(max_ects=30, catalogue=["UT"]),
     )

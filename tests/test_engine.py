@@ -192,15 +192,16 @@ def test_route_order_electives_then_minor_then_premaster(catalogue) -> None:
 def test_threads_share_one_snapshot_safely(monkeypatch) -> None:
     """The API answers from one catalogue in many threads: its memo must stay consistent even
     while entries are evicted (tiny limits force eviction on nearly every call)."""
+    import dataclasses
     import random
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    import articulation.bridging
-    import articulation.gap
+    from articulation import memo
 
-    monkeypatch.setattr(articulation.bridging, "MEMO_SIZE", 2)
-    monkeypatch.setattr(articulation.gap, "ATTAINED_MEMO", 3)
+    for name, limit in (("POOL_CONTEXTS", 2), ("SOLVES", 2), ("ATTAINED", 3)):
+        space = getattr(memo, name)
+        monkeypatch.setattr(memo, name, dataclasses.replace(space, limit=limit))
     shared = load_curricula(MINI)
     codes = sorted(shared.courses)
     transcripts = [random.Random(i).sample(codes, 4) for i in range(120)]

@@ -13,11 +13,13 @@ from urllib.parse import unquote, urlparse
 import pytest
 from typer.testing import CliRunner
 
-from articulation import report
+from articulation import heatmap, report
 from articulation.cli import app
+from articulation.cli.files import write_files
 from articulation.loader import load_curricula
 from articulation.minor import design_minor
-from articulation.scan import scan
+from articulation.render import FILES, FormatError, parse_formats, render
+from articulation.status import VALUES
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 runner = CliRunner()
@@ -85,16 +87,13 @@ def catalogue():
 
 @pytest.fixture(scope="module")
 def built(catalogue) -> report.Report:
-    cells = scan(catalogue)
-    alternatives = report.compute_alternatives(catalogue, cells)
-    designs = report.compute_minor_designs(catalogue, [b.code for b in catalogue.bachelors])
-    return report.build_report(catalogue, cells, designs, alternatives)
+    return report.make_report(catalogue)
 
 
 @pytest.fixture(scope="module")
 def out(built, tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("report")
-    report.write_report(built, directory)
+    write_files(render(built), directory)
     return directory
 
 
@@ -157,13 +156,13 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
         from_html[key] = (td.attrs["data-status"], ects)
         shown = re.search(r"(\d+(?:\.\d+)?)", td.text())
         assert float(shown[1] if shown else 0) == ects  # the visible number is the EC
-        assert td.find("a").attrs["href"] == report.pair_path(*key)
+        assert td.find("a").attrs["href"] == heatmap.pair_path(*key)
     assert from_html == expected
     for (b, m), (status, ects) in expected.items():
-        verdict = parse(out / report.pair_path(b, m)).find("p", id="verdict")
+        verdict = parse(out / heatmap.pair_path(b, m)).find("p", id="verdict")
         assert (verdict.attrs["data-status"], float(verdict.attrs["data-ects"])) == (status, ects)
 
-    counts = {s: sum(1 for st, _ in expected.values() if st == s) for s in report.STATUSES}
+    counts = {s: sum(1 for st, _ in expected.values() if st == s) for s in VALUES}
     assert data["summary"]["counts"] == counts
     for tr in index.find("table", id="counts").find("tbody").find_all("tr"):
         assert int(tr.find_all("td")[1].text()) == counts[tr.attrs["data-status"]]
@@ -204,7 +203,7 @@ def test_most_needed_courses_count_the_routes_that_use_them(built) -> None:
 
 
 def test_pair_page_explains_gap_route_alternatives_and_provenance(out) -> None:
-    page = parse(out / report.pair_path("VU-B-AI", "UT-M-CS"))
+    page = parse(out / heatmap.pair_path("VU-B-AI", "UT-M-CS"))
     gap_rows = {
         tr.find("code").text(): [td.text() for td in tr.find_all("td")]
         for tr in page.find("table", id="gap").find("tbody").find_all("tr")
@@ -234,16 +233,16 @@ def test_pair_page_explains_gap_route_alternatives_and_provenance(out) -> None:
     notice = page.find("p", **{"class": "notice"}).text()
     assert "UT-ADC, UT-DM, UT-M-CS, VU-B-AI" in notice
 
-    infeasible = parse(out / report.pair_path("VU-B-AI", "UT-M-AP"))
+    infeasible = parse(out / heatmap.pair_path("VU-B-AI", "UT-M-AP"))
     assert [li.text() for li in infeasible.find("ul", id="unmet").find_all("li")] == [
         "physics.quantum@apply"
     ]
-    policy = parse(out / report.pair_path("VU-B-AI", "UT-M-PSTS")).text()
+    policy = parse(out / heatmap.pair_path("VU-B-AI", "UT-M-PSTS")).text()
     assert "admits the bachelor by policy" in policy
 
 
 def test_bachelor_page_shows_the_minor_design(out) -> None:
-    page = parse(out / report.bachelor_path("VU-B-CREATE"))
+    page = parse(out / heatmap.bachelor_path("VU-B-CREATE"))
     design = page.find("p", id="design")
     assert design.attrs["data-opened"] == "3" and design.attrs["data-ects"] == "22"
     assert "3 of 4" in design.text() and "proven optimal" in design.text()
@@ -312,7 +311,7 @@ def test_scan_writes_the_report_into_report_by_default(tmp_path, monkeypatch) ->
     result = scan_cli()
     assert result.exit_code == 0, result.output
     assert "8 pairs: 2 direct" in result.stdout  # the matrix and counts still on stdout
-    for name in ["index.html", "sources.html", *report.FILES.values()]:
+    for name in ["index.html", "sources.html", *FILES.values()]:
         assert (tmp_path / "report" / name).is_file(), name
 
 
@@ -349,10 +348,10 @@ def test_bad_report_options_exit_2_before_scanning(tmp_path, monkeypatch, args, 
 
 
 def test_parse_formats_is_canonical() -> None:
-    assert report.parse_formats("json,html,json") == ("html", "json")
-    assert report.parse_formats(" MD ") == ("md",)
-    with pytest.raises(report.ReportError, match="'xlsx'"):
-        report.parse_formats("csv,xlsx")
+    assert parse_formats("json,html,json") == ("html", "json")
+    assert parse_formats(" MD ") == ("md",)
+    with pytest.raises(FormatError, match="'xlsx'"):
+        parse_formats("csv,xlsx")
 
 
 def test_markdown_matrix_rows_have_one_entry_per_master(out) -> None:
@@ -369,7 +368,7 @@ def test_rewriting_removes_pages_of_an_earlier_report_only(built, tmp_path) -> N
     (tmp_path / "bachelors").mkdir()
     (tmp_path / "bachelors" / "VU-B-OLD.html").write_text("old")
     (tmp_path / "notes.txt").write_text("mine")
-    report.write_report(built, tmp_path, ["html"])
+    write_files(render(built, ["html"]), tmp_path)
     assert not (tmp_path / "pairs" / "VU-B-OLD").exists()
     assert not (tmp_path / "bachelors" / "VU-B-OLD.html").exists()
     assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from articulation import report
+from articulation.cli.files import write_files
 from articulation.loader import load_curricula
-from articulation.scan import scan
+from articulation.render import render
 
 CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -29,16 +30,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> Path:
-    catalogue = load_curricula(MINI)
-    cells = scan(catalogue)
-    built = report.build_report(
-        catalogue,
-        cells,
-        report.compute_minor_designs(catalogue, [b.code for b in catalogue.bachelors]),
-        report.compute_alternatives(catalogue, cells),
-    )
+    built = report.make_report(load_curricula(MINI))
     out = tmp_path_factory.mktemp("report")
-    report.write_report(built, out, ["html"])
+    write_files(render(built, ["html"]), out)
     return out / "index.html"
 
 

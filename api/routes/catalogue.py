@@ -16,8 +16,8 @@ from api.schemas import (
     ProgrammeList,
     ProgrammeSummary,
 )
-from api.services import is_illustrative, unknown_code
-from articulation.model import Programme
+from api.services import unknown_code
+from articulation.model import Programme, is_illustrative
 from articulation.storage.repository import course_document
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Body, Path, Response
 from api import services
 from api.deps import RunnerDep, SessionDep, SettingsDep, SnapshotDep
 from api.errors import ApiError, responses
-from api.reports import MEDIA_TYPES, report_file
+from api.jobs import MEDIA_TYPES
 from api.schemas import ScanJobOut, ScanRequest
+from articulation.render import main_file
 from articulation.storage.repository import get_file, get_job
 from articulation.storage.tables import ScanJob
 
@@ -100,7 +101,7 @@ def scan_report(
 ) -> Response:
     """The report of a finished scan: HTML (the matrix, with a page per bachelor and per pair
     next to it), CSV, JSON (``{"cells": [...], ...}``) or Markdown."""
-    return _file(session, job_id, report_file(fmt))
+    return _file(session, job_id, main_file([fmt]))
 
 
 @router.get(

@@ -32,7 +32,7 @@ from articulation.model import (
     Master,
     Minor,
     Outcome,
-    OutcomeRequirement,
+    OutcomeAt,
     Provenance,
     Requirement,
 )
@@ -278,7 +278,7 @@ def _insert_requirements(
     empty = {"outcome": None, "level": None, "area": None, "min_ects": None}
     for k, item in enumerate(items):
         row = {**empty, "programme_code": code, "role": role, "parent_id": parent, "position": k}
-        if isinstance(item, OutcomeRequirement):
+        if isinstance(item, OutcomeAt):
             leaves.append({**row, "kind": "outcome", "outcome": item.outcome, "level": item.level})
         elif isinstance(item, AreaRequirement):
             leaves.append({**row, "kind": "area", "area": item.area, "min_ects": item.min_ects})

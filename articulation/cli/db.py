@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from articulation.cli.common import DEFAULTS, BadInput, err, load, out, print_json, user_errors
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -35,11 +37,9 @@ def database(url: str | None, *, migrated: bool = True) -> Iterator[Engine]:
     """An engine on the database, migrated to the newest schema; database errors exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from articulation.cli import err
-    from articulation.settings import Settings
     from articulation.storage.db import make_engine, migrate
 
-    engine = make_engine(url or Settings().database_url)
+    engine = make_engine(url or DEFAULTS.database_url)
     try:
         if migrated:
             migrate(engine)
@@ -56,7 +56,6 @@ def database(url: str | None, *, migrated: bool = True) -> Iterator[Engine]:
 @db_app.command("migrate")
 def migrate_command(database_url: DatabaseOpt = None) -> None:
     """Create the tables, or bring them to the newest schema."""
-    from articulation.cli import out
     from articulation.storage.db import current_revision
 
     with database(database_url) as engine:
@@ -74,7 +73,6 @@ def import_command(
 ) -> None:
     """Make the database hold exactly the curricula: in one transaction, only what differs is
     written; importing the same curricula again changes nothing."""
-    from articulation.cli import load, out, print_json, user_errors
     from articulation.storage.repository import import_catalogue
 
     with user_errors():
@@ -112,7 +110,6 @@ def export_command(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Write the catalogue in the database back as curricula YAML files."""
-    from articulation.cli import BadInput, out, user_errors
     from articulation.storage.export import export_curricula
     from articulation.storage.snapshot import Snapshots
 
@@ -138,10 +135,9 @@ def add_client_command(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Register an API client and print its bearer token (shown once; only its hash is kept)."""
-    from articulation.cli import BadInput, err, user_errors
     from articulation.storage.repository import ROLES, ClientExists, add_client
     from articulation.storage.snapshot import Snapshots
-    from articulation.suggest import nearest
+    from articulation.suggest import unknown
 
     with database(database_url) as engine:
         institutions = Snapshots(engine).get().catalogue.institutions
@@ -149,11 +145,7 @@ def add_client_command(
             if role not in ROLES:
                 raise BadInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
             if institutions and institution not in institutions:
-                hint = nearest(institution, institutions)
-                raise BadInput(
-                    f"unknown institution {institution!r}"
-                    + (f" (did you mean {hint!r}?)" if hint else "")
-                )
+                raise BadInput(unknown("institution", institution, institutions))
             try:
                 token = add_client(engine, name, role, institution)
             except ClientExists as exc:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from articulation.cli.common import err, user_errors
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -30,7 +32,6 @@ def serve(
     from sqlalchemy.exc import SQLAlchemyError
 
     from api.main import create_app, prepare_database
-    from articulation.cli import err, user_errors
     from articulation.settings import Settings
 
     overrides: dict[str, object] = {}

@@ -1,86 +1,40 @@
-"""The ``articulation`` command line: validate, gap, bridge, scan, schema.
+"""The engine's commands: validate, schema, gap, bridge, minor, scan.
 
-Bad input (curricula problems, unknown codes) goes to stderr with exit code 2; ``--json`` prints
-the machine-readable result on stdout.
+Each parses its arguments, calls one engine function and prints the answer (a Rich table, or
+JSON with ``--json``). Bad input goes to stderr with exit code 2.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from articulation.catalogue import Catalogue, UnknownCode
-from articulation.loader import CurriculaError, load_curricula
-
-app = typer.Typer(
-    name="articulation",
-    help="Gap analysis and proven-optimal bridging programmes between VU and UT curricula.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from articulation.catalogue import Catalogue
+from articulation.cli.common import (
+    DEFAULTS,
+    BadInput,
+    CurriculaOpt,
+    JsonOpt,
+    TimeLimitOpt,
+    err,
+    load,
+    out,
+    print_json,
+    read_codes,
+    user_errors,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+from articulation.loader import CurriculaError, load_curricula
+from articulation.scan import Cell, status_counts
+from articulation.status import STATUS
 
 
-def bundled_curricula() -> Path:
-    """The curricula directory: $ARTICULATION_CURRICULA, else the one bundled with the repo."""
-    env = os.environ.get("ARTICULATION_CURRICULA")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parent.parent / "curricula"
-    return repo if repo.is_dir() else Path("curricula")
-
-
-CurriculaOpt = Annotated[
-    Path | None,
-    typer.Option("--curricula", help="Curricula directory (default: the bundled curricula/)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", min=0.01, help="Solver time limit per pair, seconds.")
-]
-
-
-class BadInput(Exception):
-    """Input the user can fix; printed without a traceback, exit code 2."""
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    try:
-        yield
-    except CurriculaError as exc:
-        for problem in exc.problems:
-            err.print(f"[red]error[/red] {problem}", markup=True, highlight=False)
-        err.print(f"{len(exc.problems)} problem(s) found.")
-        raise typer.Exit(2) from None
-    except (UnknownCode, BadInput) as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
-
-
-def load(curricula: Path | None) -> Catalogue:
-    return load_curricula(curricula or bundled_curricula())
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-@app.command()
 def validate(curricula: CurriculaOpt = None, as_json: JsonOpt = False) -> None:
     """Check every curricula file; list all problems (file, line, YAML path, value)."""
-    root = curricula or bundled_curricula()
+    root = curricula or DEFAULTS.curricula_dir
     try:
         catalogue = load_curricula(root)
     except CurriculaError as exc:
@@ -103,7 +57,6 @@ def validate(curricula: CurriculaOpt = None, as_json: JsonOpt = False) -> None:
         out.print(f"{root}: valid ({parts})")
 
 
-@app.command()
 def schema(
     kind: Annotated[
         str, typer.Option(help="outcomes | catalogue | programme | transcript | all")
@@ -116,7 +69,6 @@ def schema(
         print_json(json_schema(kind))
 
 
-@app.command("gap")
 def gap_command(
     bachelor: str,
     master: str,
@@ -152,7 +104,6 @@ def gap_command(
     out.print(table)
 
 
-@app.command()
 def bridge(
     bachelor: str,
     master: str,
@@ -161,7 +112,7 @@ def bridge(
     alternatives: Annotated[
         int, typer.Option("--alternatives", min=0, max=50, help="Also list up to K next-best.")
     ] = 0,
-    time_limit: TimeLimitOpt = 10.0,
+    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
 ) -> None:
     """How a bachelor gets into a master: the cheapest route and its optimal course set."""
     from articulation.scan import transfer_path
@@ -203,7 +154,6 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
         out.print("[yellow]illustrative data:[/yellow] " + ", ".join(data["illustrative"]))
 
 
-@app.command()
 def minor(
     bachelor: str,
     masters: Annotated[
@@ -214,10 +164,12 @@ def minor(
         Path | None,
         typer.Option("--masters-file", help="File with one master code per line (# comments)."),
     ] = None,
-    budget: Annotated[float, typer.Option(min=0.5, max=180, help="EC budget of the minor.")] = 30,
+    budget: Annotated[
+        float, typer.Option(min=0.5, max=180, help="EC budget of the minor.")
+    ] = DEFAULTS.minor_budget,
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
-    time_limit: TimeLimitOpt = 30.0,
+    time_limit: TimeLimitOpt = DEFAULTS.minor_time_limit,
 ) -> None:
     """Design the minor (within the budget) that opens the most masters to a bachelor."""
     from articulation.minor import design_minor
@@ -250,25 +202,13 @@ def minor(
         out.print(f"still closed: {code} — misses " + "; ".join(missing))
 
 
-def read_codes(path: Path | None) -> list[str]:
-    """Codes from a file, one per line; blank lines and ``#`` comments are skipped."""
-    if path is None:
-        return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read masters file: {exc.strerror}") from None
-    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
-
-
-@app.command()
 def scan(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
-    workers: Annotated[int, typer.Option(min=1, help="Processes to spread the pairs over.")] = min(
-        2, os.cpu_count() or 1
-    ),
-    time_limit: TimeLimitOpt = 10.0,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes to spread the pairs over.")
+    ] = DEFAULTS.workers,
+    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Directory the report is written to.")
     ] = Path("report"),
@@ -281,93 +221,76 @@ def scan(
 ) -> None:
     """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
     report (HTML with a page per pair and per bachelor, CSV, Markdown, JSON) into --out."""
-    from rich.progress import Progress
-
-    from articulation import report
-    from articulation.scan import pairs, status_counts
-    from articulation.scan import scan as run_scan
+    from articulation.cli.files import WriteError, prepare_out, write_files
+    from articulation.render import FormatError, main_file, parse_formats, render
+    from articulation.report import make_report
 
     with user_errors():
         try:
-            chosen = () if no_report else report.parse_formats(formats)
+            chosen = () if no_report else parse_formats(formats)
             if chosen:
-                report.prepare_out(out_dir)
-        except report.ReportError as exc:
+                prepare_out(out_dir)
+        except (FormatError, WriteError) as exc:
             raise BadInput(str(exc)) from None
         catalogue = load(curricula)
-        total = len(pairs(catalogue))
-        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
-            task = bar.add_task("scanning pairs", total=total)
-            cells = run_scan(
+        with _Bars() as bars:
+            report = make_report(
                 catalogue,
                 workers=workers,
                 time_limit=time_limit,
-                progress=lambda _cell: bar.advance(task),
+                extras=bool(chosen),
+                progress=bars,
             )
-            if chosen:
-                alt_task = bar.add_task("alternatives", total=report.alternative_cells(cells))
-                alternatives = report.compute_alternatives(
-                    catalogue,
-                    cells,
-                    workers=workers,
-                    time_limit=time_limit,
-                    progress=lambda: bar.advance(alt_task),
-                )
-                bachelors = sorted({cell.bachelor for cell in cells})
-                minor_task = bar.add_task("minor designs", total=len(bachelors))
-                designs = report.compute_minor_designs(
-                    catalogue,
-                    bachelors,
-                    time_limit=time_limit,
-                    progress=lambda: bar.advance(minor_task),
-                )
-                built = report.build_report(catalogue, cells, designs, alternatives)
         if chosen:
             try:
-                report.write_report(built, out_dir, chosen)
-            except report.ReportError as exc:
+                write_files(render(report, chosen), out_dir)
+            except WriteError as exc:
                 raise BadInput(str(exc)) from None
-            main_file = "index.html" if "html" in chosen else report.FILES[chosen[0]]
-            err.print(f"report ({', '.join(chosen)}) written to {out_dir / main_file}")
+            err.print(f"report ({', '.join(chosen)}) written to {out_dir / main_file(chosen)}")
     if as_json:
-        print_json({"cells": [cell.to_json() for cell in cells]})
+        print_json({"cells": [cell.to_json() for cell in report.cells]})
         return
-    _print_matrix(catalogue, cells)
-    counts = ", ".join(f"{n} {status}" for status, n in status_counts(cells).items())
-    out.print(f"{len(cells)} pairs: {counts}")
+    _print_matrix(report.cells)
+    counts = ", ".join(f"{n} {status}" for status, n in status_counts(report.cells).items())
+    out.print(f"{len(report.cells)} pairs: {counts}")
 
 
-_STYLE = {
-    "direct": "green",
-    "electives": "cyan",
-    "minor": "blue",
-    "premaster": "yellow",
-    "infeasible": "red",
-    "unknown": "magenta",
-}
+class _Bars:
+    """The report pipeline's progress as Rich bars on the terminal's stderr."""
+
+    LABELS: ClassVar[dict[str, str]] = {"pairs": "scanning pairs"}
+
+    def __enter__(self) -> _Bars:
+        from rich.progress import Progress
+
+        self.progress = Progress(console=err, transient=True, disable=not err.is_terminal)
+        self.progress.__enter__()
+        self.tasks: dict[str, Any] = {}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+    def start(self, stage: str, total: int) -> None:
+        self.tasks[stage] = self.progress.add_task(self.LABELS.get(stage, stage), total=total)
+
+    def advance(self, stage: str) -> None:
+        self.progress.advance(self.tasks[stage])
 
 
-def _print_matrix(catalogue: Catalogue, cells: list[Any]) -> None:
+def _print_matrix(cells: Sequence[Cell]) -> None:
     """Masters down, bachelors across (there are fewer bachelors), codes without prefixes."""
     bachelors = sorted({c.bachelor for c in cells})
     short = {code: _short(code) for code in bachelors}
     table = Table("master", *(short[b] for b in bachelors), title="aansluitscan", box=None)
-    by_master: dict[str, dict[str, Any]] = {}
+    by_master: dict[str, dict[str, Cell]] = {}
     for cell in cells:
         by_master.setdefault(cell.master, {})[cell.bachelor] = cell
     for master, row in sorted(by_master.items()):
         entries = []
         for b in bachelors:
-            cell = row[b]
-            label = {
-                "direct": "ok",
-                "electives": f"e{cell.total_ects:g}",
-                "minor": "minor",
-                "premaster": f"{cell.total_ects:g}",
-                "infeasible": "—",
-                "unknown": "?",
-            }[cell.status]
-            entries.append(f"[{_STYLE[cell.status]}]{label}[/]")
+            kind = STATUS[row[b].status]
+            entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}[/]")
         table.add_row(_short(master), *entries)
     out.print(table)
     out.print(
@@ -380,14 +303,3 @@ def _short(code: str) -> str:
     """``VU-B-AI`` → ``AI``; other codes unchanged."""
     parts = code.split("-", 2)
     return parts[2] if len(parts) == 3 and parts[1] in {"B", "M"} else code
-
-
-def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point
-    app(argv)
-
-
-from api.cli import serve  # noqa: E402
-from articulation.storage.cli import db_app  # noqa: E402
-
-app.add_typer(db_app, name="db")
-app.command()(serve)

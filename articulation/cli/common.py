@@ -1,0 +1,69 @@
+"""What every command shares: the consoles, bad input as exit code 2, loading, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from articulation.catalogue import Catalogue, UnknownCode
+from articulation.loader import CurriculaError, load_curricula
+from articulation.settings import Settings
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+DEFAULTS = Settings()  # the CLI's defaults come from the environment, as the server's do
+
+CurriculaOpt = Annotated[
+    Path | None,
+    typer.Option("--curricula", help="Curricula directory (default: the bundled curricula/)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+TimeLimitOpt = Annotated[
+    float, typer.Option("--time-limit", min=0.01, help="Solver time limit per solve, seconds.")
+]
+
+
+class BadInput(Exception):
+    """Input the user can fix; printed without a traceback, exit code 2."""
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Print problems with the input on stderr and exit with code 2."""
+    try:
+        yield
+    except CurriculaError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error[/red] {problem}", markup=True, highlight=False)
+        err.print(f"{len(exc.problems)} problem(s) found.")
+        raise typer.Exit(2) from None
+    except (UnknownCode, BadInput) as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
+def load(curricula: Path | None) -> Catalogue:
+    """The catalogue of ``curricula`` (default: as configured, else the bundled curricula)."""
+    return load_curricula(curricula or DEFAULTS.curricula_dir)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def read_codes(path: Path | None) -> list[str]:
+    """Codes from a file, one per line; blank lines and ``#`` comments are skipped."""
+    if path is None:
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read masters file: {exc.strerror}") from None
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]

@@ -1,0 +1,267 @@
+"""The cover model: CP-SAT over one Boolean per candidate course of a pruned problem.
+
+It forces requirement items to hold, respects prerequisites (explicit positions only where
+candidates support each other in a circle), and solves deterministically: one worker, a fixed
+seed, presolve off. Bridging (:mod:`articulation.bridging`) minimises EC with it; minor design
+(:mod:`articulation.minor`) maximises the masters opened within a budget.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import networkx as nx
+
+from articulation import memo
+from articulation.credits import half_ceil, half_floor
+from articulation.gap import holds
+from articulation.model import AnyOf, AreaRequirement, OutcomeAt, Requirement
+from articulation.pool import Problem, circular_courses, half_ects
+
+#: Fixed seed: the same input gives the same answer, byte for byte.
+SEED = 20261127
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: Literal["optimal", "feasible", "infeasible", "unknown"]
+    chosen: tuple[str, ...] = ()
+    bound: int | None = None
+
+
+@functools.cache
+def _model_class() -> type:
+    """CpModel without its camelCase aliases: building them costs about 1 ms per model (more
+    than solving most of ours), and this code uses the snake_case API only."""
+    from ortools.sat.python import cp_model
+
+    class Model(cp_model.CpModel):
+        def _add_pre_pep8_methods(self) -> None:
+            pass
+
+    return Model
+
+
+class CoverModel:
+    """A CP-SAT model with one Boolean per candidate course of a pruned problem.
+
+    It knows how to force a requirement to hold, how to respect prerequisites (with explicit
+    positions only where candidates support each other in a circle) and how to solve
+    deterministically. Bridging and minor design both build on it.
+    """
+
+    def __init__(self, problem: Problem):
+        from ortools.sat.python import cp_model  # imported lazily: it costs ~0.3 s
+
+        self.cp_model = cp_model
+        self.problem = problem
+        self.model = _model_class()()
+        self.codes = problem.candidates
+        self.x = {c: self.model.new_bool_var(c) for c in self.codes}
+        every = half_ects(problem.catalogue)
+        self.half = {c: every[c] for c in self.codes}
+        self.rank = {c: problem.catalogue.course_rank[c] for c in self.codes}
+        self._literals: dict[str, Any] = {}
+        self._pool = set(self.codes)
+
+    def total_half_ects(self):
+        return self._weighted(self.codes, self.half)
+
+    def requirement(self, item: Requirement):
+        """A literal that, when true, forces ``item`` to hold; True if it already holds, None if
+        no choice of candidates can make it hold."""
+        key = str(item)
+        if key not in self._literals:
+            self._literals[key] = self._requirement(item)
+        return self._literals[key]
+
+    def _requirement(self, item: Requirement):
+        att, model = self.problem.attained, self.model
+        if holds(item, att):
+            return True
+        if isinstance(item, OutcomeAt):
+            helpers = sorted(self.problem.helpers(item))
+            if not helpers:
+                return None
+            b = model.new_bool_var(str(item))
+            model.add_bool_or([self.x[c] for c in helpers]).only_enforce_if(b)
+            return b
+        if isinstance(item, AreaRequirement):
+            need = half_ceil(item.min_ects - att.ects(item.area))
+            helpers = sorted(self.problem.helpers(item))
+            if sum(self.half[c] for c in helpers) < need:
+                return None
+            b = model.new_bool_var(str(item))
+            model.add(self._weighted(helpers, self.half) >= need).only_enforce_if(b)
+            return b
+        options = [self.requirement(alt) for alt in item.any_of]
+        if any(alt is True for alt in options):
+            return True
+        options = [alt for alt in options if alt is not None]
+        if not options:
+            return None
+        b = model.new_bool_var(str(item))
+        model.add_bool_or(options).only_enforce_if(b)
+        return b
+
+    def add_prerequisites(self) -> None:
+        """Each chosen course needs every open prerequisite group met by another chosen course;
+        where candidates support each other in a circle, positions forbid circular support."""
+        model, x, groups = self.model, self.x, self.problem.groups
+        # a circle here is a circle of the catalogue-wide support graph: look only there
+        circular = circular_courses(self.problem.catalogue)
+        edges = [
+            (s, c)
+            for c in self.codes
+            if c in circular
+            for group in groups[c]
+            for s in group
+            if s in circular
+        ]
+        component_of: dict[str, int] = {}
+        position: dict[str, Any] = {}
+        circles = nx.strongly_connected_components(nx.DiGraph(edges)) if edges else ()
+        for k, comp in enumerate(circles):
+            if len(comp) > 1:
+                for c in sorted(comp):
+                    component_of[c] = k
+                    position[c] = model.new_int_var(0, len(comp) - 1, f"pos {c}")
+        for c in self.codes:
+            for g, group in enumerate(groups[c]):
+                options = []
+                for s in group:
+                    if c in component_of and component_of.get(s) == component_of[c]:
+                        y = model.new_bool_var(f"{s} supports {c}/{g}")
+                        model.add_implication(y, x[s])
+                        model.add(position[s] < position[c]).only_enforce_if(y)
+                        options.append(y)
+                    else:
+                        options.append(x[s])
+                model.add_bool_or([x[c].Not(), *options])
+
+    def exclude(self, previous: Iterable[frozenset[str]]) -> None:
+        """No-good cuts: no earlier programme, nor any superset of one."""
+        for programme in previous:
+            members = [self.x[c] for c in sorted(programme) if c in self.x]
+            if len(members) == len(programme):
+                self.model.add(sum(members) <= len(members) - 1)
+
+    def size_objective(self) -> tuple[Any, int, int]:
+        """EC, then course count, then code positions, as one integer expression.
+
+        Returns the expression, the weight of one half EC in it, and its largest value + 1.
+        """
+        count_weight = sum(self.rank.values()) + 1
+        ec_weight = (len(self.codes) + 1) * count_weight
+        coefficient = {
+            c: self.half[c] * ec_weight + count_weight + self.rank[c] for c in self.codes
+        }
+        expr = self._weighted(self.codes, coefficient)
+        return expr, ec_weight, sum(coefficient.values()) + 1
+
+    def _weighted(self, codes: Sequence[str], weight: dict[str, int]):
+        """Σ weight[c]·x[c] as one linear expression (much cheaper to build than a Python sum)."""
+        return self.cp_model.LinearExpr.weighted_sum(
+            [self.x[c] for c in codes], [weight[c] for c in codes]
+        )
+
+    def solve(self, time_limit: float) -> tuple[Solution, Any]:
+        """Solve with one worker, LP-strong linearisation, no presolve and a fixed seed
+        (deterministic)."""
+        cp_model = self.cp_model
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
+        # these models are small and already pruned: presolve costs more than it saves
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.random_seed = SEED
+        solver.parameters.max_time_in_seconds = time_limit
+        status = solver.solve(self.model)
+        bound = int(solver.best_objective_bound) if status != cp_model.INFEASIBLE else None
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = tuple(c for c in self.codes if solver.boolean_value(self.x[c]))
+            kind = "optimal" if status == cp_model.OPTIMAL else "feasible"
+            return Solution(kind, chosen, bound), solver
+        if status == cp_model.INFEASIBLE:
+            return Solution("infeasible"), solver
+        return Solution("unknown", bound=bound), solver
+
+
+def solve_cover(
+    problem: Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
+) -> Solution:
+    """The minimum-EC programme of a pruned problem; ``bound`` in half EC.
+
+    Identical sub-problems (same candidates, support, unmet items, area deficits, cap and
+    exclusions) recur across bachelors and are solved once per catalogue snapshot.
+    """
+    key = _problem_key(problem, cap, exclude)
+    solved = problem.catalogue.recall(memo.SOLVES, key)
+    if solved is not None:
+        return solved
+    solution = _solve_model(problem, cap, exclude, time_limit)
+    if solution.status in ("optimal", "infeasible"):  # only proven answers are reused
+        solution = problem.catalogue.remember(memo.SOLVES, key, solution)
+    return solution
+
+
+def _problem_key(problem: Problem, cap: float | None, exclude: Sequence[frozenset[str]]):
+    areas: set[str] = set()
+
+    def collect(item: Requirement) -> None:
+        if isinstance(item, AreaRequirement):
+            areas.add(item.area)
+        elif isinstance(item, AnyOf):
+            for alt in item.any_of:
+                collect(alt)
+
+    for item in problem.unmet:
+        collect(item)
+    return (
+        "solve",
+        tuple(problem.candidates),
+        tuple(tuple(tuple(g) for g in problem.groups[c]) for c in problem.candidates),
+        tuple(str(item) for item in problem.unmet),
+        tuple((area, problem.attained.ects(area)) for area in sorted(areas)),
+        cap,
+        tuple(sorted(tuple(sorted(p)) for p in exclude)),
+    )
+
+
+def _solve_model(
+    problem: Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
+) -> Solution:
+    cover = CoverModel(problem)
+    for item in problem.unmet:
+        lit = cover.requirement(item)
+        if lit is None:
+            return Solution("infeasible")
+        if lit is not True:
+            cover.model.add(lit == 1)
+    cover.add_prerequisites()
+    if cap is not None:
+        cover.model.add(cover.total_half_ects() <= half_floor(cap))
+    cover.exclude(exclude)
+    objective, ec_weight, _ = cover.size_objective()
+    cover.model.minimize(objective)
+    solution, _ = cover.solve(time_limit)
+    bound = None if solution.bound is None else solution.bound // ec_weight
+    return Solution(solution.status, solution.chosen, bound)
+
+
+def order_courses(problem: Problem, chosen: Sequence[str]) -> list[str]:
+    """A valid order to take the chosen courses in (prerequisites first, then by code)."""
+    pool, placed, order = set(chosen), set(), []
+    while len(order) < len(pool):
+        for c in sorted(pool - placed):
+            if all(any(s in placed for s in g) for g in problem.groups[c]):
+                order.append(c)
+                placed.add(c)
+                break
+        else:  # pragma: no cover - the model forbids circular support
+            order.extend(sorted(pool - placed))
+            break
+    return order

@@ -1,0 +1,217 @@
+"""A student's eligibility: a transcript against every master it asks about.
+
+The transcript's recognised courses are what the student has passed; per master the route
+decision of :mod:`articulation.route` applies as for a graduate (direct — no gap or admitted by
+policy when the student names their bachelor — else the optimal pre-master, or infeasible), and
+a master's ``min_gpa`` is checked against the transcript's EC-weighted grade average. Results
+are ranked by status, then EC, then master code.
+
+>>> from articulation.loader import load_curricula
+>>> from articulation.model import TranscriptEntry
+>>> cat = load_curricula("tests/fixtures/mini")
+>>> answer = assess_transcript(cat, [TranscriptEntry(code="VU-PROG")], masters=["UT-M-CS"])
+>>> answer.results[0].status, answer.recognised
+('premaster', ('VU-PROG',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from articulation.bridging import Bridging, bridge_gap
+from articulation.catalogue import Catalogue
+from articulation.credits import reaches
+from articulation.gap import Gap, attainment, gap
+from articulation.model import TranscriptEntry
+from articulation.route import DEFAULT_TIME_LIMIT, decide
+from articulation.status import rank
+from articulation.suggest import unknown
+
+
+@dataclass(frozen=True)
+class GradeCheck:
+    """A master's minimum grade average against the transcript's (None: no grades given)."""
+
+    required: float
+    gpa: float | None
+    met: bool | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"required": self.required, "gpa": self.gpa, "met": self.met}
+
+
+@dataclass(frozen=True)
+class MasterResult:
+    """One master: the status for this transcript, why, the gap and the bridging programme."""
+
+    master: str
+    name: str
+    status: str
+    reason: str
+    gap: Gap
+    bridging: Bridging  # the optimal pre-master, also shown when admitted directly by policy
+    grade: GradeCheck | None
+    illustrative: tuple[str, ...]
+
+    @property
+    def late(self) -> bool:
+        """Whether the time limit stopped its solve before the answer was proven."""
+        return self.status != "direct" and (
+            self.bridging.status == "unknown" or not self.bridging.optimal
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "master": self.master,
+            "name": self.name,
+            "status": self.status,
+            "reason": self.reason,
+            "gap": self.gap.details(),
+            "bridging": self.bridging.to_json(),
+            "min_gpa": None if self.grade is None else self.grade.to_json(),
+            "illustrative": list(self.illustrative),
+        }
+
+
+@dataclass(frozen=True)
+class Unrecognised:
+    """A transcript entry the catalogue does not know, at its position in the transcript."""
+
+    index: int
+    code: str
+    message: str  # "unknown course 'X' (did you mean 'Y'?)"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer for one transcript."""
+
+    bachelor: str | None
+    recognised: tuple[str, ...]
+    unrecognised: tuple[Unrecognised, ...]
+    gpa: float | None
+    results: tuple[MasterResult, ...]
+
+    @property
+    def late(self) -> tuple[MasterResult, ...]:
+        return tuple(r for r in self.results if r.late)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bachelor": self.bachelor,
+            "recognised": list(self.recognised),
+            "unrecognised": sorted({u.code for u in self.unrecognised}),
+            "gpa": self.gpa,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+def assess_transcript(
+    catalogue: Catalogue,
+    entries: Sequence[TranscriptEntry],
+    *,
+    bachelor: str | None = None,
+    masters: Sequence[str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Eligibility:
+    """Per master (default: all), the transcript's status, gap and optimal bridging programme.
+
+    ``bachelor`` (a bachelor's code) lets the masters' direct-admission policies apply. Unknown
+    bachelor or master codes raise :class:`~articulation.catalogue.UnknownCode`.
+    """
+    student = catalogue.bachelor(bachelor) if bachelor is not None else None
+    if masters is None:
+        targets = catalogue.masters
+    else:
+        targets = [catalogue.master(code) for code in sorted(set(masters))]
+    recognised, unrecognised = recognise(catalogue, entries)
+    taken = frozenset(recognised)
+    attained = attainment(catalogue, taken)
+    gpa = grade_average(catalogue, entries)
+    results = []
+    for master in targets:
+        the_gap = gap(master, attained)
+        premaster = bridge_gap(catalogue, master, taken, the_gap, time_limit=time_limit)
+        route = decide(
+            catalogue,
+            master,
+            taken,
+            the_gap,
+            bachelor=student,
+            studying=False,
+            premaster=premaster,
+            time_limit=time_limit,
+        )
+        status, reason, check = route.status, route.reason, None
+        if master.min_gpa is not None:
+            met = None if gpa is None else reaches(gpa, master.min_gpa)
+            check = GradeCheck(required=master.min_gpa, gpa=gpa, met=met)
+            if met is False:
+                status = "infeasible"
+                reason = (
+                    f"the grade average {gpa:g} is below the master's minimum of {master.min_gpa:g}"
+                )
+        results.append(
+            MasterResult(
+                master=master.code,
+                name=master.name,
+                status=status,
+                reason=reason,
+                gap=the_gap,
+                bridging=premaster,
+                grade=check,
+                illustrative=catalogue.illustrative([master.code, *premaster.codes]),
+            )
+        )
+    results.sort(key=lambda r: (rank(r.status), r.bridging.total_ects, r.master))
+    return Eligibility(
+        bachelor=student.code if student else None,
+        recognised=recognised,
+        unrecognised=unrecognised,
+        gpa=gpa,
+        results=tuple(results),
+    )
+
+
+def recognise(
+    catalogue: Catalogue, entries: Sequence[TranscriptEntry]
+) -> tuple[tuple[str, ...], tuple[Unrecognised, ...]]:
+    """The catalogue codes of the transcript (sorted, once each), and the entries it does not
+    know, each with the nearest known code as a hint."""
+    recognised = tuple(sorted({e.code for e in entries if e.code in catalogue.courses}))
+    unrecognised = tuple(
+        Unrecognised(i, entry.code, unknown("course", entry.code, catalogue.courses))
+        for i, entry in enumerate(entries)
+        if entry.code not in catalogue.courses
+    )
+    return recognised, unrecognised
+
+
+def grade_average(catalogue: Catalogue, entries: Sequence[TranscriptEntry]) -> float | None:
+    """The EC-weighted mean grade of the graded entries, rounded to two decimals; None without
+    grades. EC come from the entry, else from the catalogue (graded entries with neither are left
+    out). A course listed more than once (a retake) counts once, with its best grade.
+
+    >>> from articulation.catalogue import Catalogue
+    >>> empty = Catalogue.build([], [], [])
+    >>> grade_average(empty, [TranscriptEntry(code="X-1", grade=5, ects=6),
+    ...                       TranscriptEntry(code="X-1", grade=8, ects=6),
+    ...                       TranscriptEntry(code="X-2", grade=6, ects=3)])
+    7.33
+    """
+    best: dict[str, tuple[float, float]] = {}
+    for entry in entries:
+        if entry.grade is None:
+            continue
+        ects = entry.ects
+        if ects is None and entry.code in catalogue.courses:
+            ects = catalogue.courses[entry.code].ects
+        if ects is None:
+            continue
+        if entry.code not in best or entry.grade > best[entry.code][0]:
+            best[entry.code] = (entry.grade, ects)
+    weight = sum(ects for _, ects in best.values())
+    total = sum(grade * ects for grade, ects in best.values())
+    return round(total / weight, 2) if weight else None

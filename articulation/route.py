@@ -1,0 +1,229 @@
+"""The route decision: how passed courses reach a master, in one order of preference.
+
+The first route that closes the gap wins:
+
+- ``direct``: no gap, or the master admits the bachelor by policy (``direct_admission``);
+- ``electives``: bachelor-level courses (bridging courses, and courses of any bachelor or minor)
+  from the catalogues open to the bachelor (``elective_catalogue``) that fit in its elective
+  space close the gap — the student can prepare inside the bachelor;
+- ``minor``: an existing minor open to the bachelor's institution, within its elective space and
+  with its entry requirements met, closes the gap (the one with the fewest EC, then by code);
+- ``premaster``: the optimal bridging programme within the master's cap;
+- ``infeasible``: none of these; the reason names what no eligible course can meet, or the cap.
+
+A bachelor's scan cell (:mod:`articulation.scan`) takes every route: its students are still
+studying. A graduate's transcript (:mod:`articulation.eligibility`) has only the direct and
+pre-master routes. Every route says why each earlier one did not apply (``why_not``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from articulation import memo
+from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
+from articulation.catalogue import Catalogue
+from articulation.gap import Attainment, Gap, attainment, holds
+from articulation.model import Bachelor, Master, Minor
+from articulation.pool import elective_pool, helps
+
+DEFAULT_TIME_LIMIT = 10.0
+NO_GAP = "every requirement is met"
+BY_POLICY = "admitted directly by the master's admission policy (the gap is shown)"
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the gap closes: the status, its reason, the courses and the proof."""
+
+    status: str
+    reason: str
+    why_not: tuple[str, ...] = ()
+    courses: tuple[ChosenCourse, ...] = ()
+    total_ects: float = 0.0
+    optimal: bool = True
+    unmet: tuple[str, ...] = ()
+    cap: float = 0.0
+    bound_ects: float | None = None
+    minor: str | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.courses)
+
+
+def direct(master: Master, the_gap: Gap, bachelor: str | None) -> Route | None:
+    """The direct route, when it applies: no gap, or the bachelor is admitted by policy."""
+    if the_gap.closed:
+        return Route("direct", NO_GAP)
+    if bachelor is not None and bachelor in master.direct_admission:
+        return Route("direct", BY_POLICY)
+    return None
+
+
+def decide(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    *,
+    bachelor: Bachelor | None = None,
+    studying: bool = True,
+    premaster: Bridging | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Route:
+    """The first route from the passed courses ``taken`` into ``master`` that closes the gap.
+
+    With a ``bachelor`` whose students are ``studying``, the electives and minor routes are
+    tried before the pre-master; otherwise only direct and pre-master apply (a graduate).
+    ``premaster`` is the bridging programme when the caller has it already.
+    """
+    found = direct(master, the_gap, bachelor.code if bachelor else None)
+    if found is not None:
+        return found
+    why_not = [f"direct: {len(the_gap.unmet)} requirement(s) unmet"]
+    if studying and bachelor is not None:
+        if bachelor.electives > 0:
+            pool, pool_name = elective_pool(catalogue, bachelor)
+            route = bridge_gap(
+                catalogue,
+                master,
+                taken,
+                the_gap,
+                cap=bachelor.electives,
+                pool=pool,
+                pool_name=pool_name,
+                pool_key=("electives", bachelor.code),
+                time_limit=time_limit,
+                shared=True,
+            )
+            if route.status == "premaster":
+                return from_bridging("electives", route, why_not)
+            why_not.append(f"electives: {route.reason}")
+        else:
+            why_not.append("electives: the bachelor has no elective space")
+        minor, notes = minor_options(catalogue, bachelor, the_gap)
+        if minor is not None:
+            return Route(
+                "minor",
+                f"the minor {minor.code} ({minor.name}, {minor.ects:g} EC) closes the gap",
+                why_not=tuple(why_not),
+                courses=_minor_courses(catalogue, bachelor, minor, the_gap),
+                total_ects=minor.ects,
+                cap=bachelor.electives,
+                minor=minor.code,
+            )
+        why_not.append("minor: " + "; ".join(notes))
+    if premaster is None:
+        premaster = bridge_gap(
+            catalogue, master, taken, the_gap, time_limit=time_limit, shared=studying
+        )
+    return from_bridging(premaster.status, premaster, why_not)
+
+
+def from_bridging(status: str, route: Bridging, why_not: Sequence[str]) -> Route:
+    """A bridging programme as the route ``status`` (electives or pre-master)."""
+    return Route(
+        status,
+        route.reason,
+        why_not=tuple(why_not),
+        courses=route.courses,
+        total_ects=route.total_ects,
+        optimal=route.optimal,
+        unmet=route.unmet,
+        cap=route.cap,
+        bound_ects=route.bound_ects,
+    )
+
+
+def _after_minor(catalogue: Catalogue, bachelor: Bachelor, minor: Minor) -> Attainment:
+    return catalogue.remembered(
+        memo.AFTER_MINOR,
+        (bachelor.code, minor.code),
+        lambda: attainment(catalogue, set(bachelor.courses) | set(minor.courses)),
+    )
+
+
+def minor_options(
+    catalogue: Catalogue, bachelor: Bachelor, the_gap: Gap
+) -> tuple[Minor | None, list[str]]:
+    """The smallest existing minor that closes the gap, or None with the reasons per minor."""
+    notes: list[str] = []
+    closing: list[Minor] = []
+    partial: list[tuple[int, float, str]] = []
+    for minor in catalogue.minors:
+        if minor.open_to and bachelor.institution not in minor.open_to:
+            continue
+        if minor.ects > bachelor.electives:
+            partial.append((10**6, minor.ects, f"{minor.code} ({minor.ects:g} EC) does not fit"))
+            continue
+        if not all(holds(item, the_gap.attained) for item in minor.entry):
+            partial.append((10**6, minor.ects, f"{minor.code}: entry requirements not met"))
+            continue
+        after = _after_minor(catalogue, bachelor, minor)
+        left = [item for item in the_gap.unmet if not holds(item, after)]  # the rest stay met
+        if not left:
+            closing.append(minor)
+        else:
+            partial.append((len(left), minor.ects, f"{minor.code} leaves {len(left)} unmet"))
+    if closing:
+        return min(closing, key=lambda m: (m.ects, m.code)), []
+    if not partial:
+        notes.append(f"no minor is open to {bachelor.institution} students")
+    else:
+        notes.extend(text for _, _, text in sorted(partial)[:3])
+    return None, notes
+
+
+def _minor_courses(
+    catalogue: Catalogue, bachelor: Bachelor, minor: Minor, the_gap: Gap
+) -> tuple[ChosenCourse, ...]:
+    pool = set(minor.courses) - set(bachelor.courses)
+    covers: dict[str, list[str]] = {c: [] for c in pool}
+    for item in the_gap.unmet:
+        for c in helps(catalogue, item, pool):
+            covers[c].append(str(item))
+    return tuple(
+        ChosenCourse(
+            code=c,
+            title=catalogue.courses[c].title,
+            ects=catalogue.courses[c].ects,
+            covers=tuple(covers[c]),
+            needed_for=(),
+        )
+        for c in minor.courses
+        if c in pool
+    )
+
+
+def route_alternatives(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    master: Master,
+    status: str,
+    k: int,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> tuple[Bridging, ...]:
+    """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master.
+
+    Only the electives route (elective pool, capped by the elective space) and the pre-master
+    route (bridging courses, capped by the master's pre-master cap) have alternatives.
+    """
+    if status not in ("electives", "premaster") or k <= 0:
+        return ()
+    options: dict[str, Any] = {}
+    if status == "electives":
+        pool, name = elective_pool(catalogue, bachelor)
+        options = {
+            "pool": pool,
+            "pool_name": name,
+            "pool_key": ("electives", bachelor.code),
+            "cap": bachelor.electives,
+        }
+    found = alternatives(
+        catalogue, master, bachelor.courses, k + 1, time_limit=time_limit, shared=True, **options
+    )
+    return tuple(o for o in found[1:] if o.status == "premaster")
