@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from articulation.catalogue import Catalogue, Programme
-from articulation.loader import Problem, check_parts
+from articulation.crosscheck import check_parts
 from articulation.model import (
     AreaRequirement,
     Bachelor,
@@ -52,6 +52,7 @@ from articulation.storage.tables import (
     ScanFile,
     ScanJob,
 )
+from articulation.yamlfile import Problem
 
 Entity = Literal["course", "programme"]
 Action = Literal["create", "update", "delete"]
