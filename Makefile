@@ -23,6 +23,8 @@ scan: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -44,6 +44,24 @@ def get_runner(request: Request) -> ScanRunner:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def at_most(value: float, limit: float, loc: list[str | int], name: str) -> None:
+    """A request value within a limit of the server's Settings, else 422 naming the field."""
+    if value > limit:
+        raise ApiError(
+            422, loc, f"{name} must be at most {limit:g} (got {value:g})", "less_than_equal"
+        )
+
+
+def solve_time(settings: Settings, requested: float | None, loc: list[str | int]) -> float:
+    """The time limit of a request: as asked, at most the server's maximum; else the default."""
+    if requested is None:
+        return min(settings.time_limit, settings.max_time_limit)
+    at_most(requested, settings.max_time_limit, loc, "time_limit")
+    return requested
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SnapshotsDep = Annotated[Snapshots, Depends(get_snapshots)]
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]

@@ -14,13 +14,14 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from articulation.model import CODE, Course, TranscriptEntry
 
-MAX_TRANSCRIPT = 2000
-MAX_TIME_LIMIT = 60.0
-
 CodeStr = Annotated[str, Field(pattern=CODE, max_length=100)]
 TimeLimit = Annotated[
     float,
-    Field(gt=0, le=MAX_TIME_LIMIT, description="Solver time limit per solve, seconds"),
+    Field(
+        gt=0,
+        description="Solver time limit per solve, seconds (at most the server's "
+        "ARTICULATION_MAX_TIME_LIMIT)",
+    ),
 ]
 
 
@@ -147,8 +148,8 @@ class EligibilityRequest(Strict):
     courses: Annotated[
         list[TranscriptItem],
         Field(
-            max_length=MAX_TRANSCRIPT,
-            description="Passed courses: codes, or {code, grade, ects}",
+            description="Passed courses: codes, or {code, grade, ects} (at most the server's "
+            "ARTICULATION_MAX_TRANSCRIPT_ENTRIES)",
         ),
     ]
     bachelor: CodeStr | None = Field(

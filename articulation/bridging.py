@@ -30,11 +30,12 @@ from articulation.credits import half_floor
 from articulation.gap import Gap, attainment, gap
 from articulation.model import Master
 from articulation.pool import (
+    Candidates,
     Problem,
-    eligible_courses,
     helps,
     lower_bound_half_ects,
     pool_context,
+    premaster_candidates,
     prune,
 )
 
@@ -50,6 +51,13 @@ class ChosenCourse:
     ects: float
     covers: tuple[str, ...]
     needed_for: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, catalogue: Catalogue, code: str, covers: Sequence[str], needed_for: Sequence[str]
+    ) -> ChosenCourse:
+        course = catalogue.courses[code]
+        return cls(code, course.title, course.ects, tuple(covers), tuple(needed_for))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,13 +123,7 @@ def _explain(problem: Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...
                 if s in pool and c not in needed_for[s]:
                     needed_for[s].append(c)
     return tuple(
-        ChosenCourse(
-            code=c,
-            title=catalogue.courses[c].title,
-            ects=catalogue.courses[c].ects,
-            covers=tuple(covers[c]),
-            needed_for=tuple(sorted(needed_for[c])),
-        )
+        ChosenCourse.of(catalogue, c, covers[c], sorted(needed_for[c]))
         for c in order_courses(problem, chosen)
     )
 
@@ -154,34 +156,28 @@ def bridge_gap(
     the_gap: Gap,
     *,
     cap: float | None = None,
-    pool: Iterable[str] | None = None,
-    pool_name: str | None = None,
-    pool_key: Any = None,
+    candidates: Candidates | None = None,
     exclude: Sequence[frozenset[str]] = (),
     time_limit: float = 10.0,
     shared: bool = False,
 ) -> Bridging:
     """:func:`bridge` for a gap already computed.
 
-    ``pool`` replaces the candidates (default: the master's pre-master bridging courses),
-    ``pool_name`` names them in reasons and ``pool_key`` for the memo (the scan uses these for
-    the elective route). ``shared`` examines the whole pool once and remembers it, for callers
-    that ask about many masters with the same passed courses (a scan row); otherwise only the
-    part of the pool that can matter for this gap is examined.
+    ``candidates`` replaces the master's pre-master bridging courses (the scan's electives
+    route). ``shared`` examines the whole pool once and remembers it, for callers that ask
+    about many masters with the same passed courses (a scan row); otherwise only the part of
+    the pool that can matter for this gap is examined.
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
         return Bridging(status="direct", cap=limit, reason="no requirement is unmet")
-    if pool is None:
-        pool = eligible_courses(catalogue, master.premaster.catalogue, taken)
-        pool_key = ("premaster", tuple(sorted(master.premaster.catalogue)))
-        where = ", ".join(master.premaster.catalogue) or "no institution"
-        pool_name = pool_name or f"eligible bridging course ({where})"
-    pool_name = pool_name or "eligible course"
+    if candidates is None:
+        candidates = premaster_candidates(catalogue, master, taken)
+    pool_name = candidates.name
     if shared:
-        context = pool_context(catalogue, pool, taken, key=pool_key)
+        context = pool_context(catalogue, candidates.codes, taken, key=candidates.key)
     else:
-        context = pool_context(catalogue, pool, taken, focus=the_gap.unmet)
+        context = pool_context(catalogue, candidates.codes, taken, focus=the_gap.unmet)
     impossible = [item for item in the_gap.unmet if not context.meetable(item)]
     if impossible:
         texts = tuple(str(item) for item in impossible)
@@ -252,15 +248,13 @@ def alternatives(
     k: int,
     *,
     cap: float | None = None,
-    pool: Iterable[str] | None = None,
-    pool_name: str | None = None,
-    pool_key: Any = None,
+    candidates: Candidates | None = None,
     time_limit: float = 10.0,
     shared: bool = False,
 ) -> list[Bridging]:
     """Up to ``k`` distinct bridging programmes, best first (no-good cuts: each later programme
-    is neither an earlier one nor contains one). ``cap`` and ``pool`` as in :func:`bridge_gap`."""
-    pool = None if pool is None else list(pool)
+    is neither an earlier one nor contains one). ``cap`` and ``candidates`` as in
+    :func:`bridge_gap`."""
     done = frozenset(taken)
     the_gap = gap(master, attainment(catalogue, done))
     found: list[Bridging] = []
@@ -272,9 +266,7 @@ def alternatives(
             done,
             the_gap,
             cap=cap,
-            pool=pool,
-            pool_name=pool_name,
-            pool_key=pool_key,
+            candidates=candidates,
             exclude=exclude,
             shared=shared,
             time_limit=time_limit,

@@ -65,7 +65,6 @@ class CoverModel:
         self.half = {c: every[c] for c in self.codes}
         self.rank = {c: problem.catalogue.course_rank[c] for c in self.codes}
         self._literals: dict[str, Any] = {}
-        self._pool = set(self.codes)
 
     def total_half_ects(self):
         return self._weighted(self.codes, self.half)

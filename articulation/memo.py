@@ -63,13 +63,3 @@ SOLVES = Space(
     "the pruned sub-problem: candidates, open groups, unmet items, area EC, cap, exclusions",
     "a proven optimum of a sub-problem depends only on the sub-problem",
 )
-
-SPACES: tuple[Space, ...] = (
-    INDEXES,
-    ELIGIBLE,
-    ELECTIVE_POOLS,
-    AFTER_MINOR,
-    ATTAINED,
-    POOL_CONTEXTS,
-    SOLVES,
-)

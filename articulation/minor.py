@@ -2,11 +2,11 @@
 
 Choose courses open to the bachelor — the bridging courses of the institutions whose pre-master
 catalogues the masters name, and the courses that may fill its elective space (see
-:func:`articulation.pool.elective_pool`) — not already in the bachelor, with total EC at most the
-budget, prerequisites respected exactly as in
-bridging, to maximise the number of masters whose gap closes; then minimise EC, then the number
-of courses, then the code-order tie-break. Masters the bachelor already enters (no gap, or a
-direct-admission policy) count as open. Exact and proven with CP-SAT, deterministic.
+:func:`articulation.pool.elective_candidates`) — not already in the bachelor, with total EC at
+most the budget, prerequisites respected exactly as in bridging, to maximise the number of
+masters whose gap closes; then minimise EC, then the number of courses, then the code-order
+tie-break. Masters the bachelor already enters (no gap, or a direct-admission policy) count as
+open. Exact and proven with the cover model (:mod:`articulation.cover`), deterministic.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from articulation.cover import CoverModel, order_courses
 from articulation.credits import half_floor
 from articulation.gap import attainment, gap, holds
 from articulation.model import Requirement
-from articulation.pool import elective_pool, eligible_courses, helps, pool_context, prune
+from articulation.pool import elective_candidates, eligible_courses, helps, pool_context, prune
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def design_minor(
         for item in gaps[m.code].unmet:
             unmet.setdefault(str(item), item)
     institutions = sorted({inst for m in targets for inst in m.premaster.catalogue})
-    electives, _ = elective_pool(catalogue, bachelor)
+    electives = elective_candidates(catalogue, bachelor).codes
     pool = sorted(set(eligible_courses(catalogue, institutions, taken)) | set(electives))
     problem = prune(pool_context(catalogue, pool, taken), list(unmet.values()))
     cover = CoverModel(problem)

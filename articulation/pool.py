@@ -20,7 +20,7 @@ from articulation import memo
 from articulation.catalogue import Catalogue
 from articulation.credits import half, half_ceil, reaches
 from articulation.gap import Attainment, attainment, holds
-from articulation.model import AnyOf, AreaRequirement, Bachelor, OutcomeAt, Requirement
+from articulation.model import AnyOf, AreaRequirement, Bachelor, Master, OutcomeAt, Requirement
 
 
 @dataclass
@@ -351,14 +351,37 @@ def elective_institutions(catalogue: Catalogue, bachelor: Bachelor) -> list[str]
     return sorted(own)
 
 
-def elective_pool(catalogue: Catalogue, bachelor: Bachelor) -> tuple[list[str], str]:
-    """The courses that may fill the bachelor's elective space (bachelor-level courses of
-    :func:`elective_institutions` it has not passed), and their name for reasons."""
+@dataclass(frozen=True)
+class Candidates:
+    """The courses a route may choose from, their name in reasons, and their key in the memo."""
 
-    def build() -> tuple[list[str], str]:
+    codes: tuple[str, ...]
+    name: str
+    key: Any
+
+
+def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) -> Candidates:
+    """The pre-master's candidates: the bridging courses of ``premaster.catalogue`` not passed."""
+    institutions = master.premaster.catalogue
+    where = ", ".join(institutions) or "no institution"
+    return Candidates(
+        tuple(eligible_courses(catalogue, institutions, taken)),
+        f"eligible bridging course ({where})",
+        ("premaster", tuple(sorted(institutions))),
+    )
+
+
+def elective_candidates(catalogue: Catalogue, bachelor: Bachelor) -> Candidates:
+    """The courses that may fill the bachelor's elective space: bachelor-level courses of
+    :func:`elective_institutions` it has not passed."""
+
+    def build() -> Candidates:
         institutions = elective_institutions(catalogue, bachelor)
         pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
-        pool = [c for c in pool if c in catalogue.bachelor_level]
-        return pool, f"elective course ({', '.join(institutions)})"
+        return Candidates(
+            tuple(c for c in pool if c in catalogue.bachelor_level),
+            f"elective course ({', '.join(institutions)})",
+            ("electives", bachelor.code),
+        )
 
     return catalogue.remembered(memo.ELECTIVE_POOLS, bachelor.code, build)

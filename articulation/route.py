@@ -27,7 +27,7 @@ from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_g
 from articulation.catalogue import Catalogue
 from articulation.gap import Attainment, Gap, attainment, holds
 from articulation.model import Bachelor, Master, Minor
-from articulation.pool import elective_pool, helps
+from articulation.pool import elective_candidates, helps
 
 DEFAULT_TIME_LIMIT = 10.0
 NO_GAP = "every requirement is met"
@@ -86,16 +86,13 @@ def decide(
     why_not = [f"direct: {len(the_gap.unmet)} requirement(s) unmet"]
     if studying and bachelor is not None:
         if bachelor.electives > 0:
-            pool, pool_name = elective_pool(catalogue, bachelor)
             route = bridge_gap(
                 catalogue,
                 master,
                 taken,
                 the_gap,
                 cap=bachelor.electives,
-                pool=pool,
-                pool_name=pool_name,
-                pool_key=("electives", bachelor.code),
+                candidates=elective_candidates(catalogue, bachelor),
                 time_limit=time_limit,
                 shared=True,
             )
@@ -185,17 +182,7 @@ def _minor_courses(
     for item in the_gap.unmet:
         for c in helps(catalogue, item, pool):
             covers[c].append(str(item))
-    return tuple(
-        ChosenCourse(
-            code=c,
-            title=catalogue.courses[c].title,
-            ects=catalogue.courses[c].ects,
-            covers=tuple(covers[c]),
-            needed_for=(),
-        )
-        for c in minor.courses
-        if c in pool
-    )
+    return tuple(ChosenCourse.of(catalogue, c, covers[c], ()) for c in minor.courses if c in pool)
 
 
 def route_alternatives(
@@ -216,11 +203,8 @@ def route_alternatives(
         return ()
     options: dict[str, Any] = {}
     if status == "electives":
-        pool, name = elective_pool(catalogue, bachelor)
         options = {
-            "pool": pool,
-            "pool_name": name,
-            "pool_key": ("electives", bachelor.code),
+            "candidates": elective_candidates(catalogue, bachelor),
             "cap": bachelor.electives,
         }
     found = alternatives(

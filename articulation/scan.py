@@ -9,41 +9,27 @@ one process or many.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from articulation import status
-from articulation.bridging import ChosenCourse
 from articulation.catalogue import Catalogue
 from articulation.gap import Gap, attainment, gap
 from articulation.model import Bachelor, Master
 from articulation.parallel import parallel_map
 from articulation.pool import circular_courses, half_ects
-from articulation.route import DEFAULT_TIME_LIMIT, decide, route_alternatives
+from articulation.route import DEFAULT_TIME_LIMIT, Route, decide, route_alternatives
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One (bachelor, master) pair: its gap, the route that closes it, and why."""
+@dataclass(frozen=True, kw_only=True)
+class Cell(Route):
+    """One (bachelor, master) pair: its gap, the route that closes it, and why; ``illustrative``
+    lists the programmes and courses of the answer whose data is not sourced."""
 
     bachelor: str
     master: str
-    status: str
     gap: Gap
-    reason: str
-    why_not: tuple[str, ...] = ()
-    courses: tuple[ChosenCourse, ...] = ()
-    total_ects: float = 0.0
-    optimal: bool = True
-    unmet: tuple[str, ...] = ()
-    cap: float = 0.0
-    bound_ects: float | None = None
-    minor: str | None = None
     illustrative: tuple[str, ...] = ()
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(c.code for c in self.courses)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,19 +63,10 @@ def assess(
     route = decide(catalogue, master, taken, the_gap, bachelor=bachelor, time_limit=time_limit)
     shown = [bachelor.code, master.code, *([route.minor] if route.minor else []), *route.codes]
     return Cell(
+        **{f.name: getattr(route, f.name) for f in fields(route)},
         bachelor=bachelor.code,
         master=master.code,
-        status=route.status,
         gap=the_gap,
-        reason=route.reason,
-        why_not=route.why_not,
-        courses=route.courses,
-        total_ects=route.total_ects,
-        optimal=route.optimal,
-        unmet=route.unmet,
-        cap=route.cap,
-        bound_ects=route.bound_ects,
-        minor=route.minor,
         illustrative=catalogue.illustrative(shown),
     )
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-StatusValue = Literal["direct", "electives", "minor", "premaster", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)

@@ -816,3 +816,26 @@ def test_serve_runs_uvicorn_on_a_seeded_database(tmp_path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_limits_come_from_the_settings(database_url: str) -> None:
+    settings = Settings(
+        database_url=database_url,
+        migrate_on_start=False,
+        seed_on_start=False,
+        max_time_limit=5,
+        max_transcript_entries=3,
+        max_alternatives=1,
+    )
+    with TestClient(create_app(settings)) as client:
+        path = "/v1/paths/VU-B-AI/UT-M-CS"
+        item = error(client.get(path, params={"time_limit": 6}), 422)
+        assert item["loc"] == ["query", "time_limit"] and "at most 5" in item["msg"]
+        assert client.get(path, params={"time_limit": 5, "alternatives": 1}).status_code == 200
+        item = error(client.get(path, params={"alternatives": 2}), 422)
+        assert item["loc"] == ["query", "alternatives"]
+        item = error(client.post("/v1/eligibility", json={"courses": ["VU-PROG"] * 4}), 422)
+        assert item["loc"] == ["body", "courses"] and item["type"] == "too_long"
+        body = {"courses": ["VU-PROG"], "time_limit": 7}
+        item = error(client.post("/v1/eligibility", json=body), 422)
+        assert item["loc"] == ["body", "time_limit"]

@@ -7,16 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api import services
-from api.deps import SettingsDep, SnapshotDep
+from api.deps import SettingsDep, SnapshotDep, at_most, solve_time
 from api.errors import responses
-from api.schemas import MAX_TIME_LIMIT, PathOut, PathRow
+from api.schemas import PathOut, PathRow
+from articulation.report import ALTERNATIVES as DEFAULT_ALTERNATIVES
 
 router = APIRouter(prefix="/v1/paths", tags=["transfer paths"])
 
 ProgrammeCode = Annotated[str, Path(max_length=100)]
 TimeLimitQuery = Annotated[
     float | None,
-    Query(gt=0, le=MAX_TIME_LIMIT, description="Solver time limit per solve, seconds"),
+    Query(gt=0, description="Solver time limit per solve, seconds (at most the server's maximum)"),
 ]
 
 
@@ -26,12 +27,18 @@ def transfer_path(
     settings: SettingsDep,
     bachelor: ProgrammeCode,
     master: ProgrammeCode,
-    alternatives: Annotated[int, Query(ge=0, le=10, description="Next-best programmes")] = 3,
+    alternatives: Annotated[
+        int | None,
+        Query(ge=0, description="Next-best programmes (default 3; at most the server's maximum)"),
+    ] = None,
     time_limit: TimeLimitQuery = None,
 ) -> dict[str, Any]:
     """How a bachelor's graduates get into a master: the scan cell with its explanation and
     the next-best alternatives."""
-    limit = time_limit or settings.time_limit
+    if alternatives is None:
+        alternatives = min(DEFAULT_ALTERNATIVES, settings.max_alternatives)
+    at_most(alternatives, settings.max_alternatives, ["query", "alternatives"], "alternatives")
+    limit = solve_time(settings, time_limit, ["query", "time_limit"])
     return services.transfer_path(snapshot.catalogue, bachelor, master, alternatives, limit)
 
 
@@ -43,4 +50,5 @@ def transfer_row(
     time_limit: TimeLimitQuery = None,
 ) -> dict[str, Any]:
     """Every master for one bachelor, ranked by status (direct first), then EC."""
-    return services.transfer_row(snapshot.catalogue, bachelor, time_limit or settings.time_limit)
+    limit = solve_time(settings, time_limit, ["query", "time_limit"])
+    return services.transfer_row(snapshot.catalogue, bachelor, limit)

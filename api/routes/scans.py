@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Path, Response
 
 from api import services
-from api.deps import RunnerDep, SessionDep, SettingsDep, SnapshotDep
+from api.deps import RunnerDep, SessionDep, SettingsDep, SnapshotDep, solve_time
 from api.errors import ApiError, responses
 from api.jobs import MEDIA_TYPES
 from api.schemas import ScanJobOut, ScanRequest
@@ -66,7 +66,7 @@ def start_scan(
         raise ApiError.many(422, problems)
     bachelors = sorted(set(bachelors)) or [b.code for b in catalogue.bachelors]
     masters = sorted(set(masters)) or [m.code for m in catalogue.masters]
-    limit = request.time_limit or settings.time_limit
+    limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
     job = runner.submit(catalogue, snapshot.version, bachelors, masters, limit)
     response.headers["Location"] = f"/v1/scans/{job.id}"
     return job_out(job)

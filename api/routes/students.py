@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from api import services
-from api.deps import SettingsDep, SnapshotDep
-from api.errors import responses
+from api.deps import SettingsDep, SnapshotDep, solve_time
+from api.errors import ApiError, responses
 from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
 
 router = APIRouter(prefix="/v1", tags=["students and programme design"])
@@ -22,7 +22,15 @@ def eligibility(
 
     Unknown course codes are listed in ``unrecognised`` (or refused with 422 when ``strict``);
     a master's ``min_gpa`` is checked when the transcript has grades."""
-    limit = request.time_limit or settings.time_limit
+    limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
+    if len(request.courses) > settings.max_transcript_entries:
+        raise ApiError(
+            422,
+            ["body", "courses"],
+            f"a transcript lists at most {settings.max_transcript_entries} courses "
+            f"(got {len(request.courses)})",
+            "too_long",
+        )
     return services.eligibility(snapshot.catalogue, request, limit)
 
 
@@ -31,5 +39,5 @@ def design_minor(
     request: MinorRequest, snapshot: SnapshotDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """The minor within the EC budget that opens the most of the masters to the bachelor."""
-    limit = request.time_limit or settings.time_limit
+    limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
     return services.minor_design(snapshot.catalogue, request, limit)

@@ -1,0 +1,78 @@
+"""Names vulture cannot see used: framework callbacks, fields and hooks (see each group)."""
+
+# FastAPI routes and exception handlers, registered by decorators
+_api_error
+_timeout
+_invalid
+_http
+_unexpected
+_database_down
+list_outcomes
+get_outcome
+list_courses
+get_course
+list_programmes
+get_programme
+create_course
+update_course
+delete_course
+create_programme
+update_programme
+delete_programme
+health
+start_scan
+scan_status
+scan_report
+scan_report_page
+
+# Typer commands, registered by decorators
+migrate_command
+import_command
+export_command
+add_client_command
+
+# pydantic: configuration, validators and fields of response models
+model_config
+_._check_ects
+_._code_str
+_._plain_codes
+best_ects
+bachelor_name
+master_name
+explanation
+opened_count
+newly_opened
+schema_revision
+
+# SQLAlchemy: type decorator hooks, the SQLite connect listener, a column
+impl
+cache_ok
+_.process_bind_param
+_.process_result_value
+_pragmas
+updated_at
+
+# OR-Tools: solver parameters and the CpModel hook overridden
+_._add_pre_pep8_methods
+_.num_workers
+_.linearization_level
+_.cp_model_presolve
+_.random_seed
+_.max_time_in_seconds
+
+# Data read by people and templates: Bloom levels, status words and colours, memo docs
+REMEMBER
+UNDERSTAND
+APPLY
+ANALYSE
+EVALUATE
+CREATE
+colour
+en
+nl
+why
+
+# Used by tests and scripts: waiting for a job, the schema head, snapshot build counts
+_.wait
+head_revision
+_.builds
