@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from articulation.model import CODE, Course, TranscriptEntry
+from articulation.status import VALUES
 
 CodeStr = Annotated[str, Field(pattern=CODE, max_length=100)]
 TimeLimit = Annotated[
@@ -94,7 +95,7 @@ class CellOut(Open):
 
     bachelor: str
     master: str
-    status: str = Field(description="direct | electives | minor | premaster | infeasible | unknown")
+    status: str = Field(description=" | ".join(VALUES) + " (in this order of preference)")
     total_ects: float
     courses: list[ChosenCourseOut]
     optimal: bool
@@ -104,6 +105,9 @@ class CellOut(Open):
     why_not: list[str] = Field(default_factory=list)
     minor: str | None = None
     cap: float
+    over_cap_by: float | None = Field(
+        default=None, description="over_cap: by how many EC the programme exceeds the cap"
+    )
     bound_ects: float | None = None
     illustrative: list[str]
 
@@ -180,7 +184,7 @@ class GpaCheck(BaseModel):
 class EligibilityResult(BaseModel):
     master: str
     name: str
-    status: Literal["direct", "premaster", "infeasible", "unknown"]
+    status: Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
     reason: str
     gap: list[str]
     bridging: BridgingOut

@@ -134,12 +134,16 @@ def explain(cell: dict[str, Any], b: Programme, m: Programme) -> list[str]:
             parts.append("is a prerequisite of " + ", ".join(course["needed_for"]))
         head = f"Take {course['code']} {course['title']} ({course['ects']:g} EC)"
         lines.append(head + (": " + " and ".join(parts) if parts else "") + ".")
-    if cell["courses"] and cell["status"] in ("electives", "premaster"):
+    if cell["courses"] and cell["status"] in ("electives", "premaster", "over_cap"):
         if cell["optimal"]:
             proof = "proven optimal"
         else:
             proof = f"not proven optimal (at least {cell.get('bound_ects') or 0:g} EC are needed)"
-        lines.append(f"In total {cell['total_ects']:g} EC of at most {cell['cap']:g} EC, {proof}.")
+        if cell["status"] == "over_cap":
+            size = f"over the cap of {cell['cap']:g} EC by {cell['over_cap_by']:g} EC"
+        else:
+            size = f"of at most {cell['cap']:g} EC"
+        lines.append(f"In total {cell['total_ects']:g} EC {size}, {proof}.")
     if cell["unmet"]:
         lines.append("No eligible course can meet: " + "; ".join(cell["unmet"]) + ".")
     if cell["illustrative"]:

@@ -21,7 +21,7 @@ reached at all from what the student has passed, enter the model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from articulation.catalogue import Catalogue
@@ -39,7 +39,7 @@ from articulation.pool import (
     prune,
 )
 
-Status = Literal["direct", "premaster", "infeasible", "unknown"]
+Status = Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ class Bridging:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.courses)
 
+    @property
+    def over_cap_by(self) -> float | None:
+        """For an ``over_cap`` programme, by how many EC it exceeds the cap."""
+        return self.total_ects - self.cap if self.status == "over_cap" else None
+
     def summary_json(self) -> dict[str, Any]:
         """The programme alone: EC, proof and courses (how alternatives are listed)."""
         return {
@@ -104,6 +109,7 @@ class Bridging:
             "unmet": list(self.unmet),
             "reason": self.reason,
             "cap": self.cap,
+            "over_cap_by": self.over_cap_by,
             "bound_ects": self.bound_ects,
         }
 
@@ -156,6 +162,7 @@ def bridge_gap(
     the_gap: Gap,
     *,
     cap: float | None = None,
+    ceiling: float | None = None,
     candidates: Candidates | None = None,
     exclude: Sequence[frozenset[str]] = (),
     time_limit: float = 10.0,
@@ -164,16 +171,17 @@ def bridge_gap(
     """:func:`bridge` for a gap already computed.
 
     ``candidates`` replaces the master's pre-master bridging courses (the scan's electives
-    route). ``shared`` examines the whole pool once and remembers it, for callers that ask
-    about many masters with the same passed courses (a scan row); otherwise only the part of
-    the pool that can matter for this gap is examined.
+    route). With a ``ceiling`` above the cap (the largest pre-master a university allows), a gap
+    that no programme closes within the cap but one within the ceiling does is ``over_cap``,
+    with that programme, proven minimal. ``shared`` examines the whole pool once and remembers
+    it, for callers that ask about many masters with the same passed courses (a scan row);
+    otherwise only the part of the pool that can matter for this gap is examined.
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
         return Bridging(status="direct", cap=limit, reason="no requirement is unmet")
     if candidates is None:
         candidates = premaster_candidates(catalogue, master, taken)
-    pool_name = candidates.name
     if shared:
         context = pool_context(catalogue, candidates.codes, taken, key=candidates.key)
     else:
@@ -183,23 +191,48 @@ def bridge_gap(
         texts = tuple(str(item) for item in impossible)
         return Bridging(
             status="infeasible",
-            optimal=True,
             unmet=texts,
             cap=limit,
-            reason=f"no {pool_name} can meet: " + "; ".join(texts),
+            reason=f"no {candidates.name} can meet: " + "; ".join(texts),
         )
-    floor_half = lower_bound_half_ects(context, the_gap.unmet)
-    if floor_half > half_floor(limit):
+    bound = lower_bound_half_ects(context, the_gap.unmet)
+    over = ceiling if ceiling is not None and ceiling > limit and not exclude else None
+    problem = None
+    if bound <= half_floor(limit):
+        problem = prune(context, the_gap.unmet)
+        found = _programme(problem, "premaster", limit, exclude, time_limit)
+        if found.status != "infeasible" or over is None:
+            return found
+    elif over is None:
         return Bridging(
             status="infeasible",
             cap=limit,
-            unmet=tuple(the_gap.texts()),
-            bound_ects=floor_half / 2,
-            reason=f"closing the gap needs at least {floor_half / 2:g} EC; the cap is {limit:g} EC",
+            bound_ects=bound / 2,
+            reason=f"closing the gap needs at least {bound / 2:g} EC; the cap is {limit:g} EC",
         )
-    problem = prune(context, the_gap.unmet)
-    size = len(problem.candidates)
+    if bound > half_floor(over):
+        return Bridging(
+            status="infeasible",
+            cap=limit,
+            bound_ects=bound / 2,
+            reason=f"closing the gap needs at least {bound / 2:g} EC, more than the largest "
+            f"pre-master of {over:g} EC (the cap is {limit:g} EC)",
+        )
+    problem = problem or prune(context, the_gap.unmet)
+    found = _programme(problem, "over_cap", over, (), time_limit)
+    return replace(found, cap=limit, reason=_over_cap_reason(found, limit, over))
+
+
+def _programme(
+    problem: Problem,
+    status: Status,
+    limit: float,
+    exclude: Sequence[frozenset[str]],
+    time_limit: float,
+) -> Bridging:
+    """The smallest programme of a pruned problem within ``limit`` EC, as ``status``."""
     solution = solve_cover(problem, limit, exclude, time_limit)
+    size = len(problem.candidates)
     if solution.status in ("optimal", "feasible"):
         courses = _explain(problem, solution.chosen)
         total = float(sum(c.ects for c in courses))
@@ -208,7 +241,7 @@ def bridge_gap(
             "" if optimal else " (best found within the time limit, not proven)"
         )
         return Bridging(
-            status="premaster",
+            status=status,
             courses=courses,
             total_ects=total,
             optimal=optimal,
@@ -223,22 +256,31 @@ def bridge_gap(
             if exclude
             else f"every programme that closes the gap exceeds the cap of {limit:g} EC"
         )
-        return Bridging(
-            status="infeasible",
-            cap=limit,
-            candidates=size,
-            unmet=() if exclude else tuple(the_gap.texts()),
-            reason=reason,
-        )
+        return Bridging(status="infeasible", cap=limit, candidates=size, reason=reason)
     return Bridging(
         status="unknown",
         optimal=False,
         cap=limit,
         candidates=size,
         bound_ects=(solution.bound or 0) / 2,
-        unmet=tuple(the_gap.texts()),
         reason=f"no programme found within the time limit of {time_limit:g} s",
     )
+
+
+def _over_cap_reason(found: Bridging, cap: float, ceiling: float) -> str:
+    """Why an over-cap answer is what it is, in words."""
+    if found.status == "over_cap":
+        proof = "" if found.optimal else " (best found within the time limit, not proven)"
+        return (
+            f"the smallest programme, {len(found.courses)} course(s) and {found.total_ects:g} EC, "
+            f"exceeds the cap of {cap:g} EC by {found.total_ects - cap:g} EC{proof}"
+        )
+    if found.status == "infeasible":
+        return (
+            f"every programme that closes the gap needs more than the largest pre-master of "
+            f"{ceiling:g} EC (the cap is {cap:g} EC)"
+        )
+    return found.reason
 
 
 def alternatives(

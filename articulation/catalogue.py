@@ -20,6 +20,22 @@ Programme = Bachelor | Master | Minor
 T = TypeVar("T")
 
 
+def area_credits(course: Course, outcomes: dict[str, Outcome]) -> dict[str, float]:
+    """The EC a course counts toward each credit area: its ``areas``, else all its EC toward
+    :func:`default_area` (none when it has no area).
+
+    >>> o = {"a": Outcome(id="a", title="a", area="math")}
+    >>> area_credits(Course(code="X-1", title="t", ects=15, areas={"math": 5, "cs": 10}), o)
+    {'math': 5.0, 'cs': 10.0}
+    >>> area_credits(Course(code="X-2", title="t", ects=5, teaches={"a": 3}), o)
+    {'math': 5.0}
+    """
+    if course.areas is not None:
+        return dict(course.areas)
+    area = default_area(course, outcomes)
+    return {} if area is None else {area: course.ects}
+
+
 def default_area(course: Course, outcomes: dict[str, Outcome]) -> str | None:
     """The area a course's EC count toward: its own ``area``, else the most frequent area among
     the outcomes it teaches, ties broken alphabetically.
@@ -45,7 +61,7 @@ class Catalogue:
     courses: dict[str, Course]
     institution_of: dict[str, str]
     programmes: dict[str, Programme]
-    course_area: dict[str, str | None] = field(default_factory=dict)
+    course_areas: dict[str, dict[str, float]] = field(default_factory=dict)  # EC per area
     teachers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     course_rank: dict[str, int] = field(default_factory=dict)
     # courses a bachelor student can take: bridging ones and those of any bachelor or minor
@@ -74,10 +90,10 @@ class Catalogue:
         by_institution: dict[str, list[str]] = {}
         for inst, course in pairs:
             by_institution.setdefault(inst, []).append(course.code)
-        course_area = {c.code: default_area(c, outcome_map) for c in course_map.values()}
+        course_areas = {c.code: area_credits(c, outcome_map) for c in course_map.values()}
         by_area: dict[str, set[str]] = {}
-        for code, area in course_area.items():
-            if area is not None:
+        for code, credits in course_areas.items():
+            for area in credits:
                 by_area.setdefault(area, set()).add(code)
         programme_list = sorted(programmes, key=lambda p: p.code)
         in_programmes = {
@@ -91,7 +107,7 @@ class Catalogue:
             courses=course_map,
             institution_of=institution_of,
             programmes={p.code: p for p in programme_list},
-            course_area=course_area,
+            course_areas=course_areas,
             teachers=teachers,
             course_rank={code: i for i, code in enumerate(course_map)},
             bachelor_level=frozenset(

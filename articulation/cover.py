@@ -19,7 +19,7 @@ from articulation import memo
 from articulation.credits import half_ceil, half_floor
 from articulation.gap import holds
 from articulation.model import AnyOf, AreaRequirement, OutcomeAt, Requirement
-from articulation.pool import Problem, circular_courses, half_ects
+from articulation.pool import Problem, circular_courses, half_area_credits, half_ects
 
 #: Fixed seed: the same input gives the same answer, byte for byte.
 SEED = 20261127
@@ -91,10 +91,11 @@ class CoverModel:
         if isinstance(item, AreaRequirement):
             need = half_ceil(item.min_ects - att.ects(item.area))
             helpers = sorted(self.problem.helpers(item))
-            if sum(self.half[c] for c in helpers) < need:
+            credit = half_area_credits(self.problem.catalogue).get(item.area, {})
+            if sum(credit[c] for c in helpers) < need:
                 return None
             b = model.new_bool_var(str(item))
-            model.add(self._weighted(helpers, self.half) >= need).only_enforce_if(b)
+            model.add(self._weighted(helpers, credit) >= need).only_enforce_if(b)
             return b
         options = [self.requirement(alt) for alt in item.any_of]
         if any(alt is True for alt in options):

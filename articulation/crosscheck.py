@@ -106,7 +106,10 @@ def cross_check(parts: Parts) -> None:
                 _unknown(source, (*at, "teaches", outcome), "outcome", outcome, outcome_ids)
         if course.area is not None and course.area not in areas:
             _unknown(source, (*at, "area"), "area", course.area, areas)
-        if not course.teaches and course.area is None:
+        for area in course.areas or {}:
+            if area not in areas:
+                _unknown(source, (*at, "areas", area), "area", area, areas)
+        if not course.teaches and course.area is None and course.areas is None:
             source.problem(at, f"course {course.code!r} teaches nothing and has no 'area'")
         for g, group in enumerate(course.prerequisites):
             for m, member in enumerate(group):
@@ -158,6 +161,9 @@ def cross_check(parts: Parts) -> None:
                         inst,
                         catalogue_institutions,
                     )
+            _check_codes(
+                parts, source, ("premaster", "courses"), programme.premaster.courses or [], codes
+            )
             for k, code in enumerate(programme.direct_admission):
                 if code not in bachelors:
                     _unknown(source, ("direct_admission", k), "bachelor", code, bachelors)

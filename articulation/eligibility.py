@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.bridging import Bridging, bridge_gap
+from articulation.bridging import Bridging
 from articulation.catalogue import Catalogue
 from articulation.credits import reaches
 from articulation.gap import Gap, attainment, gap
 from articulation.model import TranscriptEntry
-from articulation.route import DEFAULT_TIME_LIMIT, decide
+from articulation.route import DEFAULT_TIME_LIMIT, decide, premaster_route
 from articulation.status import rank
 from articulation.suggest import unknown
 
@@ -133,7 +133,7 @@ def assess_transcript(
     results = []
     for master in targets:
         the_gap = gap(master, attained)
-        premaster = bridge_gap(catalogue, master, taken, the_gap, time_limit=time_limit)
+        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit)
         route = decide(
             catalogue,
             master,

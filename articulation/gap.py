@@ -59,9 +59,8 @@ def _attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
         for outcome, level in course.teaches.items():
             if level > levels.get(outcome, 0):
                 levels[outcome] = level
-        area = catalogue.course_area[code]
-        if area is not None:
-            area_ects[area] = area_ects.get(area, 0.0) + course.ects
+        for area, ects in catalogue.course_areas[code].items():
+            area_ects[area] = area_ects.get(area, 0.0) + ects
     return Attainment(levels=levels, area_ects=area_ects)
 
 

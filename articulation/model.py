@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from articulation.credits import is_half_multiple
+from articulation.credits import EPSILON, is_half_multiple
 
 
 class Level(IntEnum):
@@ -195,6 +195,8 @@ class Course(Strict):
     periods: list[str] = Field(default_factory=list)
     language: str | None = None
     area: str | None = None
+    # EC per credit area when the course counts toward several (they add up to ``ects``)
+    areas: dict[str, ECTS] | None = None
     prerequisites: list[Group] = Field(default_factory=list)
     bridging: bool = False
     provenance: Provenance | None = None
@@ -203,6 +205,29 @@ class Course(Strict):
     @classmethod
     def _check_ects(cls, value: float) -> float:
         return _half_ec(value)
+
+    @field_validator("areas")
+    @classmethod
+    def _check_areas(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("areas must name at least one area")
+            for area, ects in value.items():
+                if ects <= 0 or not is_half_multiple(ects):
+                    raise ValueError(f"areas.{area}: EC must be > 0 and a multiple of 0.5")
+        return value
+
+    @model_validator(mode="after")
+    def _areas_add_up(self) -> Course:
+        if self.areas is not None:
+            if self.area is not None:
+                raise ValueError("give either 'area' or 'areas', not both")
+            total = sum(self.areas.values())
+            if abs(total - self.ects) > EPSILON:
+                raise ValueError(
+                    f"the EC of areas add up to {total:g}, not to the course's {self.ects:g} EC"
+                )
+        return self
 
     @field_validator("code", mode="before")
     @classmethod
@@ -259,8 +284,15 @@ AnyOf.model_rebuild()
 
 
 class Premaster(Strict):
+    """A master's pre-master: its cap, where its courses come from, and the largest pre-master
+    the university allows at all (``ceiling``: a programme over the cap but within it is shown
+    as ``over_cap``, one a director could grant as an exception)."""
+
     max_ects: Annotated[float, Field(gt=0)] = 30
     catalogue: list[str] = Field(default_factory=list)
+    # the courses this master's pre-master draws on (default: the bridging courses of catalogue)
+    courses: list[Code] | None = None
+    ceiling: Annotated[float, Field(gt=0)] = 60
 
 
 # --- programmes --------------------------------------------------------------------------------
@@ -287,6 +319,17 @@ class Bachelor(ProgrammeBase):
     # those of its mandatory courses
     elective_catalogue: list[str] | None = None
     tracks: list[Track] = Field(default_factory=list)
+
+    def courses_of(self, track: str | None) -> tuple[str, ...]:
+        """The courses a graduate of ``track`` has passed: the common ones and the track's."""
+        chosen = next((t for t in self.tracks if t.name == track), None) if track else None
+        if track is not None and chosen is None:
+            raise ValueError(f"{self.code} has no track {track!r}")
+        return (*self.courses, *(chosen.courses if chosen else ()))
+
+    @property
+    def track_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tracks)
 
 
 class Master(ProgrammeBase):

@@ -119,7 +119,8 @@ class PoolContext:
         if holds(item, self.attained):
             return True
         if type(item) is AreaRequirement:
-            ects = sum(self.catalogue.courses[c].ects for c in self.helpers(item))
+            credits = self.catalogue.course_areas
+            ects = sum(credits[c][item.area] for c in self.helpers(item))
             return reaches(self.attained.ects(item.area) + ects, item.min_ects)
         if type(item) is AnyOf:
             return any(self.meetable(alt) for alt in item.any_of)
@@ -308,8 +309,9 @@ def prune(context: PoolContext, unmet: Sequence[Requirement]) -> Problem:
 def lower_bound_half_ects(context: PoolContext, unmet: Sequence[Requirement]) -> int:
     """A quick lower bound on the EC (in half EC) of any programme that meets ``unmet``.
 
-    Items whose helper sets are pairwise disjoint each need a course of their own; courses
-    count toward exactly one area, so the area deficits add up. The larger of the two sums is a
+    Items whose helper sets are pairwise disjoint each need a course of their own; each EC of
+    a course counts toward one area (a course's area credits add up to its EC), so the area
+    deficits add up. The larger of the two sums is a
     valid bound (prerequisites only add to it). It needs no pruning, so it runs first.
     """
     half = half_ects(context.catalogue)
@@ -331,6 +333,19 @@ def lower_bound_half_ects(context: PoolContext, unmet: Sequence[Requirement]) ->
             need = half_ceil(item.min_ects - context.attained.ects(item.area))
             deficit[item.area] = max(deficit.get(item.area, 0), need)
     return max(disjoint, sum(deficit.values()))
+
+
+def half_area_credits(catalogue: Catalogue) -> dict[str, dict[str, int]]:
+    """Per credit area, the half EC each course counts toward it."""
+
+    def build() -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for code, credits in catalogue.course_areas.items():
+            for area, ects in credits.items():
+                found.setdefault(area, {})[code] = half(ects)
+        return found
+
+    return catalogue.remembered(memo.INDEXES, "half areas", build)
 
 
 def half_ects(catalogue: Catalogue) -> dict[str, int]:
@@ -361,7 +376,16 @@ class Candidates:
 
 
 def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) -> Candidates:
-    """The pre-master's candidates: the bridging courses of ``premaster.catalogue`` not passed."""
+    """The pre-master's candidates not passed: the courses of the master's own pre-master list
+    (``premaster.courses``) when it has one, else the bridging courses of ``premaster.catalogue``.
+    """
+    listed = master.premaster.courses
+    if listed is not None:
+        return Candidates(
+            tuple(sorted(set(listed) - set(taken))),
+            f"course of the {master.code} pre-master",
+            ("premaster list", master.code),
+        )
     institutions = master.premaster.catalogue
     where = ", ".join(institutions) or "no institution"
     return Candidates(

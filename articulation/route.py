@@ -9,7 +9,10 @@ The first route that closes the gap wins:
 - ``minor``: an existing minor open to the bachelor's institution, within its elective space and
   with its entry requirements met, closes the gap (the one with the fewest EC, then by code);
 - ``premaster``: the optimal bridging programme within the master's cap;
-- ``infeasible``: none of these; the reason names what no eligible course can meet, or the cap.
+- ``over_cap``: a programme exists, but the smallest exceeds the master's cap (not the largest
+  pre-master the university allows, ``premaster.ceiling``): it is shown, proven minimal;
+- ``infeasible``: none of these; the reason names exactly what no eligible course can meet, or
+  the proven bound when every programme exceeds the ceiling.
 
 A bachelor's scan cell (:mod:`articulation.scan`) takes every route: its students are still
 studying. A graduate's transcript (:mod:`articulation.eligibility`) has only the direct and
@@ -52,6 +55,11 @@ class Route:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.courses)
+
+    @property
+    def over_cap_by(self) -> float | None:
+        """For an ``over_cap`` route, by how many EC its programme exceeds the cap."""
+        return self.total_ects - self.cap if self.status == "over_cap" else None
 
 
 def direct(master: Master, the_gap: Gap, bachelor: str | None) -> Route | None:
@@ -114,10 +122,30 @@ def decide(
             )
         why_not.append("minor: " + "; ".join(notes))
     if premaster is None:
-        premaster = bridge_gap(
-            catalogue, master, taken, the_gap, time_limit=time_limit, shared=studying
-        )
+        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=studying)
     return from_bridging(premaster.status, premaster, why_not)
+
+
+def premaster_route(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    *,
+    shared: bool = False,
+) -> Bridging:
+    """The pre-master route: the smallest programme within the master's cap, else (over the
+    cap) the smallest within the largest pre-master the university allows."""
+    return bridge_gap(
+        catalogue,
+        master,
+        taken,
+        the_gap,
+        ceiling=master.premaster.ceiling,
+        time_limit=time_limit,
+        shared=shared,
+    )
 
 
 def from_bridging(status: str, route: Bridging, why_not: Sequence[str]) -> Route:

@@ -45,6 +45,7 @@ class Cell(Route):
             "why_not": list(self.why_not),
             "minor": self.minor,
             "cap": self.cap,
+            "over_cap_by": self.over_cap_by,
             "bound_ects": self.bound_ects,
             "illustrative": list(self.illustrative),
         }

@@ -4,7 +4,7 @@ The statuses in their order of preference, each with its mark, colour and words 
 Dutch. The scan, the CLI, the report, the API and the web pages all take them from here.
 
 >>> [s.value for s in STATUSES]
-['direct', 'electives', 'minor', 'premaster', 'infeasible', 'unknown']
+['direct', 'electives', 'minor', 'premaster', 'over_cap', 'infeasible', 'unknown']
 >>> rank("premaster"), STATUS["minor"].mark
 (3, 'M')
 """
@@ -72,6 +72,16 @@ STATUSES: tuple[Status, ...] = (
         "{ec}",
         "a pre-master (bridging programme) within the cap",
         "een schakelprogramma (pre-master) binnen het maximum",
+        has_route=True,
+    ),
+    Status(
+        "over_cap",
+        "C",
+        "#f46d43",
+        "bright_red",
+        ">{ec}",
+        "a pre-master exists but exceeds the master's cap (an exception would be needed)",
+        "een schakelprogramma bestaat, maar is groter dan het maximum (alleen met uitzondering)",
         has_route=True,
     ),
     Status(

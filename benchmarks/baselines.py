@@ -89,9 +89,8 @@ class _State:
         for outcome, level in course.teaches.items():
             if level > self.levels.get(outcome, 0):
                 self.levels[outcome] = level
-        area = self.catalogue.course_area[code]
-        if area is not None:
-            self.area[area] = self.area.get(area, 0.0) + course.ects
+        for area, ects in self.catalogue.course_areas[code].items():
+            self.area[area] = self.area.get(area, 0.0) + ects
 
 
 def _progress(item: Requirement, levels: Mapping[str, int], area: Mapping[str, float]) -> float:
@@ -168,10 +167,10 @@ def greedy(
                     old = new_levels.get(outcome, state.levels.get(outcome, 0))
                     new_levels[outcome] = max(old, level)
                     touched.update(by_outcome[outcome])
-            a = catalogue.course_area[c]
-            if a is not None and a in by_area:
-                new_area[a] = new_area.get(a, state.area.get(a, 0.0)) + course.ects
-                touched.update(by_area[a])
+            for a, ects in catalogue.course_areas[c].items():
+                if a in by_area:
+                    new_area[a] = new_area.get(a, state.area.get(a, 0.0)) + ects
+                    touched.update(by_area[a])
         levels = ChainMap(new_levels, state.levels)
         area = ChainMap(new_area, state.area)
         gain = sum(_progress(unmet[i], levels, area) - done[i] for i in touched if done[i] < 1)
@@ -230,7 +229,7 @@ def _helpers(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str
             if level >= item.level and c in pool
         }
     if isinstance(item, AreaRequirement):
-        return {c for c in pool if catalogue.course_area[c] == item.area}
+        return {c for c in pool if item.area in catalogue.course_areas[c]}
     return set().union(*(_helpers(catalogue, alt, pool) for alt in item.any_of))
 
 

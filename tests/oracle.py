@@ -32,14 +32,17 @@ class Instance:
         return self.masters[0]
 
 
-def course_area(course: Course, outcomes: dict[str, Outcome]) -> str | None:
+def course_credits(course: Course, outcomes: dict[str, Outcome]) -> dict[str, float]:
+    """EC per credit area: the course's split, its one area, or the most frequent area taught."""
+    if course.areas:
+        return dict(course.areas)
     if course.area:
-        return course.area
+        return {course.area: course.ects}
     counts = Counter(outcomes[o].area for o in course.teaches)
     if not counts:
-        return None
+        return {}
     best = max(counts.values())
-    return sorted(a for a, n in counts.items() if n == best)[0]
+    return {sorted(a for a, n in counts.items() if n == best)[0]: course.ects}
 
 
 def attained(courses: list[Course], outcomes: dict[str, Outcome]):
@@ -48,9 +51,8 @@ def attained(courses: list[Course], outcomes: dict[str, Outcome]):
     for course in courses:
         for o, lvl in course.teaches.items():
             levels[o] = max(levels.get(o, 0), lvl)
-        area = course_area(course, outcomes)
-        if area:
-            ects[area] = ects.get(area, 0) + course.ects
+        for area, credit in course_credits(course, outcomes).items():
+            ects[area] = ects.get(area, 0) + credit
     return levels, ects
 
 

@@ -158,7 +158,12 @@ def test_programmes_and_one_programme_with_requirements(client: TestClient) -> N
         },
         {"area": "mathematics", "min_ects": 12.0},
     ]
-    assert body["premaster"] == {"max_ects": 30.0, "catalogue": ["UT"]}
+    assert body["premaster"] == {
+        "max_ects": 30.0,
+        "catalogue": ["UT"],
+        "courses": None,
+        "ceiling": 60.0,
+    }
     item = error(client.get("/v1/programmes/UT-M-XS"), 404)
     assert item["loc"] == ["path", "code"] and "UT-M-CS" in item["msg"]
     item = error(client.get("/v1/programmes", params={"kind": "phd"}), 422)

@@ -48,12 +48,19 @@ def random_instance(seed: int, n_masters: int = 1) -> oracle.Instance:
                     taught = sorted({o for _, c in courses for o in c.teaches}) or ids
                     members.append(OutcomeAt(outcome=rnd.choice(taught), level=rnd.randint(1, 4)))
             groups.append(members)
+        ects = rnd.choice(ECTS)
+        areas = None
+        if ects >= 2 and rnd.random() < 0.2:  # credit split over two areas
+            first, second = rnd.sample(AREAS, 2)
+            part = rnd.choice([k / 2 for k in range(1, int(ects * 2))])
+            areas, area = {first: part, second: ects - part}, None
         course = Course(
             code=code,
             title=code,
-            ects=rnd.choice(ECTS),
+            ects=ects,
             teaches=teaches,
             area=area,
+            areas=areas,
             prerequisites=groups,
             bridging=rnd.random() < 0.9,
         )

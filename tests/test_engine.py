@@ -31,7 +31,9 @@ def cli_json(*args: str):
 
 
 def test_default_area_and_attainment(catalogue) -> None:
-    assert catalogue.course_area["UT-MATHPACK"] == "mathematics"
+    assert catalogue.course_areas["UT-MATHPACK"] == {
+        "mathematics": catalogue.courses["UT-MATHPACK"].ects
+    }
     att = attainment(catalogue, catalogue.bachelor("VU-B-AI").courses)
     assert att.level("math.calculus") == 2
     assert att.ects("mathematics") == 6

@@ -140,6 +140,7 @@ def every_field_catalogue() -> Catalogue:
             ),
         ),
         ("XB", Course(code="XB-1", title="Area only", ects=60, area="alpha")),
+        ("XB", Course(code="XB-2", title="Split", ects=15, areas={"alpha": 5, "beta": 10})),
     ]
     programmes = [
         Bachelor(
@@ -169,7 +170,9 @@ def every_field_catalogue() -> Catalogue:
                     ]
                 },
             ],
-            premaster=Premaster(max_ects=45, catalogue=["XA", "XB"]),
+            premaster=Premaster(
+                max_ects=45, catalogue=["XA", "XB"], courses=["XA-2", "XB-2"], ceiling=50
+            ),
             direct_admission=["XA-B"],
             min_gpa=7.5,
             language="en",
@@ -191,7 +194,7 @@ def every_field_catalogue() -> Catalogue:
 def test_every_field_survives_the_database(engine, tmp_path: Path) -> None:
     catalogue = every_field_catalogue()
     summary = import_catalogue(engine, catalogue)
-    assert summary.added["courses"] == 3 and summary.removed["courses"] == 13
+    assert summary.added["courses"] == 4 and summary.removed["courses"] == 13
     assert stored(engine) == catalogue
     export_curricula(stored(engine), tmp_path / "out")
     assert load_curricula(tmp_path / "out") == catalogue

@@ -149,7 +149,13 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
             )
         out.print(table)
         proof = "proven optimal" if data["optimal"] else "not proven optimal"
-        out.print(f"total: {data['total_ects']:g} EC of at most {data['cap']:g} ({proof})")
+        if data["status"] == "over_cap":
+            out.print(
+                f"total: {data['total_ects']:g} EC, over the cap of {data['cap']:g} EC by "
+                f"{data['over_cap_by']:g} EC ({proof})"
+            )
+        else:
+            out.print(f"total: {data['total_ects']:g} EC of at most {data['cap']:g} ({proof})")
     if data["illustrative"]:
         out.print("[yellow]illustrative data:[/yellow] " + ", ".join(data["illustrative"]))
 

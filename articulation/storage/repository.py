@@ -228,6 +228,11 @@ def _programme_columns(programme: Programme) -> dict[str, Any]:
     elif isinstance(programme, Master):
         columns["premaster_max_ects"] = programme.premaster.max_ects
         columns["premaster_catalogue"] = list(programme.premaster.catalogue)
+        extra = programme.premaster.model_dump(
+            mode="json", exclude_defaults=True, exclude={"max_ects", "catalogue"}
+        )
+        if extra:  # fields of the pre-master without a column of their own
+            columns["attributes"] = {**(columns["attributes"] or {}), "premaster_extra": extra}
         columns["direct_admission"] = list(programme.direct_admission)
         columns["min_gpa"] = programme.min_gpa
         columns["language"] = programme.language
@@ -341,6 +346,7 @@ def _programme_from_rows(
         data["premaster"] = {
             "max_ects": row.premaster_max_ects,
             "catalogue": row.premaster_catalogue or [],
+            **data.pop("premaster_extra", {}),
         }
         data["direct_admission"] = row.direct_admission or []
         data["min_gpa"] = row.min_gpa
