@@ -37,9 +37,9 @@ def database(url: str | None, *, migrated: bool = True) -> Iterator[Engine]:
 
     from articulation.cli import err
     from articulation.settings import Settings
-    from articulation.storage.db import make_engine, migrate
+    from articulation.storage.db import migrate, settings_engine
 
-    engine = make_engine(url or Settings().database_url)
+    engine = settings_engine(Settings(), url)
     try:
         if migrated:
             migrate(engine)
@@ -123,7 +123,7 @@ def export_command(
             raise BadInput("the database holds no catalogue; run `articulation db import` first")
         try:
             written = export_curricula(snapshot.catalogue, directory)
-        except (FileExistsError, OSError) as exc:
+        except (ValueError, OSError) as exc:
             raise BadInput(str(exc)) from None
     out.print(f"wrote {len(written)} files to {directory} (catalogue version {snapshot.version})")
 
