@@ -10,10 +10,11 @@ from api import services
 from api.deps import SettingsDep, SnapshotDep
 from api.errors import responses
 from api.schemas import MAX_TIME_LIMIT, PathOut, PathRow
+from articulation.model import CODE, MAX_CODE
 
 router = APIRouter(prefix="/v1/paths", tags=["transfer paths"])
 
-ProgrammeCode = Annotated[str, Path(max_length=100)]
+ProgrammeCode = Annotated[str, Path(max_length=MAX_CODE, pattern=CODE)]
 TimeLimitQuery = Annotated[
     float | None,
     Query(gt=0, le=MAX_TIME_LIMIT, description="Solver time limit per solve, seconds"),
