@@ -9,6 +9,7 @@ import pytest
 from articulation import report
 from articulation.loader import load_curricula
 from articulation.scan import scan
+from tests.conftest import skip_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -21,10 +22,10 @@ ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"no browser: {CHROMIUM} does not exist (install Debian's chromium package)",
-)
+@pytest.fixture(autouse=True, scope="module")
+def _needs_chromium() -> None:
+    if not CHROMIUM.exists():
+        skip_group("browser", f"{CHROMIUM} does not exist (install Debian's chromium package)")
 
 
 @pytest.fixture(scope="module")
