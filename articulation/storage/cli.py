@@ -132,9 +132,17 @@ def export_command(
 def add_client_command(
     name: Annotated[str, typer.Argument(help="Who the client is, e.g. 'ut-admissions'.")],
     institution: Annotated[
-        str, typer.Option("--institution", help="The institution it may edit, e.g. UT.")
-    ],
-    role: Annotated[str, typer.Option("--role", help="The client's role: editor.")] = "editor",
+        str | None,
+        typer.Option("--institution", help="The institution it may edit, e.g. UT (editors)."),
+    ] = None,
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="editor (edits its institution's catalogue, starts scans) or scanner "
+            "(starts scans).",
+        ),
+    ] = "editor",
     database_url: DatabaseOpt = None,
 ) -> None:
     """Register an API client and print its bearer token (shown once; only its hash is kept)."""
@@ -148,7 +156,11 @@ def add_client_command(
         with user_errors():
             if role not in ROLES:
                 raise BadInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
-            if institutions and institution not in institutions:
+            if institution is None:
+                if role == "editor":
+                    raise BadInput("an editor needs --institution (the catalogue it may edit)")
+                institution = "*"  # a scanner edits nothing
+            elif institutions and institution not in institutions:
                 hint = nearest(institution, institutions)
                 raise BadInput(
                     f"unknown institution {institution!r}"
