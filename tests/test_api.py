@@ -822,6 +822,10 @@ def test_serve_runs_uvicorn_on_a_seeded_database(tmp_path) -> None:
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)
         assert health.json()["catalogue_version"] == 1
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            timed = http.get("/v1/paths/VU-B-AI/UT-M-CS", params={"time_limit": TINY})
+            assert timed.status_code == 503 and timed.headers["connection"] == "close"
+            assert http.get("/health").status_code == 200  # on a new connection
         path = httpx.get(f"http://127.0.0.1:{port}/v1/paths/VU-B-AI/UT-M-CS", timeout=30)
         assert path.json()["total_ects"] == 14.0
         assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
