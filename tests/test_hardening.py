@@ -453,3 +453,16 @@ def test_a_hung_database_gives_503_within_the_connect_timeout(hung_database: int
         item = error(response, 503)
         assert item["loc"] == ["database"] and elapsed < 2 + 3, elapsed
         assert response.headers["connection"] == "close"
+
+
+def test_if_match_is_parsed_as_rfc_9110_says() -> None:
+    from api.routes.edits import expected_version
+
+    assert expected_version("*") is None
+    assert expected_version('"3", W/"4", "x", "9223372036854775808", "5"') == {3, 5}
+    assert expected_version('"01"') == frozenset()  # no ETag this API gives out
+    assert expected_version('"3" "4"') == frozenset()  # not a list of tags
+    assert expected_version('*, "3"') == frozenset()
+    with pytest.raises(Exception) as missing:
+        expected_version("  ")
+    assert missing.value.status == 428
