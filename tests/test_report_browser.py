@@ -22,6 +22,7 @@ ARGS = [
     "--no-first-run",
 ]
 
+
 @pytest.fixture(autouse=True, scope="module")
 def _needs_chromium() -> None:
     if not CHROMIUM.exists():
