@@ -7,6 +7,9 @@ _invalid
 _http
 _unexpected
 _database_down
+_data_error
+_conflict
+scan_cells
 list_outcomes
 get_outcome
 list_courses
@@ -36,6 +39,8 @@ model_config
 _._check_ects
 _._code_str
 _._plain_codes
+_._check_areas
+_._areas_add_up
 best_ects
 bachelor_name
 master_name
@@ -50,6 +55,8 @@ cache_ok
 _.process_bind_param
 _.process_result_value
 _pragmas
+_statement_timeout
+expired_at
 updated_at
 
 # OR-Tools: solver parameters and the CpModel hook overridden

@@ -94,3 +94,22 @@ def current_client(
 
 
 ClientDep = Annotated[ApiClient, Depends(current_client)]
+
+
+SCAN_ROLES = ("scanner", "editor")
+
+
+def scanning_client(client: ClientDep) -> ApiClient:
+    """A client that may start scans (role ``scanner`` or ``editor``); 403 otherwise."""
+    if client.role not in SCAN_ROLES:
+        raise ApiError(
+            403,
+            ["header", "Authorization"],
+            f"client {client.name!r} ({client.role}) may not start scans; "
+            f"roles that may: {', '.join(SCAN_ROLES)}",
+            "forbidden",
+        )
+    return client
+
+
+ScannerDep = Annotated[ApiClient, Depends(scanning_client)]

@@ -16,7 +16,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("articulation.api")
@@ -155,8 +157,41 @@ def install(app: FastAPI) -> None:
             )
         return _error(422, {"detail": items})
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
+        log.error("database error: %s", exc)
+        body = {
+            "detail": [{"loc": ["database"], "msg": "database unavailable", "type": "unavailable"}]
+        }
+        return _error(503, body, {"Retry-After": "5"})
+
+    @app.exception_handler(DataError)
+    async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
+        # a value the database cannot hold that validation let through: the client's input
+        log.warning("database refused a value: %s", exc)
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        body = {
+            "detail": [{"loc": ["request"], "msg": f"invalid value: {reason}", "type": "invalid"}]
+        }
+        return _error(422, body)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("database conflict: %s", exc)
+        body = {
+            "detail": [
+                {
+                    "loc": ["request"],
+                    "msg": "conflicts with a concurrent change; retry",
+                    "type": "conflict",
+                }
+            ]
+        }
+        return _error(409, body)
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.__cause__ is not None:  # a body that cannot be read
             reason = f"the body is not valid JSON: {type(exc.__cause__).__name__}"
             return _error(
@@ -165,14 +200,59 @@ def install(app: FastAPI) -> None:
         where, msg, kind = _STATUS_TEXT.get(
             exc.status_code, ("request", str(exc.detail), "http_error")
         )
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+            msg = f"{msg}; allowed: {headers['Allow']}"
         body = {"detail": [{"loc": [where], "msg": msg, "type": kind}]}
-        return _error(exc.status_code, body, getattr(exc, "headers", None))
+        return _error(exc.status_code, body, headers or None)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        body = {"detail": [{"loc": [], "msg": "internal error", "type": "internal"}]}
-        return _error(500, body)
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents for the request's path (for ``Allow`` on a 405)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        regex, _, _ = compile_path(template)
+        if regex.match(request.scope["path"]):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+class ServerErrors:
+    """The outermost guard: an unexpected exception becomes a 500 in the common shape instead
+    of a dropped connection, and every 5xx says ``Connection: close`` (the server closes the
+    connection after it, so the client's next request opens a fresh one)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def closing_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                if message["status"] >= 500:
+                    headers = [
+                        (k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"
+                    ]
+                    message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, closing_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                return  # the answer is under way: the server closes the connection after it
+            body = {"detail": [{"loc": [], "msg": "internal error", "type": "internal"}]}
+            await JSONResponse(status_code=500, content=body)(scope, receive, closing_send)
 
 
 class BodyLimit:
@@ -254,8 +334,11 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         412: "If-Match does not match the current ETag",
         413: "Request body too large",
         422: "Invalid input; each item names the field and the reason",
+        410: "The scan's report files have expired",
         428: "If-Match is required",
-        503: "A solve reached its time limit before its answer was proven",
+        429: "Too many unfinished scan jobs; retry after Retry-After seconds",
+        503: "A solve reached its time limit before its answer was proven, or the database "
+        "is unavailable",
     }
     documented: dict[int | str, dict[str, Any]] = {}
     for status in statuses:

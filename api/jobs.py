@@ -1,37 +1,98 @@
 """Batch scans as background jobs: one worker thread runs them in turn, the database keeps
-their status, progress and cells."""
+their status, progress, cells and report files.
+
+A job's states: ``queued`` → ``running`` → ``done`` → ``expired`` (its report files deleted
+after the retention period), or ``failed`` from ``queued`` or ``running``. Every path ends:
+
+- whatever goes wrong while a job runs (the database included) fails it, and its final status
+  is written again and again until the database takes it;
+- a sweeper thread refreshes the heartbeat of this process's unfinished jobs and fails the
+  unfinished jobs of any process whose heartbeat stopped (its server is gone), so with several
+  server processes none fails another's live job;
+- the sweeper deletes report files past their retention (``expired``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from articulation.catalogue import Catalogue
 from articulation.render import render
 from articulation.report import make_report
 from articulation.scan import status_counts
-from articulation.storage.repository import create_job, finish_job, now, update_job
+from articulation.storage.repository import (
+    UNFINISHED,
+    create_job,
+    expire_reports,
+    fail_stale_jobs,
+    finish_job,
+    heartbeat,
+    now,
+    transition,
+)
 from articulation.storage.tables import ScanJob
 
 log = logging.getLogger("articulation.api")
 
+STALE = "interrupted: the server running the scan stopped (no heartbeat for {:g} s)"
+
+
+def request_key(bachelors: list[str], masters: list[str], time_limit: float) -> str:
+    """What identifies a scan request (with the catalogue version): the same key on the same
+    version gives the same report.
+
+    >>> request_key(["B"], ["M"], 10.0) == request_key(["B"], ["M"], 10)
+    True
+    """
+    text = json.dumps([bachelors, masters, float(time_limit)], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
 
 class ScanRunner:
-    """Runs scan jobs one after the other in a background thread."""
+    """Runs scan jobs one after the other in a background thread; a sweeper thread keeps the
+    jobs' heartbeats, fails orphaned jobs and expires old report files."""
 
-    def __init__(self, engine: Engine, workers: int = 1, progress_interval: float = 0.25):
+    def __init__(
+        self,
+        engine: Engine,
+        workers: int = 1,
+        progress_interval: float = 0.25,
+        *,
+        heartbeat_interval: float = 5.0,
+        stale_after: float = 60.0,
+        retry_interval: float = 1.0,
+        retention_seconds: float = 7 * 24 * 3600.0,
+        retention_count: int = 50,
+    ):
         self.engine = engine
         self.workers = workers
         self.progress_interval = progress_interval
+        self.heartbeat_interval = heartbeat_interval
+        self.stale_after = stale_after
+        self.retry_interval = retry_interval
+        self.retention_seconds = retention_seconds
+        self.retention_count = retention_count
         self._executor: ThreadPoolExecutor | None = None
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
+        # held while a request checks the queue limits and submits, so that concurrent requests
+        # of one process cannot both take the last place
+        self.submit_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._sweeper: threading.Thread | None = None
+
+    # --- the queue -------------------------------------------------------------------------------
 
     def submit(
         self,
@@ -40,11 +101,20 @@ class ScanRunner:
         bachelors: list[str],
         masters: list[str],
         time_limit: float,
+        *,
+        client_id: int | None = None,
     ) -> ScanJob:
         """Record a queued job and start it when the worker is free."""
         parameters = {"bachelors": bachelors, "masters": masters, "time_limit": time_limit}
         job = create_job(
-            self.engine, uuid.uuid4().hex, parameters, len(bachelors) * len(masters), version
+            self.engine,
+            uuid.uuid4().hex,
+            parameters,
+            len(bachelors) * len(masters),
+            version,
+            client_id=client_id,
+            request_key=request_key(bachelors, masters, time_limit),
+            heartbeat=True,
         )
         with self._lock:
             if self._executor is None:
@@ -54,6 +124,11 @@ class ScanRunner:
         future.add_done_callback(lambda _f, job_id=job.id: self._forget(job_id))
         return job
 
+    def active(self) -> list[str]:
+        """The ids of this process's queued and running jobs."""
+        with self._lock:
+            return sorted(self._futures)
+
     def wait(self, job_id: str, timeout: float | None = None) -> None:
         """Block until the job has finished (for tests and scripts)."""
         with self._lock:
@@ -61,50 +136,117 @@ class ScanRunner:
         if future is not None:
             future.result(timeout)
 
-    def shutdown(self) -> None:
-        """Finish the running job, drop the queued ones (they are failed at the next start)."""
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-
     def _forget(self, job_id: str) -> None:
         with self._lock:
             self._futures.pop(job_id, None)
 
-    def _run(self, job_id: str, catalogue: Catalogue, parameters: dict[str, Any]) -> None:
-        update_job(self.engine, job_id, status="running", started_at=now())
-        progress = _JobProgress(self.engine, job_id, self.progress_interval)
+    # --- the sweeper -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the sweeper thread (the server does at start-up)."""
+        if self._sweeper is None:
+            self._stopping.clear()
+            self._sweeper = threading.Thread(target=self._sweep_loop, name="sweeper", daemon=True)
+            self._sweeper.start()
+
+    def _sweep_loop(self) -> None:
+        while not self._stopping.wait(self.heartbeat_interval):
+            self.sweep()
+
+    def sweep(self) -> None:
+        """One round: heartbeats of this process's jobs, failing of orphaned jobs, expiry of
+        old report files. A database error skips the round (the next one tries again)."""
         try:
-            report = make_report(
-                catalogue,
-                parameters["bachelors"],
-                parameters["masters"],
-                workers=self.workers,
-                time_limit=parameters["time_limit"],
-                progress=progress,
-            )
-            files = render(report)
-            finish_job(
-                self.engine,
-                job_id,
-                {
-                    path: (media_type(path), content.decode("utf-8"))
-                    for path, content in files.items()
-                },
-                status="done",
-                counts=status_counts(report.cells),
-                finished_at=now(),
-            )
+            heartbeat(self.engine, self.active())
+            failed = fail_stale_jobs(self.engine, self.stale_after, STALE.format(self.stale_after))
+            if failed:
+                log.warning("failed %d scan job(s) whose server stopped", failed)
+            self.expire()
+        except SQLAlchemyError as exc:
+            log.warning("job sweep skipped, database error: %s", exc)
+
+    def expire(self) -> list[str]:
+        """Delete the report files past the retention period or count."""
+        return expire_reports(self.engine, self.retention_seconds, self.retention_count)
+
+    def shutdown(self) -> None:
+        """Finish the running job, drop the queued ones (their heartbeat stops, so a sweeper
+        fails them) and stop the sweeper."""
+        self._stopping.set()
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=10)
+            self._sweeper = None
+
+    # --- one job ---------------------------------------------------------------------------------
+
+    def _run(self, job_id: str, catalogue: Catalogue, parameters: dict[str, Any]) -> None:
+        """Run a job to its end: ``done``, or ``failed`` whatever went wrong; the final status
+        is written even if the database is down for a while."""
+        try:
+            final = self._scan(job_id, catalogue, parameters)
         except Exception as exc:
             log.exception("scan job %s failed", job_id)
-            update_job(
-                self.engine,
-                job_id,
-                status="failed",
-                error=f"{type(exc).__name__}: {exc}",
-                finished_at=now(),
-            )
+            error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, SQLAlchemyError):
+                error = f"the database failed during the scan ({type(exc).__name__})"
+            values = {"status": "failed", "error": error[:2000], "finished_at": now()}
+
+            def final() -> bool:
+                return transition(self.engine, job_id, UNFINISHED, **values)
+
+        if final is not None:
+            self._persist(job_id, final)
+
+    def _scan(
+        self, job_id: str, catalogue: Catalogue, parameters: dict[str, Any]
+    ) -> Callable[[], bool] | None:
+        """Scan and build the report; the write that makes the job ``done`` (None when a
+        sweeper failed the job before it started)."""
+        if not transition(self.engine, job_id, ("queued",), status="running", started_at=now()):
+            return None
+        report = make_report(
+            catalogue,
+            parameters["bachelors"],
+            parameters["masters"],
+            workers=self.workers,
+            time_limit=parameters["time_limit"],
+            progress=_JobProgress(self.engine, job_id, self.progress_interval),
+        )
+        stored = {
+            path: (media_type(path), content.decode("utf-8"))
+            for path, content in render(report).items()
+        }
+        values = {
+            "status": "done",
+            "done": len(report.cells),
+            "counts": status_counts(report.cells),
+            "cells": [cell.to_json() for cell in report.cells],
+            "finished_at": now(),
+        }
+
+        def final() -> bool:
+            finished = finish_job(self.engine, job_id, stored, **values)
+            if finished:
+                self.expire()  # keep at most the configured number of reports
+            return finished
+
+        return final
+
+    def _persist(self, job_id: str, write: Callable[[], Any]) -> None:
+        """Write a job's final status, retrying while the database is unavailable. Stops when
+        the runner shuts down: the job's heartbeat then stops and a sweeper fails it."""
+        while True:
+            try:
+                write()
+                return
+            except SQLAlchemyError as exc:
+                log.warning("scan job %s: final status not written yet (%s); retrying", job_id, exc)
+            if self._stopping.wait(self.retry_interval):
+                return
 
 
 class _JobProgress:
@@ -117,7 +259,7 @@ class _JobProgress:
 
     def start(self, stage: str, total: int) -> None:
         if stage != "pairs":  # every pair is done
-            update_job(self.engine, self.job_id, done=self.done)
+            transition(self.engine, self.job_id, ("running",), done=self.done)
 
     def advance(self, stage: str) -> None:
         if stage != "pairs":
@@ -125,7 +267,7 @@ class _JobProgress:
         self.done += 1
         if time.monotonic() - self.last >= self.interval:
             self.last = time.monotonic()
-            update_job(self.engine, self.job_id, done=self.done)
+            transition(self.engine, self.job_id, ("running",), done=self.done)
 
 
 MEDIA_TYPES = {

@@ -9,16 +9,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from api import errors
-from api.jobs import ScanRunner
+from api.jobs import STALE, ScanRunner
 from api.routes import catalogue, edits, meta, paths, scans, students
 from articulation import __version__
 from articulation.settings import Settings
-from articulation.storage.db import make_engine, migrate
+from articulation.storage.db import migrate, settings_engine
 from articulation.storage.snapshot import Snapshots
 
 log = logging.getLogger("articulation.api")
@@ -29,6 +28,7 @@ University of Twente masters.
 
 Reads are open; catalogue edits need a bearer token (`articulation db add-client`) of a client
 with the `editor` role for the institution, and updates need `If-Match` with the entity's ETag.
+Starting a scan needs a client with the `scanner` or `editor` role.
 Every error names the field (`loc`) and the reason (`msg`).
 """
 
@@ -37,7 +37,7 @@ def prepare_database(settings: Settings) -> None:
     """Apply migrations and, on an empty database, import the curricula (as configured)."""
     if not (settings.migrate_on_start or settings.seed_on_start):
         return
-    engine = make_engine(settings.database_url)
+    engine = settings_engine(settings)
     try:
         if settings.migrate_on_start:
             migrate(engine)
@@ -66,16 +66,31 @@ def seed(engine, settings: Settings) -> bool:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    engine = settings_engine(settings)
+    runner = ScanRunner(
+        engine,
+        workers=settings.scan_workers,
+        heartbeat_interval=settings.job_heartbeat_interval,
+        stale_after=settings.job_stale_after,
+        retry_interval=settings.job_retry_interval,
+        retention_seconds=settings.scan_retention_seconds,
+        retention_count=settings.scan_retention_count,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from articulation.storage.repository import fail_unfinished_jobs
+        from articulation.storage.repository import fail_stale_jobs
 
         prepare_database(settings)
-        fail_unfinished_jobs(engine, "interrupted: the server stopped before the scan finished")
+        try:  # jobs of a server that stopped; jobs of live servers keep their heartbeat
+            fail_stale_jobs(
+                engine, settings.job_stale_after, STALE.format(settings.job_stale_after)
+            )
+        except SQLAlchemyError as exc:  # the sweeper tries again
+            log.warning("could not check for orphaned scan jobs: %s", exc)
+        runner.start()
         yield
-        app.state.runner.shutdown()
+        runner.shutdown()
         engine.dispose()
 
     app = FastAPI(
@@ -87,18 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.snapshots = Snapshots(engine)
-    app.state.runner = ScanRunner(engine, workers=settings.scan_workers)
+    app.state.runner = runner
     errors.install(app)
-
-    @app.exception_handler(OperationalError)
-    async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database error: %s", exc)
-        body = {
-            "detail": [{"loc": ["database"], "msg": "database unavailable", "type": "unavailable"}]
-        }
-        return JSONResponse(status_code=503, content=body, headers={"Retry-After": "5"})
-
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(errors.ServerErrors)  # outermost: added last
     for module in (meta, catalogue, paths, students, scans, edits):
         app.include_router(module.router)
     return app

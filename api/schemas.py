@@ -12,10 +12,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from articulation.model import CODE, Course, TranscriptEntry
+from articulation.model import CODE, INSTITUTION, MAX_CODE, Course, TranscriptEntry
 from articulation.status import VALUES
 
-CodeStr = Annotated[str, Field(pattern=CODE, max_length=100)]
+MAX_OFFSET = 1_000_000  # offset of a listed page
+MAX_VERSION = 2**31 - 1  # versions (ETags) are 32-bit integers in the database
+JOB_ID = r"^[A-Za-z0-9_-]+$"
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"  # query texts: no control characters
+
+CodeStr = Annotated[str, Field(pattern=CODE, max_length=MAX_CODE)]
 TimeLimit = Annotated[
     float,
     Field(
@@ -40,7 +45,7 @@ class Open(BaseModel):
 class CourseDocument(Course):
     """A course as in its institution's ``courses.yaml``, with that institution."""
 
-    institution: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$", max_length=20)]
+    institution: Annotated[str, Field(pattern=INSTITUTION, max_length=20)]
 
 
 class Page(BaseModel):
@@ -261,7 +266,9 @@ class Progress(BaseModel):
 
 class ScanJobOut(BaseModel):
     id: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "expired"] = Field(
+        description="queued → running → done (→ expired: report files deleted) or failed"
+    )
     progress: Progress
     catalogue_version: int
     parameters: dict[str, Any]
@@ -271,6 +278,13 @@ class ScanJobOut(BaseModel):
     counts: dict[str, int] | None = Field(description="Cells per status, once done")
     error: str | None
     reports: dict[str, str] = Field(description="Report URLs per format, once done")
+    cells: str | None = Field(
+        default=None, description="URL of the cells, once done (kept after the files expire)"
+    )
+
+
+class ScanCells(BaseModel):
+    cells: list[CellOut] = Field(description="One per (bachelor, master) pair, as report.json")
 
 
 # --- audit and health ---------------------------------------------------------------------------

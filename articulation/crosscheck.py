@@ -91,11 +91,17 @@ def cross_check(parts: Parts) -> None:
     }
     catalogue_institutions = {inst for _, _, inst, _ in parts.courses}
     codes: dict[str, YamlFile] = {}
+    folded: dict[str, str] = {}  # codes that differ only in case are one file name
     for source, at, inst, course in parts.courses:
         if course.code in codes:
             source.problem(
                 (*at, "code"),
                 f"duplicate course code {course.code!r} ({codes[course.code].name})",
+            )
+        elif folded.setdefault(course.code.casefold(), course.code) != course.code:
+            other = folded[course.code.casefold()]
+            source.problem(
+                (*at, "code"), f"course code {course.code!r} differs from {other!r} only in case"
             )
         codes.setdefault(course.code, source)
         if not course.code.startswith(f"{inst}-"):
@@ -122,10 +128,25 @@ def cross_check(parts: Parts) -> None:
                 elif member not in codes and member not in parts.invalid_codes:
                     _unknown(source, where, "course", member, codes)
     programme_codes: dict[str, Programme] = {}
+    folded_programmes: dict[str, str] = {}
     for source, programme in parts.programmes:
-        if programme.code in programme_codes:
-            source.problem(("code",), f"duplicate programme code {programme.code!r}")
-        programme_codes.setdefault(programme.code, programme)
+        code = programme.code
+        if code in programme_codes:
+            source.problem(("code",), f"duplicate programme code {code!r}")
+        elif folded_programmes.setdefault(code.casefold(), code) != code:
+            other = folded_programmes[code.casefold()]
+            source.problem(
+                ("code",), f"programme code {code!r} differs from {other!r} only in case"
+            )
+        programme_codes.setdefault(code, programme)
+    folded_institutions: dict[str, str] = {}
+    for source, at, inst, _course in parts.courses:
+        if folded_institutions.setdefault(inst.casefold(), inst) != inst:
+            other = folded_institutions[inst.casefold()]
+            source.problem(
+                (*at[:-2], "institution"),
+                f"institution {inst!r} differs from {other!r} only in case",
+            )
     bachelors = {c for c, p in programme_codes.items() if isinstance(p, Bachelor)}
     for source, programme in parts.programmes:
         if programme.institution not in catalogue_institutions:

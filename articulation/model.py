@@ -15,6 +15,7 @@ from enum import IntEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -95,8 +96,80 @@ LevelValue = Annotated[
 
 OUTCOME_ID = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
-OutcomeId = Annotated[str, Field(pattern=OUTCOME_ID)]
-Code = Annotated[str, Field(pattern=CODE)]
+INSTITUTION = r"^[A-Za-z][A-Za-z0-9]*$"
+AREA = r"^[a-z][a-z0-9_-]*$"
+
+# --- bounds of the format (the loader and the API validate with the same models) ---------------
+MAX_CODE = 64  # course and programme codes: letters, digits, '_', '.', '-'; a letter or digit first
+MAX_ID = 100  # outcome ids and area names
+MAX_INSTITUTION = 20
+MAX_LINE = 500  # titles, names and other one-line texts
+MAX_TEXT = 5000  # notes and source URLs
+MAX_COURSE_ECTS = 60.0
+MAX_PROGRAMME_ECTS = 360.0  # programme size, elective space, pre-master caps, area minimums
+MIN_GRADE, MAX_GRADE = 1.0, 10.0  # grades and grade averages (Dutch scale)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _line(value: str) -> str:
+    """A one-line text: no control characters.
+
+    >>> _line("a\\x00b")
+    Traceback (most recent call last):
+    ValueError: control character U+0000 not allowed
+    """
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group()):04X} not allowed")
+    return value
+
+
+def _text(value: str) -> str:
+    """A text that may span lines: tabs and line breaks, no other control characters."""
+    found = _CONTROL_BUT_LAYOUT.search(value)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group()):04X} not allowed")
+    return value
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Line = Annotated[
+    str,
+    AfterValidator(_line),
+    Field(max_length=MAX_LINE, json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f-\x9f]*$"}),
+]
+Text = Annotated[
+    str,
+    AfterValidator(_text),
+    Field(
+        max_length=MAX_TEXT,
+        json_schema_extra={"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"},
+    ),
+]
+
+
+def number(ge: float | None = None, gt: float | None = None, le: float | None = None) -> Any:
+    """A finite number (booleans refused) within the given bounds."""
+    return Annotated[
+        float, Field(ge=ge, gt=gt, le=le, allow_inf_nan=False), BeforeValidator(_no_bool)
+    ]
+
+
+OutcomeId = Annotated[str, Field(pattern=OUTCOME_ID, max_length=MAX_ID)]
+Code = Annotated[str, Field(pattern=CODE, max_length=MAX_CODE)]
+Institution = Annotated[str, Field(pattern=INSTITUTION, max_length=MAX_INSTITUTION)]
+Area = Annotated[str, Field(pattern=AREA, max_length=MAX_ID)]
+Grade = number(ge=MIN_GRADE, le=MAX_GRADE)
+ProgrammeEcts = number(gt=0, le=MAX_PROGRAMME_ECTS)
+ElectiveEcts = number(ge=0, le=MAX_PROGRAMME_ECTS)
+EntryEcts = number(gt=0, le=MAX_COURSE_ECTS)
 
 
 class Strict(BaseModel):
@@ -106,10 +179,10 @@ class Strict(BaseModel):
 class Provenance(Strict):
     """Where a fact comes from. ``illustrative`` data is never presented as fact."""
 
-    source: str | None = None
+    source: Text | None = None
     retrieved: dt.date | None = None
     status: Literal["sourced", "illustrative"] = "illustrative"
-    note: str | None = None
+    note: Text | None = None
 
 
 def is_illustrative(item: Any) -> bool:
@@ -146,8 +219,8 @@ def parse_member(value: Any) -> str | OutcomeAt:
     match = _OUTCOME_AT.match(value)
     if match:
         return OutcomeAt(outcome=match.group(1), level=match.group(2))
-    if not re.match(CODE, value):
-        raise ValueError(f"not a course code or 'outcome@level': {value!r}")
+    if not re.match(CODE, value) or len(value) > MAX_CODE:
+        raise ValueError(f"not a course code or 'outcome@level': {value[: MAX_CODE + 1]!r}")
     return value
 
 
@@ -165,8 +238,8 @@ Group = Annotated[list[Member], Field(min_length=1)]
 
 class Outcome(Strict):
     id: OutcomeId
-    title: str
-    area: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    title: Line
+    area: Area
     parent: OutcomeId | None = None
 
 
@@ -177,26 +250,35 @@ class OutcomesFile(Strict):
 
 
 def _half_ec(value: float) -> float:
-    if value <= 0 or value > 60:
+    if not 0 < value <= MAX_COURSE_ECTS:
         raise ValueError(f"ects must be > 0 and <= 60, got {value}")
     if not is_half_multiple(value):
         raise ValueError(f"ects must be a multiple of 0.5, got {value}")
     return float(value)
 
 
-ECTS = Annotated[float, Field(json_schema_extra={"multipleOf": 0.5})]
+ECTS = Annotated[
+    float,
+    Field(
+        allow_inf_nan=False,
+        json_schema_extra={"multipleOf": 0.5, "exclusiveMinimum": 0, "maximum": MAX_COURSE_ECTS},
+    ),
+    BeforeValidator(_no_bool),
+]
+Period = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=20)]
+Language = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z_-]*$", max_length=20)]
 
 
 class Course(Strict):
     code: Code
-    title: str
+    title: Line
     ects: ECTS
     teaches: dict[OutcomeId, LevelValue] = Field(default_factory=dict)
-    periods: list[str] = Field(default_factory=list)
-    language: str | None = None
-    area: str | None = None
+    periods: list[Period] = Field(default_factory=list)
+    language: Language | None = None
+    area: Area | None = None
     # EC per credit area when the course counts toward several (they add up to ``ects``)
-    areas: dict[str, ECTS] | None = None
+    areas: dict[Area, ECTS] | None = None
     prerequisites: list[Group] = Field(default_factory=list)
     bridging: bool = False
     provenance: Provenance | None = None
@@ -238,7 +320,7 @@ class Course(Strict):
 class CatalogueFile(Strict):
     """``<institution>/courses.yaml``: the course catalogue of one institution."""
 
-    institution: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+    institution: Institution
     courses: list[Course]
 
 
@@ -246,8 +328,8 @@ class CatalogueFile(Strict):
 
 
 class AreaRequirement(Strict):
-    area: str
-    min_ects: Annotated[float, Field(gt=0)]
+    area: Area
+    min_ects: ProgrammeEcts
 
     def __str__(self) -> str:
         return f">= {self.min_ects:g} EC {self.area}"
@@ -288,11 +370,11 @@ class Premaster(Strict):
     the university allows at all (``ceiling``: a programme over the cap but within it is shown
     as ``over_cap``, one a director could grant as an exception)."""
 
-    max_ects: Annotated[float, Field(gt=0)] = 30
-    catalogue: list[str] = Field(default_factory=list)
+    max_ects: ProgrammeEcts = 30
+    catalogue: list[Institution] = Field(default_factory=list)
     # the courses this master's pre-master draws on (default: the bridging courses of catalogue)
     courses: list[Code] | None = None
-    ceiling: Annotated[float, Field(gt=0)] = 60
+    ceiling: ProgrammeEcts = 60
 
 
 # --- programmes --------------------------------------------------------------------------------
@@ -300,24 +382,24 @@ class Premaster(Strict):
 
 class ProgrammeBase(Strict):
     code: Code
-    name: str
-    institution: str
-    ects: Annotated[float, Field(gt=0)]
+    name: Line
+    institution: Institution
+    ects: ProgrammeEcts
     provenance: Provenance | None = None
 
 
 class Track(Strict):
-    name: str
+    name: Line
     courses: list[Code]
 
 
 class Bachelor(ProgrammeBase):
     kind: Literal["bachelor"]
     courses: list[Code] = Field(default_factory=list)
-    electives: Annotated[float, Field(ge=0)] = 0
+    electives: ElectiveEcts = 0
     # institutions whose courses may fill the elective space; default: the bachelor's own and
     # those of its mandatory courses
-    elective_catalogue: list[str] | None = None
+    elective_catalogue: list[Institution] | None = None
     tracks: list[Track] = Field(default_factory=list)
 
     def courses_of(self, track: str | None) -> tuple[str, ...]:
@@ -337,14 +419,14 @@ class Master(ProgrammeBase):
     requires: list[Requirement] = Field(default_factory=list)
     premaster: Premaster = Field(default_factory=Premaster)
     direct_admission: list[Code] = Field(default_factory=list)
-    min_gpa: Annotated[float, Field(ge=0, le=10)] | None = None
-    language: str | None = None
+    min_gpa: Grade | None = None
+    language: Language | None = None
 
 
 class Minor(ProgrammeBase):
     kind: Literal["minor"]
     courses: list[Code] = Field(default_factory=list)
-    open_to: list[str] = Field(default_factory=list)
+    open_to: list[Institution] = Field(default_factory=list)
     entry: list[Requirement] = Field(default_factory=list)
 
 
@@ -362,8 +444,8 @@ class ProgrammeFile(BaseModel):
 
 class TranscriptEntry(Strict):
     code: Code
-    grade: Annotated[float, Field(ge=1, le=10)] | None = None
-    ects: Annotated[float, Field(gt=0, le=60)] | None = None
+    grade: Grade | None = None
+    ects: EntryEcts | None = None
 
 
 class Transcript(Strict):

@@ -70,6 +70,47 @@ class Settings(BaseSettings):
         default=10, description="Most next-best programmes one transfer-path request may ask for"
     )
 
+    # --- the database ---------------------------------------------------------------------------
+    db_connect_timeout: Annotated[int, Field(ge=2, le=600)] = Field(
+        default=5,
+        description="PostgreSQL: seconds to wait for a connection (also for a free pooled one) "
+        "before the request answers 503 (libpq's minimum is 2)",
+    )
+    db_statement_timeout: Annotated[float, Field(gt=0, le=3600)] = Field(
+        default=30.0,
+        description="Seconds one database statement may take (PostgreSQL statement_timeout; "
+        "SQLite: how long to wait for a lock)",
+    )
+
+    # --- scan jobs ------------------------------------------------------------------------------
+    scan_queue_per_client: Annotated[int, Field(ge=1)] = Field(
+        default=2, description="Unfinished (queued or running) scan jobs one client may have"
+    )
+    scan_queue_total: Annotated[int, Field(ge=1)] = Field(
+        default=10, description="Unfinished scan jobs of all clients together"
+    )
+    scan_retention_seconds: Annotated[float, Field(gt=0)] = Field(
+        default=7 * 24 * 3600.0,
+        description="Report files of a finished scan are deleted this long after it finished "
+        "(the job becomes 'expired'; its cells are kept)",
+    )
+    scan_retention_count: Annotated[int, Field(ge=1)] = Field(
+        default=50, description="Report files are kept for at most this many finished scans"
+    )
+    job_heartbeat_interval: Annotated[float, Field(gt=0)] = Field(
+        default=5.0,
+        description="Seconds between a server's heartbeats of its jobs (and sweeps of all jobs)",
+    )
+    job_stale_after: Annotated[float, Field(gt=0)] = Field(
+        default=60.0,
+        description="An unfinished job without a heartbeat for this long is failed: its server "
+        "is gone",
+    )
+    job_retry_interval: Annotated[float, Field(gt=0)] = Field(
+        default=1.0,
+        description="Seconds between retries of a job's final status while the database is down",
+    )
+
     @property
     def curricula_dir(self) -> Path:
         """The curricula directory: as configured, else the bundled one."""

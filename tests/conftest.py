@@ -1,30 +1,82 @@
 """Shared fixtures: databases holding the fixture curricula, on SQLite and on PostgreSQL.
 
 ``database_url`` is parametrised over both backends. SQLite gets a copy of a template file per
-test. PostgreSQL (``$ARTICULATION_TEST_POSTGRES_URL``; skipped with the reason when unset or
-unreachable) gets one fresh schema per test session, dropped afterwards, and is reset from a
-template schema before each test.
+test. PostgreSQL (``$ARTICULATION_TEST_POSTGRES_URL``, or when that is unset the default address
+``postgresql+psycopg://postgres@127.0.0.1:5432/test`` if a server answers there) gets one fresh
+schema per test session, dropped afterwards, and is reset from a template schema before each
+test. A group of tests that cannot run (no PostgreSQL, no browser) is skipped with one line in
+the terminal summary: ``SKIPPED GROUP postgresql: no server at 127.0.0.1:5432``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, Integer, text
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 POSTGRES_ENV = "ARTICULATION_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SKIPPED_GROUPS: dict[str, str] = {}  # group → why its tests were skipped
+
+
+def skip_group(group: str, reason: str) -> None:
+    """Skip the current test as part of ``group``; the summary names the group once."""
+    SKIPPED_GROUPS.setdefault(group, reason)
+    pytest.skip(f"{group}: {reason}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for group, reason in sorted(SKIPPED_GROUPS.items()):
+        terminalreporter.write_line(f"SKIPPED GROUP {group}: {reason}", yellow=True)
+
+
+def postgres_url() -> tuple[str | None, str]:
+    """The PostgreSQL server for the tests and, when there is none, why not.
+
+    ``$ARTICULATION_TEST_POSTGRES_URL`` if set, else the default address if a server answers
+    there (checked once)."""
+    configured = os.environ.get(POSTGRES_ENV)
+    if configured:
+        return configured, ""
+    return _default_postgres()
+
+
+@functools.cache
+def _default_postgres() -> tuple[str | None, str]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from articulation.storage.db import make_engine
+
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            pass
+    except OSError:
+        return None, f"no server at 127.0.0.1:5432 (or set ${POSTGRES_ENV})"
+    engine = make_engine(DEFAULT_POSTGRES, connect_timeout=3)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return None, f"{DEFAULT_POSTGRES} is unusable ({reason}; or set ${POSTGRES_ENV})"
+    finally:
+        engine.dispose()
+    return DEFAULT_POSTGRES, ""
 
 
 def with_search_path(url: str, schema: str) -> str:
@@ -97,10 +149,10 @@ def postgres() -> Iterator[PostgresDatabase]:
     from articulation.storage.db import make_engine
     from articulation.storage.tables import metadata
 
-    base = os.environ.get(POSTGRES_ENV)
+    base, why = postgres_url()
     if not base:
-        pytest.skip(f"PostgreSQL tests need ${POSTGRES_ENV} (e.g. postgresql+psycopg://…/test)")
-    admin = make_engine(base, connect_args={"connect_timeout": 5})
+        skip_group("postgresql", why)
+    admin = make_engine(base, connect_timeout=5)
     schema = f"articulation_test_{uuid.uuid4().hex[:10]}"
     template = f"{schema}_template"
     try:
@@ -110,7 +162,7 @@ def postgres() -> Iterator[PostgresDatabase]:
     except SQLAlchemyError as exc:
         admin.dispose()
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        pytest.skip(f"PostgreSQL at ${POSTGRES_ENV} is unreachable: {reason}")
+        skip_group("postgresql", f"{base} is unreachable: {reason}")
     url = with_search_path(base, schema)
     engine = make_engine(url)
     try:

@@ -22,6 +22,7 @@ from articulation.loader import load_curricula
 from articulation.scan import scan
 from articulation.settings import Settings
 from articulation.status import VALUES as STATUSES
+from articulation.storage.db import head_revision
 from articulation.storage.repository import add_client, audit_log, create_job, read_version
 from tests.conftest import MINI
 
@@ -48,6 +49,12 @@ def bearer(app: FastAPI, name: str, institution: str) -> dict[str, str]:
 @pytest.fixture
 def ut_editor(app: FastAPI) -> dict[str, str]:
     return bearer(app, "ut-editor", "UT")
+
+
+@pytest.fixture
+def scanner(app: FastAPI) -> dict[str, str]:
+    token = add_client(app.state.engine, "board", "scanner", "*")
+    return {"Authorization": f"Bearer {token}"}
 
 
 def error(response, status: int) -> dict[str, Any]:
@@ -79,7 +86,7 @@ def test_health_reports_database_and_versions(client: TestClient, app: FastAPI) 
     assert body["status"] == "ok"
     assert body["database"] == app.state.engine.dialect.name
     assert body["catalogue_version"] == 1
-    assert body["schema_revision"] == "0001"
+    assert body["schema_revision"] == head_revision()
 
 
 def test_outcomes(client: TestClient) -> None:
@@ -407,9 +414,9 @@ def test_minor_design_bad_input(client: TestClient) -> None:
 
 
 def test_scan_job_runs_in_the_background_and_serves_its_reports(
-    client: TestClient, app: FastAPI
+    client: TestClient, app: FastAPI, scanner: dict[str, str]
 ) -> None:
-    response = client.post("/v1/scans", json={})
+    response = client.post("/v1/scans", json={}, headers=scanner)
     assert response.status_code == 202
     job = response.json()
     assert response.headers["Location"] == f"/v1/scans/{job['id']}"
@@ -440,22 +447,28 @@ def test_scan_job_runs_in_the_background_and_serves_its_reports(
         assert page.status_code == 200 and "<html" in page.text.lower()
 
 
-def test_scan_of_chosen_programmes_and_bad_input(client: TestClient, app: FastAPI) -> None:
-    response = client.post("/v1/scans", json={"bachelors": ["VU-B-AI"], "masters": ["UT-M-CS"]})
+def test_scan_of_chosen_programmes_and_bad_input(
+    client: TestClient, app: FastAPI, scanner: dict[str, str]
+) -> None:
+    response = client.post(
+        "/v1/scans", json={"bachelors": ["VU-B-AI"], "masters": ["UT-M-CS"]}, headers=scanner
+    )
     assert response.status_code == 202
     job = response.json()
     assert job["parameters"]["bachelors"] == ["VU-B-AI"] and job["progress"]["total"] == 1
     app.state.runner.wait(job["id"], timeout=60)
     assert client.get(f"/v1/scans/{job['id']}").json()["counts"] == {"premaster": 1}
     response = client.post(
-        "/v1/scans", json={"bachelors": ["VU-B-AI", "VU-B-X"], "masters": ["UT-M-Q"]}
+        "/v1/scans",
+        json={"bachelors": ["VU-B-AI", "VU-B-X"], "masters": ["UT-M-Q"]},
+        headers=scanner,
     )
     assert response.status_code == 422
     assert [i["loc"] for i in response.json()["detail"]] == [
         ["body", "bachelors", 1],
         ["body", "masters", 0],
     ]
-    item = error(client.post("/v1/scans", json={"time_limit": -1}), 422)
+    item = error(client.post("/v1/scans", json={"time_limit": -1}, headers=scanner), 422)
     assert item["loc"] == ["body", "time_limit"]
 
 
@@ -815,6 +828,10 @@ def test_serve_runs_uvicorn_on_a_seeded_database(tmp_path) -> None:
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)
         assert health.json()["catalogue_version"] == 1
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            timed = http.get("/v1/paths/VU-B-AI/UT-M-CS", params={"time_limit": TINY})
+            assert timed.status_code == 503 and timed.headers["connection"] == "close"
+            assert http.get("/health").status_code == 200  # on a new connection
         path = httpx.get(f"http://127.0.0.1:{port}/v1/paths/VU-B-AI/UT-M-CS", timeout=30)
         assert path.json()["total_ects"] == 14.0
         assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200

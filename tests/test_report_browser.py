@@ -10,6 +10,7 @@ from articulation import report
 from articulation.cli.files import write_files
 from articulation.loader import load_curricula
 from articulation.render import render
+from tests.conftest import skip_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -22,10 +23,11 @@ ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"no browser: {CHROMIUM} does not exist (install Debian's chromium package)",
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def _needs_chromium() -> None:
+    if not CHROMIUM.exists():
+        skip_group("browser", f"{CHROMIUM} does not exist (install Debian's chromium package)")
 
 
 @pytest.fixture(scope="module")

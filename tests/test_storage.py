@@ -389,6 +389,18 @@ def test_cli_add_client_prints_a_token_that_only_its_hash_is_stored_for(database
     assert role.exit_code == 2 and "unknown role" in role.stderr
 
 
+def test_cli_add_client_scanner_needs_no_institution_editor_does(database_url: str) -> None:
+    scanner = run("db", "add-client", "board", "--role", "scanner", "--database-url", database_url)
+    assert scanner.exit_code == 0, scanner.output
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        client = repository.client_for_token(session, scanner.stdout.strip())
+        assert client is not None and client.role == "scanner" and client.institution == "*"
+    engine.dispose()
+    editor = run("db", "add-client", "someone", "--database-url", database_url)
+    assert editor.exit_code == 2 and "needs --institution" in editor.stderr
+
+
 def test_cli_migrate_reports_the_revision(tmp_path: Path) -> None:
     result = run("db", "migrate", "--database-url", f"sqlite:///{tmp_path / 'm.db'}")
     assert result.exit_code == 0, result.output

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Path, Query, Response
 from api.deps import SnapshotDep
 from api.errors import responses
 from api.schemas import (
+    MAX_OFFSET,
+    NO_CONTROL,
     CourseDocument,
     CoursePage,
     OutcomeList,
@@ -17,12 +19,14 @@ from api.schemas import (
     ProgrammeSummary,
 )
 from api.services import unknown_code
-from articulation.model import Programme, is_illustrative
+from articulation.model import CODE, MAX_CODE, MAX_ID, OUTCOME_ID, Programme, is_illustrative
 from articulation.storage.repository import course_document
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
-CodePath = Annotated[str, Path(max_length=100, description="A course or programme code")]
+CodePath = Annotated[
+    str, Path(max_length=MAX_CODE, pattern=CODE, description="A course or programme code")
+]
 
 
 def etag(version: int | None) -> str:
@@ -32,7 +36,9 @@ def etag(version: int | None) -> str:
 @router.get("/outcomes", response_model=OutcomeList)
 def list_outcomes(
     snapshot: SnapshotDep,
-    area: Annotated[str | None, Query(max_length=100, description="Only this area")] = None,
+    area: Annotated[
+        str | None, Query(max_length=MAX_ID, pattern=NO_CONTROL, description="Only this area")
+    ] = None,
 ) -> OutcomeList:
     """The outcome vocabulary, by id."""
     items = [
@@ -45,7 +51,7 @@ def list_outcomes(
 
 @router.get("/outcomes/{outcome_id}", response_model=OutcomeOut, responses=responses(404))
 def get_outcome(
-    snapshot: SnapshotDep, outcome_id: Annotated[str, Path(max_length=200)]
+    snapshot: SnapshotDep, outcome_id: Annotated[str, Path(max_length=MAX_ID, pattern=OUTCOME_ID)]
 ) -> OutcomeOut:
     outcome = snapshot.catalogue.outcomes.get(outcome_id)
     if outcome is None:
@@ -57,16 +63,17 @@ def get_outcome(
 @router.get("/courses", response_model=CoursePage)
 def list_courses(
     snapshot: SnapshotDep,
-    institution: Annotated[str | None, Query(max_length=20)] = None,
+    institution: Annotated[str | None, Query(max_length=20, pattern=NO_CONTROL)] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in the code or title (any case)")
+        str | None,
+        Query(max_length=200, pattern=NO_CONTROL, description="Text in the code or title"),
     ] = None,
     bridging: Annotated[bool | None, Query(description="Only bridging (or other) courses")] = None,
     outcome: Annotated[
-        str | None, Query(max_length=200, description="Teaches this outcome")
+        str | None, Query(max_length=MAX_ID, pattern=NO_CONTROL, description="Teaches this outcome")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CoursePage:
     """Courses by code, filtered by institution, text, bridging and taught outcome."""
     catalogue = snapshot.catalogue
@@ -102,7 +109,7 @@ def get_course(snapshot: SnapshotDep, code: CodePath, response: Response) -> Cou
 def list_programmes(
     snapshot: SnapshotDep,
     kind: Literal["bachelor", "master", "minor"] | None = None,
-    institution: Annotated[str | None, Query(max_length=20)] = None,
+    institution: Annotated[str | None, Query(max_length=20, pattern=NO_CONTROL)] = None,
 ) -> ProgrammeList:
     """Programmes by code, filtered by kind and institution."""
     items = [

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from api.deps import ClientDep, EngineDep, SnapshotDep, SnapshotsDep
 from api.errors import ApiError, responses
 from api.routes.catalogue import CodePath, etag
-from api.schemas import CourseDocument
+from api.schemas import MAX_VERSION, CourseDocument
 from api.services import split_path
 from articulation.model import Bachelor, Course, Master, Minor
 from articulation.storage.repository import (
@@ -44,8 +44,20 @@ IfMatch = Annotated[
 WRITE_ERRORS = (401, 403, 404, 409, 412, 413, 422, 428)
 
 
-def expected_version(if_match: str | None) -> int | None:
-    """The entity version an update is based on; None for ``*`` (any). 428 when missing."""
+_ETAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*(?:,|$)')
+
+
+def expected_version(if_match: str | None) -> frozenset[int] | None:
+    """The entity versions an update may be based on, from ``If-Match`` as RFC 9110 reads it:
+    ``*`` (any current version: None) or a list of entity tags, any of which may match. Weak
+    tags never match (strong comparison); a tag that is no version this API gives out, or a
+    header that is not a list of tags, matches nothing (412). 428 when missing.
+
+    >>> sorted(expected_version('"3", W/"4", "x", "9223372036854775808", "5"'))
+    [3, 5]
+    >>> expected_version("*") is None, expected_version('"01"')
+    (True, frozenset())
+    """
     if if_match is None or not if_match.strip():
         raise ApiError(
             428,
@@ -55,11 +67,17 @@ def expected_version(if_match: str | None) -> int | None:
         )
     if if_match.strip() == "*":
         return None
-    for tag in if_match.split(","):
-        match = re.fullmatch(r'\s*"(\d+)"\s*', tag)
-        if match:
-            return int(match.group(1))
-    return -1  # matches no version: answered with 412
+    versions: set[int] = set()
+    position, text = 0, if_match.strip()
+    while position < len(text):
+        match = _ETAG.match(text, position)
+        if match is None:
+            return frozenset()  # not a list of entity tags: matches nothing
+        weak, tag = match.group(1), match.group(2)
+        if not weak and re.fullmatch(r"0|[1-9][0-9]{0,9}", tag) and int(tag) <= MAX_VERSION:
+            versions.add(int(tag))
+        position = match.end()
+    return frozenset(versions)
 
 
 def authorizer(client: ApiClient) -> Callable[[set[str]], None]:

@@ -9,7 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import ClientDep, EngineDep, SessionDep
 from api.errors import ApiError, responses
-from api.schemas import AuditList, AuditOut, Health
+from api.schemas import MAX_OFFSET, NO_CONTROL, AuditList, AuditOut, Health
+from articulation.model import MAX_ID
 from articulation.storage.db import current_revision
 from articulation.storage.repository import audit_log, read_version
 
@@ -34,14 +35,16 @@ def health(engine: EngineDep, session: SessionDep) -> Health:
     )
 
 
-@router.get("/v1/audit", response_model=AuditList, responses=responses(401))
+@router.get("/v1/audit", response_model=AuditList, responses=responses(401, 422))
 def audit(
     session: SessionDep,
     _client: ClientDep,
     entity: Literal["outcome", "course", "programme"] | None = None,
-    code: Annotated[str | None, Query(max_length=200)] = None,
+    code: Annotated[
+        str | None, Query(max_length=MAX_ID, pattern=NO_CONTROL, description="Only this code")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AuditList:
     """Changes of the catalogue, newest first: who, when, and the entity before and after."""
     entries = audit_log(session, entity=entity, code=code, limit=limit, offset=offset)

@@ -10,11 +10,12 @@ from api import services
 from api.deps import SettingsDep, SnapshotDep, at_most, solve_time
 from api.errors import responses
 from api.schemas import PathOut, PathRow
+from articulation.model import CODE, MAX_CODE
 from articulation.report import ALTERNATIVES as DEFAULT_ALTERNATIVES
 
 router = APIRouter(prefix="/v1/paths", tags=["transfer paths"])
 
-ProgrammeCode = Annotated[str, Path(max_length=100)]
+ProgrammeCode = Annotated[str, Path(max_length=MAX_CODE, pattern=CODE)]
 TimeLimitQuery = Annotated[
     float | None,
     Query(gt=0, description="Solver time limit per solve, seconds (at most the server's maximum)"),

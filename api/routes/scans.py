@@ -7,17 +7,23 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Path, Response
 
 from api import services
-from api.deps import RunnerDep, SessionDep, SettingsDep, SnapshotDep, solve_time
+from api.deps import RunnerDep, ScannerDep, SessionDep, SettingsDep, SnapshotDep, solve_time
 from api.errors import ApiError, responses
-from api.jobs import MEDIA_TYPES
-from api.schemas import ScanJobOut, ScanRequest
+from api.jobs import MEDIA_TYPES, request_key
+from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
 from articulation.render import main_file
-from articulation.storage.repository import get_file, get_job
+from articulation.storage.repository import get_file, get_job, reusable_job, unfinished_jobs
 from articulation.storage.tables import ScanJob
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
-JobId = Annotated[str, Path(max_length=64, description="The id POST /v1/scans returned")]
+JobId = Annotated[
+    str, Path(max_length=64, pattern=JOB_ID, description="The id POST /v1/scans returned")
+]
+ReportPath = Annotated[
+    str, Path(max_length=300, pattern=r"^[A-Za-z0-9_.\-/]+$", description="A file of the report")
+]
+RETRY_AFTER = "30"
 
 
 def job_out(job: ScanJob) -> ScanJobOut:
@@ -25,6 +31,7 @@ def job_out(job: ScanJob) -> ScanJobOut:
     if job.status == "done":
         reports = {fmt: f"/v1/scans/{job.id}/report.{fmt}" for fmt in MEDIA_TYPES}
     return ScanJobOut(
+        cells=f"/v1/scans/{job.id}/cells" if job.status in ("done", "expired") else None,
         id=job.id,
         status=job.status,  # type: ignore[arg-type]
         progress={"done": job.done, "total": job.total},  # type: ignore[arg-type]
@@ -39,15 +46,30 @@ def job_out(job: ScanJob) -> ScanJobOut:
     )
 
 
-@router.post("", status_code=202, response_model=ScanJobOut, responses=responses(413, 422))
+@router.post(
+    "",
+    status_code=202,
+    response_model=ScanJobOut,
+    responses={
+        200: {"model": ScanJobOut, "description": "The same scan of this catalogue version, "
+              "already queued, running or done: that job"},
+        **responses(401, 403, 413, 422, 429),
+    },
+)  # fmt: skip
 def start_scan(
     snapshot: SnapshotDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    session: SessionDep,
+    client: ScannerDep,
     response: Response,
     request: Annotated[ScanRequest | None, Body()] = None,
 ) -> ScanJobOut:
-    """Start the aansluitscan (all bachelors × all masters, or the ones named) as a job."""
+    """Start the aansluitscan (all bachelors × all masters, or the ones named) as a job.
+
+    Needs the bearer token of a ``scanner`` or ``editor`` client. The same scan of the same
+    catalogue version is not computed twice: its job is returned (200). Beyond the number of
+    unfinished jobs allowed per client or in all, 429 with ``Retry-After``."""
     request = request or ScanRequest()
     catalogue = snapshot.catalogue
     problems: list[tuple[list[str | int], str, str]] = []
@@ -67,9 +89,32 @@ def start_scan(
     bachelors = sorted(set(bachelors)) or [b.code for b in catalogue.bachelors]
     masters = sorted(set(masters)) or [m.code for m in catalogue.masters]
     limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
-    job = runner.submit(catalogue, snapshot.version, bachelors, masters, limit)
+    key = request_key(bachelors, masters, limit)
+    with runner.submit_lock:
+        job = reusable_job(session, key, snapshot.version)
+        if job is not None:
+            response.status_code = 200
+        else:
+            _check_queue(session, client.id, settings.scan_queue_per_client, "this client's")
+            _check_queue(session, None, settings.scan_queue_total, "all clients'")
+            job = runner.submit(
+                catalogue, snapshot.version, bachelors, masters, limit, client_id=client.id
+            )
     response.headers["Location"] = f"/v1/scans/{job.id}"
     return job_out(job)
+
+
+def _check_queue(session: SessionDep, client_id: int | None, allowed: int, whose: str) -> None:
+    """429 when ``allowed`` unfinished jobs (of the client, or of all) are queued already."""
+    if unfinished_jobs(session, client_id) >= allowed:
+        raise ApiError(
+            429,
+            ["body"],
+            f"{whose} queue is full ({allowed} unfinished scan job(s)); retry when one has "
+            "finished",
+            "too_many_jobs",
+            {"Retry-After": RETRY_AFTER},
+        )
 
 
 def _job(session: SessionDep, job_id: str) -> ScanJob:
@@ -79,10 +124,20 @@ def _job(session: SessionDep, job_id: str) -> ScanJob:
     return job
 
 
-@router.get("/{job_id}", response_model=ScanJobOut, responses=responses(404))
+@router.get("/{job_id}", response_model=ScanJobOut, responses=responses(404, 422))
 def scan_status(session: SessionDep, job_id: JobId) -> ScanJobOut:
-    """The job's status and progress; once done, the URLs of its reports."""
+    """The job's status and progress; once done, the URLs of its reports and cells."""
     return job_out(_job(session, job_id))
+
+
+@router.get("/{job_id}/cells", response_model=ScanCells, responses=responses(404, 409, 422))
+def scan_cells(session: SessionDep, job_id: JobId) -> ScanCells:
+    """The cells of a finished scan (as in ``report.json``), also after its report files have
+    expired."""
+    job = _job(session, job_id)
+    if job.status not in ("done", "expired") or job.cells is None:
+        raise _not_ready(job)
+    return ScanCells(cells=job.cells)
 
 
 @router.get(
@@ -90,9 +145,12 @@ def scan_status(session: SessionDep, job_id: JobId) -> ScanJobOut:
     responses={
         200: {
             "description": "The report",
-            "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()},
+            "content": {
+                media: {"schema": {"type": "object"} if fmt == "json" else {"type": "string"}}
+                for fmt, media in MEDIA_TYPES.items()
+            },
         },
-        **responses(404, 409),
+        **responses(404, 409, 410, 422),
     },
     response_class=Response,
 )
@@ -109,26 +167,39 @@ def scan_report(
     responses={
         200: {
             "description": "A page or file of the report",
-            "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()},
+            "content": {
+                media: {"schema": {"type": "object"} if fmt == "json" else {"type": "string"}}
+                for fmt, media in MEDIA_TYPES.items()
+            },
         },
-        **responses(404, 409),
+        **responses(404, 409, 410, 422),
     },
     response_class=Response,
 )
-def scan_report_page(
-    session: SessionDep, job_id: JobId, path: Annotated[str, Path(max_length=300)]
-) -> Response:
+def scan_report_page(session: SessionDep, job_id: JobId, path: ReportPath) -> Response:
     """Any other file of the report, such as the HTML pages ``report.html`` links to."""
     return _file(session, job_id, path)
 
 
+def _not_ready(job: ScanJob) -> ApiError:
+    detail = f"the scan is {job.status} ({job.done} of {job.total} pairs)"
+    if job.status == "failed":
+        detail = f"the scan failed: {job.error}"
+    return ApiError(409, ["path", "job_id"], detail, "not_ready")
+
+
 def _file(session: SessionDep, job_id: str, path: str) -> Response:
     job = _job(session, job_id)
+    if job.status == "expired":
+        raise ApiError(
+            410,
+            ["path", "job_id"],
+            f"the report files of scan {job_id!r} have expired (its cells are still at "
+            f"/v1/scans/{job_id}/cells); start the scan again for new files",
+            "expired",
+        )
     if job.status != "done":
-        detail = f"the scan is {job.status} ({job.done} of {job.total} pairs)"
-        if job.status == "failed":
-            detail = f"the scan failed: {job.error}"
-        raise ApiError(409, ["path", "job_id"], detail, "not_ready")
+        raise _not_ready(job)
     stored = get_file(session, job_id, path)
     if stored is None:
         raise ApiError(404, ["path", "path"], f"the report has no file {path!r}", "not_found")

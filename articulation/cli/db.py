@@ -37,9 +37,9 @@ def database(url: str | None, *, migrated: bool = True) -> Iterator[Engine]:
     """An engine on the database, migrated to the newest schema; database errors exit 1."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from articulation.storage.db import make_engine, migrate
+    from articulation.storage.db import migrate, settings_engine
 
-    engine = make_engine(url or DEFAULTS.database_url)
+    engine = settings_engine(DEFAULTS, url)
     try:
         if migrated:
             migrate(engine)
@@ -120,7 +120,7 @@ def export_command(
             raise BadInput("the database holds no catalogue; run `articulation db import` first")
         try:
             written = export_curricula(snapshot.catalogue, directory)
-        except (FileExistsError, OSError) as exc:
+        except (ValueError, OSError) as exc:
             raise BadInput(str(exc)) from None
     out.print(f"wrote {len(written)} files to {directory} (catalogue version {snapshot.version})")
 
@@ -129,9 +129,17 @@ def export_command(
 def add_client_command(
     name: Annotated[str, typer.Argument(help="Who the client is, e.g. 'ut-admissions'.")],
     institution: Annotated[
-        str, typer.Option("--institution", help="The institution it may edit, e.g. UT.")
-    ],
-    role: Annotated[str, typer.Option("--role", help="The client's role: editor.")] = "editor",
+        str | None,
+        typer.Option("--institution", help="The institution it may edit, e.g. UT (editors)."),
+    ] = None,
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="editor (edits its institution's catalogue, starts scans) or scanner "
+            "(starts scans).",
+        ),
+    ] = "editor",
     database_url: DatabaseOpt = None,
 ) -> None:
     """Register an API client and print its bearer token (shown once; only its hash is kept)."""
@@ -144,7 +152,11 @@ def add_client_command(
         with user_errors():
             if role not in ROLES:
                 raise BadInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
-            if institutions and institution not in institutions:
+            if institution is None:
+                if role == "editor":
+                    raise BadInput("an editor needs --institution (the catalogue it may edit)")
+                institution = "*"  # a scanner edits nothing
+            elif institutions and institution not in institutions:
                 raise BadInput(unknown("institution", institution, institutions))
             try:
                 token = add_client(engine, name, role, institution)

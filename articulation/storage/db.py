@@ -16,15 +16,27 @@ from sqlalchemy.pool import StaticPool
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    connect_timeout: int | None = None,
+    statement_timeout: float | None = None,
+    **kwargs: Any,
+) -> Engine:
     """An engine for ``url``. SQLite gets foreign keys, WAL and a busy timeout, so that the API's
-    threads can share one file; PostgreSQL gets pre-ping on pooled connections."""
+    threads can share one file; PostgreSQL gets pre-ping on pooled connections.
+
+    ``connect_timeout`` (seconds, PostgreSQL) bounds opening a connection and waiting for a
+    pooled one; ``statement_timeout`` (seconds) bounds each statement on PostgreSQL and the wait
+    for a lock on SQLite (default 30 s), so that a database that does not answer gives an
+    :class:`~sqlalchemy.exc.OperationalError` instead of a hang."""
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         if in_memory:  # one database shared by every thread, not one per connection
             kwargs.setdefault("poolclass", StaticPool)
+        busy = 30.0 if statement_timeout is None else statement_timeout
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url, connect_args={"check_same_thread": False, "timeout": busy}, **kwargs
         )
 
         @event.listens_for(engine, "connect")
@@ -36,7 +48,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    if connect_timeout is not None:
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("connect_timeout", connect_timeout)
+        kwargs["connect_args"] = connect_args
+        kwargs.setdefault("pool_timeout", connect_timeout)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if statement_timeout is not None and engine.dialect.name == "postgresql":
+        milliseconds = max(1, round(statement_timeout * 1000))
+
+        @event.listens_for(engine, "connect")
+        def _statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET statement_timeout = {milliseconds}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
+
+
+def settings_engine(settings: Any, url: str | None = None) -> Engine:
+    """An engine on ``url`` (default: the configured database) with the configured timeouts."""
+    return make_engine(
+        url or settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
 
 
 def alembic_config(engine: Engine | None = None) -> Any:

@@ -28,19 +28,17 @@ def export_curricula(catalogue: Catalogue, directory: str | Path) -> list[Path]:
     root = Path(directory)
     if root.exists() and any(root.rglob("*.yaml")):
         raise FileExistsError(f"{root} already contains YAML files; choose an empty directory")
-    written: list[Path] = []
+    files: dict[Path, Any] = {}
     outcomes = [o.model_dump(mode="json", exclude_none=True) for o in catalogue.outcomes.values()]
-    _dump(root / "outcomes.yaml", {"outcomes": outcomes})
-    written.append(root / "outcomes.yaml")
+    files[root / "outcomes.yaml"] = {"outcomes": outcomes}
     for institution in catalogue.institutions:
         courses = [
             course.model_dump(mode="json", exclude_defaults=True)
             for code, course in catalogue.courses.items()
             if catalogue.institution_of[code] == institution
         ]
-        path = root / institution.lower() / "courses.yaml"
-        _dump(path, {"institution": institution, "courses": courses})
-        written.append(path)
+        data = {"institution": institution, "courses": courses}
+        _add(files, root / institution.lower() / "courses.yaml", institution, data)
     for programme in catalogue.programmes.values():
         path = (
             root
@@ -48,6 +46,15 @@ def export_curricula(catalogue: Catalogue, directory: str | Path) -> list[Path]:
             / f"{programme.kind}s"
             / f"{programme.code.lower()}.yaml"
         )
-        _dump(path, programme.model_dump(mode="json", exclude_defaults=True))
-        written.append(path)
-    return written
+        _add(files, path, programme.code, programme.model_dump(mode="json", exclude_defaults=True))
+    for path, data in files.items():
+        _dump(path, data)
+    return list(files)
+
+
+def _add(files: dict[Path, Any], path: Path, name: str, data: Any) -> None:
+    """Add a file; two items that would share a file name (codes differing only in case) are
+    refused before anything is written."""
+    if path in files:
+        raise ValueError(f"{name!r} would be written to {path}, which another item uses already")
+    files[path] = data

@@ -56,7 +56,7 @@ from articulation.yamlfile import Problem
 
 Entity = Literal["course", "programme"]
 Action = Literal["create", "update", "delete"]
-ROLES = ("editor",)
+ROLES = ("editor", "scanner")  # editors edit their institution's catalogue; both may scan
 
 _PROGRAMME = TypeAdapter(ProgrammeUnion)
 
@@ -709,22 +709,32 @@ class Edit:
     """One change: create, update or delete a course or programme.
 
     ``new`` is (institution, course) for a course, the programme for a programme, None for a
-    delete; ``expected`` is the entity's version the change was made from (None: any).
+    delete; ``expected`` is the entity's version the change was made from, or the set of
+    versions it may be made from (an ``If-Match`` list; None: any).
     ``authorize`` is called with the institutions involved and raises :class:`Forbidden`."""
 
     action: Action
     entity: Entity
     code: str
     new: tuple[str, Course] | Programme | None = None
-    expected: int | None = None
+    expected: int | frozenset[int] | None = None
     authorize: Callable[[set[str]], None] = lambda _institutions: None
 
 
 @dataclass(frozen=True)
 class EditResult:
+    """``version`` is the entity's version afterwards; ``changed`` is False for an update that
+    leaves the entity as it was (nothing is written, not even the catalogue version)."""
+
     version: int
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    changed: bool = True
+
+
+class _Unchanged(Exception):
+    def __init__(self, result: EditResult):
+        self.result = result
 
 
 def apply_edit(
@@ -738,42 +748,56 @@ def apply_edit(
         CourseRow if edit.entity == "course" else ProgrammeRow
     )
     key = col(table.code)
-    with Session(engine) as session, session.begin():
-        version = _lock(session)
-        if edit.action == "create":
-            if session.exec(select(key).where(key == edit.code)).first() is not None:
-                raise AlreadyExists(edit.entity, edit.code)
-        else:
-            statement = update(table).where(key == edit.code)
-            if edit.expected is not None:
-                statement = statement.where(col(table.version) == edit.expected)
-            result = session.exec(statement.values(version=version))
-            if result.rowcount == 0:
+    expected = {edit.expected} if isinstance(edit.expected, int) else edit.expected
+    try:
+        with Session(engine) as session, session.begin():
+            version = _lock(session)
+            current: int | None = None
+            if edit.action == "create":
+                if session.exec(select(key).where(key == edit.code)).first() is not None:
+                    raise AlreadyExists(edit.entity, edit.code)
+            else:
                 current = session.exec(select(table.version).where(key == edit.code)).first()
                 if current is None:
                     raise NotFound(edit.entity, edit.code)
-                raise PreconditionFailed(edit.entity, edit.code, current)
-        parts = (base(version - 1) if base else None) or read_parts(session)
-        before, after, changed = _apply(parts, edit)
-        edit.authorize(_institutions(before) | _institutions(edit.new))
-        problems = changed.problems()
-        if problems:  # refuse only what this change breaks, not what was broken before
-            known = set(parts.problems())
-            problems = [p for p in problems if p not in known]
-        if problems:
-            raise InvalidCatalogue(problems)
-        _store(session, edit, version)
-        row = _audit_row(
-            actor=actor.name,
-            client_id=actor.client_id,
-            action=edit.action,
-            entity=edit.entity,
-            code=edit.code,
-            version=version,
-            before=before,
-            after=after,
-        )
-        _insert(session.connection(), AuditEntry, [row])
+                statement = update(table).where(key == edit.code)
+                if expected is not None:
+                    statement = statement.where(col(table.version).in_(sorted(expected)))
+                if session.exec(statement.values(version=version)).rowcount == 0:
+                    raise PreconditionFailed(edit.entity, edit.code, current)
+            parts = (base(version - 1) if base else None) or read_parts(session)
+            return _write_edit(session, parts, edit, actor, version, current)
+    except _Unchanged as unchanged:  # rolled back: the version does not move
+        return unchanged.result
+
+
+def _write_edit(
+    session: Session, parts: Parts, edit: Edit, actor: Actor, version: int, current: int | None
+) -> EditResult:
+    """Check and store an edit inside its transaction; raises :class:`_Unchanged` for an update
+    that changes nothing."""
+    before, after, changed = _apply(parts, edit)
+    edit.authorize(_institutions(before) | _institutions(edit.new))
+    if edit.action == "update" and before == after and current is not None:
+        raise _Unchanged(EditResult(version=current, before=before, after=after, changed=False))
+    problems = changed.problems()
+    if problems:  # refuse only what this change breaks, not what was broken before
+        known = set(parts.problems())
+        problems = [p for p in problems if p not in known]
+    if problems:
+        raise InvalidCatalogue(problems)
+    _store(session, edit, version)
+    row = _audit_row(
+        actor=actor.name,
+        client_id=actor.client_id,
+        action=edit.action,
+        entity=edit.entity,
+        code=edit.code,
+        version=version,
+        before=before,
+        after=after,
+    )
+    _insert(session.connection(), AuditEntry, [row])
     return EditResult(version=version, before=before, after=after)
 
 
@@ -887,18 +911,33 @@ def client_for_token(session: Session, token: str) -> ApiClient | None:
 
 # --- scan jobs ----------------------------------------------------------------------------------
 
+UNFINISHED = ("queued", "running")
+
 
 def create_job(
-    engine: Engine, job_id: str, parameters: dict[str, Any], total: int, version: int
+    engine: Engine,
+    job_id: str,
+    parameters: dict[str, Any],
+    total: int,
+    version: int,
+    *,
+    client_id: int | None = None,
+    request_key: str | None = None,
+    heartbeat: bool = False,
 ) -> ScanJob:
+    """Record a queued job (with a first heartbeat when its runner is alive)."""
+    at = now()
     job = ScanJob(
         id=job_id,
         status="queued",
-        created_at=now(),
+        created_at=at,
         catalogue_version=version,
         parameters=parameters,
         total=total,
         done=0,
+        client_id=client_id,
+        request_key=request_key,
+        heartbeat_at=at if heartbeat else None,
     )
     with Session(engine, expire_on_commit=False) as session, session.begin():
         session.add(job)
@@ -909,34 +948,115 @@ def get_job(session: Session, job_id: str) -> ScanJob | None:
     return session.get(ScanJob, job_id)
 
 
-def update_job(engine: Engine, job_id: str, **values: Any) -> None:
+def reusable_job(session: Session, request_key: str, version: int) -> ScanJob | None:
+    """The newest job of the same request on the same catalogue version that is unfinished or
+    done (its report files still there), if any."""
+    query = (
+        select(ScanJob)
+        .where(
+            ScanJob.request_key == request_key,
+            ScanJob.catalogue_version == version,
+            col(ScanJob.status).in_([*UNFINISHED, "done"]),
+        )
+        .order_by(col(ScanJob.created_at).desc())
+    )
+    return session.exec(query).first()
+
+
+def unfinished_jobs(session: Session, client_id: int | None = None) -> int:
+    """How many jobs are queued or running (of one client, or of all)."""
+    query = select(func.count()).select_from(ScanJob).where(col(ScanJob.status).in_(UNFINISHED))
+    if client_id is not None:
+        query = query.where(ScanJob.client_id == client_id)
+    return session.exec(query).one()
+
+
+def transition(engine: Engine, job_id: str, from_states: tuple[str, ...], **values: Any) -> bool:
+    """Set ``values`` of a job that is in one of ``from_states``; whether it was.
+
+    Every status change goes through here, so a job never leaves ``done``, ``failed`` or
+    ``expired`` again (a sweeper that failed a job wins over its late runner)."""
     with Session(engine) as session, session.begin():
-        session.exec(update(ScanJob).where(col(ScanJob.id) == job_id).values(**values))
+        result = session.exec(
+            update(ScanJob)
+            .where(col(ScanJob.id) == job_id, col(ScanJob.status).in_(from_states))
+            .values(**values)
+        )
+        return result.rowcount > 0
 
 
 def finish_job(
     engine: Engine, job_id: str, files: dict[str, tuple[str, str]], **values: Any
-) -> None:
-    """Store the report files (path → (media type, content)) and the final status together."""
+) -> bool:
+    """Store the report files (path → (media type, content)) and the final status together,
+    if the job is still unfinished; whether it was."""
     with Session(engine) as session, session.begin():
+        result = session.exec(
+            update(ScanJob)
+            .where(col(ScanJob.id) == job_id, col(ScanJob.status).in_(UNFINISHED))
+            .values(**values)
+        )
+        if result.rowcount == 0:
+            return False
         rows = [
             {"job_id": job_id, "path": path, "media_type": media, "content": content}
             for path, (media, content) in sorted(files.items())
         ]
         _insert(session.connection(), ScanFile, rows)
-        session.exec(update(ScanJob).where(col(ScanJob.id) == job_id).values(**values))
+        return True
 
 
 def get_file(session: Session, job_id: str, path: str) -> ScanFile | None:
     return session.get(ScanFile, (job_id, path))
 
 
-def fail_unfinished_jobs(engine: Engine, reason: str) -> int:
-    """Mark jobs that were queued or running (when a server stopped) as failed."""
+def heartbeat(engine: Engine, job_ids: list[str]) -> None:
+    """Mark the unfinished jobs ``job_ids`` as still looked after by a live server."""
+    if job_ids:
+        with Session(engine) as session, session.begin():
+            session.exec(
+                update(ScanJob)
+                .where(col(ScanJob.id).in_(job_ids), col(ScanJob.status).in_(UNFINISHED))
+                .values(heartbeat_at=now())
+            )
+
+
+def fail_stale_jobs(engine: Engine, stale_after: float, reason: str) -> int:
+    """Fail unfinished jobs without a heartbeat for ``stale_after`` seconds: the server that
+    ran them is gone. Jobs of live servers (in any process) keep their heartbeat fresh."""
+    cutoff = now() - dt.timedelta(seconds=stale_after)
     with Session(engine) as session, session.begin():
         result = session.exec(
             update(ScanJob)
-            .where(col(ScanJob.status).in_(["queued", "running"]))
+            .where(
+                col(ScanJob.status).in_(UNFINISHED),
+                (col(ScanJob.heartbeat_at).is_(None)) | (col(ScanJob.heartbeat_at) < cutoff),
+            )
             .values(status="failed", error=reason, finished_at=now())
         )
         return result.rowcount
+
+
+def expire_reports(engine: Engine, keep_seconds: float, keep_count: int) -> list[str]:
+    """Delete the report files of finished jobs older than ``keep_seconds`` or beyond the newest
+    ``keep_count``; those jobs become ``expired`` (their cells stay). The expired job ids."""
+    cutoff = now() - dt.timedelta(seconds=keep_seconds)
+    with Session(engine) as session, session.begin():
+        done = session.exec(
+            select(ScanJob.id, ScanJob.finished_at)
+            .where(ScanJob.status == "done")
+            .order_by(col(ScanJob.finished_at).desc(), col(ScanJob.id))
+        ).all()
+        old = [
+            job_id
+            for rank, (job_id, finished) in enumerate(done)
+            if rank >= keep_count or finished is None or finished < cutoff
+        ]
+        if old:
+            session.exec(delete(ScanFile).where(col(ScanFile.job_id).in_(old)))
+            session.exec(
+                update(ScanJob)
+                .where(col(ScanJob.id).in_(old), ScanJob.status == "done")
+                .values(status="expired", expired_at=now())
+            )
+        return old

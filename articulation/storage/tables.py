@@ -218,10 +218,14 @@ class AuditEntry(SQLModel, table=True):
 
 
 class ScanJob(SQLModel, table=True):
+    """A scan job: ``queued`` → ``running`` → ``done`` (→ ``expired`` when its report files
+    are deleted) or ``failed``. ``heartbeat_at`` is refreshed by the server process that runs
+    or queues it; a job whose heartbeat stopped is failed by any server's sweeper."""
+
     __tablename__ = "scan_job"
 
     id: str = Field(primary_key=True)
-    status: str
+    status: str = Field(index=True)
     created_at: dt.datetime = _timestamp()
     started_at: dt.datetime | None = _timestamp(nullable=True)
     finished_at: dt.datetime | None = _timestamp(nullable=True)
@@ -231,6 +235,13 @@ class ScanJob(SQLModel, table=True):
     done: int = 0
     counts: dict[str, int] | None = _json()
     error: str | None = None
+    client_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("api_client.id"), nullable=True, index=True)
+    )
+    request_key: str | None = Field(default=None, index=True)
+    heartbeat_at: dt.datetime | None = _timestamp(nullable=True)
+    expired_at: dt.datetime | None = _timestamp(nullable=True)
+    cells: list[dict[str, Any]] | None = _json()
 
 
 class ScanFile(SQLModel, table=True):
