@@ -21,6 +21,7 @@ JOB_ID = r"^[A-Za-z0-9_-]+$"
 NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"  # query texts: no control characters
 
 CodeStr = Annotated[str, Field(pattern=CODE, max_length=MAX_CODE)]
+TrackName = Annotated[str, Field(pattern=NO_CONTROL, min_length=1, max_length=200)]
 TimeLimit = Annotated[
     float,
     Field(
@@ -210,6 +211,9 @@ class EligibilityResponse(BaseModel):
 
 class MinorRequest(Strict):
     bachelor: CodeStr
+    track: TrackName | None = Field(
+        default=None, description="The bachelor's track (default: the courses all tracks share)"
+    )
     masters: Annotated[list[CodeStr], Field(max_length=500)] | None = Field(
         default=None, description="Target masters (default: every master of another institution)"
     )

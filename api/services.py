@@ -89,13 +89,30 @@ def _timed_out(cells: Iterable[dict[str, Any]]) -> list[TimedOut]:
     ]
 
 
+def track(
+    catalogue: Catalogue, b: Bachelor, name: str | None, loc: Sequence[str | int]
+) -> str | None:
+    """The bachelor's track ``name`` (None stays None), or 422 naming the nearest track."""
+    try:
+        return catalogue.track(b, name)
+    except UnknownCode as exc:
+        raise ApiError(422, loc, str(exc), "unknown_code") from None
+
+
 def transfer_path(
-    catalogue: Catalogue, bachelor_code: str, master_code: str, k: int, time_limit: float
+    catalogue: Catalogue,
+    bachelor_code: str,
+    master_code: str,
+    k: int,
+    time_limit: float,
+    track_name: str | None = None,
 ) -> dict[str, Any]:
-    """The cell of one pair with its explanation and up to ``k`` alternatives."""
+    """The cell of one pair (of a track, else the best track) with its explanation and up to
+    ``k`` alternatives."""
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
     m = master(catalogue, master_code, ["path", "master"])
-    data = engine_path(catalogue, b.code, m.code, k, time_limit)
+    chosen = track(catalogue, b, track_name, ["query", "track"])
+    data = engine_path(catalogue, b.code, m.code, k, time_limit, chosen)
     data.setdefault("alternatives", [])
     data["bachelor_name"], data["master_name"] = b.name, m.name
     data["explanation"] = explain(data, b, m)
@@ -105,10 +122,17 @@ def transfer_path(
     return data
 
 
-def transfer_row(catalogue: Catalogue, bachelor_code: str, time_limit: float) -> dict[str, Any]:
-    """Every master for one bachelor, ranked by status then EC."""
+def transfer_row(
+    catalogue: Catalogue, bachelor_code: str, time_limit: float, track_name: str | None = None
+) -> dict[str, Any]:
+    """Every master for one bachelor (of a track, else each master's best track), ranked by
+    status then EC."""
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
-    cells = [assess(catalogue, b, m, time_limit=time_limit).to_json() for m in catalogue.masters]
+    chosen = track(catalogue, b, track_name, ["query", "track"])
+    cells = [
+        assess(catalogue, b, m, track=chosen, time_limit=time_limit).to_json()
+        for m in catalogue.masters
+    ]
     data = {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
     late = _timed_out(cells)
     if late:
@@ -214,7 +238,10 @@ def minor_design(catalogue: Catalogue, request: MinorRequest, time_limit: float)
     codes = [m.code for m in targets] if targets is not None else None
     if codes is not None and not codes:
         raise ApiError(422, ["body", "masters"], "name at least one master", "too_short")
-    design = design_minor(catalogue, b.code, codes, budget=request.budget, time_limit=time_limit)
+    chosen = track(catalogue, b, request.track, ["body", "track"])
+    design = design_minor(
+        catalogue, b.code, codes, budget=request.budget, time_limit=time_limit, track=chosen
+    )
     data = design.to_json()
     if not design.optimal:
         late = [

@@ -195,6 +195,12 @@ class Catalogue:
     def minor(self, code: str) -> Minor:
         return self._programme(code, Minor, "minor")
 
+    def track(self, bachelor: Bachelor, name: str | None) -> str | None:
+        """``name`` when it is one of the bachelor's tracks (None stays None)."""
+        if name is None or name in bachelor.track_names:
+            return name
+        raise UnknownCode(f"track of {bachelor.code}", name, bachelor.track_names)
+
     def _programme(self, code: str, kind: type, name: str):
         programme = self.programmes.get(code)
         if isinstance(programme, kind):

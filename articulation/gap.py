@@ -122,3 +122,39 @@ def gap(master: Master, att: Attainment) -> Gap:
     """The top-level requirement items of ``master`` that ``att`` does not meet."""
     unmet = tuple(item for item in master.requires if not holds(item, att))
     return Gap(master=master.code, unmet=unmet, attained=att)
+
+
+def deciding_courses(catalogue: Catalogue, master: Master, taken: Iterable[str]) -> set[str]:
+    """The passed courses a master's gap is decided by: each that teaches an outcome the master
+    requires (at any level: a level too low decides the gap as much as one high enough) or
+    earns credit in an area it requires. Whether an answer rests on illustrative data depends
+    on these too.
+
+    >>> from articulation.loader import load_curricula
+    >>> cat = load_curricula("tests/fixtures/mini")
+    >>> sorted(deciding_courses(cat, cat.master("UT-M-CS"), cat.bachelor("VU-B-AI").courses))
+    ['VU-LAC']
+    """
+    outcomes: set[str] = set()
+    areas: set[str] = set()
+
+    def collect(item: Requirement) -> None:
+        if isinstance(item, OutcomeAt):
+            outcomes.add(item.outcome)
+        elif isinstance(item, AreaRequirement):
+            areas.add(item.area)
+        else:
+            for alt in item.any_of:
+                collect(alt)
+
+    for item in master.requires:
+        collect(item)
+    return {
+        code
+        for code in taken
+        if code in catalogue.courses
+        and (
+            outcomes.intersection(catalogue.courses[code].teaches)
+            or areas.intersection(catalogue.course_areas[code])
+        )
+    }

@@ -36,13 +36,13 @@ ELIGIBLE = Space(
 ELECTIVE_POOLS = Space(
     "elective pools",
     1024,
-    "the bachelor's code",
+    "(the bachelor's code, its track or None)",
     "a bachelor's elective pool reads only its programme and the catalogue",
 )
 AFTER_MINOR = Space(
     "after minor",
     4096,
-    "(bachelor's code, minor's code)",
+    "(bachelor's code, its track or None, minor's code)",
     "what a bachelor attains with a minor reads only the two programmes",
 )
 ATTAINED = Space(

@@ -18,7 +18,7 @@ from typing import Any
 from articulation.catalogue import Catalogue
 from articulation.cover import CoverModel, order_courses
 from articulation.credits import half_floor
-from articulation.gap import attainment, gap, holds
+from articulation.gap import attainment, deciding_courses, gap, holds
 from articulation.model import Requirement
 from articulation.pool import elective_candidates, eligible_courses, helps, pool_context, prune
 
@@ -56,6 +56,10 @@ class MinorDesign:
     still_closed: dict[str, tuple[str, ...]]  # master -> requirement texts still missing
     optimal: bool
     bound_opened: int | None = None
+    track: str | None = None
+    # what the design reads (programmes, courses chosen, the bachelor's courses that decide the
+    # masters' gaps) whose data is not sourced
+    illustrative: tuple[str, ...] = ()
 
     @property
     def total_ects(self) -> float:
@@ -64,6 +68,7 @@ class MinorDesign:
     def to_json(self) -> dict[str, Any]:
         return {
             "bachelor": self.bachelor,
+            "track": self.track,
             "budget": self.budget,
             "masters": list(self.masters),
             "opened": list(self.opened),
@@ -77,6 +82,7 @@ class MinorDesign:
             ],
             "optimal": self.optimal,
             "bound_opened": self.bound_opened,
+            "illustrative": list(self.illustrative),
         }
 
 
@@ -93,8 +99,10 @@ def design_minor(
     *,
     budget: float = 30.0,
     time_limit: float = 30.0,
+    track: str | None = None,
 ) -> MinorDesign:
-    """The minor of at most ``budget`` EC that opens the most of ``master_codes``.
+    """The minor of at most ``budget`` EC that opens the most of ``master_codes`` to a student
+    of the bachelor (and ``track``; without one, what every track has in common).
 
     >>> from articulation.loader import load_curricula
     >>> cat = load_curricula("tests/fixtures/mini")
@@ -104,7 +112,8 @@ def design_minor(
     bachelor = catalogue.bachelor(bachelor_code)
     codes = sorted(set(master_codes or other_institution_masters(catalogue, bachelor_code)))
     masters = [catalogue.master(code) for code in codes]
-    taken = frozenset(bachelor.courses)
+    track = catalogue.track(bachelor, track)
+    taken = frozenset(bachelor.courses_of(track))
     att = attainment(catalogue, taken)
     gaps = {m.code: gap(m, att) for m in masters}
     already = tuple(
@@ -116,7 +125,7 @@ def design_minor(
         for item in gaps[m.code].unmet:
             unmet.setdefault(str(item), item)
     institutions = sorted({inst for m in targets for inst in m.premaster.catalogue})
-    electives = elective_candidates(catalogue, bachelor).codes
+    electives = elective_candidates(catalogue, bachelor, track).codes
     pool = sorted(set(eligible_courses(catalogue, institutions, taken)) | set(electives))
     problem = prune(pool_context(catalogue, pool, taken), list(unmet.values()))
     cover = CoverModel(problem)
@@ -159,6 +168,15 @@ def design_minor(
         still_closed=still,
         optimal=solution.status == "optimal",
         bound_opened=bound,
+        track=track,
+        illustrative=catalogue.illustrative(
+            [
+                bachelor.code,
+                *codes,
+                *chosen,
+                *(c for m in masters for c in deciding_courses(catalogue, m, taken)),
+            ]
+        ),
     )
 
 

@@ -395,17 +395,20 @@ def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) 
     )
 
 
-def elective_candidates(catalogue: Catalogue, bachelor: Bachelor) -> Candidates:
-    """The courses that may fill the bachelor's elective space: bachelor-level courses of
-    :func:`elective_institutions` it has not passed."""
+def elective_candidates(
+    catalogue: Catalogue, bachelor: Bachelor, track: str | None = None
+) -> Candidates:
+    """The courses that may fill the elective space of a student of the bachelor (and track):
+    bachelor-level courses of :func:`elective_institutions` not passed."""
 
     def build() -> Candidates:
         institutions = elective_institutions(catalogue, bachelor)
-        pool = eligible_courses(catalogue, institutions, bachelor.courses, bridging_only=False)
+        passed = set(bachelor.courses_of(track))
+        pool = eligible_courses(catalogue, institutions, passed, bridging_only=False)
         return Candidates(
             tuple(c for c in pool if c in catalogue.bachelor_level),
             f"elective course ({', '.join(institutions)})",
-            ("electives", bachelor.code),
+            ("electives", bachelor.code, track),
         )
 
-    return catalogue.remembered(memo.ELECTIVE_POOLS, bachelor.code, build)
+    return catalogue.remembered(memo.ELECTIVE_POOLS, (bachelor.code, track), build)

@@ -20,8 +20,10 @@ TOP_COURSES = 15  # most-needed courses shown in HTML and Markdown (JSON lists a
 CSV_COLUMNS = (
     "bachelor",
     "master",
+    "track",
     "status",
     "total_ects",
+    "over_cap_by",
     "courses",
     "optimal",
     "minor",
@@ -86,8 +88,10 @@ def render_csv(report: Report) -> str:
             [
                 cell.bachelor,
                 cell.master,
+                cell.track or "",
                 cell.status,
                 ec(cell.total_ects),
+                ec(cell.over_cap_by),
                 ";".join(cell.codes),
                 "true" if cell.optimal else "false",
                 cell.minor or "",
@@ -146,6 +150,8 @@ def render_markdown(report: Report) -> str:
         for m in report.masters:
             cell = report.cell(b, m)
             text = f"- {m} {cat.programmes[m].name}: **{cell_label(cell)}**"
+            if cell.track:
+                text += f" (track {_md(cell.track)})"
             if cell.minor:
                 text += f" (minor {cell.minor})"
             if cell.codes and cell.status != "minor":

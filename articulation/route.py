@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from articulation import memo
 from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
@@ -78,14 +77,16 @@ def decide(
     the_gap: Gap,
     *,
     bachelor: Bachelor | None = None,
+    track: str | None = None,
     studying: bool = True,
     premaster: Bridging | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Route:
     """The first route from the passed courses ``taken`` into ``master`` that closes the gap.
 
-    With a ``bachelor`` whose students are ``studying``, the electives and minor routes are
-    tried before the pre-master; otherwise only direct and pre-master apply (a graduate).
+    With a ``bachelor`` (and ``track``) whose students are ``studying``, the electives and minor
+    routes are tried before the pre-master; otherwise only direct and pre-master apply (a
+    graduate). ``taken`` is what the student has passed.
     ``premaster`` is the bridging programme when the caller has it already.
     """
     found = direct(master, the_gap, bachelor.code if bachelor else None)
@@ -100,7 +101,7 @@ def decide(
                 taken,
                 the_gap,
                 cap=bachelor.electives,
-                candidates=elective_candidates(catalogue, bachelor),
+                candidates=elective_candidates(catalogue, bachelor, track),
                 time_limit=time_limit,
                 shared=True,
             )
@@ -109,13 +110,13 @@ def decide(
             why_not.append(f"electives: {route.reason}")
         else:
             why_not.append("electives: the bachelor has no elective space")
-        minor, notes = minor_options(catalogue, bachelor, the_gap)
+        minor, notes = minor_options(catalogue, bachelor, the_gap, track)
         if minor is not None:
             return Route(
                 "minor",
                 f"the minor {minor.code} ({minor.name}, {minor.ects:g} EC) closes the gap",
                 why_not=tuple(why_not),
-                courses=_minor_courses(catalogue, bachelor, minor, the_gap),
+                courses=_minor_courses(catalogue, taken, minor, the_gap),
                 total_ects=minor.ects,
                 cap=bachelor.electives,
                 minor=minor.code,
@@ -163,16 +164,18 @@ def from_bridging(status: str, route: Bridging, why_not: Sequence[str]) -> Route
     )
 
 
-def _after_minor(catalogue: Catalogue, bachelor: Bachelor, minor: Minor) -> Attainment:
+def _after_minor(
+    catalogue: Catalogue, bachelor: Bachelor, track: str | None, minor: Minor
+) -> Attainment:
     return catalogue.remembered(
         memo.AFTER_MINOR,
-        (bachelor.code, minor.code),
-        lambda: attainment(catalogue, set(bachelor.courses) | set(minor.courses)),
+        (bachelor.code, track, minor.code),
+        lambda: attainment(catalogue, set(bachelor.courses_of(track)) | set(minor.courses)),
     )
 
 
 def minor_options(
-    catalogue: Catalogue, bachelor: Bachelor, the_gap: Gap
+    catalogue: Catalogue, bachelor: Bachelor, the_gap: Gap, track: str | None = None
 ) -> tuple[Minor | None, list[str]]:
     """The smallest existing minor that closes the gap, or None with the reasons per minor."""
     notes: list[str] = []
@@ -187,7 +190,7 @@ def minor_options(
         if not all(holds(item, the_gap.attained) for item in minor.entry):
             partial.append((10**6, minor.ects, f"{minor.code}: entry requirements not met"))
             continue
-        after = _after_minor(catalogue, bachelor, minor)
+        after = _after_minor(catalogue, bachelor, track, minor)
         left = [item for item in the_gap.unmet if not holds(item, after)]  # the rest stay met
         if not left:
             closing.append(minor)
@@ -203,9 +206,9 @@ def minor_options(
 
 
 def _minor_courses(
-    catalogue: Catalogue, bachelor: Bachelor, minor: Minor, the_gap: Gap
+    catalogue: Catalogue, taken: frozenset[str], minor: Minor, the_gap: Gap
 ) -> tuple[ChosenCourse, ...]:
-    pool = set(minor.courses) - set(bachelor.courses)
+    pool = set(minor.courses) - taken
     covers: dict[str, list[str]] = {c: [] for c in pool}
     for item in the_gap.unmet:
         for c in helps(catalogue, item, pool):
@@ -220,6 +223,7 @@ def route_alternatives(
     status: str,
     k: int,
     *,
+    track: str | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[Bridging, ...]:
     """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master.
@@ -229,13 +233,17 @@ def route_alternatives(
     """
     if status not in ("electives", "premaster") or k <= 0:
         return ()
-    options: dict[str, Any] = {}
+    candidates, cap = None, None
     if status == "electives":
-        options = {
-            "candidates": elective_candidates(catalogue, bachelor),
-            "cap": bachelor.electives,
-        }
+        candidates, cap = elective_candidates(catalogue, bachelor, track), bachelor.electives
     found = alternatives(
-        catalogue, master, bachelor.courses, k + 1, time_limit=time_limit, shared=True, **options
+        catalogue,
+        master,
+        bachelor.courses_of(track),
+        k + 1,
+        cap=cap,
+        candidates=candidates,
+        time_limit=time_limit,
+        shared=True,
     )
     return tuple(o for o in found[1:] if o.status == "premaster")

@@ -9,32 +9,59 @@ one process or many.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from articulation import status
+from articulation.bridging import Bridging
 from articulation.catalogue import Catalogue
-from articulation.gap import Gap, attainment, gap
+from articulation.gap import Gap, attainment, deciding_courses, gap
 from articulation.model import Bachelor, Master
 from articulation.parallel import parallel_map
 from articulation.pool import circular_courses, half_ects
 from articulation.route import DEFAULT_TIME_LIMIT, Route, decide, route_alternatives
+from articulation.status import STATUS, rank
+
+
+@dataclass(frozen=True)
+class TrackRoute:
+    """One track's route into a master, for a bachelor with tracks."""
+
+    track: str
+    status: str
+    total_ects: float
+    codes: tuple[str, ...]
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "track": self.track,
+            "status": self.status,
+            "total_ects": self.total_ects,
+            "courses": list(self.codes),
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
 class Cell(Route):
     """One (bachelor, master) pair: its gap, the route that closes it, and why; ``illustrative``
-    lists the programmes and courses of the answer whose data is not sourced."""
+    lists what the answer reads (programmes, the route's courses, the bachelor's courses that
+    decide the gap) whose data is not sourced. For a bachelor with tracks, the cell is the best
+    track's (``track``), and ``tracks`` gives every track's route."""
 
     bachelor: str
     master: str
     gap: Gap
     illustrative: tuple[str, ...] = ()
+    track: str | None = None
+    tracks: tuple[TrackRoute, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "bachelor": self.bachelor,
             "master": self.master,
+            "track": self.track,
             "status": self.status,
             "total_ects": self.total_ects,
             "courses": [c.to_json() for c in self.courses],
@@ -48,6 +75,7 @@ class Cell(Route):
             "over_cap_by": self.over_cap_by,
             "bound_ects": self.bound_ects,
             "illustrative": list(self.illustrative),
+            "tracks": [t.to_json() for t in self.tracks],
         }
 
 
@@ -56,30 +84,72 @@ def assess(
     bachelor: Bachelor,
     master: Master,
     *,
+    track: str | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Cell:
-    """The scan cell of one pair: the bachelor's mandatory courses against the master."""
-    taken = frozenset(bachelor.courses)
+    """The scan cell of one pair: the bachelor's courses (of ``track``) against the master.
+
+    A bachelor with tracks and no ``track`` asked for is assessed per track: the cell is the
+    best track's (by status, then EC, then the order of the tracks) and lists every track's.
+    """
+    if track is not None or not bachelor.tracks:
+        return _assess(catalogue, bachelor, master, track, time_limit)
+    cells = [_assess(catalogue, bachelor, master, t, time_limit) for t in bachelor.track_names]
+    best = min(
+        enumerate(cells),
+        key=lambda pair: (
+            rank(pair[1].status),
+            pair[1].total_ects if STATUS[pair[1].status].has_route else 0.0,
+            pair[0],
+        ),
+    )[1]
+    routes = tuple(
+        TrackRoute(c.track or "", c.status, c.total_ects, c.codes, c.reason) for c in cells
+    )
+    return replace(best, tracks=routes)
+
+
+def _assess(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    master: Master,
+    track: str | None,
+    time_limit: float,
+) -> Cell:
+    taken = frozenset(bachelor.courses_of(track))
     the_gap = gap(master, attainment(catalogue, taken))
-    route = decide(catalogue, master, taken, the_gap, bachelor=bachelor, time_limit=time_limit)
-    shown = [bachelor.code, master.code, *([route.minor] if route.minor else []), *route.codes]
+    route = decide(
+        catalogue, master, taken, the_gap, bachelor=bachelor, track=track, time_limit=time_limit
+    )
+    read = [
+        bachelor.code,
+        master.code,
+        *([route.minor] if route.minor else []),
+        *route.codes,
+        *deciding_courses(catalogue, master, taken),
+    ]
     return Cell(
         **{f.name: getattr(route, f.name) for f in fields(route)},
         bachelor=bachelor.code,
         master=master.code,
         gap=the_gap,
-        illustrative=catalogue.illustrative(shown),
+        illustrative=catalogue.illustrative(read),
+        track=track,
     )
 
 
-def cell_alternatives(catalogue: Catalogue, cell: Cell, k: int, time_limit: float):
-    """Up to ``k`` next-best distinct programmes of the cell's route (electives, pre-master)."""
+def cell_alternatives(
+    catalogue: Catalogue, cell: Cell, k: int, time_limit: float
+) -> tuple[Bridging, ...]:
+    """Up to ``k`` next-best distinct programmes of the cell's route (electives, pre-master),
+    for the cell's track."""
     return route_alternatives(
         catalogue,
         catalogue.bachelor(cell.bachelor),
         catalogue.master(cell.master),
         cell.status,
         k,
+        track=cell.track,
         time_limit=time_limit,
     )
 
@@ -90,11 +160,12 @@ def transfer_path(
     master: str,
     alternatives: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    track: str | None = None,
 ) -> dict[str, Any]:
-    """The scan cell of one pair as JSON, with up to ``alternatives`` next-best programmes
-    (for the electives and pre-master routes)."""
+    """The scan cell of one pair (of ``track``, else the best track) as JSON, with up to
+    ``alternatives`` next-best programmes (for the electives and pre-master routes)."""
     b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-    cell = assess(catalogue, b, m, time_limit=time_limit)
+    cell = assess(catalogue, b, m, track=catalogue.track(b, track), time_limit=time_limit)
     data = cell.to_json()
     if alternatives:
         found = cell_alternatives(catalogue, cell, alternatives, time_limit)

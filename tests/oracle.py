@@ -101,7 +101,23 @@ class Best:
     rank_sum: int = 0
 
 
-def solve(instance: Instance) -> Best:
+def premaster_pool(instance: Instance) -> list[str]:
+    """The pre-master's candidates: the master's own course list, else the bridging courses of
+    its catalogue's institutions; never a passed course."""
+    listed = instance.master.premaster.courses
+    if listed is not None:
+        return sorted(set(listed) - set(instance.taken))
+    return sorted(
+        c.code
+        for inst, c in instance.courses
+        if c.bridging
+        and inst in instance.master.premaster.catalogue
+        and c.code not in instance.taken
+    )
+
+
+def solve(instance: Instance, cap: float | None = None) -> Best:
+    """The smallest programme within ``cap`` (default: the master's pre-master cap)."""
     outcomes = {o.id: o for o in instance.outcomes}
     by_code = {c.code: c for _, c in instance.courses}
     rank = {code: i for i, code in enumerate(sorted(by_code))}
@@ -109,19 +125,14 @@ def solve(instance: Instance) -> Best:
     levels, ects = attained(taken, outcomes)
     if all(satisfied(item, levels, ects) for item in instance.master.requires):
         return Best("direct")
-    pool = sorted(
-        c.code
-        for inst, c in instance.courses
-        if c.bridging
-        and inst in instance.master.premaster.catalogue
-        and c.code not in instance.taken
-    )
+    limit = instance.master.premaster.max_ects if cap is None else cap
+    pool = premaster_pool(instance)
     best: tuple[float, int, int] | None = None
     for size in range(1, len(pool) + 1):
         for subset in combinations(pool, size):
             chosen = [by_code[c] for c in subset]
             total = sum(c.ects for c in chosen)
-            if total > instance.master.premaster.max_ects:
+            if total > limit:
                 continue
             key = (total, size, sum(rank[c] for c in subset))
             if best is not None and key >= best:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from articulation.bridging import bridge
 from articulation.catalogue import Catalogue
+from articulation.gap import attainment, gap
 from articulation.model import (
     AnyOf,
     AreaRequirement,
@@ -19,6 +20,7 @@ from articulation.model import (
     Premaster,
     Requirement,
 )
+from articulation.route import premaster_route
 from tests import oracle
 
 AREAS = ["alpha", "beta", "gamma"]
@@ -189,3 +191,59 @@ def test_mutual_support_needs_a_way_in() -> None:
     assert oracle.solve(instance).ects == result.total_ects == 9.5
     assert result.codes == ("UT-C", "UT-A")
     assert [c.needed_for for c in result.courses] == [("UT-A",), ()]
+
+
+@settings(
+    max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.integers(0, 2**32 - 1))
+def test_over_cap_and_infeasible_against_brute_force(seed: int) -> None:
+    """Over the cap, the programme shown is the proven minimum without the cap (up to the
+    ceiling); an infeasible answer lists exactly the items no eligible course can meet."""
+    rnd = random.Random(seed)
+    instance = random_instance(seed)
+    master = instance.master
+    courses = sorted(c.code for _, c in instance.courses)
+    listed = (
+        sorted(rnd.sample(courses, rnd.randint(1, len(courses)))) if rnd.random() < 0.3 else None
+    )
+    cap = rnd.choice([master.premaster.max_ects, 2, 4, 6])  # small caps: more over the cap
+    ceiling = cap + rnd.choice([0, 5, 10, 20, 60])
+    premaster = master.premaster.model_copy(
+        update={"max_ects": cap, "ceiling": ceiling, "courses": listed}
+    )
+    master = master.model_copy(update={"premaster": premaster})
+    instance = oracle.Instance(instance.outcomes, instance.courses, [master], instance.taken)
+    catalogue = catalogue_of(instance)
+    the_gap = gap(master, attainment(catalogue, instance.taken))
+    result = premaster_route(catalogue, master, frozenset(instance.taken), the_gap)
+    capped = oracle.solve(instance)
+    lifted = oracle.solve(instance, cap=max(ceiling, premaster.max_ects))
+    event(f"engine: {result.status}")
+    if capped.status in ("direct", "premaster"):
+        assert result.status == capped.status
+        return
+    pool = oracle.premaster_pool(instance)
+    if lifted.status == "premaster":
+        assert result.status == "over_cap" and result.optimal, result
+        assert result.total_ects == lifted.ects and len(result.codes) == lifted.count
+        assert sum(catalogue.course_rank[c] for c in result.codes) == lifted.rank_sum
+        assert result.over_cap_by == result.total_ects - premaster.max_ects > 0
+        assert result.cap == premaster.max_ects and result.unmet == ()
+        return
+    assert result.status == "infeasible" and result.courses == ()
+    outcomes = {o.id: o for o in instance.outcomes}
+    by_code = {c.code: c for _, c in instance.courses}
+    done = [by_code[c] for c in sorted(instance.taken)]
+    reachable: list = []  # every pool course that can be taken in some order (a closure)
+    grown = True
+    while grown:
+        grown = False
+        for code in pool:
+            course = by_code[code]
+            if course not in reachable and oracle.orderable([course], done + reachable, outcomes):
+                reachable.append(course)
+                grown = True
+    levels, ects = oracle.attained(done + reachable, outcomes)
+    unmeetable = {str(i) for i in master.requires if not oracle.satisfied(i, levels, ects)}
+    assert set(result.unmet) == unmeetable, (result.unmet, unmeetable)

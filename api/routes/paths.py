@@ -9,13 +9,22 @@ from fastapi import APIRouter, Path, Query
 from api import services
 from api.deps import SettingsDep, SnapshotDep, at_most, solve_time
 from api.errors import responses
-from api.schemas import PathOut, PathRow
+from api.schemas import NO_CONTROL, PathOut, PathRow
 from articulation.model import CODE, MAX_CODE
 from articulation.report import ALTERNATIVES as DEFAULT_ALTERNATIVES
 
 router = APIRouter(prefix="/v1/paths", tags=["transfer paths"])
 
 ProgrammeCode = Annotated[str, Path(max_length=MAX_CODE, pattern=CODE)]
+TrackQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        pattern=NO_CONTROL,
+        description="The bachelor's track (default: the best track)",
+    ),
+]
 TimeLimitQuery = Annotated[
     float | None,
     Query(gt=0, description="Solver time limit per solve, seconds (at most the server's maximum)"),
@@ -33,14 +42,15 @@ def transfer_path(
         Query(ge=0, description="Next-best programmes (default 3; at most the server's maximum)"),
     ] = None,
     time_limit: TimeLimitQuery = None,
+    track: TrackQuery = None,
 ) -> dict[str, Any]:
-    """How a bachelor's graduates get into a master: the scan cell with its explanation and
-    the next-best alternatives."""
+    """How a bachelor's graduates get into a master: the scan cell (of the track, else the
+    best track) with its explanation and the next-best alternatives."""
     if alternatives is None:
         alternatives = min(DEFAULT_ALTERNATIVES, settings.max_alternatives)
     at_most(alternatives, settings.max_alternatives, ["query", "alternatives"], "alternatives")
     limit = solve_time(settings, time_limit, ["query", "time_limit"])
-    return services.transfer_path(snapshot.catalogue, bachelor, master, alternatives, limit)
+    return services.transfer_path(snapshot.catalogue, bachelor, master, alternatives, limit, track)
 
 
 @router.get("/{bachelor}", response_model=PathRow, responses=responses(404, 503))
@@ -49,7 +59,9 @@ def transfer_row(
     settings: SettingsDep,
     bachelor: ProgrammeCode,
     time_limit: TimeLimitQuery = None,
+    track: TrackQuery = None,
 ) -> dict[str, Any]:
-    """Every master for one bachelor, ranked by status (direct first), then EC."""
+    """Every master for one bachelor (of the track, else each master's best track), ranked by
+    status (direct first), then EC."""
     limit = solve_time(settings, time_limit, ["query", "time_limit"])
-    return services.transfer_row(snapshot.catalogue, bachelor, limit)
+    return services.transfer_row(snapshot.catalogue, bachelor, limit, track)

@@ -20,6 +20,7 @@ from articulation.cli.common import (
     CurriculaOpt,
     JsonOpt,
     TimeLimitOpt,
+    TrackOpt,
     err,
     load,
     out,
@@ -74,18 +75,24 @@ def gap_command(
     master: str,
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
+    track: TrackOpt = None,
 ) -> None:
-    """What a bachelor's mandatory courses leave unmet of a master's requirements."""
+    """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
+    requirements."""
     from articulation.gap import attained_text, attainment, gap
 
     with user_errors():
         catalogue = load(curricula)
         b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-        the_gap = gap(m, attainment(catalogue, b.courses))
+        track = catalogue.track(b, track)
+        the_gap = gap(m, attainment(catalogue, b.courses_of(track)))
+    if b.tracks and track is None:
+        err.print(f"note: the common courses only; {b.code} has tracks: {', '.join(b.track_names)}")
     if as_json:
         print_json(
             {
                 "bachelor": b.code,
+                "track": track,
                 "master": m.code,
                 "closed": the_gap.closed,
                 "unmet": the_gap.texts(),
@@ -113,13 +120,14 @@ def bridge(
         int, typer.Option("--alternatives", min=0, max=50, help="Also list up to K next-best.")
     ] = 0,
     time_limit: TimeLimitOpt = DEFAULTS.time_limit,
+    track: TrackOpt = None,
 ) -> None:
     """How a bachelor gets into a master: the cheapest route and its optimal course set."""
     from articulation.scan import transfer_path
 
     with user_errors():
         catalogue = load(curricula)
-        data = transfer_path(catalogue, bachelor, master, alternatives, time_limit)
+        data = transfer_path(catalogue, bachelor, master, alternatives, time_limit, track)
     if as_json:
         print_json(data)
         return
@@ -132,6 +140,8 @@ def bridge(
 def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
     b, m = catalogue.programmes[data["bachelor"]], catalogue.programmes[data["master"]]
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    if data["track"]:
+        out.print(f"track: {data['track']}")
     out.print(f"status: [bold]{data['status']}[/bold] — {data['reason']}")
     for note in data["why_not"]:
         out.print(f"  not {note}")
@@ -156,8 +166,7 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
             )
         else:
             out.print(f"total: {data['total_ects']:g} EC of at most {data['cap']:g} ({proof})")
-    if data["illustrative"]:
-        out.print("[yellow]illustrative data:[/yellow] " + ", ".join(data["illustrative"]))
+    _print_illustrative(data["illustrative"])
 
 
 def minor(
@@ -176,6 +185,7 @@ def minor(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
     time_limit: TimeLimitOpt = DEFAULTS.minor_time_limit,
+    track: TrackOpt = None,
 ) -> None:
     """Design the minor (within the budget) that opens the most masters to a bachelor."""
     from articulation.minor import design_minor
@@ -184,7 +194,12 @@ def minor(
         catalogue = load(curricula)
         targets = list(masters or []) + read_codes(masters_file)
         design = design_minor(
-            catalogue, bachelor, targets or None, budget=budget, time_limit=time_limit
+            catalogue,
+            bachelor,
+            targets or None,
+            budget=budget,
+            time_limit=time_limit,
+            track=track,
         )
     data = design.to_json()
     if as_json:
@@ -206,6 +221,13 @@ def minor(
     )
     for code, missing in design.still_closed.items():
         out.print(f"still closed: {code} — misses " + "; ".join(missing))
+    _print_illustrative(design.illustrative)
+
+
+def _print_illustrative(codes: Sequence[str]) -> None:
+    """Say which data the answer rests on is illustrative rather than sourced."""
+    if codes:
+        out.print("[yellow]illustrative data (not sourced):[/yellow] " + ", ".join(codes))
 
 
 def scan(
@@ -296,12 +318,14 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
         entries = []
         for b in bachelors:
             kind = STATUS[row[b].status]
-            entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}[/]")
+            mark = "†" if row[b].illustrative else ""
+            entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
         table.add_row(_short(master), *entries)
     out.print(table)
     out.print(
         "ok = direct, eN = N EC of electives, minor = an existing minor, N = N EC pre-master, "
-        "— = infeasible"
+        ">N = N EC pre-master over the cap, — = infeasible, ? = unknown; "
+        "† = rests on illustrative data"
     )
 
 

@@ -25,6 +25,10 @@ CurriculaOpt = Annotated[
     typer.Option("--curricula", help="Curricula directory (default: the bundled curricula/)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+TrackOpt = Annotated[
+    str | None,
+    typer.Option("--track", help="The bachelor's track (default: the best track, or none)."),
+]
 TimeLimitOpt = Annotated[
     float, typer.Option("--time-limit", min=0.01, help="Solver time limit per solve, seconds.")
 ]
