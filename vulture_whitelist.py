@@ -36,6 +36,8 @@ model_config
 _._check_ects
 _._code_str
 _._plain_codes
+_._check_weeks
+_._check_order
 best_ects
 bachelor_name
 master_name
