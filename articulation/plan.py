@@ -37,6 +37,7 @@ the fewest periods whose room holds the EC) no model is built.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -52,13 +53,15 @@ from articulation.calendar import (
     Start,
     month_text,
     offerings,
+    parse_offering,
     semester_periods,
+    start_month,
 )
 from articulation.catalogue import Catalogue, UnknownCode
 from articulation.cover import SEED, model_class
 from articulation.credits import half
 from articulation.gap import attainment
-from articulation.model import YEAR_WEEKS, OutcomeAt
+from articulation.model import YEAR_WEEKS, Bachelor, OutcomeAt
 
 #: Full-time study: EC per 10 teaching weeks (15 EC per UT quartile).
 DEFAULT_LOAD = 15.0
@@ -754,3 +757,93 @@ def _first_start(instance: _Instance) -> int:
 def _period_word(calendar: Calendar, n: int) -> str:
     word = "quartile" if all(p.name.startswith("Q") for p in calendar.periods) else "period"
     return word if n == 1 else word + "s"
+
+
+# --- the plan of a route ------------------------------------------------------------------------
+
+#: The routes a plan is made for, and where: inside the bachelor (year 3, first semester) or
+#: after it (a pre-master from year 1, finished within a year).
+WINDOW_ROUTES = ("electives", "minor")
+PLANNED_ROUTES = (*WINDOW_ROUTES, "premaster")
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The plan of a route's courses, with the calendar month of week 0 when a month was given."""
+
+    status: str
+    plan: Plan
+    window: tuple[str, ...] = ()  # the bachelor's periods the route must fit in
+    anchor: dt.date | None = None
+    start_month: str | None = None
+
+    @property
+    def finish_text(self) -> str:
+        """``finished by June 2028`` with a start month, else ``end of year 1, Q4``."""
+        if self.anchor is not None and self.plan.finish_week is not None:
+            return f"finished by {self.plan.finished_by(self.anchor)}"
+        return self.plan.finish or "—"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "start_month": self.start_month,
+            "window": list(self.window) or None,
+            **self.plan.to_json(self.anchor),
+            "finish_text": self.finish_text,
+        }
+
+
+def plan_route(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    status: str,
+    codes: Sequence[str],
+    *,
+    start: str | None = None,
+    load: float = DEFAULT_LOAD,
+    window: Sequence[str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> RoutePlan:
+    """Plan a bachelor's route ``status`` with its ``codes``.
+
+    The ``electives`` and ``minor`` routes go in the bachelor's first semester of year 3 (its
+    ``window`` of period names or spans, when given); a ``premaster`` starts in September of
+    year 1 after graduation and must finish within one year. ``start`` (``YYYY-MM``) is the month
+    the plan starts — for the window routes, a month of the window's year — and gives calendar
+    months. Raises ``ValueError`` for a start that is not a month, a period name the bachelor's
+    calendar does not know, a load that is not positive, or a route without a plan.
+    """
+    if status not in PLANNED_ROUTES:
+        raise ValueError(f"the {status} route has no courses to plan")
+    if not load > 0:
+        raise ValueError(f"the load must be more than 0 EC, got {load:g}")
+    inside = status in WINDOW_ROUTES
+    year = 3 if inside else 1
+    begin, anchor = (Start(year, 0), None) if start is None else start_month(start, year)
+    slots: Window | None = None
+    names: tuple[str, ...] = ()
+    if inside:
+        calendar = catalogue.calendar(bachelor.institution)
+        if window:
+            chosen: set[int] = set()
+            for text in window:
+                offering = parse_offering(calendar, text)
+                chosen.update(range(offering.first, offering.last + 1))
+            names = tuple(calendar.periods[i].name for i in sorted(chosen))
+        else:
+            names = semester_periods(calendar, 1)
+        slots = Window(frozenset((year, bachelor.institution, name) for name in names))
+    elif window:
+        raise ValueError("a window applies to the electives and minor routes only")
+    plan = plan_courses(
+        catalogue,
+        codes,
+        bachelor.courses,
+        start=begin,
+        load=load,
+        within_years=None if inside else 1,
+        window=slots,
+        time_limit=time_limit,
+    )
+    return RoutePlan(status, plan, names, anchor, start)

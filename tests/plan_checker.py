@@ -71,6 +71,18 @@ def spot(catalogue: Catalogue, code: str, year: int, names: Sequence[str]) -> Sp
     )
 
 
+def in_window(catalogue: Catalogue, here: Spot, window: set[tuple[int, str, str]]) -> bool:
+    """Inside the window: its own periods when the window names its institution, else within
+    the weeks from the window's first period to its last."""
+    if any(inst == here.institution for _, inst, _ in window):
+        return here.slots <= window
+    weeks = []
+    for year, inst, name in window:
+        period = next(p for p in catalogue.calendar(inst).periods if p.name == name)
+        weeks += [(year - 1) * YEAR + period.start_week, (year - 1) * YEAR + period.end_week]
+    return min(weeks) <= here.start and here.end <= max(weeks)
+
+
 def _taught(catalogue: Catalogue, codes: Iterable[str]) -> dict[str, int]:
     levels: dict[str, int] = {}
     for code in codes:
@@ -155,8 +167,8 @@ def check_plan(
             problems.append(f"{p.code} placed at {p.institution}")
         if s.start < start_week:
             problems.append(f"{p.code} starts in week {s.start}, before the start {start_week}")
-        if window is not None and not s.slots <= window:
-            problems.append(f"{p.code} runs outside the window: {sorted(s.slots - window)}")
+        if window is not None and not in_window(catalogue, s, window):
+            problems.append(f"{p.code} runs outside the window: {sorted(s.slots)}")
         spots[p.code] = s
     if set(spots) != set(codes):
         problems.append(f"placed {sorted(spots)}, asked {sorted(codes)}")
@@ -213,7 +225,7 @@ def brute_force(
             s
             for s in here
             if s.start >= start_week
-            and (window is None or s.slots <= window)
+            and (window is None or in_window(catalogue, s, window))
             and not load_ok(catalogue, [s], load)
         ]
         if not here:

@@ -97,24 +97,19 @@ def test_random_instances_against_brute_force(chunk: int):
     for seed in range(chunk * 20, chunk * 20 + 20):
         catalogue, codes, taken, load, start, window = random_instance(seed)
         plan = plan_courses(catalogue, codes, taken, start=start, load=load, window=window)
-        mixed = window is not None and len({catalogue.institution_of[c] for c in codes}) > 1
         years = (
             sorted({y for y, _, _ in window.slots})
             if window is not None
             else list(range(start.year, start.year + len(codes) + 1))
         )
-        best = (
-            None
-            if mixed
-            else brute_force(
-                catalogue,
-                codes,
-                taken,
-                start_week=start.absolute_week,
-                load=load,
-                years=years,
-                window=_window_slots(window),
-            )
+        best = brute_force(
+            catalogue,
+            codes,
+            taken,
+            start_week=start.absolute_week,
+            load=load,
+            years=years,
+            window=_window_slots(window),
         )
         context = f"seed {seed}: {plan.reason}"
         if plan.placed:
@@ -125,12 +120,11 @@ def test_random_instances_against_brute_force(chunk: int):
                 taken,
                 start_week=start.absolute_week,
                 load=load,
-                window=None if mixed else _window_slots(window),
+                window=_window_slots(window),
             )
             assert not problems, (context, problems)
             assert plan.optimal, context
-            if not mixed:
-                assert best == (plan.finish_week, plan.periods_used), context
+            assert best == (plan.finish_week, plan.periods_used), context
         else:
             assert best is None, context
 
