@@ -78,3 +78,9 @@ why
 _.wait
 head_revision
 _.builds
+
+# Planning: the February start, the minor window and each course's placement, for the
+# integration into the scan and the minor model (used by the tests until then)
+FEBRUARY
+minor_window
+_.placements

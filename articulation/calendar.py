@@ -243,9 +243,9 @@ def start_month(text: str, year: int = 1) -> tuple[Start, dt.date]:
 
 
 def month_text(anchor: dt.date, week: int) -> str:
-    """The month in which absolute ``week`` ends, for a timeline whose week 0 starts at
-    ``anchor``: ``'June 2028'``."""
-    day = anchor + dt.timedelta(weeks=week) - dt.timedelta(days=1)
+    """The month of the last week before absolute week ``week`` (a period ending at ``week``
+    ends in it), for a timeline whose week 0 starts at ``anchor``: ``'June 2028'``."""
+    day = anchor + dt.timedelta(weeks=week - 1)
     return f"{_MONTHS[day.month - 1]} {day.year}"
 
 
