@@ -41,6 +41,8 @@ _._code_str
 _._plain_codes
 _._check_areas
 _._areas_add_up
+_._check_weeks
+_._check_order
 best_ects
 bachelor_name
 master_name
@@ -83,3 +85,9 @@ why
 _.wait
 head_revision
 _.builds
+
+# Planning: the February start, the minor window and each course's placement, for the
+# integration into the scan and the minor model (used by the tests until then)
+FEBRUARY
+minor_window
+_.placements

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from articulation.calendar import Calendar, default_calendar
 from articulation.memo import Space
 from articulation.model import Bachelor, Course, Master, Minor, Outcome, is_illustrative
 from articulation.suggest import unknown
@@ -68,6 +69,8 @@ class Catalogue:
     bachelor_level: frozenset[str] = frozenset()
     by_institution: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_area: dict[str, frozenset[str]] = field(default_factory=dict)
+    # academic calendars given by the curricula; other institutions have the default one
+    calendars: dict[str, Calendar] = field(default_factory=dict)
     # memo of derived data (pool contexts, solved sub-problems) for this immutable snapshot
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -77,8 +80,10 @@ class Catalogue:
         outcomes: Iterable[Outcome],
         courses: Iterable[tuple[str, Course]],
         programmes: Iterable[Programme],
+        calendars: dict[str, Calendar] | None = None,
     ) -> Catalogue:
-        """Index validated parts; ``courses`` are (institution, course) pairs."""
+        """Index validated parts; ``courses`` are (institution, course) pairs; ``calendars``
+        the academic calendars the curricula give (by institution)."""
         outcome_map = {o.id: o for o in sorted(outcomes, key=lambda o: o.id)}
         pairs = sorted(courses, key=lambda pair: pair[1].code)
         course_map = {c.code: c for _, c in pairs}
@@ -115,6 +120,7 @@ class Catalogue:
             ),
             by_institution={inst: tuple(codes) for inst, codes in sorted(by_institution.items())},
             by_area={area: frozenset(codes) for area, codes in sorted(by_area.items())},
+            calendars=dict(sorted((calendars or {}).items())),
         )
 
     def __post_init__(self) -> None:
@@ -165,6 +171,11 @@ class Catalogue:
                 }
             )
         )
+
+    def calendar(self, institution: str) -> Calendar:
+        """The academic calendar of ``institution``: as the curricula give it, else the default
+        (:mod:`articulation.calendar`)."""
+        return self.calendars.get(institution) or default_calendar(institution)
 
     @property
     def institutions(self) -> list[str]:

@@ -33,7 +33,7 @@ class Solution:
 
 
 @functools.cache
-def _model_class() -> type:
+def model_class() -> type:
     """CpModel without its camelCase aliases: building them costs about 1 ms per model (more
     than solving most of ours), and this code uses the snake_case API only."""
     from ortools.sat.python import cp_model
@@ -58,7 +58,7 @@ class CoverModel:
 
         self.cp_model = cp_model
         self.problem = problem
-        self.model = _model_class()()
+        self.model = model_class()()
         self.codes = problem.candidates
         self.x = {c: self.model.new_bool_var(c) for c in self.codes}
         every = half_ects(problem.catalogue)

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from articulation.calendar import Calendar, PeriodError, default_calendar, parse_offering
 from articulation.catalogue import Programme
 from articulation.model import (
     AnyOf,
     AreaRequirement,
     Bachelor,
+    CalendarSpec,
     Course,
     Master,
     Minor,
@@ -38,6 +40,8 @@ class Parts:
     courses: list[tuple[YamlFile, YamlPath, str, Course]] = field(default_factory=list)
     programmes: list[tuple[YamlFile, Programme]] = field(default_factory=list)
     invalid_codes: set[str] = field(default_factory=set)  # courses that failed validation
+    # institution -> (source, calendar) of the catalogue files that give one
+    calendars: dict[str, tuple[YamlFile, CalendarSpec]] = field(default_factory=dict)
 
     def problems(self) -> list[Problem]:
         return sorted({p for source in self.sources for p in source.problems})
@@ -106,7 +110,14 @@ def cross_check(parts: Parts) -> None:
         codes.setdefault(course.code, source)
         if not course.code.startswith(f"{inst}-"):
             source.problem((*at, "code"), f"course code {course.code!r} must start with '{inst}-'")
-    for source, at, _inst, course in parts.courses:
+    calendars = {inst: Calendar.of(spec) for inst, (_, spec) in parts.calendars.items()}
+    for source, at, inst, course in parts.courses:
+        calendar = calendars.get(inst) or default_calendar(inst)
+        for k, text in enumerate(course.periods):
+            try:
+                parse_offering(calendar, text)
+            except PeriodError as exc:
+                source.problem((*at, "periods", k), f"{exc} ({inst} calendar)")
         for outcome in course.teaches:
             if outcome not in outcome_ids:
                 _unknown(source, (*at, "teaches", outcome), "outcome", outcome, outcome_ids)

@@ -14,9 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from articulation.calendar import Calendar
 from articulation.catalogue import Catalogue
 from articulation.crosscheck import Parts, cross_check
-from articulation.model import CatalogueFile, Course, OutcomesFile, ProgrammeFile
+from articulation.model import CalendarSpec, CatalogueFile, Course, OutcomesFile, ProgrammeFile
 from articulation.yamlfile import CurriculaError, Problem, YamlFile
 
 __all__ = ["CurriculaError", "Problem", "load_curricula"]
@@ -53,6 +54,7 @@ def _load(sources: list[YamlFile]) -> Catalogue:
         (o for _, _, o in parts.outcomes),
         ((inst, c) for _, _, inst, c in parts.courses),
         (p for _, p in parts.programmes),
+        {inst: Calendar.of(spec) for inst, (_, spec) in parts.calendars.items()},
     )
 
 
@@ -82,15 +84,27 @@ def _read(parts: Parts, source: YamlFile) -> None:
 
 def _read_catalogue(parts: Parts, source: YamlFile, data: dict[str, Any]) -> None:
     # validate course by course so that one bad course does not hide the others
-    header = {k: v for k, v in data.items() if k != "courses"}
+    # and a bad calendar does not hide the courses either
+    header = {k: v for k, v in data.items() if k not in ("courses", "calendar")}
     header["courses"] = []
     parsed = source.validate(CatalogueFile, header)
+    calendar = None
+    if data.get("calendar") is not None:
+        calendar = source.validate(CalendarSpec, data["calendar"], base=("calendar",))
     courses = data["courses"]
     if not isinstance(courses, list):
         source.problem(("courses",), f"expected a list of courses (got {courses!r})")
         return
     if parsed is None:
         return
+    if calendar is not None:
+        if parsed.institution in parts.calendars:
+            first = parts.calendars[parsed.institution][0].name
+            source.problem(
+                ("calendar",), f"a second calendar for {parsed.institution} (the first: {first})"
+            )
+        else:
+            parts.calendars[parsed.institution] = (source, calendar)
     for i, item in enumerate(courses):
         if not isinstance(item, dict):
             source.problem(("courses", i), f"expected a course mapping (got {item!r})")

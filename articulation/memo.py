@@ -63,3 +63,10 @@ SOLVES = Space(
     "the pruned sub-problem: candidates, open groups, unmet items, area EC, cap, exclusions",
     "a proven optimum of a sub-problem depends only on the sub-problem",
 )
+PLANS = Space(
+    "plans",
+    4096,
+    "(courses, their prerequisite groups the passed courses leave open, start, load, limit, "
+    "window)",
+    "a plan reads only the courses, their periods and calendars, and the open groups",
+)

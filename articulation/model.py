@@ -317,10 +317,67 @@ class Course(Strict):
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+# --- calendars ---------------------------------------------------------------------------------
+
+PERIOD_NAME = r"^[A-Za-z][A-Za-z0-9]*$"
+#: Weeks of one academic year on the timeline (week 0 is the start of September).
+YEAR_WEEKS = 52
+
+
+class PeriodSpec(Strict):
+    """One teaching period of an institution's year: ``weeks`` of teaching from ``start_week``
+    (weeks since the start of September); ``end_week`` when the period holds a break (default
+    ``start_week + weeks``)."""
+
+    name: Annotated[str, Field(pattern=PERIOD_NAME)]
+    start_week: Annotated[int, Field(ge=0, lt=YEAR_WEEKS)]
+    weeks: Annotated[int, Field(ge=1, le=YEAR_WEEKS)]
+    end_week: Annotated[int, Field(ge=1, le=YEAR_WEEKS)] | None = None
+
+    @property
+    def end(self) -> int:
+        return self.end_week if self.end_week is not None else self.start_week + self.weeks
+
+    @model_validator(mode="after")
+    def _check_weeks(self) -> PeriodSpec:
+        if self.end < self.start_week + self.weeks:
+            raise ValueError(
+                f"period {self.name}: end_week {self.end} is before start_week + weeks "
+                f"({self.start_week + self.weeks})"
+            )
+        if self.end > YEAR_WEEKS:
+            raise ValueError(
+                f"period {self.name} ends in week {self.end}, after the year's {YEAR_WEEKS}"
+            )
+        return self
+
+
+class CalendarSpec(Strict):
+    """An institution's academic year: its periods in order, none overlapping."""
+
+    periods: Annotated[list[PeriodSpec], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _check_order(self) -> CalendarSpec:
+        seen: set[str] = set()
+        for before, period in zip([None, *self.periods], self.periods, strict=False):
+            if period.name in seen:
+                raise ValueError(f"period {period.name!r} is listed twice")
+            seen.add(period.name)
+            if before is not None and period.start_week < before.end:
+                raise ValueError(
+                    f"period {period.name} starts in week {period.start_week}, before "
+                    f"{before.name} ends (week {before.end})"
+                )
+        return self
+
+
 class CatalogueFile(Strict):
-    """``<institution>/courses.yaml``: the course catalogue of one institution."""
+    """``<institution>/courses.yaml``: the course catalogue of one institution, optionally with
+    its academic calendar (default: see :mod:`articulation.calendar`)."""
 
     institution: Institution
+    calendar: CalendarSpec | None = None
     courses: list[Course]
 
 

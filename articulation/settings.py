@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     minor_time_limit: Annotated[float, Field(gt=0)] = Field(
         default=30.0, description="Default time limit of `articulation minor`, seconds"
     )
+    plan_load: Annotated[float, Field(gt=0)] = Field(
+        default=15.0,
+        description="Default study load of `articulation plan`: EC per 10 teaching weeks",
+    )
     workers: Annotated[int, Field(ge=1)] = Field(
         default=min(2, os.cpu_count() or 1),
         description="Processes `articulation scan` spreads the pairs over",

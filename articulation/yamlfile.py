@@ -19,6 +19,7 @@ from articulation.model import (
     AnyOf,
     AreaRequirement,
     Bachelor,
+    CalendarSpec,
     CatalogueFile,
     Course,
     Master,
@@ -26,6 +27,7 @@ from articulation.model import (
     Outcome,
     OutcomeAt,
     OutcomesFile,
+    PeriodSpec,
 )
 from articulation.suggest import did_you_mean
 
@@ -174,6 +176,8 @@ _FIELDS = sorted(
             OutcomeAt,
             AreaRequirement,
             AnyOf,
+            CalendarSpec,
+            PeriodSpec,
         )
         for name in model.model_fields
     }

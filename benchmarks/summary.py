@@ -125,6 +125,17 @@ def render(data: dict[str, Any], command: str) -> str:
             f"≤ {SCAN_TARGET_S:g} s: {_met(ok)}"
         )
 
+    plans = runs.get("test_plan_university")
+    if plans:
+        p = plans["extra_info"]
+        outcome = ", ".join(f"{n} {s}" for s, n in p["plans"].items())
+        row(
+            f"plans of every route of the university scan ({p['routes']} routes: {outcome}) | "
+            f"{_s(plans['stats']['median'])} ({p['ms_per_plan']:.1f} ms per plan) | the scan, "
+            f"{p['scan_seconds']:.2f} s | {p['ratio_to_scan']:.2f}× | "
+            f"≤ {p['target_ratio']:g}×: {_met(p['ratio_to_scan'] <= p['target_ratio'])}"
+        )
+
     # --- OR-Library ------------------------------------------------------------------------------
     names = sorted(
         b["extra_info"]["instance"] for k, b in runs.items() if k.startswith("test_orlib_engine")

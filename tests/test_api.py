@@ -434,7 +434,7 @@ def test_scan_job_runs_in_the_background_and_serves_its_reports(
     assert report.json()["cells"] == [cell.to_json() for cell in expected]
     csv = client.get(f"/v1/scans/{job['id']}/report.csv")
     assert csv.headers["content-type"].startswith("text/csv")
-    assert csv.text.splitlines()[0].startswith("bachelor,master,status")
+    assert csv.text.splitlines()[0].startswith("bachelor,master,track,status")
     assert len(csv.text.splitlines()) == 9
     markdown = client.get(f"/v1/scans/{job['id']}/report.md")
     assert markdown.headers["content-type"].startswith("text/markdown")

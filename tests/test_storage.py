@@ -131,7 +131,7 @@ def every_field_catalogue() -> Catalogue:
                 title="Second",
                 ects=2.5,
                 teaches={"a.one.sub": "create"},
-                periods=["P1", "P4"],
+                periods=["Q1", "Q3-Q4"],
                 language="nl",
                 area="beta",
                 prerequisites=[["XA-1", "a.one@apply"], ["b.two@understand"]],

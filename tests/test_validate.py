@@ -165,3 +165,57 @@ def test_validate_json_lists_problems(curricula: Path) -> None:
     result = run("validate", "--json", "--curricula", str(curricula))
     assert result.exit_code == 2
     assert '"valid": false' in result.stdout and "UTT" in result.stdout
+
+
+def test_unknown_period_and_malformed_span(curricula: Path) -> None:
+    edit(
+        curricula / "ut/courses.yaml",
+        "    teaches: {math.calculus: apply}\n",
+        '    teaches: {math.calculus: apply}\n    periods: [Q5, "Q3-Q1", Q1-Q2, "Q1-", Q1-Q2-Q3]\n',
+    )
+    text = assert_rejected(curricula, "ut/courses.yaml:7", "courses[0].periods")
+    assert "periods[0]: unknown period 'Q5' (did you mean 'Q4'?)" in text
+    assert "periods[1]: malformed period span 'Q3-Q1'" in text
+    assert "periods[2]" not in text
+    assert "periods[3]: malformed period span 'Q1-'" in text
+    assert "periods[4]: malformed period span 'Q1-Q2-Q3'" in text
+
+
+def test_calendar_in_a_catalogue(curricula: Path) -> None:
+    path = curricula / "ut/courses.yaml"
+    edit(
+        path,
+        "institution: UT\n",
+        "institution: UT\ncalendar:\n  periods:\n"
+        "    - {name: S1, start_week: 0, weeks: 20}\n"
+        "    - {name: S2, start_week: 22, weeks: 20}\n",
+    )
+    edit(
+        path,
+        "    teaches: {math.calculus: apply}\n",
+        "    teaches: {math.calculus: apply}\n    periods: [S2, Q1]\n",
+    )
+    text = assert_rejected(curricula, "ut/courses.yaml", "unknown period 'Q1'", "S1, S2")
+    assert "periods[1]" in text
+    edit(path, "periods: [S2, Q1]", "periods: [S1-S2]")
+    catalogue = load_curricula(curricula)
+    assert catalogue.calendar("UT").names == ["S1", "S2"]
+    assert catalogue.calendar("VU").names == ["P1", "P2", "P3", "P4", "P5", "P6"]
+
+
+def test_bad_calendar_is_reported_and_courses_still_checked(curricula: Path) -> None:
+    edit(
+        curricula / "ut/courses.yaml",
+        "institution: UT\n",
+        "institution: UT\ncalendar:\n  periods:\n"
+        "    - {name: S1, start_week: 0, weeks: 20}\n"
+        "    - {name: S2, start_week: 10, wekes: 20}\n",
+    )
+    edit(curricula / "ut/courses.yaml", "  - code: UT-LA\n", "  - code: UT-LA\n    periods: [Q9]\n")
+    text = assert_rejected(curricula, "ut/courses.yaml", "calendar.periods[1].wekes")
+    assert "unknown key 'wekes' (did you mean 'weeks'?)" in text
+    assert "unknown period 'Q9'" in text
+    edit(curricula / "ut/courses.yaml", "wekes", "weeks")
+    edit(curricula / "ut/courses.yaml", "[Q9]", "[Q1]")
+    text = assert_rejected(curricula, "ut/courses.yaml", "calendar")
+    assert "period S2 starts in week 10, before S1 ends (week 20)" in text

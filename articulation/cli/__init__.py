@@ -11,6 +11,7 @@ import typer
 
 from articulation.cli import commands
 from articulation.cli.db import db_app
+from articulation.cli.plan import plan
 from articulation.cli.serve import serve
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app.command("gap")(commands.gap_command)
 app.command()(commands.bridge)
 app.command()(commands.minor)
 app.command()(commands.scan)
+app.command()(plan)
 app.add_typer(db_app, name="db")
 app.command()(serve)
 

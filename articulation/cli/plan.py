@@ -1,0 +1,145 @@
+"""``articulation plan``: a pair's route courses placed in periods, finishing first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from articulation.cli.common import (
+    DEFAULTS,
+    BadInput,
+    CurriculaOpt,
+    JsonOpt,
+    TimeLimitOpt,
+    load,
+    out,
+    print_json,
+    user_errors,
+)
+
+
+def plan(
+    bachelor: str,
+    master: str,
+    track: Annotated[
+        str | None, typer.Option("--track", help="The bachelor's track (not supported yet).")
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Month the plan starts, YYYY-MM (gives calendar months)."),
+    ] = None,
+    load_ec: Annotated[
+        float, typer.Option("--load", help="EC per 10 teaching weeks (15: full-time study).")
+    ] = DEFAULTS.plan_load,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            "--window",
+            help="Electives and minor routes: the bachelor's periods to use, comma-separated "
+            "(default: the first semester of year 3).",
+        ),
+    ] = None,
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
+) -> None:
+    """Place the pair's route courses (electives, minor or pre-master) in periods: per period the
+    courses and the load, and when it is finished."""
+    from articulation.plan import PLANNED_ROUTES, plan_route
+    from articulation.scan import assess
+
+    with user_errors():
+        if track is not None:
+            raise BadInput(
+                f"--track {track!r}: tracks are not supported yet; the route is planned for "
+                "the bachelor's mandatory courses"
+            )
+        if not load_ec > 0:
+            raise BadInput(f"--load {load_ec:g}: the load must be more than 0 EC")
+        if start is not None:
+            from articulation.calendar import start_month
+
+            try:
+                start_month(start)
+            except ValueError as exc:
+                raise BadInput(f"--start {start!r}: {exc}") from None
+        catalogue = load(curricula)
+        b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+        names = [w.strip() for w in window.split(",")] if window else None
+        if names is not None:
+            from articulation.calendar import PeriodError, parse_offering
+
+            for name in names:
+                try:
+                    parse_offering(catalogue.calendar(b.institution), name)
+                except PeriodError as exc:
+                    raise BadInput(f"--window {window!r}: {exc}") from None
+        cell = assess(catalogue, b, m, time_limit=time_limit)
+        if cell.status not in PLANNED_ROUTES:
+            routed = None
+        else:
+            try:
+                routed = plan_route(
+                    catalogue,
+                    b,
+                    cell.status,
+                    cell.codes,
+                    start=start,
+                    load=load_ec,
+                    window=names,
+                    time_limit=time_limit,
+                )
+            except ValueError as exc:
+                raise BadInput(f"--window {window!r}: {exc}") from None
+    if as_json:
+        print_json(
+            {
+                "bachelor": b.code,
+                "master": m.code,
+                "status": cell.status,
+                "courses": list(cell.codes),
+                "load": load_ec,
+                "plan": routed.to_json() if routed else None,
+                "reason": routed.plan.reason if routed else cell.reason,
+            }
+        )
+        return
+    out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    out.print(f"route: [bold]{cell.status}[/bold] — {cell.reason}")
+    if routed is None:
+        out.print("nothing to plan")
+        return
+    result = routed.plan
+    where = (
+        f"in {', '.join(routed.window)} of year 3"
+        if routed.window
+        else "after graduation, within one year"
+    )
+    out.print(f"plan {where}, at most {load_ec:g} EC per 10 weeks")
+    if not result.placed:
+        out.print(f"[red]cannot be planned[/red]: {result.reason}")
+        return
+    headers = ["period", *(["months"] if routed.anchor else []), "courses", "EC", "load"]
+    table = Table(*headers)
+    for period in result.periods:
+        months = [period.to_json(routed.anchor)["months"]] if routed.anchor else []
+        table.add_row(
+            f"{period.label} ({period.institution})",
+            *months,
+            "\n".join(
+                f"{c.code} {c.title} ({c.share:g} EC"
+                + (f" of {c.ects:g}, {c.runs})" if "-" in c.runs else ")")
+                for c in period.courses
+            ),
+            f"{period.ects:g}",
+            f"{period.ects:g} of at most {period.capacity:g}",
+        )
+    out.print(table)
+    proof = "" if result.optimal else " (not proven optimal)"
+    out.print(f"{routed.finish_text}; {result.periods_used} period(s) used{proof}")
+    if not result.fits:
+        out.print(f"[yellow]does not fit:[/yellow] {result.reason}")
+    for note in result.notes:
+        out.print(f"note: {note}")

@@ -1,0 +1,849 @@
+"""Planning: a set of courses placed in the periods of the academic years, finishing first.
+
+For a student who has passed ``taken``, :func:`plan_courses` places every course of a programme
+(a pre-master, the electives of a bachelor, a minor) in a period of one of the years from a
+relative start (September or February of year 1; never today's date):
+
+- each course starts in a period it is offered in (its ``periods``; a span ``Q1-Q2`` runs across
+  both, its EC spread over them pro rata by teaching weeks; a course without periods may go in
+  any period, and the plan says so);
+- every prerequisite group of each course is met by a passed course or by a course of the plan
+  that ends no later than this one starts (an ``outcome@level`` member by a course teaching the
+  outcome at that level or higher);
+- the load is at most ``load`` EC per 10 teaching weeks at every moment (15 EC per UT quartile,
+  12 EC per 8-week VU period, 6 EC per 4-week one): the EC of the courses running in a period,
+  counted pro rata by weeks, stay within ``load × weeks / 10``;
+- with a ``window`` (a minor's semester), only its periods may be used.
+
+Among those plans: the earliest finish (the end week of the last course), then the fewest
+periods used (a period counts when some course runs in it); CP-SAT proves it, with one worker and
+a fixed seed, so the same input gives the same plan. A greedy plan (each course, once its
+prerequisites are placed, in its earliest period with room) bounds the horizon and seeds the
+solver; when it already meets the lower bounds (the earliest end of every prerequisite chain, and
+the fewest periods whose room holds the EC) no model is built.
+
+>>> from articulation.model import Course
+>>> from articulation.catalogue import Catalogue
+>>> a = Course(code="UT-A", title="A", ects=10, periods=["Q1", "Q3"], teaches={"x": 3})
+>>> b = Course(code="UT-B", title="B", ects=10, periods=["Q2", "Q3"], prerequisites=[["x@apply"]])
+>>> c = Course(code="UT-C", title="C", ects=10, periods=["Q1"])
+>>> cat = Catalogue.build([], [("UT", a), ("UT", b), ("UT", c)], [])
+>>> plan = plan_courses(cat, ["UT-A", "UT-B", "UT-C"], within_years=1)
+>>> [(p.label, [c.code for c in p.courses]) for p in plan.periods]
+[('year 1, Q1', ['UT-A']), ('year 1, Q2', ['UT-B']), ('year 2, Q1', ['UT-C'])]
+>>> plan.fits, plan.reason
+(False, 'the smallest programme needs 5 quartiles: it finishes at the end of year 2, Q1, later than 1 year(s) after its start')
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from articulation import memo
+from articulation.calendar import (
+    SEPTEMBER,
+    Calendar,
+    Offering,
+    Start,
+    month_text,
+    offerings,
+    parse_offering,
+    semester_periods,
+    start_month,
+)
+from articulation.catalogue import Catalogue, UnknownCode
+from articulation.cover import SEED, model_class
+from articulation.credits import half
+from articulation.gap import attainment
+from articulation.model import YEAR_WEEKS, Bachelor, OutcomeAt
+
+#: Full-time study: EC per 10 teaching weeks (15 EC per UT quartile).
+DEFAULT_LOAD = 15.0
+LOAD_WEEKS = 10
+DEFAULT_TIME_LIMIT = 10.0
+
+Slot = tuple[int, str, str]  # (year, institution, period name)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The periods a plan may use: (year, institution, period name). A course of an institution
+    the window does not name may use its own periods that lie within the window's weeks."""
+
+    slots: frozenset[Slot]
+
+    def label(self) -> str:
+        by_year: dict[tuple[int, str], list[str]] = {}
+        for year, inst, name in sorted(self.slots):
+            by_year.setdefault((year, inst), []).append(name)
+        return "; ".join(
+            f"{inst} {', '.join(names)} of year {year}" for (year, inst), names in by_year.items()
+        )
+
+
+def minor_window(catalogue: Catalogue, institution: str, year: int = 3) -> Window:
+    """The first semester of ``year`` at ``institution``: where a bachelor's minor (or its
+    electives) goes — UT Q1+Q2, VU P1–P3 of year 3."""
+    names = semester_periods(catalogue.calendar(institution), 1)
+    return Window(frozenset((year, institution, name) for name in names))
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedCourse:
+    """A course running in a period: its EC there (pro rata by weeks) and the offering."""
+
+    code: str
+    title: str
+    ects: float
+    share: float  # EC of it in this period
+    runs: str  # the periods it runs in, e.g. "Q1-Q2"
+    any_period: bool  # the catalogue gives no periods: placed where it fits
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "ects": self.ects,
+            "ects_in_period": self.share,
+            "runs": self.runs,
+            "any_period": self.any_period,
+        }
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    """One period of the plan on the timeline (weeks since September of year 1)."""
+
+    year: int
+    institution: str
+    period: str
+    start_week: int
+    end_week: int
+    courses: tuple[PlannedCourse, ...]
+    ects: float  # the load in the period
+    capacity: float  # the most the load allows in it
+
+    @property
+    def label(self) -> str:
+        return f"year {self.year}, {self.period}"
+
+    def to_json(self, anchor: Any = None) -> dict[str, Any]:
+        data = {
+            "year": self.year,
+            "institution": self.institution,
+            "period": self.period,
+            "start_week": self.start_week,
+            "end_week": self.end_week,
+            "ects": self.ects,
+            "capacity": self.capacity,
+            "courses": [c.to_json() for c in self.courses],
+        }
+        if anchor is not None:
+            data["months"] = (
+                f"{month_text(anchor, self.start_week + 1)} – {month_text(anchor, self.end_week)}"
+            )
+        return data
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one course of the plan runs."""
+
+    code: str
+    year: int
+    institution: str
+    runs: str
+    start_week: int
+    end_week: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The courses placed in periods, or why they cannot be.
+
+    ``placed`` is false when no plan exists at all (``reason`` says why); ``fits`` whether the
+    plan finishes within the limit (``limit_weeks`` from its first possible period) or window.
+    """
+
+    codes: tuple[str, ...]
+    start: Start
+    load: float
+    placed: bool
+    fits: bool
+    reason: str
+    periods: tuple[PlanPeriod, ...] = ()
+    placements: tuple[Placement, ...] = ()
+    finish_week: int | None = None
+    finish: str | None = None  # relative: "end of year 1, Q4"
+    periods_used: int = 0
+    periods_needed: int = 0  # periods from the first possible one through the finish
+    limit_weeks: int | None = None
+    optimal: bool = True
+    notes: tuple[str, ...] = ()
+
+    def finished_by(self, anchor: Any) -> str | None:
+        """The month the plan finishes in, for a timeline whose week 0 is ``anchor`` (a date)."""
+        return None if self.finish_week is None else month_text(anchor, self.finish_week)
+
+    def to_json(self, anchor: Any = None) -> dict[str, Any]:
+        """The plan as JSON; with ``anchor`` (the date of week 0) also calendar months."""
+        data: dict[str, Any] = {
+            "placed": self.placed,
+            "fits": self.fits,
+            "reason": self.reason,
+            "start": {"year": self.start.year, "week": self.start.week},
+            "load": self.load,
+            "finish_week": self.finish_week,
+            "finish": self.finish,
+            "periods_used": self.periods_used,
+            "periods_needed": self.periods_needed,
+            "limit_weeks": self.limit_weeks,
+            "optimal": self.optimal,
+            "notes": list(self.notes),
+            "periods": [p.to_json(anchor) for p in self.periods],
+        }
+        if anchor is not None:
+            data["finished_by"] = self.finished_by(anchor)
+        return data
+
+
+# --- the instance -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Option:
+    """One way to place a course: an offering in a year."""
+
+    code: str
+    institution: str
+    year: int
+    offering: Offering
+    start: int  # absolute weeks
+    end: int
+    rate: Fraction  # half EC per teaching week
+    slots: tuple[Slot, ...]
+    order: int = 0  # position in time order, for the tie-break
+
+
+@dataclass
+class _Instance:
+    catalogue: Catalogue
+    codes: tuple[str, ...]
+    groups: dict[str, list[list[str]]]  # open groups: supporters among the plan's courses
+    written: dict[str, list[list[str]]]  # the open groups as written
+    offers: dict[str, tuple[Offering, ...]]
+    calendars: dict[str, Calendar]
+    institution: dict[str, str]
+    cap: Fraction  # half EC per week
+    start: Start
+    window: Window | None
+
+
+def plan_courses(
+    catalogue: Catalogue,
+    codes: Iterable[str],
+    taken: Iterable[str] = (),
+    *,
+    start: Start = SEPTEMBER,
+    load: float = DEFAULT_LOAD,
+    within_years: float | None = None,
+    window: Window | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Plan:
+    """Place ``codes`` in periods from ``start`` for a student who passed ``taken``.
+
+    Parameters: ``load`` — EC per 10 teaching weeks (> 0); ``within_years`` — the plan must
+    finish within this many years of its first possible period (``fits`` says whether it does;
+    one year for a pre-master); ``window`` — only these periods may be used (a minor's semester).
+
+    Returns a :class:`Plan`: per period the courses and the load, the finish; or, when no
+    placement exists, ``placed=False`` and the reason. Raises :class:`UnknownCode` for an
+    unknown course and ``ValueError`` for a load that is not positive.
+    """
+    if not load > 0:
+        raise ValueError(f"the load must be more than 0 EC, got {load:g}")
+    chosen = tuple(sorted(set(codes)))
+    for code in chosen:
+        if code not in catalogue.courses:
+            raise UnknownCode("course", code, catalogue.courses)
+    instance = _instance(catalogue, chosen, frozenset(taken), start, load, window)
+    limit = None if within_years is None else round(within_years * YEAR_WEEKS)
+    key = (
+        "plan",
+        chosen,
+        tuple(tuple(tuple(g) for g in instance.groups[c]) for c in chosen),
+        start,
+        load,
+        limit,
+        window,
+    )
+    return catalogue.remembered(memo.PLANS, key, lambda: _plan(instance, load, limit, time_limit))
+
+
+def _instance(
+    catalogue: Catalogue,
+    codes: tuple[str, ...],
+    taken: frozenset[str],
+    start: Start,
+    load: float,
+    window: Window | None,
+) -> _Instance:
+    attained = attainment(catalogue, taken)
+    in_plan = set(codes)
+    groups: dict[str, list[list[str]]] = {}
+    written: dict[str, list[list[str]]] = {}
+    offers: dict[str, tuple[Offering, ...]] = {}
+    calendars: dict[str, Calendar] = {}
+    institution: dict[str, str] = {}
+    for code in codes:
+        course = catalogue.courses[code]
+        inst = catalogue.institution_of[code]
+        institution[code] = inst
+        calendars.setdefault(inst, catalogue.calendar(inst))
+        offers[code] = offerings(calendars[inst], course.periods)
+        open_groups, as_written = [], []
+        for group in course.prerequisites:
+            if any(_met_by_taken(member, taken, attained) for member in group):
+                continue
+            supporters: set[str] = set()
+            for member in group:
+                if isinstance(member, OutcomeAt):
+                    supporters.update(
+                        d
+                        for d, level in catalogue.teachers.get(member.outcome, ())
+                        if level >= member.level and d in in_plan
+                    )
+                elif member in in_plan:
+                    supporters.add(member)
+            supporters.discard(code)
+            open_groups.append(sorted(supporters))
+            as_written.append([str(member) for member in group])
+        groups[code] = open_groups
+        written[code] = as_written
+    cap = Fraction(load).limit_denominator(1000) * 2 / LOAD_WEEKS
+    return _Instance(
+        catalogue, codes, groups, written, offers, calendars, institution, cap, start, window
+    )
+
+
+def _met_by_taken(member: str | OutcomeAt, taken: frozenset[str], attained: Any) -> bool:
+    if isinstance(member, OutcomeAt):
+        return attained.level(member.outcome) >= member.level
+    return member in taken
+
+
+def _options(instance: _Instance, code: str, years: Sequence[int]) -> list[_Option]:
+    """The placements of a course in ``years`` that start no earlier than the start, lie in the
+    window, and fit the load on their own."""
+    inst = instance.institution[code]
+    calendar = instance.calendars[inst]
+    ects = half(instance.catalogue.courses[code].ects)
+    window = instance.window
+    span = None
+    if window is not None and not any(i == inst for _, i, _ in window.slots):
+        span = _window_weeks(instance, window)
+    found = []
+    for year in years:
+        base = (year - 1) * YEAR_WEEKS
+        for offering in instance.offers[code]:
+            periods = calendar.periods[offering.first : offering.last + 1]
+            start, end = base + periods[0].start_week, base + periods[-1].end_week
+            if start < instance.start.absolute_week:
+                continue
+            slots = tuple((year, inst, p.name) for p in periods)
+            if window is not None:
+                if span is None and not all(s in window.slots for s in slots):
+                    continue
+                if span is not None and not (span[0] <= start and end <= span[1]):
+                    continue
+            rate = Fraction(ects, offering.weeks(calendar))
+            if rate > instance.cap:
+                continue
+            found.append(_Option(code, inst, year, offering, start, end, rate, slots))
+    return found
+
+
+def _window_weeks(instance: _Instance, window: Window) -> tuple[int, int]:
+    starts, ends = [], []
+    for year, inst, name in window.slots:
+        period = instance.catalogue.calendar(inst).period(name)
+        if period is not None:
+            base = (year - 1) * YEAR_WEEKS
+            starts.append(base + period.start_week)
+            ends.append(base + period.end_week)
+    return (min(starts), max(ends)) if starts else (0, 0)
+
+
+# --- solving ------------------------------------------------------------------------------------
+
+
+def _plan(instance: _Instance, load: float, limit: int | None, time_limit: float) -> Plan:
+    codes = instance.codes
+    empty = {"codes": codes, "start": instance.start, "load": load, "limit_weeks": limit}
+    if not codes:
+        return Plan(**empty, placed=True, fits=True, reason="nothing to plan")
+    problem = _precheck(instance)
+    if problem:
+        return Plan(**empty, placed=False, fits=False, reason=problem)
+    if instance.window is not None:
+        years = sorted({year for year, _, _ in instance.window.slots})
+    else:
+        years = list(range(instance.start.year, instance.start.year + len(codes) + 1))
+    options = {c: _options(instance, c, years) for c in codes}
+    greedy = _greedy(instance, options)
+    if greedy is None and instance.window is None:  # pragma: no cover - a fresh year always fits
+        return Plan(**empty, placed=False, fits=False, reason="no placement found")
+    if greedy is not None:
+        last_year = max(o.year for o in greedy.values())
+        options = {c: [o for o in options[c] if o.year <= last_year] for c in codes}
+    ordered = sorted((o for opts in options.values() for o in opts), key=_time_key)
+    rank = {id(o): k for k, o in enumerate(ordered)}
+    chosen, optimal = greedy, True
+    if greedy is None or _objective(greedy) > _lower_bound(instance, options):
+        chosen, optimal = _solve(instance, options, greedy, rank, time_limit)
+    if chosen is None:
+        where = instance.window.label() if instance.window else "the years planned"
+        reason = (
+            f"the courses do not fit in {where}: the load of {load:g} EC per 10 weeks, the "
+            "periods they are offered in and their prerequisites leave no room"
+        )
+        if instance.window is not None or optimal:
+            return Plan(**empty, placed=False, fits=False, reason=reason)
+        chosen, optimal = greedy, False  # pragma: no cover - timed out: keep the greedy plan
+    return _result(instance, chosen, load, limit, optimal)
+
+
+def _time_key(option: _Option) -> tuple[int, int, str]:
+    return option.start, option.end, option.code
+
+
+def _precheck(instance: _Instance) -> str | None:
+    """Why no plan can exist, when that is plain without searching."""
+    catalogue, window = instance.catalogue, instance.window
+    for code in instance.codes:
+        for group, members in zip(instance.groups[code], instance.written[code], strict=True):
+            if not group:
+                return (
+                    f"{code} needs one of {', '.join(members)}, which is neither passed nor in "
+                    "the plan"
+                )
+    if window is None:
+        years = [instance.start.year, instance.start.year + 1]
+    else:
+        years = sorted({year for year, _, _ in window.slots})
+    for code in instance.codes:
+        if _options(instance, code, years):
+            continue
+        course = catalogue.courses[code]
+        calendar = instance.calendars[instance.institution[code]]
+        where = ", ".join(o.names(calendar) for o in instance.offers[code])
+        if window is not None:
+            anywhere = _Instance(**{**vars(instance), "window": None, "start": Start(1, 0)})
+            if _options(anywhere, code, [1]):
+                return f"{code} is offered in no period of {window.label()} (it runs in {where})"
+        most = max(float(instance.cap) * o.weeks(calendar) / 2 for o in instance.offers[code])
+        return (
+            f"{code} ({course.ects:g} EC) is more than the load allows in any period it is "
+            f"offered in ({where}: at most {most:g} EC)"
+        )
+    if _order(instance) is None:
+        return "the courses' prerequisites support each other in a circle: no order takes them"
+    return None
+
+
+def _order(instance: _Instance) -> list[str] | None:
+    """An order in which every open group is met by an earlier course, or None."""
+    placed: set[str] = set()
+    order: list[str] = []
+    left = list(instance.codes)
+    while left:
+        ready = [c for c in left if all(any(s in placed for s in g) for g in instance.groups[c])]
+        if not ready:
+            return None
+        for c in ready:
+            placed.add(c)
+            order.append(c)
+            left.remove(c)
+    return order
+
+
+def _segments_fit(placed: Sequence[_Option], option: _Option, cap: Fraction) -> bool:
+    """Whether ``option`` fits next to ``placed`` at every moment it runs."""
+    overlapping = [o for o in placed if o.start < option.end and option.start < o.end]
+    if not overlapping:
+        return True
+    points = sorted(
+        {option.start, option.end}
+        | {o.start for o in overlapping if option.start < o.start < option.end}
+        | {o.end for o in overlapping if option.start < o.end < option.end}
+    )
+    for a, b in itertools.pairwise(points):
+        total = option.rate + sum(o.rate for o in overlapping if o.start <= a and b <= o.end)
+        if total > cap:
+            return False
+    return True
+
+
+def _greedy(instance: _Instance, options: dict[str, list[_Option]]) -> dict[str, _Option] | None:
+    """Each course, once its prerequisites are placed, in its earliest placement with room; the
+    course whose placement ends first goes next."""
+    placed: dict[str, _Option] = {}
+    left = set(instance.codes)
+    while left:
+        best: _Option | None = None
+        for code in sorted(left):
+            groups = instance.groups[code]
+            if not all(any(s in placed for s in g) for g in groups):
+                continue
+            ready = max((min(placed[s].end for s in g if s in placed) for g in groups), default=0)
+            for option in options[code]:
+                if option.start >= ready and _segments_fit(
+                    list(placed.values()), option, instance.cap
+                ):
+                    if best is None or (option.end, option.start) < (best.end, best.start):
+                        best = option
+                    break
+        if best is None:
+            return None
+        placed[best.code] = best
+        left.discard(best.code)
+    return placed
+
+
+def _used(chosen: dict[str, _Option]) -> int:
+    return len({slot for o in chosen.values() for slot in o.slots})
+
+
+def _objective(chosen: dict[str, _Option]) -> tuple[int, int]:
+    return max(o.end for o in chosen.values()), _used(chosen)
+
+
+def _lower_bound(instance: _Instance, options: dict[str, list[_Option]]) -> tuple[int, int]:
+    """No plan finishes before the earliest end of each course's prerequisite chain, nor uses
+    fewer periods than it takes to hold the EC of each institution's courses."""
+    earliest = {c: math.inf for c in instance.codes}
+    for _ in range(len(instance.codes) + 1):
+        changed = False
+        for code in instance.codes:
+            ready = max(
+                (min((earliest[s] for s in g), default=math.inf) for g in instance.groups[code]),
+                default=0,
+            )
+            end = min((o.end for o in options[code] if o.start >= ready), default=math.inf)
+            if end < earliest[code]:
+                earliest[code], changed = end, True
+        if not changed:
+            break
+    finish = max(earliest.values())
+    if finish == math.inf:
+        return (2**31, 2**31)
+    used = 0
+    for inst in sorted(set(instance.institution.values())):
+        calendar = instance.calendars[inst]
+        mine = [c for c in instance.codes if instance.institution[c] == inst]
+        need = sum(half(instance.catalogue.courses[c].ects) for c in mine)
+        rooms = sorted(
+            {
+                slot: instance.cap * calendar.period(slot[2]).weeks
+                for c in mine
+                for o in options[c]
+                if o.end <= finish
+                for slot in o.slots
+            }.values(),
+            reverse=True,
+        )
+        count, room = 0, Fraction(0)
+        for size in rooms:
+            if room >= need:
+                break
+            room += size
+            count += 1
+        longest = max(min(o.offering.last - o.offering.first + 1 for o in options[c]) for c in mine)
+        used += max(count, min(longest, len(rooms)))
+    return int(finish), used
+
+
+def _solve(
+    instance: _Instance,
+    options: dict[str, list[_Option]],
+    hint: dict[str, _Option] | None,
+    rank: dict[int, int],
+    time_limit: float,
+) -> tuple[dict[str, _Option] | None, bool]:
+    """The lexicographically best plan (finish, periods used, then earliest placements) by
+    CP-SAT; None when there is none. Returns the plan and whether it is proven optimal."""
+    from ortools.sat.python import cp_model
+
+    model = model_class()()
+    every = [o for c in instance.codes for o in options[c]]
+    y = {id(o): model.new_bool_var(f"{o.code}@{o.year}.{o.offering.first}") for o in every}
+    for code in instance.codes:
+        model.add_exactly_one([y[id(o)] for o in options[code]])
+    for code in instance.codes:
+        for group in instance.groups[code]:
+            for option in options[code]:
+                support = [y[id(o)] for s in group for o in options[s] if o.end <= option.start]
+                model.add_bool_or([y[id(option)].Not(), *support])
+    # the load at every moment: between consecutive boundaries of the placements
+    points = sorted({o.start for o in every} | {o.end for o in every})
+    scale = math.lcm(instance.cap.denominator, *(o.rate.denominator for o in every))
+    cap = int(instance.cap * scale)
+    for a, b in itertools.pairwise(points):
+        running = [o for o in every if o.start <= a and b <= o.end]
+        if sum(o.rate for o in running) <= instance.cap:
+            continue
+        model.add(
+            cp_model.LinearExpr.weighted_sum(
+                [y[id(o)] for o in running], [int(o.rate * scale) for o in running]
+            )
+            <= cap
+        )
+    finish = model.new_int_var(0, max(o.end for o in every), "finish")
+    for code in instance.codes:
+        model.add(
+            finish
+            >= cp_model.LinearExpr.weighted_sum(
+                [y[id(o)] for o in options[code]], [o.end for o in options[code]]
+            )
+        )
+    slots = sorted({s for o in every for s in o.slots})
+    used = {s: model.new_bool_var(f"used {s}") for s in slots}
+    for o in every:
+        for s in o.slots:
+            model.add_implication(y[id(o)], used[s])
+    tie_weight = sum(rank.values()) + 1
+    used_weight = tie_weight * (len(slots) + 1)
+    model.minimize(
+        used_weight * finish
+        + tie_weight * sum(used.values())
+        + cp_model.LinearExpr.weighted_sum([y[id(o)] for o in every], [rank[id(o)] for o in every])
+    )
+    if hint is not None:
+        for o in every:
+            model.add_hint(y[id(o)], hint.get(o.code) is o)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = SEED
+    solver.parameters.max_time_in_seconds = time_limit
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status == cp_model.INFEASIBLE
+    chosen = {o.code: o for o in every if solver.boolean_value(y[id(o)])}
+    return chosen, status == cp_model.OPTIMAL
+
+
+# --- reading the plan back ----------------------------------------------------------------------
+
+
+def _result(
+    instance: _Instance, chosen: dict[str, _Option], load: float, limit: int | None, optimal: bool
+) -> Plan:
+    catalogue = instance.catalogue
+    finish_week, used = _objective(chosen)
+    last = max(chosen.values(), key=lambda o: (o.end, o.code))
+    calendar = instance.calendars[last.institution]
+    finish = f"end of year {last.year}, {calendar.periods[last.offering.last].name}"
+    first_start = _first_start(instance)
+    needed = sum(
+        1
+        for year in range(instance.start.year, last.year + 1)
+        for p in calendar.periods
+        if first_start <= (year - 1) * YEAR_WEEKS + p.start_week
+        and (year - 1) * YEAR_WEEKS + p.end_week <= finish_week
+    )
+    any_period = {c for c in instance.codes if not catalogue.courses[c].periods}
+    rows: dict[Slot, list[PlannedCourse]] = {}
+    for option in sorted(chosen.values(), key=_time_key):
+        course = catalogue.courses[option.code]
+        cal = instance.calendars[option.institution]
+        weeks = option.offering.weeks(cal)
+        for slot in option.slots:
+            share = course.ects * cal.period(slot[2]).weeks / weeks
+            rows.setdefault(slot, []).append(
+                PlannedCourse(
+                    option.code,
+                    course.title,
+                    course.ects,
+                    round(share, 2),
+                    option.offering.names(cal),
+                    option.code in any_period,
+                )
+            )
+    periods = []
+    for slot, courses in rows.items():
+        year, inst, name = slot
+        period = instance.calendars[inst].period(name)
+        base = (year - 1) * YEAR_WEEKS
+        periods.append(
+            PlanPeriod(
+                year,
+                inst,
+                name,
+                base + period.start_week,
+                base + period.end_week,
+                tuple(courses),
+                round(sum(c.share for c in courses), 2),
+                round(load * period.weeks / LOAD_WEEKS, 2),
+            )
+        )
+    periods.sort(key=lambda p: (p.start_week, p.end_week, p.institution))
+    fits = limit is None or finish_week - first_start <= limit
+    word = _period_word(calendar, needed)
+    ects = sum(catalogue.courses[c].ects for c in instance.codes)
+    summary = f"{len(chosen)} course(s), {ects:g} EC in {used} period(s), finished at the {finish}"
+    if fits:
+        reason = summary
+    else:
+        reason = (
+            f"the smallest programme needs {needed} {word}: it finishes at the {finish}, later "
+            f"than {limit / YEAR_WEEKS:g} year(s) after its start"
+        )
+    notes = tuple(
+        f"{c} has no periods in the catalogue: placed where it fits" for c in sorted(any_period)
+    )
+    return Plan(
+        codes=instance.codes,
+        start=instance.start,
+        load=load,
+        placed=True,
+        fits=fits,
+        reason=reason,
+        periods=tuple(periods),
+        placements=tuple(
+            Placement(
+                o.code,
+                o.year,
+                o.institution,
+                o.offering.names(instance.calendars[o.institution]),
+                o.start,
+                o.end,
+            )
+            for o in sorted(chosen.values(), key=_time_key)
+        ),
+        finish_week=finish_week,
+        finish=finish,
+        periods_used=used,
+        periods_needed=needed,
+        limit_weeks=limit,
+        optimal=optimal,
+        notes=notes,
+    )
+
+
+def _first_start(instance: _Instance) -> int:
+    """The absolute week the plan's first possible period starts: the first period of its
+    institutions' calendars from the start (in the window, when there is one)."""
+    if instance.window is not None:
+        return _window_weeks(instance, instance.window)[0]
+    begin, year = instance.start.absolute_week, instance.start.year
+    return min(
+        (y - 1) * YEAR_WEEKS + p.start_week
+        for calendar in instance.calendars.values()
+        for y in (year, year + 1)
+        for p in calendar.periods
+        if (y - 1) * YEAR_WEEKS + p.start_week >= begin
+    )
+
+
+def _period_word(calendar: Calendar, n: int) -> str:
+    word = "quartile" if all(p.name.startswith("Q") for p in calendar.periods) else "period"
+    return word if n == 1 else word + "s"
+
+
+# --- the plan of a route ------------------------------------------------------------------------
+
+#: The routes a plan is made for, and where: inside the bachelor (year 3, first semester) or
+#: after it (a pre-master from year 1, finished within a year).
+WINDOW_ROUTES = ("electives", "minor")
+PLANNED_ROUTES = (*WINDOW_ROUTES, "premaster")
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The plan of a route's courses, with the calendar month of week 0 when a month was given."""
+
+    status: str
+    plan: Plan
+    window: tuple[str, ...] = ()  # the bachelor's periods the route must fit in
+    anchor: dt.date | None = None
+    start_month: str | None = None
+
+    @property
+    def finish_text(self) -> str:
+        """``finished by June 2028`` with a start month, else ``end of year 1, Q4``."""
+        if self.anchor is not None and self.plan.finish_week is not None:
+            return f"finished by {self.plan.finished_by(self.anchor)}"
+        return self.plan.finish or "—"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "start_month": self.start_month,
+            "window": list(self.window) or None,
+            **self.plan.to_json(self.anchor),
+            "finish_text": self.finish_text,
+        }
+
+
+def plan_route(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    status: str,
+    codes: Sequence[str],
+    *,
+    start: str | None = None,
+    load: float = DEFAULT_LOAD,
+    window: Sequence[str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> RoutePlan:
+    """Plan a bachelor's route ``status`` with its ``codes``.
+
+    The ``electives`` and ``minor`` routes go in the bachelor's first semester of year 3 (its
+    ``window`` of period names or spans, when given); a ``premaster`` starts in September of
+    year 1 after graduation and must finish within one year. ``start`` (``YYYY-MM``) is the month
+    the plan starts — for the window routes, a month of the window's year — and gives calendar
+    months. Raises ``ValueError`` for a start that is not a month, a period name the bachelor's
+    calendar does not know, a load that is not positive, or a route without a plan.
+    """
+    if status not in PLANNED_ROUTES:
+        raise ValueError(f"the {status} route has no courses to plan")
+    if not load > 0:
+        raise ValueError(f"the load must be more than 0 EC, got {load:g}")
+    inside = status in WINDOW_ROUTES
+    year = 3 if inside else 1
+    begin, anchor = (Start(year, 0), None) if start is None else start_month(start, year)
+    slots: Window | None = None
+    names: tuple[str, ...] = ()
+    if inside:
+        calendar = catalogue.calendar(bachelor.institution)
+        if window:
+            chosen: set[int] = set()
+            for text in window:
+                offering = parse_offering(calendar, text)
+                chosen.update(range(offering.first, offering.last + 1))
+            names = tuple(calendar.periods[i].name for i in sorted(chosen))
+        else:
+            names = semester_periods(calendar, 1)
+        slots = Window(frozenset((year, bachelor.institution, name) for name in names))
+    elif window:
+        raise ValueError("a window applies to the electives and minor routes only")
+    plan = plan_courses(
+        catalogue,
+        codes,
+        bachelor.courses,
+        start=begin,
+        load=load,
+        within_years=None if inside else 1,
+        window=slots,
+        time_limit=time_limit,
+    )
+    return RoutePlan(status, plan, names, anchor, start)
