@@ -90,7 +90,8 @@ class Bridging:
     @property
     def over_cap_by(self) -> float | None:
         """For an ``over_cap`` programme, by how many EC it exceeds the cap."""
-        return self.total_ects - self.cap if self.status == "over_cap" else None
+        over = self.status == "over_cap" and self.total_ects > self.cap
+        return self.total_ects - self.cap if over else None
 
     def summary_json(self) -> dict[str, Any]:
         """The programme alone: EC, proof and courses (how alternatives are listed)."""

@@ -23,9 +23,10 @@ from typing import Any
 from articulation.bridging import Bridging
 from articulation.catalogue import Catalogue
 from articulation.credits import reaches
-from articulation.gap import Gap, attainment, gap
+from articulation.gap import Gap, attainment, deciding_courses, gap
 from articulation.model import TranscriptEntry
-from articulation.route import DEFAULT_TIME_LIMIT, decide, premaster_route
+from articulation.plan import RoutePlan
+from articulation.route import DEFAULT_TIME_LIMIT, Route, decide, premaster_route
 from articulation.status import rank
 from articulation.suggest import unknown
 
@@ -54,6 +55,7 @@ class MasterResult:
     bridging: Bridging  # the optimal pre-master, also shown when admitted directly by policy
     grade: GradeCheck | None
     illustrative: tuple[str, ...]
+    plan: RoutePlan | None = None  # when each course of the programme is taken
 
     @property
     def late(self) -> bool:
@@ -72,6 +74,8 @@ class MasterResult:
             "bridging": self.bridging.to_json(),
             "min_gpa": None if self.grade is None else self.grade.to_json(),
             "illustrative": list(self.illustrative),
+            "finish": self.plan.finish_text if self.plan else None,
+            "plan": self.plan.to_json() if self.plan else None,
         }
 
 
@@ -160,9 +164,12 @@ def assess_transcript(
                 status=status,
                 reason=reason,
                 gap=the_gap,
-                bridging=premaster,
+                bridging=premaster if route.status == "direct" else _programme(route),
                 grade=check,
-                illustrative=catalogue.illustrative([master.code, *premaster.codes]),
+                illustrative=catalogue.illustrative(
+                    [master.code, *route.codes, *deciding_courses(catalogue, master, taken)]
+                ),
+                plan=route.plan,
             )
         )
     results.sort(key=lambda r: (rank(r.status), r.bridging.total_ects, r.master))
@@ -172,6 +179,21 @@ def assess_transcript(
         unrecognised=unrecognised,
         gpa=gpa,
         results=tuple(results),
+    )
+
+
+def _programme(route: Route) -> Bridging:
+    """The route's programme in the form of a bridging answer (the one the plan chose, which is
+    the smallest one unless that one could not be finished in time)."""
+    return Bridging(
+        status=route.status,  # type: ignore[arg-type]
+        courses=route.courses,
+        total_ects=route.total_ects,
+        optimal=route.optimal,
+        unmet=route.unmet,
+        reason=route.reason,
+        cap=route.cap,
+        bound_ects=route.bound_ects,
     )
 
 

@@ -20,7 +20,11 @@ from articulation.cover import CoverModel, order_courses
 from articulation.credits import half_floor
 from articulation.gap import attainment, deciding_courses, gap, holds
 from articulation.model import Requirement
+from articulation.plan import Plan, add_window_timing, offered_in, plan_courses, study_window
 from articulation.pool import elective_candidates, eligible_courses, helps, pool_context, prune
+
+#: Next-best designs tried when the best cannot be planned in the minor semester.
+PLAN_TRIES = 4
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class MinorDesign:
     optimal: bool
     bound_opened: int | None = None
     track: str | None = None
+    plan: Plan | None = None  # the timetable in the minor semester
     # what the design reads (programmes, courses chosen, the bachelor's courses that decide the
     # masters' gaps) whose data is not sourced
     illustrative: tuple[str, ...] = ()
@@ -83,6 +88,7 @@ class MinorDesign:
             "optimal": self.optimal,
             "bound_opened": self.bound_opened,
             "illustrative": list(self.illustrative),
+            "plan": self.plan.to_json() if self.plan else None,
         }
 
 
@@ -100,9 +106,15 @@ def design_minor(
     budget: float = 30.0,
     time_limit: float = 30.0,
     track: str | None = None,
+    in_window: bool = True,
 ) -> MinorDesign:
     """The minor of at most ``budget`` EC that opens the most of ``master_codes`` to a student
     of the bachelor (and ``track``; without one, what every track has in common).
+
+    With ``in_window`` (the default) the minor fits the bachelor's minor semester
+    (:func:`~articulation.plan.study_window`): the model places every chosen course in a period
+    of the semester it is offered in, after its prerequisites, within the load at every moment
+    (:func:`~articulation.plan.add_window_timing`), and the design comes with its timetable.
 
     >>> from articulation.loader import load_curricula
     >>> cat = load_curricula("tests/fixtures/mini")
@@ -127,6 +139,9 @@ def design_minor(
     institutions = sorted({inst for m in targets for inst in m.premaster.catalogue})
     electives = elective_candidates(catalogue, bachelor, track).codes
     pool = sorted(set(eligible_courses(catalogue, institutions, taken)) | set(electives))
+    window = study_window(catalogue, bachelor) if in_window else None
+    if window is not None:  # only courses that can be taken in the minor semester
+        pool = [c for c in pool if offered_in(catalogue, c, window)]
     problem = prune(pool_context(catalogue, pool, taken), list(unmet.values()))
     cover = CoverModel(problem)
     model = cover.model
@@ -142,10 +157,20 @@ def design_minor(
                 model.add_implication(y, lit)
     cover.add_prerequisites()
     model.add(cover.total_half_ects() <= half_floor(budget))
+    if window is not None:  # the chosen courses must fit the minor semester's timetable
+        add_window_timing(model, catalogue, cover.x, taken, window)
     size, _, open_weight = cover.size_objective()  # one more master outweighs any size
     model.minimize(size - open_weight * sum(opens.values()))
     solution, _solver = cover.solve(time_limit)
     chosen = solution.chosen if solution.status in ("optimal", "feasible") else ()
+    timetable = None
+    for attempt in range(PLAN_TRIES + 1 if window is not None else 0):
+        timetable = plan_courses(catalogue, chosen, taken, window=window, time_limit=time_limit)
+        if timetable.fits or attempt == PLAN_TRIES:
+            break
+        cover.exclude([frozenset(chosen)])  # does not fit the semester: the next-best one
+        solution, _solver = cover.solve(time_limit)
+        chosen = solution.chosen if solution.status in ("optimal", "feasible") else ()
     after = attainment(catalogue, taken | set(chosen))
     opened_now = tuple(m.code for m in targets if gaps[m.code].closed or _closes(m.requires, after))
     opened = tuple(sorted(set(already) | set(opened_now)))
@@ -166,9 +191,10 @@ def design_minor(
         opened=opened,
         already_open=already,
         still_closed=still,
-        optimal=solution.status == "optimal",
+        optimal=solution.status == "optimal" and (timetable is None or timetable.fits),
         bound_opened=bound,
         track=track,
+        plan=timetable,
         illustrative=catalogue.illustrative(
             [
                 bachelor.code,

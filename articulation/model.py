@@ -450,6 +450,15 @@ class Track(Strict):
     courses: list[Code]
 
 
+class StudyWindow(Strict):
+    """Where a bachelor's elective space (its minor) lies in time: periods (names or spans) of
+    an institution's calendar in one year of the bachelor."""
+
+    institution: Institution
+    periods: Annotated[list[Period], Field(min_length=1)]
+    year: Annotated[int, Field(ge=1, le=6)] = 3
+
+
 class Bachelor(ProgrammeBase):
     kind: Literal["bachelor"]
     courses: list[Code] = Field(default_factory=list)
@@ -458,6 +467,9 @@ class Bachelor(ProgrammeBase):
     # those of its mandatory courses
     elective_catalogue: list[Institution] | None = None
     tracks: list[Track] = Field(default_factory=list)
+    # when the elective space is taken; default: the first semester of year 3 in the calendar of
+    # the institution that teaches most of the mandatory courses
+    minor_window: StudyWindow | None = None
 
     def courses_of(self, track: str | None) -> tuple[str, ...]:
         """The courses a graduate of ``track`` has passed: the common ones and the track's."""

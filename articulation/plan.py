@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +48,7 @@ from typing import Any
 
 from articulation import memo
 from articulation.calendar import (
+    FEBRUARY,
     SEPTEMBER,
     Calendar,
     Offering,
@@ -92,6 +94,37 @@ def minor_window(catalogue: Catalogue, institution: str, year: int = 3) -> Windo
     electives) goes — UT Q1+Q2, VU P1–P3 of year 3."""
     names = semester_periods(catalogue.calendar(institution), 1)
     return Window(frozenset((year, institution, name) for name in names))
+
+
+def study_window(catalogue: Catalogue, bachelor: Bachelor) -> Window:
+    """When the bachelor's elective space (its minor) is taken: its ``minor_window``, else the
+    first semester of year 3 in the calendar of the institution that teaches most of its
+    mandatory courses (UT Q1+Q2 for the joint bachelors taught in UT modules, VU P1–P3 for VU's).
+    """
+    spec = bachelor.minor_window
+    if spec is None:
+        counts = Counter(
+            catalogue.institution_of.get(c, bachelor.institution) for c in bachelor.courses
+        )
+        top = max(counts.values(), default=0)
+        inst = min(i for i, n in counts.items() if n == top) if counts else bachelor.institution
+        return minor_window(catalogue, inst)
+    calendar = catalogue.calendar(spec.institution)
+    chosen: set[int] = set()
+    for text in spec.periods:
+        offering = parse_offering(calendar, text)
+        chosen.update(range(offering.first, offering.last + 1))
+    names = (calendar.periods[i].name for i in sorted(chosen))
+    return Window(frozenset((spec.year, spec.institution, name) for name in names))
+
+
+def offered_in(catalogue: Catalogue, code: str, window: Window, load: float = DEFAULT_LOAD) -> bool:
+    """Whether a course can be placed in ``window`` at all: offered in one of its periods (or
+    its institution's periods within the window's weeks), and within the load on its own."""
+    years = sorted({year for year, _, _ in window.slots})
+    first = Start(years[0], 0) if years else SEPTEMBER
+    instance = _instance(catalogue, (code,), frozenset(), first, load, window)
+    return bool(_options(instance, code, years))
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -572,22 +605,25 @@ def _lower_bound(instance: _Instance, options: dict[str, list[_Option]]) -> tupl
     return int(finish), used
 
 
-def _solve(
+def _timing(
+    model: Any,
     instance: _Instance,
     options: dict[str, list[_Option]],
-    hint: dict[str, _Option] | None,
-    rank: dict[int, int],
-    time_limit: float,
-) -> tuple[dict[str, _Option] | None, bool]:
-    """The lexicographically best plan (finish, periods used, then earliest placements) by
-    CP-SAT; None when there is none. Returns the plan and whether it is proven optimal."""
+    present: dict[str, Any],
+) -> dict[int, Any]:
+    """Placements in ``model``: one per course whose ``present`` literal holds (True: always),
+    prerequisites ended before the course starts, the load at every moment within the cap.
+    Returns the placement literals by ``id`` of the option."""
     from ortools.sat.python import cp_model
 
-    model = model_class()()
     every = [o for c in instance.codes for o in options[c]]
     y = {id(o): model.new_bool_var(f"{o.code}@{o.year}.{o.offering.first}") for o in every}
     for code in instance.codes:
-        model.add_exactly_one([y[id(o)] for o in options[code]])
+        placed = [y[id(o)] for o in options[code]]
+        if present[code] is True:
+            model.add_exactly_one(placed)
+        else:
+            model.add(sum(placed) == present[code])
     for code in instance.codes:
         for group in instance.groups[code]:
             for option in options[code]:
@@ -607,6 +643,43 @@ def _solve(
             )
             <= cap
         )
+    return y
+
+
+def add_window_timing(
+    model: Any,
+    catalogue: Catalogue,
+    chosen: dict[str, Any],
+    taken: Iterable[str],
+    window: Window,
+    load: float = DEFAULT_LOAD,
+) -> None:
+    """Constrain a selection model (``chosen``: a Boolean per candidate course) so that the
+    courses it chooses can be planned in ``window``: each placed in a period it is offered in,
+    after its prerequisites among the chosen (or passed), within the load at every moment. The
+    minor designer uses it, so a designed minor always fits its semester."""
+    codes = tuple(sorted(chosen))
+    years = sorted({year for year, _, _ in window.slots})
+    start = Start(years[0], 0) if years else SEPTEMBER
+    instance = _instance(catalogue, codes, frozenset(taken), start, load, window)
+    options = {c: _options(instance, c, years) for c in codes}
+    _timing(model, instance, options, chosen)
+
+
+def _solve(
+    instance: _Instance,
+    options: dict[str, list[_Option]],
+    hint: dict[str, _Option] | None,
+    rank: dict[int, int],
+    time_limit: float,
+) -> tuple[dict[str, _Option] | None, bool]:
+    """The lexicographically best plan (finish, periods used, then earliest placements) by
+    CP-SAT; None when there is none. Returns the plan and whether it is proven optimal."""
+    from ortools.sat.python import cp_model
+
+    model = model_class()()
+    every = [o for c in instance.codes for o in options[c]]
+    y = _timing(model, instance, options, dict.fromkeys(instance.codes, True))
     finish = model.new_int_var(0, max(o.end for o in every), "finish")
     for code in instance.codes:
         model.add(
@@ -764,7 +837,7 @@ def _period_word(calendar: Calendar, n: int) -> str:
 #: The routes a plan is made for, and where: inside the bachelor (year 3, first semester) or
 #: after it (a pre-master from year 1, finished within a year).
 WINDOW_ROUTES = ("electives", "minor")
-PLANNED_ROUTES = (*WINDOW_ROUTES, "premaster")
+PLANNED_ROUTES = (*WINDOW_ROUTES, "premaster", "over_cap")
 
 
 @dataclass(frozen=True)
@@ -796,54 +869,65 @@ class RoutePlan:
 
 def plan_route(
     catalogue: Catalogue,
-    bachelor: Bachelor,
+    bachelor: Bachelor | None,
     status: str,
     codes: Sequence[str],
     *,
+    taken: Iterable[str] | None = None,
     start: str | None = None,
     load: float = DEFAULT_LOAD,
     window: Sequence[str] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> RoutePlan:
-    """Plan a bachelor's route ``status`` with its ``codes``.
+    """Plan a bachelor's route ``status`` with its ``codes``, for a student who passed ``taken``
+    (default: the bachelor's mandatory courses).
 
-    The ``electives`` and ``minor`` routes go in the bachelor's first semester of year 3 (its
-    ``window`` of period names or spans, when given); a ``premaster`` starts in September of
-    year 1 after graduation and must finish within one year. ``start`` (``YYYY-MM``) is the month
-    the plan starts — for the window routes, a month of the window's year — and gives calendar
-    months. Raises ``ValueError`` for a start that is not a month, a period name the bachelor's
-    calendar does not know, a load that is not positive, or a route without a plan.
+    The ``electives`` and ``minor`` routes go in the bachelor's :func:`study_window` (or the
+    ``window`` of period names or spans of that calendar, when given); a ``premaster`` or
+    ``over_cap`` programme starts in September of year 1 after graduation (or February, when
+    only that fits) and must finish within one year. ``start`` (``YYYY-MM``) is the month the
+    plan starts — for the window routes, a month of the window's year — and gives calendar
+    months. Raises ``ValueError`` for a start that is not a month, a period name the calendar
+    does not know, a load that is not positive, or a route without a plan.
     """
     if status not in PLANNED_ROUTES:
         raise ValueError(f"the {status} route has no courses to plan")
     if not load > 0:
         raise ValueError(f"the load must be more than 0 EC, got {load:g}")
     inside = status in WINDOW_ROUTES
-    year = 3 if inside else 1
-    begin, anchor = (Start(year, 0), None) if start is None else start_month(start, year)
+    if bachelor is None and (inside or taken is None):
+        raise ValueError(f"the {status} route is planned for a bachelor's students")
+    passed = bachelor.courses if taken is None and bachelor else (taken or ())
+    if not inside and window:
+        raise ValueError("a window applies to the electives and minor routes only")
     slots: Window | None = None
     names: tuple[str, ...] = ()
-    if inside:
-        calendar = catalogue.calendar(bachelor.institution)
+    year = 1
+    if inside and bachelor is not None:
+        slots = study_window(catalogue, bachelor)
+        year = min(y for y, _, _ in slots.slots)
         if window:
+            inst = min(i for _, i, _ in slots.slots)
+            calendar = catalogue.calendar(inst)
             chosen: set[int] = set()
             for text in window:
                 offering = parse_offering(calendar, text)
                 chosen.update(range(offering.first, offering.last + 1))
-            names = tuple(calendar.periods[i].name for i in sorted(chosen))
-        else:
-            names = semester_periods(calendar, 1)
-        slots = Window(frozenset((year, bachelor.institution, name) for name in names))
-    elif window:
-        raise ValueError("a window applies to the electives and minor routes only")
-    plan = plan_courses(
-        catalogue,
-        codes,
-        bachelor.courses,
+            slots = Window(
+                frozenset((year, inst, calendar.periods[i].name) for i in sorted(chosen))
+            )
+        names = tuple(name for _, _, name in sorted(slots.slots))
+    begin, anchor = (Start(year, 0), None) if start is None else start_month(start, year)
+    options = dict(
         start=begin,
         load=load,
         within_years=None if inside else 1,
         window=slots,
         time_limit=time_limit,
     )
+    plan = plan_courses(catalogue, codes, passed, **options)
+    if not inside and not plan.fits and start is None:  # a pre-master may start in February
+        february = plan_courses(catalogue, codes, passed, **{**options, "start": FEBRUARY})
+        if february.fits:
+            plan = february
     return RoutePlan(status, plan, names, anchor, start)

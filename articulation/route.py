@@ -21,15 +21,16 @@ pre-master routes. Every route says why each earlier one did not apply (``why_no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from articulation import memo
 from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
 from articulation.catalogue import Catalogue
 from articulation.gap import Attainment, Gap, attainment, holds
 from articulation.model import Bachelor, Master, Minor
-from articulation.pool import elective_candidates, helps
+from articulation.plan import PLANNED_ROUTES, RoutePlan, offered_in, plan_route, study_window
+from articulation.pool import Candidates, elective_candidates, helps
 
 DEFAULT_TIME_LIMIT = 10.0
 NO_GAP = "every requirement is met"
@@ -50,15 +51,12 @@ class Route:
     cap: float = 0.0
     bound_ects: float | None = None
     minor: str | None = None
+    over_cap_by: float | None = None  # over_cap: by how many EC the programme exceeds the cap
+    plan: RoutePlan | None = None  # when each course is taken
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.courses)
-
-    @property
-    def over_cap_by(self) -> float | None:
-        """For an ``over_cap`` route, by how many EC its programme exceeds the cap."""
-        return self.total_ects - self.cap if self.status == "over_cap" else None
 
 
 def direct(master: Master, the_gap: Gap, bachelor: str | None) -> Route | None:
@@ -82,12 +80,18 @@ def decide(
     premaster: Bridging | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Route:
-    """The first route from the passed courses ``taken`` into ``master`` that closes the gap.
+    """The first route from the passed courses ``taken`` into ``master`` that closes the gap,
+    with its plan (when each course is taken).
 
     With a ``bachelor`` (and ``track``) whose students are ``studying``, the electives and minor
     routes are tried before the pre-master; otherwise only direct and pre-master apply (a
-    graduate). ``taken`` is what the student has passed.
-    ``premaster`` is the bridging programme when the caller has it already.
+    graduate). ``taken`` is what the student has passed. ``premaster`` is the bridging
+    programme when the caller has it already.
+
+    Electives must fit the bachelor's minor semester (its study window) and a pre-master must
+    be finished within a year: when the smallest programme cannot be planned so, the next-best
+    ones (up to :data:`PLAN_TRIES`) are tried; a pre-master none of them can finish in time is
+    ``over_cap``.
     """
     found = direct(master, the_gap, bachelor.code if bachelor else None)
     if found is not None:
@@ -95,36 +99,147 @@ def decide(
     why_not = [f"direct: {len(the_gap.unmet)} requirement(s) unmet"]
     if studying and bachelor is not None:
         if bachelor.electives > 0:
+            candidates = window_candidates(catalogue, bachelor, track)
             route = bridge_gap(
                 catalogue,
                 master,
                 taken,
                 the_gap,
                 cap=bachelor.electives,
-                candidates=elective_candidates(catalogue, bachelor, track),
+                candidates=candidates,
                 time_limit=time_limit,
                 shared=True,
             )
             if route.status == "premaster":
-                return from_bridging("electives", route, why_not)
-            why_not.append(f"electives: {route.reason}")
+                route, plan, note = _in_time(
+                    catalogue,
+                    master,
+                    taken,
+                    the_gap,
+                    route,
+                    lambda codes: plan_route(
+                        catalogue, bachelor, "electives", codes, taken=taken, time_limit=time_limit
+                    ),
+                    cap=bachelor.electives,
+                    candidates=candidates,
+                    time_limit=time_limit,
+                )
+                if plan.plan.fits:
+                    return from_bridging("electives", route, why_not, plan, note)
+                why_not.append(f"electives: {note}")
+            else:
+                why_not.append(f"electives: {route.reason}")
         else:
             why_not.append("electives: the bachelor has no elective space")
         minor, notes = minor_options(catalogue, bachelor, the_gap, track)
         if minor is not None:
+            courses = _minor_courses(catalogue, taken, minor, the_gap)
             return Route(
                 "minor",
                 f"the minor {minor.code} ({minor.name}, {minor.ects:g} EC) closes the gap",
                 why_not=tuple(why_not),
-                courses=_minor_courses(catalogue, taken, minor, the_gap),
+                courses=courses,
                 total_ects=minor.ects,
                 cap=bachelor.electives,
                 minor=minor.code,
+                plan=plan_route(
+                    catalogue,
+                    bachelor,
+                    "minor",
+                    [c.code for c in courses],
+                    taken=taken,
+                    time_limit=time_limit,
+                ),
             )
         why_not.append("minor: " + "; ".join(notes))
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=studying)
-    return from_bridging(premaster.status, premaster, why_not)
+    if premaster.status not in PLANNED_ROUTES:
+        return from_bridging(premaster.status, premaster, why_not)
+
+    def place(codes: Sequence[str]) -> RoutePlan:
+        return plan_route(
+            catalogue, bachelor, premaster.status, codes, taken=taken, time_limit=time_limit
+        )
+
+    if premaster.status == "over_cap":
+        return from_bridging("over_cap", premaster, why_not, place(premaster.codes))
+    chosen, plan, note = _in_time(
+        catalogue,
+        master,
+        taken,
+        the_gap,
+        premaster,
+        place,
+        cap=None,
+        candidates=None,
+        time_limit=time_limit,
+    )
+    if plan.plan.fits:
+        return from_bridging("premaster", chosen, why_not, plan, note)
+    late = from_bridging("over_cap", chosen, why_not, plan)
+    return replace(
+        late,
+        reason=f"no programme within the cap can be finished within a year: {note}",
+        over_cap_by=None,
+    )
+
+
+#: Next-best programmes tried when the smallest cannot be planned in time.
+PLAN_TRIES = 4
+
+
+def _in_time(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    first: Bridging,
+    place: Callable[[Sequence[str]], RoutePlan],
+    *,
+    cap: float | None,
+    candidates: Candidates | None,
+    time_limit: float,
+) -> tuple[Bridging, RoutePlan, str]:
+    """The smallest programme whose plan fits (the first one, else one of the next-best), its
+    plan, and a note that says what was tried; the first one when none fits."""
+    plan = place(first.codes)
+    if plan.plan.fits:
+        return first, plan, ""
+    found = alternatives(
+        catalogue,
+        master,
+        taken,
+        PLAN_TRIES + 1,
+        cap=cap,
+        candidates=candidates,
+        time_limit=time_limit,
+        shared=True,
+    )
+    for option in found[1:]:
+        if option.status != "premaster":
+            break
+        other = place(option.codes)
+        if other.plan.fits:
+            note = (
+                f"the smallest programme ({first.total_ects:g} EC) cannot be planned in time "
+                f"({plan.plan.reason}); this {option.total_ects:g} EC one can"
+            )
+            return option, other, note
+    tried = len([o for o in found if o.status == "premaster"])
+    return first, plan, f"{plan.plan.reason} (tried the {tried} smallest programme(s))"
+
+
+def window_candidates(catalogue: Catalogue, bachelor: Bachelor, track: str | None) -> Candidates:
+    """The elective courses that can be taken in the bachelor's study window."""
+
+    def build() -> Candidates:
+        window = study_window(catalogue, bachelor)
+        pool = elective_candidates(catalogue, bachelor, track)
+        codes = tuple(c for c in pool.codes if offered_in(catalogue, c, window))
+        return Candidates(codes, f"{pool.name} in {window.label()}", (*pool.key, "window"))
+
+    return catalogue.remembered(memo.ELECTIVE_POOLS, (bachelor.code, track, "window"), build)
 
 
 def premaster_route(
@@ -149,12 +264,20 @@ def premaster_route(
     )
 
 
-def from_bridging(status: str, route: Bridging, why_not: Sequence[str]) -> Route:
-    """A bridging programme as the route ``status`` (electives or pre-master)."""
+def from_bridging(
+    status: str,
+    route: Bridging,
+    why_not: Sequence[str],
+    plan: RoutePlan | None = None,
+    note: str = "",
+) -> Route:
+    """A bridging programme as the route ``status`` (electives or pre-master), with its plan."""
     return Route(
         status,
-        route.reason,
+        route.reason + (f"; {note}" if note else ""),
         why_not=tuple(why_not),
+        plan=plan,
+        over_cap_by=route.over_cap_by,
         courses=route.courses,
         total_ects=route.total_ects,
         optimal=route.optimal,

@@ -76,6 +76,8 @@ class Cell(Route):
             "bound_ects": self.bound_ects,
             "illustrative": list(self.illustrative),
             "tracks": [t.to_json() for t in self.tracks],
+            "finish": self.plan.finish_text if self.plan else None,
+            "plan": self.plan.to_json() if self.plan else None,
         }
 
 

@@ -159,13 +159,14 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
             )
         out.print(table)
         proof = "proven optimal" if data["optimal"] else "not proven optimal"
-        if data["status"] == "over_cap":
+        if data["status"] == "over_cap" and data["over_cap_by"] is not None:
             out.print(
                 f"total: {data['total_ects']:g} EC, over the cap of {data['cap']:g} EC by "
                 f"{data['over_cap_by']:g} EC ({proof})"
             )
         else:
             out.print(f"total: {data['total_ects']:g} EC of at most {data['cap']:g} ({proof})")
+    _print_plan(data.get("plan"))
     _print_illustrative(data["illustrative"])
 
 
@@ -221,7 +222,22 @@ def minor(
     )
     for code, missing in design.still_closed.items():
         out.print(f"still closed: {code} — misses " + "; ".join(missing))
+    _print_plan(data["plan"])
     _print_illustrative(design.illustrative)
+
+
+def _print_plan(plan: dict[str, Any] | None) -> None:
+    """When each course of the route is taken, period by period."""
+    if not plan:
+        return
+    if not plan["placed"]:
+        out.print(f"plan: cannot be planned — {plan['reason']}")
+        return
+    for period in plan["periods"]:
+        courses = ", ".join(f"{c['code']} ({c['ects_in_period']:g} EC)" for c in period["courses"])
+        out.print(f"  year {period['year']}, {period['period']}: {courses}")
+    fits = "" if plan["fits"] else f" — does not fit: {plan['reason']}"
+    out.print(f"plan: {plan.get('finish_text') or plan['finish']}{fits}")
 
 
 def _print_illustrative(codes: Sequence[str]) -> None:
