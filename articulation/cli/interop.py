@@ -1,0 +1,134 @@
+"""Interop commands: ``metrics``, ``ca export|import`` (CurricularAnalytics CSV) and
+``ooapi export|import`` (the Open Education API, v6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.table import Table
+
+from articulation.cli.common import (
+    BadInput,
+    CurriculaOpt,
+    JsonOpt,
+    TrackOpt,
+    err,
+    load,
+    out,
+    print_json,
+    user_errors,
+)
+
+ca_app = typer.Typer(help="CurricularAnalytics CSV: export a bachelor, import a curriculum.")
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def metrics(
+    source: Annotated[
+        str, typer.Argument(help="A CurricularAnalytics CSV file or a bachelor code.")
+    ],
+    track: TrackOpt = None,
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """CurricularAnalytics' metrics of a curriculum: blocking factor, delay factor, centrality
+    and structural complexity (delay + blocking), per course and in total."""
+    from articulation.curricular import (
+        METRICS,
+        CurricularError,
+        curricular_metrics,
+        from_bachelor,
+        metric_rows,
+        read_csv,
+    )
+
+    with user_errors():
+        try:
+            if source.lower().endswith(".csv") or Path(source).is_file():
+                if track is not None:
+                    raise BadInput(
+                        "--track applies to a bachelor of the curricula, not to a CSV file"
+                    )
+                curriculum = read_csv(source)
+            else:
+                curriculum = from_bachelor(load(curricula), source, track)
+            result = curricular_metrics(curriculum)
+        except CurricularError as exc:
+            raise BadInput(str(exc)) from None
+    if as_json:
+        print_json(result.to_json())
+        return
+    table = Table(
+        "course", "title", "blocking", "delay", "centrality", "complexity", title=curriculum.name
+    )
+    for key, name, values in metric_rows(result):
+        table.add_row(key, name, *(f"{v:g}" for v in values))
+    table.add_section()
+    table.add_row(
+        "total", f"{len(result.courses)} courses", *(f"{result.total(m):g}" for m in METRICS)
+    )
+    out.print(table)
+    for note in result.notes:
+        err.print(f"note: {note}")
+
+
+@ca_app.command("export")
+def ca_export(
+    bachelor: str,
+    track: TrackOpt = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="CSV file to write (default: stdout).")
+    ] = None,
+    curricula: CurriculaOpt = None,
+) -> None:
+    """A bachelor's courses, prerequisites and terms as a CurricularAnalytics CSV file."""
+    from articulation.curricular import from_bachelor, write_csv
+
+    with user_errors():
+        curriculum = from_bachelor(load(curricula), bachelor, track)
+        text = write_csv(curriculum)
+        if out_file is None:
+            out.file.write(text)
+        else:
+            _write(out_file, text)
+    for note in curriculum.notes:
+        err.print(f"note: {note}")
+
+
+@ca_app.command("import")
+def ca_import(
+    csv_file: Annotated[Path, typer.Argument(help="A CurricularAnalytics CSV file.")],
+    code: Annotated[str, typer.Option("--code", help="Code of the bachelor to create.")],
+    institution: Annotated[str, typer.Option("--institution", help="Its institution.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the curricula files.")],
+) -> None:
+    """A CurricularAnalytics curriculum as curricula files: ``courses.yaml`` (its catalogue)
+    and ``bachelor.yaml`` below --out; every requisite becomes a prerequisite."""
+    from articulation.curricular import CurricularError, read_csv, to_programme
+    from articulation.model import Bachelor, CatalogueFile
+
+    with user_errors():
+        try:
+            parts = to_programme(read_csv(csv_file), code, institution)
+            CatalogueFile.model_validate(parts["catalogue"])
+            Bachelor.model_validate(parts["bachelor"])
+        except CurricularError as exc:
+            raise BadInput(str(exc)) from None
+        except ValueError as exc:
+            raise BadInput(f"{csv_file}: not valid as curricula: {exc}") from None
+        for name, data in (
+            ("courses.yaml", parts["catalogue"]),
+            ("bachelor.yaml", parts["bachelor"]),
+        ):
+            _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    err.print(f"{len(parts['catalogue']['courses'])} course(s) written to {out_dir}")
