@@ -97,3 +97,7 @@ ca_export
 ca_import
 blocking_factor
 delay_factor
+ooapi_export
+ooapi_import
+ooapi_list  # FastAPI routes of api/routes/ooapi.py
+ooapi_get

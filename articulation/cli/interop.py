@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from articulation.cli.common import (
 )
 
 ca_app = typer.Typer(help="CurricularAnalytics CSV: export a bachelor, import a curriculum.")
+ooapi_app = typer.Typer(help="Open Education API v6 JSON: export the catalogue, import it back.")
 
 
 def _write(path: Path, text: str) -> None:
@@ -132,3 +134,94 @@ def ca_import(
         ):
             _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     err.print(f"{len(parts['catalogue']['courses'])} course(s) written to {out_dir}")
+
+
+@ooapi_app.command("export")
+def ooapi_export(
+    out_dir: Annotated[Path, typer.Argument(help="Directory for the OOAPI JSON files.")],
+    curricula: CurriculaOpt = None,
+) -> None:
+    """The catalogue as OOAPI v6 JSON: learning-outcomes.json, courses.json, programmes.json."""
+    from articulation.ooapi import export_ooapi
+
+    with user_errors():
+        files = export_ooapi(load(curricula))
+        for name, data in files.items():
+            _write(out_dir / name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    counts = ", ".join(f"{len(data['items'])} in {name}" for name, data in files.items())
+    err.print(f"OOAPI v6 written to {out_dir}: {counts}")
+
+
+@ooapi_app.command("import")
+def ooapi_import(
+    in_dir: Annotated[Path, typer.Argument(help="Directory with the OOAPI JSON files.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Curricula directory to write (YAML files).")
+    ],
+) -> None:
+    """OOAPI v6 JSON (as ``ooapi export`` writes it) back into a curricula directory; every
+    problem names the file and the JSON path, and nothing is written unless all is valid."""
+    from articulation.ooapi import FILES, OoapiError, import_ooapi
+
+    with user_errors():
+        files, names = {}, {}
+        for name in FILES:
+            path = in_dir / name
+            names[name] = str(path)
+            if not path.is_file():
+                continue
+            try:
+                files[name] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BadInput(f"{path}: cannot read file: {exc}") from None
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{path}: line {exc.lineno}: not JSON: {exc.msg}") from None
+        try:
+            catalogue = import_ooapi(files, names)
+        except OoapiError as exc:
+            for file, where, message in exc.problems:
+                err.print(
+                    f"error: {file}: {where}: {message}" if where else f"error: {file}: {message}"
+                )
+            err.print(f"{len(exc.problems)} problem(s) found; nothing written.")
+            raise typer.Exit(2) from None
+        for name, data in curricula_files(catalogue).items():
+            _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    counts = f"{len(catalogue.courses)} courses, {len(catalogue.programmes)} programmes"
+    err.print(f"{counts} written to {out_dir}")
+
+
+def curricula_files(catalogue) -> dict[str, dict]:
+    """A catalogue as curricula YAML data by relative path (what the loader reads back)."""
+    files: dict[str, dict] = {
+        "outcomes.yaml": {
+            "outcomes": [
+                o.model_dump(mode="json", exclude_defaults=True)
+                for o in catalogue.outcomes.values()
+            ]
+        }
+    }
+    for inst, codes in catalogue.by_institution.items():
+        data: dict = {"institution": inst}
+        if inst in catalogue.calendars:
+            cal = catalogue.calendars[inst]
+            data["calendar"] = {
+                "periods": [
+                    {
+                        "name": p.name,
+                        "start_week": p.start_week,
+                        "weeks": p.weeks,
+                        "end_week": p.end_week,
+                    }
+                    for p in cal.periods
+                ]
+            }
+        data["courses"] = [
+            catalogue.courses[c].model_dump(mode="json", exclude_defaults=True) for c in codes
+        ]
+        files[f"{inst.lower()}/courses.yaml"] = data
+    for p in catalogue.programmes.values():
+        files[f"{p.institution.lower()}/{p.kind}s/{p.code}.yaml"] = p.model_dump(
+            mode="json", exclude_defaults=True
+        ) | {"kind": p.kind}
+    return files
