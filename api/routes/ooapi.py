@@ -49,5 +49,3 @@ def _codes(snapshot: Any, kind: str) -> list[str]:
     return {"courses": list(catalogue.courses), "programmes": list(catalogue.programmes)}.get(
         kind, list(catalogue.outcomes)
     )
-
-
