@@ -91,3 +91,13 @@ _.builds
 FEBRUARY
 minor_window
 _.placements
+
+# Interop: Typer commands registered by decorators; metric fields read with getattr
+ca_export
+ca_import
+blocking_factor
+delay_factor
+ooapi_export
+ooapi_import
+ooapi_list  # FastAPI routes of api/routes/ooapi.py
+ooapi_get

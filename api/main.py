@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api import errors
 from api.jobs import STALE, ScanRunner
-from api.routes import catalogue, edits, meta, paths, scans, students
+from api.routes import catalogue, edits, meta, ooapi, paths, scans, students
 from articulation import __version__
 from articulation.settings import Settings
 from articulation.storage.db import migrate, settings_engine
@@ -106,6 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(errors.ServerErrors)  # outermost: added last
-    for module in (meta, catalogue, paths, students, scans, edits):
+    for module in (meta, catalogue, paths, students, scans, edits, ooapi):
         app.include_router(module.router)
     return app

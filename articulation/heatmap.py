@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from articulation.catalogue import Catalogue
+from articulation.curricular import bachelor_complexity
 from articulation.gap import attained_text, holds
 from articulation.model import AnyOf, AreaRequirement, OutcomeAt, Requirement, level_label
 from articulation.report import Report, cell_label, ec, provenance
@@ -161,6 +162,7 @@ def _bachelor_view(report: Report, code: str) -> dict[str, Any]:
         "bachelor": bachelor,
         "cells": [report.cell(code, m) for m in report.masters],
         "design": design,
+        "complexity": bachelor_complexity(cat, code),
         "newly_opened": [m for m in design.opened if m not in design.already_open]
         if design
         else [],

@@ -11,6 +11,7 @@ import typer
 
 from articulation.cli import commands
 from articulation.cli.db import db_app
+from articulation.cli.interop import ca_app, metrics, ooapi_app
 from articulation.cli.plan import plan
 from articulation.cli.serve import serve
 
@@ -28,6 +29,9 @@ app.command()(commands.bridge)
 app.command()(commands.minor)
 app.command()(commands.scan)
 app.command()(plan)
+app.command()(metrics)
+app.add_typer(ca_app, name="ca")
+app.add_typer(ooapi_app, name="ooapi")
 app.add_typer(db_app, name="db")
 app.command()(serve)
 

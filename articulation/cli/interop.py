@@ -1,0 +1,227 @@
+"""Interop commands: ``metrics``, ``ca export|import`` (CurricularAnalytics CSV) and
+``ooapi export|import`` (the Open Education API, v6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.table import Table
+
+from articulation.cli.common import (
+    BadInput,
+    CurriculaOpt,
+    JsonOpt,
+    TrackOpt,
+    err,
+    load,
+    out,
+    print_json,
+    user_errors,
+)
+
+ca_app = typer.Typer(help="CurricularAnalytics CSV: export a bachelor, import a curriculum.")
+ooapi_app = typer.Typer(help="Open Education API v6 JSON: export the catalogue, import it back.")
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def metrics(
+    source: Annotated[
+        str, typer.Argument(help="A CurricularAnalytics CSV file or a bachelor code.")
+    ],
+    track: TrackOpt = None,
+    curricula: CurriculaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """CurricularAnalytics' metrics of a curriculum: blocking factor, delay factor, centrality
+    and structural complexity (delay + blocking), per course and in total."""
+    from articulation.curricular import (
+        METRICS,
+        CurricularError,
+        curricular_metrics,
+        from_bachelor,
+        metric_rows,
+        read_csv,
+    )
+
+    with user_errors():
+        try:
+            if source.lower().endswith(".csv") or Path(source).is_file():
+                if track is not None:
+                    raise BadInput(
+                        "--track applies to a bachelor of the curricula, not to a CSV file"
+                    )
+                curriculum = read_csv(source)
+            else:
+                curriculum = from_bachelor(load(curricula), source, track)
+            result = curricular_metrics(curriculum)
+        except CurricularError as exc:
+            raise BadInput(str(exc)) from None
+    if as_json:
+        print_json(result.to_json())
+        return
+    table = Table(
+        "course", "title", "blocking", "delay", "centrality", "complexity", title=curriculum.name
+    )
+    for key, name, values in metric_rows(result):
+        table.add_row(key, name, *(f"{v:g}" for v in values))
+    table.add_section()
+    table.add_row(
+        "total", f"{len(result.courses)} courses", *(f"{result.total(m):g}" for m in METRICS)
+    )
+    out.print(table)
+    for note in result.notes:
+        err.print(f"note: {note}")
+
+
+@ca_app.command("export")
+def ca_export(
+    bachelor: str,
+    track: TrackOpt = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="CSV file to write (default: stdout).")
+    ] = None,
+    curricula: CurriculaOpt = None,
+) -> None:
+    """A bachelor's courses, prerequisites and terms as a CurricularAnalytics CSV file."""
+    from articulation.curricular import from_bachelor, write_csv
+
+    with user_errors():
+        curriculum = from_bachelor(load(curricula), bachelor, track)
+        text = write_csv(curriculum)
+        if out_file is None:
+            out.file.write(text)
+        else:
+            _write(out_file, text)
+    for note in curriculum.notes:
+        err.print(f"note: {note}")
+
+
+@ca_app.command("import")
+def ca_import(
+    csv_file: Annotated[Path, typer.Argument(help="A CurricularAnalytics CSV file.")],
+    code: Annotated[str, typer.Option("--code", help="Code of the bachelor to create.")],
+    institution: Annotated[str, typer.Option("--institution", help="Its institution.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the curricula files.")],
+) -> None:
+    """A CurricularAnalytics curriculum as curricula files: ``courses.yaml`` (its catalogue)
+    and ``bachelor.yaml`` below --out; every requisite becomes a prerequisite."""
+    from articulation.curricular import CurricularError, read_csv, to_programme
+    from articulation.model import Bachelor, CatalogueFile
+
+    with user_errors():
+        try:
+            parts = to_programme(read_csv(csv_file), code, institution)
+            CatalogueFile.model_validate(parts["catalogue"])
+            Bachelor.model_validate(parts["bachelor"])
+        except CurricularError as exc:
+            raise BadInput(str(exc)) from None
+        except ValueError as exc:
+            raise BadInput(f"{csv_file}: not valid as curricula: {exc}") from None
+        for name, data in (
+            ("courses.yaml", parts["catalogue"]),
+            ("bachelor.yaml", parts["bachelor"]),
+        ):
+            _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    err.print(f"{len(parts['catalogue']['courses'])} course(s) written to {out_dir}")
+
+
+@ooapi_app.command("export")
+def ooapi_export(
+    out_dir: Annotated[Path, typer.Argument(help="Directory for the OOAPI JSON files.")],
+    curricula: CurriculaOpt = None,
+) -> None:
+    """The catalogue as OOAPI v6 JSON: learning-outcomes.json, courses.json, programmes.json."""
+    from articulation.ooapi import export_ooapi
+
+    with user_errors():
+        files = export_ooapi(load(curricula))
+        for name, data in files.items():
+            _write(out_dir / name, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    counts = ", ".join(f"{len(data['items'])} in {name}" for name, data in files.items())
+    err.print(f"OOAPI v6 written to {out_dir}: {counts}")
+
+
+@ooapi_app.command("import")
+def ooapi_import(
+    in_dir: Annotated[Path, typer.Argument(help="Directory with the OOAPI JSON files.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Curricula directory to write (YAML files).")
+    ],
+) -> None:
+    """OOAPI v6 JSON (as ``ooapi export`` writes it) back into a curricula directory; every
+    problem names the file and the JSON path, and nothing is written unless all is valid."""
+    from articulation.ooapi import FILES, OoapiError, import_ooapi
+
+    with user_errors():
+        files, names = {}, {}
+        for name in FILES:
+            path = in_dir / name
+            names[name] = str(path)
+            if not path.is_file():
+                continue
+            try:
+                files[name] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BadInput(f"{path}: cannot read file: {exc}") from None
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{path}: line {exc.lineno}: not JSON: {exc.msg}") from None
+        try:
+            catalogue = import_ooapi(files, names)
+        except OoapiError as exc:
+            for file, where, message in exc.problems:
+                err.print(
+                    f"error: {file}: {where}: {message}" if where else f"error: {file}: {message}"
+                )
+            err.print(f"{len(exc.problems)} problem(s) found; nothing written.")
+            raise typer.Exit(2) from None
+        for name, data in curricula_files(catalogue).items():
+            _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    counts = f"{len(catalogue.courses)} courses, {len(catalogue.programmes)} programmes"
+    err.print(f"{counts} written to {out_dir}")
+
+
+def curricula_files(catalogue) -> dict[str, dict]:
+    """A catalogue as curricula YAML data by relative path (what the loader reads back)."""
+    files: dict[str, dict] = {
+        "outcomes.yaml": {
+            "outcomes": [
+                o.model_dump(mode="json", exclude_defaults=True)
+                for o in catalogue.outcomes.values()
+            ]
+        }
+    }
+    for inst, codes in catalogue.by_institution.items():
+        data: dict = {"institution": inst}
+        if inst in catalogue.calendars:
+            cal = catalogue.calendars[inst]
+            data["calendar"] = {
+                "periods": [
+                    {
+                        "name": p.name,
+                        "start_week": p.start_week,
+                        "weeks": p.weeks,
+                        "end_week": p.end_week,
+                    }
+                    for p in cal.periods
+                ]
+            }
+        data["courses"] = [
+            catalogue.courses[c].model_dump(mode="json", exclude_defaults=True) for c in codes
+        ]
+        files[f"{inst.lower()}/courses.yaml"] = data
+    for p in catalogue.programmes.values():
+        files[f"{p.institution.lower()}/{p.kind}s/{p.code}.yaml"] = p.model_dump(
+            mode="json", exclude_defaults=True
+        ) | {"kind": p.kind}
+    return files
