@@ -24,6 +24,7 @@ CSV_COLUMNS = (
     "status",
     "total_ects",
     "over_cap_by",
+    "finish",
     "courses",
     "optimal",
     "minor",
@@ -92,6 +93,7 @@ def render_csv(report: Report) -> str:
                 cell.status,
                 ec(cell.total_ects),
                 ec(cell.over_cap_by),
+                cell.plan.finish_text if cell.plan else "",
                 ";".join(cell.codes),
                 "true" if cell.optimal else "false",
                 cell.minor or "",
@@ -152,6 +154,8 @@ def render_markdown(report: Report) -> str:
             text = f"- {m} {cat.programmes[m].name}: **{cell_label(cell)}**"
             if cell.track:
                 text += f" (track {_md(cell.track)})"
+            if cell.plan and cell.plan.plan.placed:
+                text += f", {cell.plan.finish_text}"
             if cell.minor:
                 text += f" (minor {cell.minor})"
             if cell.codes and cell.status != "minor":

@@ -358,7 +358,7 @@ def route_alternatives(
         return ()
     candidates, cap = None, None
     if status == "electives":
-        candidates, cap = elective_candidates(catalogue, bachelor, track), bachelor.electives
+        candidates, cap = window_candidates(catalogue, bachelor, track), bachelor.electives
     found = alternatives(
         catalogue,
         master,
