@@ -4,7 +4,8 @@
 on the seeded faculty-scale synthetic catalogue: ``scan --json``, the report files (by SHA-256),
 ``bridge --alternatives 3``, ``minor``, and the API's eligibility, paths, minor design and scan
 report. Restructuring the code must not change any of them; a deliberate change of an answer
-re-records the fixture and says why in the commit.
+re-records the fixture (``/tmp``-free scripts: run the same calls and write the JSON) and says
+why in the commit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from articulation.cli import app as cli
+from articulation.storage.repository import add_client
 from benchmarks.synthetic import FACULTY, build, write_curricula
 from tests.conftest import MINI
 
@@ -102,7 +104,9 @@ def test_api_answers_unchanged(sqlite_template: Path, tmp_path: Path) -> None:
         assert client.get("/v1/paths/VU-B-AI").json() == API["row"]
         design = client.post("/v1/minors/design", json={"bachelor": "VU-B-AI", "budget": 30})
         assert design.json() == API["minor"]
-        location = client.post("/v1/scans", json={}).headers["location"]
+        token = add_client(client.app.state.engine, "pinned", "scanner", "*")
+        scanner = {"Authorization": f"Bearer {token}"}
+        location = client.post("/v1/scans", json={}, headers=scanner).headers["location"]
         for _ in range(300):
             status = client.get(location).json()["status"]
             if status in ("done", "failed"):

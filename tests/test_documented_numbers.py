@@ -1,0 +1,53 @@
+"""The numbers the README and the data card state come from a run: these tests re-run it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from articulation.loader import load_curricula
+from articulation.minor import design_minor
+from articulation.scan import scan, status_counts
+from articulation.settings import BUNDLED_CURRICULA, Settings
+from articulation.status import VALUES
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTS = re.compile(r"finds: ((?:\d+ (?:" + "|".join(VALUES) + r")[,.\s]*)+)", re.S)
+MINOR = re.compile(r"finds a (\d+(?:\.\d+)?) EC minor that opens (\d+) of the (\d+)")
+
+
+def stated_counts(text: str) -> dict[str, int]:
+    found = COUNTS.search(text)
+    assert found, "no 'finds: N direct, …' sentence"
+    return {status: int(n) for n, status in re.findall(r"(\d+) (\w+)", found.group(1))}
+
+
+@pytest.fixture(scope="module")
+def counts() -> dict[str, int]:
+    return status_counts(scan(load_curricula(BUNDLED_CURRICULA), workers=2))
+
+
+@pytest.mark.parametrize("document", ["README.md", "curricula/README.md"])
+def test_stated_scan_counts_are_measured(document: str, counts: dict[str, int]) -> None:
+    assert stated_counts((ROOT / document).read_text(encoding="utf-8")) == counts
+
+
+@pytest.mark.parametrize("document", ["README.md", "curricula/README.md"])
+def test_stated_flagship_minor_is_measured(document: str) -> None:
+    catalogue = load_curricula(BUNDLED_CURRICULA)
+    lines = (BUNDLED_CURRICULA / "flagship-masters.txt").read_text(encoding="utf-8").splitlines()
+    masters = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    design = design_minor(catalogue, "VU-B-CREATE", masters, budget=30)
+    text = " ".join((ROOT / document).read_text(encoding="utf-8").split())
+    found = MINOR.search(text)
+    assert found, "no 'finds a N EC minor that opens K of the M' sentence"
+    assert float(found.group(1)) == design.total_ects
+    assert (int(found.group(2)), int(found.group(3))) == (len(design.opened), len(masters))
+
+
+def test_every_setting_is_documented() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`ARTICULATION_{name.upper()}`" in readme, name
