@@ -14,8 +14,8 @@ The deadline lives in a context variable: it follows the work into a thread star
 >>> remaining(10.0)  # no deadline: the solve's own limit
 10.0
 >>> with deadline(0.0) as d:
-...     remaining(10.0), d.expired
-(0.0, True)
+...     remaining(10.0), d.left()
+(0.0, 0.0)
 >>> with deadline(60.0) as d:
 ...     0 < remaining(10.0) <= 10.0, remaining(100.0) <= 60.0
 (True, True)
@@ -46,10 +46,6 @@ class Deadline:
         if self.cancelled.is_set():
             return 0.0
         return max(0.0, self.end - time.monotonic())
-
-    @property
-    def expired(self) -> bool:
-        return self.left() <= 0.0
 
     def cancel(self) -> None:
         """Leave no time to later solves and stop the running one (safe from any thread, and
