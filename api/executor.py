@@ -15,8 +15,10 @@ request still waiting for a thread is dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,9 +42,15 @@ class EngineExecutor:
     """A bounded pool of engine threads with a bounded queue in front of it."""
 
     def __init__(
-        self, threads: int, queue: int, *, retry_after: int = 1, poll_interval: float = 0.1
+        self,
+        threads: int,
+        queue: int,
+        *,
+        nice: int = 10,
+        retry_after: int = 1,
+        poll_interval: float = 0.1,
     ):
-        self.threads, self.queue = threads, queue
+        self.threads, self.queue, self.nice = threads, queue, nice
         self.retry_after, self.poll_interval = retry_after, poll_interval
         self._executor: ThreadPoolExecutor | None = None  # started at the first request
         self._lock = threading.Lock()
@@ -90,7 +98,9 @@ class EngineExecutor:
                 )
             self._pending += 1
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="engine")
+                self._executor = ThreadPoolExecutor(
+                    self.threads, thread_name_prefix="engine", initializer=self._lower_priority
+                )
             future = self._executor.submit(contextvars.copy_context().run, job)
         future.add_done_callback(self._finished)
         waiting = asyncio.wrap_future(future)
@@ -108,6 +118,13 @@ class EngineExecutor:
         except asyncio.CancelledError:  # the server stops, or the task was cancelled
             self._cancel(future, cancelled, started)
             raise
+
+    def _lower_priority(self) -> None:
+        """Run this engine thread at a lower scheduling priority (Linux schedules threads one
+        by one): the event loop and the cheap requests get a core first when all are busy."""
+        with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed
+            current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, current + self.nice))
 
     def _finished(self, _future: Future[Any]) -> None:
         with self._lock:
