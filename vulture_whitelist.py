@@ -81,10 +81,12 @@ en
 nl
 why
 
-# Used by tests and scripts: waiting for a job, the schema head, snapshot build counts
+# Used by tests and scripts: waiting for a job, the schema head, snapshot build counts, the
+# engine executor's load
 _.wait
 head_revision
 _.builds
+_.pending
 
 # Planning: the February start, the minor window and each course's placement, for the
 # integration into the scan and the minor model (used by the tests until then)

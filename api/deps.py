@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.errors import ApiError
+from api.executor import EngineExecutor
 from api.jobs import ScanRunner
 from articulation.settings import Settings
 from articulation.storage.repository import client_for_token
@@ -43,6 +44,10 @@ def get_runner(request: Request) -> ScanRunner:
     return request.app.state.runner
 
 
+def get_executor(request: Request) -> EngineExecutor:
+    return request.app.state.executor
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -55,7 +60,8 @@ def at_most(value: float, limit: float, loc: list[str | int], name: str) -> None
 
 
 def solve_time(settings: Settings, requested: float | None, loc: list[str | int]) -> float:
-    """The time limit of a request: as asked, at most the server's maximum; else the default."""
+    """The time limit of a request — one deadline for all its solves: as asked, at most the
+    server's maximum; else the default."""
     if requested is None:
         return min(settings.time_limit, settings.max_time_limit)
     at_most(requested, settings.max_time_limit, loc, "time_limit")
@@ -67,6 +73,7 @@ SnapshotsDep = Annotated[Snapshots, Depends(get_snapshots)]
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RunnerDep = Annotated[ScanRunner, Depends(get_runner)]
+ExecutorDep = Annotated[EngineExecutor, Depends(get_executor)]
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `articulation db add-client`")
 

@@ -337,8 +337,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         410: "The scan's report files have expired",
         428: "If-Match is required",
         429: "Too many unfinished scan jobs; retry after Retry-After seconds",
-        503: "A solve reached its time limit before its answer was proven, or the database "
-        "is unavailable",
+        503: "The time limit passed before the answer was proven (one pair, a minor design), "
+        "the engine is busy (retry after Retry-After seconds), or the database is unavailable",
     }
     documented: dict[int | str, dict[str, Any]] = {}
     for status in statuses:

@@ -6,6 +6,7 @@ Run it with ``articulation serve`` or ``uvicorn --factory api.main:create_app``.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import errors
+from api.executor import EngineExecutor
 from api.jobs import STALE, ScanRunner
 from api.routes import catalogue, edits, meta, ooapi, paths, scans, students
 from articulation import __version__
@@ -77,6 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retention_count=settings.scan_retention_count,
     )
 
+    executor = EngineExecutor(
+        settings.engine_threads,
+        settings.engine_queue,
+        retry_after=max(1, math.ceil(min(settings.time_limit, settings.max_time_limit))),
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from articulation.storage.repository import fail_stale_jobs
@@ -91,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runner.start()
         yield
         runner.shutdown()
+        executor.shutdown()
         engine.dispose()
 
     app = FastAPI(
@@ -103,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.snapshots = Snapshots(engine)
     app.state.runner = runner
+    app.state.executor = executor
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(errors.ServerErrors)  # outermost: added last

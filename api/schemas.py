@@ -30,6 +30,14 @@ TimeLimit = Annotated[
         "ARTICULATION_MAX_TIME_LIMIT)",
     ),
 ]
+RequestTimeLimit = Annotated[
+    float,
+    Field(
+        gt=0,
+        description="Time limit of the request, seconds: one deadline for all its solves (at "
+        "most the server's ARTICULATION_MAX_TIME_LIMIT)",
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -167,7 +175,7 @@ class EligibilityRequest(Strict):
     )
     masters: Annotated[list[CodeStr], Field(max_length=500)] | None = None
     strict: bool = Field(default=False, description="Refuse unknown course codes (422)")
-    time_limit: TimeLimit | None = None
+    time_limit: RequestTimeLimit | None = None
 
 
 class BridgingOut(Open):
@@ -218,7 +226,7 @@ class MinorRequest(Strict):
         default=None, description="Target masters (default: every master of another institution)"
     )
     budget: Annotated[float, Field(gt=0, le=180)] = 30.0
-    time_limit: TimeLimit | None = None
+    time_limit: RequestTimeLimit | None = None
 
 
 class MinorCourseOut(Open):

@@ -1,7 +1,9 @@
 """What the routes compute: engine calls on a catalogue snapshot, shaped into the API's answers.
 
-Nothing here touches HTTP or the database; bad input raises :class:`ApiError` naming the field,
-a solve stopped by its time limit raises :class:`SolveTimeout`.
+Nothing here touches HTTP or the database; bad input raises :class:`ApiError` naming the field.
+The routes run these under one deadline per request (:mod:`articulation.deadline`): answers
+about many masters mark the masters not proven by then ``unknown``; answers about one pair or
+one minor raise :class:`SolveTimeout` with what was proven.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from api.errors import ApiError, SolveTimeout, TimedOut
 from api.schemas import EligibilityRequest, MinorRequest
+from articulation import deadline
 from articulation.catalogue import Catalogue, Programme, UnknownCode
 from articulation.eligibility import assess_transcript, recognise
 from articulation.minor import design_minor
@@ -76,6 +79,21 @@ def timed_out(cell: dict[str, Any]) -> bool:
     return cell["status"] == "unknown" or not cell["optimal"]
 
 
+def unproven(answer: dict[str, Any], time_limit: float) -> str:
+    """The reason of a master's answer the request's time limit left unproven."""
+    reason = f"not proven within the time limit of {time_limit:g} s (retry with a larger one)"
+    if answer["status"] != "unknown" and answer["reason"]:
+        reason += f"; found so far: {answer['status']}, {answer['reason']}"
+    return reason
+
+
+def unknown_cell(cell: dict[str, Any], time_limit: float) -> dict[str, Any]:
+    """A cell the time limit left unproven, as ``unknown``: the best route found so far (its
+    courses, if any, not proven best) and the best bound known stay."""
+    reason = unproven(cell, time_limit)
+    return {**cell, "status": "unknown", "optimal": False, "over_cap_by": None, "reason": reason}
+
+
 def _timed_out(cells: Iterable[dict[str, Any]]) -> list[TimedOut]:
     return [
         TimedOut(
@@ -112,11 +130,21 @@ def transfer_path(
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
     m = master(catalogue, master_code, ["path", "master"])
     chosen = track(catalogue, b, track_name, ["query", "track"])
+    stopped = deadline.stopped()
     data = engine_path(catalogue, b.code, m.code, k, time_limit, chosen)
     data.setdefault("alternatives", [])
     data["bachelor_name"], data["master_name"] = b.name, m.name
     data["explanation"] = explain(data, b, m)
     late = _timed_out([data])
+    if not late and deadline.stopped() > stopped:  # an earlier route or an alternative
+        late = [
+            TimedOut(
+                bachelor=b.code,
+                master=m.code,
+                best_ects=data["total_ects"],
+                bound_ects=data.get("bound_ects"),
+            )
+        ]
     if late:
         raise SolveTimeout(["query", "time_limit"], time_limit, late, data)
     return data
@@ -126,18 +154,18 @@ def transfer_row(
     catalogue: Catalogue, bachelor_code: str, time_limit: float, track_name: str | None = None
 ) -> dict[str, Any]:
     """Every master for one bachelor (of a track, else each master's best track), ranked by
-    status then EC."""
+    status then EC; the masters whose answer the time limit left unproven (a solve of theirs
+    stopped, or never started) are ``unknown``."""
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
     chosen = track(catalogue, b, track_name, ["query", "track"])
-    cells = [
-        assess(catalogue, b, m, track=chosen, time_limit=time_limit).to_json()
-        for m in catalogue.masters
-    ]
-    data = {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
-    late = _timed_out(cells)
-    if late:
-        raise SolveTimeout(["query", "time_limit"], time_limit, late, data)
-    return data
+    cells = []
+    for m in catalogue.masters:
+        stopped = deadline.stopped()
+        cell = assess(catalogue, b, m, track=chosen, time_limit=time_limit).to_json()
+        if deadline.stopped() > stopped or timed_out(cell):
+            cell = unknown_cell(cell, time_limit)
+        cells.append(cell)
+    return {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
 
 
 def explain(cell: dict[str, Any], b: Programme, m: Programme) -> list[str]:
@@ -213,16 +241,18 @@ def eligibility(
         time_limit=time_limit,
     )
     data = answer.to_json()
-    late = [
-        TimedOut(
-            master=r.master,
-            best_ects=None if r.bridging.status == "unknown" else r.bridging.total_ects,
-            bound_ects=r.bridging.bound_ects,
-        )
+    late = {
+        r.master
         for r in answer.late
-    ]
-    if late:
-        raise SolveTimeout(["body", "time_limit"], time_limit, late, data)
+        if r.status != "infeasible"  # a grade average below the minimum is proven without it
+    }
+    for result in data["results"]:
+        if result["master"] in late:
+            result["reason"] = unproven(result, time_limit)
+            result["status"] = "unknown"
+    data["results"].sort(
+        key=lambda r: (status_rank(r["status"]), r["bridging"]["total_ects"], r["master"])
+    )
     return data
 
 

@@ -15,11 +15,17 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from articulation import memo
+from articulation import deadline, memo
 from articulation.credits import half_ceil, half_floor
 from articulation.gap import holds
 from articulation.model import AnyOf, AreaRequirement, OutcomeAt, Requirement
-from articulation.pool import Problem, circular_courses, half_area_credits, half_ects
+from articulation.pool import (
+    Problem,
+    circular_courses,
+    half_area_credits,
+    half_ects,
+    lower_bound_half_ects,
+)
 
 #: Fixed seed: the same input gives the same answer, byte for byte.
 SEED = 20261127
@@ -170,7 +176,8 @@ class CoverModel:
 
     def solve(self, time_limit: float) -> tuple[Solution, Any]:
         """Solve with one worker, LP-strong linearisation, no presolve and a fixed seed
-        (deterministic)."""
+        (deterministic), within ``time_limit`` and the request's deadline (see
+        :mod:`articulation.deadline`): ``unknown`` without a bound when no time is left."""
         cp_model = self.cp_model
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -178,8 +185,9 @@ class CoverModel:
         # these models are small and already pruned: presolve costs more than it saves
         solver.parameters.cp_model_presolve = False
         solver.parameters.random_seed = SEED
-        solver.parameters.max_time_in_seconds = time_limit
-        status = solver.solve(self.model)
+        status = deadline.run(solver, self.model, time_limit)
+        if status is None:  # not started: the deadline has passed
+            return Solution("unknown"), solver
         bound = int(solver.best_objective_bound) if status != cp_model.INFEASIBLE else None
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = tuple(c for c in self.codes if solver.boolean_value(self.x[c]))
@@ -249,6 +257,10 @@ def _solve_model(
     cover.model.minimize(objective)
     solution, _ = cover.solve(time_limit)
     bound = None if solution.bound is None else solution.bound // ec_weight
+    if solution.status in ("feasible", "unknown") and problem.context is not None:
+        # stopped by the time limit: the quick bound may know more than the search did
+        quick = lower_bound_half_ects(problem.context, problem.unmet)
+        bound = quick if bound is None else max(bound, quick)
     return Solution(solution.status, solution.chosen, bound)
 
 

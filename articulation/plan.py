@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from articulation import memo
+from articulation import deadline, memo
 from articulation.calendar import (
     FEBRUARY,
     SEPTEMBER,
@@ -319,7 +319,13 @@ def plan_courses(
         limit,
         window,
     )
-    return catalogue.remembered(memo.PLANS, key, lambda: _plan(instance, load, limit, time_limit))
+    found = catalogue.recall(memo.PLANS, key)
+    if found is None:
+        cut = deadline.stopped()
+        found = _plan(instance, load, limit, time_limit)
+        if deadline.stopped() == cut:  # a plan a request's deadline cut short is not kept
+            found = catalogue.remember(memo.PLANS, key, found)
+    return found
 
 
 def _instance(
@@ -449,6 +455,8 @@ def _plan(instance: _Instance, load: float, limit: int | None, time_limit: float
             f"the courses do not fit in {where}: the load of {load:g} EC per 10 weeks, the "
             "periods they are offered in and their prerequisites leave no room"
         )
+        if not optimal:  # not proven: the time limit (or a request's deadline) stopped it
+            reason = f"no placement in {where} found within the time limit"
         if instance.window is not None or optimal:
             return Plan(**empty, placed=False, fits=False, reason=reason)
         chosen, optimal = greedy, False  # pragma: no cover - timed out: keep the greedy plan
@@ -706,8 +714,7 @@ def _solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
-    solver.parameters.max_time_in_seconds = time_limit
-    status = solver.solve(model)
+    status = deadline.run(solver, model, time_limit)  # None: the deadline has passed
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
     chosen = {o.code: o for o in every if solver.boolean_value(y[id(o)])}

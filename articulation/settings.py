@@ -42,10 +42,13 @@ class Settings(BaseSettings):
         default=True, description="Import the curricula when the server starts on an empty database"
     )
     time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=10.0, description="Default solver time limit per solve, seconds (CLI and API)"
+        default=10.0,
+        description="Default solver time limit, seconds: per solve on the command line, per "
+        "request in the API (one deadline for all the request's solves)",
     )
     max_time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=60.0, description="Largest time limit an API request may ask for, seconds"
+        default=60.0,
+        description="Largest time limit (deadline) an API request may ask for, seconds",
     )
     minor_budget: Annotated[float, Field(gt=0, le=180)] = Field(
         default=30.0, description="Default EC budget of a designed minor"
@@ -63,6 +66,16 @@ class Settings(BaseSettings):
     )
     scan_workers: Annotated[int, Field(ge=1)] = Field(
         default=1, description="Processes a scan job of the API spreads the pairs over"
+    )
+    engine_threads: Annotated[int, Field(ge=1)] = Field(
+        default=2,
+        description="Threads the API solves requests on (paths, eligibility, minor design); "
+        "other requests never wait for them",
+    )
+    engine_queue: Annotated[int, Field(ge=0)] = Field(
+        default=16,
+        description="Solving requests that may wait for a free engine thread; beyond that the "
+        "API answers 503 with Retry-After",
     )
     max_body_bytes: Annotated[int, Field(gt=0)] = Field(
         default=1024 * 1024, description="Largest request body the API accepts, bytes"

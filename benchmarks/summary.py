@@ -244,6 +244,23 @@ def render(data: dict[str, Any], command: str) -> str:
             f"p99 {a['p99_ms']:g} ms, {a['errors']} errors | {base} | | "
             f"p95 ≤ {API_P95_TARGET_MS:g} ms, no errors: {_met(ok)}"
         )
+    loaded = runs.get("test_api_health_under_solves")
+    if loaded:
+        d = loaded["extra_info"]
+        solves = ", ".join(f"{n}× {s}" for s, n in d["loaded_solve_statuses"].items())
+        row(
+            f"API `GET /health` while {d['solving_clients']} clients post solve-heavy eligibility "
+            f"requests (hard set covers, `time_limit` {d['time_limit']:g} s, every master), "
+            f"uvicorn on 127.0.0.1, {d['seconds']:g} s each"
+            + (f" (run on its own, {d['measured']})" if "measured" in d else "")
+            + f" | p50 {d['loaded_health_p50_ms']:g} "
+            f"ms, p95 {d['loaded_health_p95_ms']:g} ms ({d['loaded_health_requests']} requests; "
+            f"the solving requests: {solves}, median {d['loaded_solve_p50_s']:g} s, "
+            f"{d['loaded_unknown_masters']} masters unknown) | alone: p50 "
+            f"{d['idle_health_p50_ms']:g} ms, p95 {d['idle_health_p95_ms']:g} ms | "
+            f"{d['ratio']:g}× | p95 ≤ {d['target_ratio']:g}× alone: "
+            f"{_met(d['ratio'] <= d['target_ratio'])}"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -49,6 +49,7 @@ from articulation.model import (
     OutcomeAt,
     Premaster,
     Requirement,
+    StudyWindow,
 )
 
 AREA_NAMES = (
@@ -401,6 +402,72 @@ def _masters(
 def _required_level(rng: random.Random, taught: int) -> int:
     """Mostly 'apply', never above what the pre-master catalogue teaches."""
     return min(taught, rng.choices((2, 3, 4), weights=(0.4, 0.5, 0.1))[0])
+
+
+def hard_cover(
+    courses: int = 300,
+    outcomes: int = 70,
+    masters: int = 6,
+    missing: int = 4,
+    seed: int = 11,
+) -> Catalogue:
+    """A catalogue of hard set covers, for deadlines: ``courses`` UT bridging courses without
+    prerequisites, each teaching 4–8 of ``outcomes`` outcomes; ``masters`` masters (UT-M-H00…)
+    that each require all but ``missing`` of them, with room for any programme (cap 200 EC), so
+    that a minimum-EC programme takes CP-SAT far longer than seconds to prove; and one easy
+    master, UT-M-E00 (three outcomes), assessed first. One bachelor, VU-B-HARD, without elective
+    space, has passed none of them.
+
+    >>> cat = hard_cover()
+    >>> len(cat.courses), [m.code for m in cat.masters][:2]
+    (301, ['UT-M-E00', 'UT-M-H00'])
+    """
+    rng = random.Random(seed)
+    ids = [f"hard.o{i:03d}" for i in range(outcomes)]
+    vocabulary = [Outcome(id=o, title=f"Outcome {o[-3:]}", area="hard") for o in ids]
+    vocabulary.append(Outcome(id="hard.base", title="Base outcome", area="hard"))
+    pairs = [("VU", Course(code="VU-BASE", title="Base", ects=6, teaches={"hard.base": 3}))]
+    for i in range(courses):
+        taught = rng.sample(ids, rng.randint(4, 8))
+        course = Course(
+            code=f"UT-H{i:04d}",
+            title=f"Hard {i}",
+            ects=rng.choice((3, 4, 5, 6, 7.5)),
+            teaches=dict.fromkeys(taught, 3),
+            bridging=True,
+        )
+        pairs.append(("UT", course))
+    programmes: list[Programme] = [
+        Bachelor(
+            kind="bachelor",
+            code="VU-B-HARD",
+            name="Hard bachelor",
+            institution="VU",
+            ects=180,
+            courses=["VU-BASE"],
+            electives=0,
+            # a whole year for a minor, so that minor design stays a hard set cover
+            minor_window=StudyWindow(institution="UT", periods=["Q1-Q4"]),
+        )
+    ]
+
+    def master(code: str, name: str, needs: Sequence[str]) -> Master:
+        return Master(
+            kind="master",
+            code=code,
+            name=name,
+            institution="UT",
+            ects=120,
+            requires=[OutcomeAt(outcome=o, level=3) for o in sorted(needs)],
+            premaster=Premaster(max_ects=200, catalogue=["UT"], ceiling=300),
+        )
+
+    programmes.append(master("UT-M-E00", "Easy master", ids[:3]))
+    for m in range(masters):
+        programmes.append(
+            master(f"UT-M-H{m:02d}", f"Hard master {m}", rng.sample(ids, outcomes - missing))
+        )
+    return Catalogue.build(vocabulary, pairs, programmes)
 
 
 def write_curricula(catalogue: Catalogue, root: str | Path) -> Path:

@@ -236,10 +236,17 @@ def test_a_solve_past_its_time_limit_answers_503_with_the_bound(client: TestClie
     assert body["timed_out"][0]["master"] == "UT-M-CS"
     assert body["timed_out"][0]["bound_ects"] is not None
     assert body["partial"]["status"] == "unknown"
+
+
+def test_a_row_past_its_time_limit_answers_200_with_unknown_masters(client: TestClient) -> None:
     row = client.get("/v1/paths/VU-B-AI", params={"time_limit": TINY})
-    assert row.status_code == 503
-    assert "UT-M-CS" in {t["master"] for t in row.json()["timed_out"]}
-    assert len(row.json()["partial"]["paths"]) == 4
+    assert row.status_code == 200, row.text
+    paths = {p["master"]: p for p in row.json()["paths"]}
+    assert len(paths) == 4
+    assert paths["UT-M-CS"]["status"] == "unknown" and not paths["UT-M-CS"]["optimal"]
+    assert paths["UT-M-CS"]["bound_ects"] is not None
+    assert "time limit" in paths["UT-M-CS"]["reason"]
+    assert paths["UT-M-PSTS"]["status"] == "direct"  # proven without a solve
 
 
 # --- eligibility --------------------------------------------------------------------------------
@@ -323,15 +330,17 @@ def test_eligibility_over_2000_entries_is_422(client: TestClient) -> None:
     assert client.post("/v1/eligibility", json={"courses": ["VU-PROG"] * 2000}).status_code == 200
 
 
-def test_eligibility_time_limit_503(client: TestClient) -> None:
+def test_eligibility_past_its_time_limit_answers_200_with_unknown_masters(
+    client: TestClient,
+) -> None:
     response = client.post(
         "/v1/eligibility",
         json={"courses": ["VU-PROG"], "masters": ["UT-M-CS"], "time_limit": TINY},
     )
-    assert response.status_code == 503
-    body = response.json()
-    assert body["detail"][0]["loc"] == ["body", "time_limit"]
-    assert body["partial"]["results"][0]["status"] == "unknown"
+    assert response.status_code == 200, response.text
+    result = response.json()["results"][0]
+    assert result["status"] == "unknown" and "time limit" in result["reason"]
+    assert not result["bridging"]["optimal"] and result["bridging"]["bound_ects"] is not None
 
 
 def test_min_gpa_is_checked_when_grades_are_given(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from api import services
-from api.deps import SettingsDep, SnapshotDep, at_most, solve_time
+from api.deps import ExecutorDep, SettingsDep, SnapshotDep, at_most, solve_time
 from api.errors import responses
 from api.schemas import NO_CONTROL, PathOut, PathRow
 from articulation.model import CODE, MAX_CODE
@@ -27,12 +27,18 @@ TrackQuery = Annotated[
 ]
 TimeLimitQuery = Annotated[
     float | None,
-    Query(gt=0, description="Solver time limit per solve, seconds (at most the server's maximum)"),
+    Query(
+        gt=0,
+        description="Time limit of the request, seconds: one deadline for all its solves (at "
+        "most the server's maximum)",
+    ),
 ]
 
 
 @router.get("/{bachelor}/{master}", response_model=PathOut, responses=responses(404, 503))
-def transfer_path(
+async def transfer_path(
+    http: Request,
+    executor: ExecutorDep,
     snapshot: SnapshotDep,
     settings: SettingsDep,
     bachelor: ProgrammeCode,
@@ -45,16 +51,29 @@ def transfer_path(
     track: TrackQuery = None,
 ) -> dict[str, Any]:
     """How a bachelor's graduates get into a master: the scan cell (of the track, else the
-    best track) with its explanation and the next-best alternatives."""
+    best track) with its explanation and the next-best alternatives. 503 with what was proven
+    when the time limit passes first."""
     if alternatives is None:
         alternatives = min(DEFAULT_ALTERNATIVES, settings.max_alternatives)
     at_most(alternatives, settings.max_alternatives, ["query", "alternatives"], "alternatives")
     limit = solve_time(settings, time_limit, ["query", "time_limit"])
-    return services.transfer_path(snapshot.catalogue, bachelor, master, alternatives, limit, track)
+    return await executor.run(
+        http,
+        limit,
+        services.transfer_path,
+        snapshot.catalogue,
+        bachelor,
+        master,
+        alternatives,
+        limit,
+        track,
+    )
 
 
 @router.get("/{bachelor}", response_model=PathRow, responses=responses(404, 503))
-def transfer_row(
+async def transfer_row(
+    http: Request,
+    executor: ExecutorDep,
     snapshot: SnapshotDep,
     settings: SettingsDep,
     bachelor: ProgrammeCode,
@@ -62,6 +81,9 @@ def transfer_row(
     track: TrackQuery = None,
 ) -> dict[str, Any]:
     """Every master for one bachelor (of the track, else each master's best track), ranked by
-    status (direct first), then EC."""
+    status (direct first), then EC. The masters not proven when the time limit passes are
+    ``unknown``, with the best bound known."""
     limit = solve_time(settings, time_limit, ["query", "time_limit"])
-    return services.transfer_row(snapshot.catalogue, bachelor, limit, track)
+    return await executor.run(
+        http, limit, services.transfer_row, snapshot.catalogue, bachelor, limit, track
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api import services
-from api.deps import SettingsDep, SnapshotDep, solve_time
+from api.deps import ExecutorDep, SettingsDep, SnapshotDep, solve_time
 from api.errors import ApiError, responses
 from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
 
@@ -15,13 +15,18 @@ router = APIRouter(prefix="/v1", tags=["students and programme design"])
 
 
 @router.post("/eligibility", response_model=EligibilityResponse, responses=responses(413, 422, 503))
-def eligibility(
-    request: EligibilityRequest, snapshot: SnapshotDep, settings: SettingsDep
+async def eligibility(
+    request: EligibilityRequest,
+    http: Request,
+    executor: ExecutorDep,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
     """Per master: admissible directly, or the gap and the optimal bridging programme.
 
     Unknown course codes are listed in ``unrecognised`` (or refused with 422 when ``strict``);
-    a master's ``min_gpa`` is checked when the transcript has grades."""
+    a master's ``min_gpa`` is checked when the transcript has grades. The masters not proven
+    when the time limit passes are ``unknown``, with the best programme and bound known."""
     limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
     if len(request.courses) > settings.max_transcript_entries:
         raise ApiError(
@@ -31,13 +36,20 @@ def eligibility(
             f"(got {len(request.courses)})",
             "too_long",
         )
-    return services.eligibility(snapshot.catalogue, request, limit)
+    return await executor.run(http, limit, services.eligibility, snapshot.catalogue, request, limit)
 
 
 @router.post("/minors/design", response_model=MinorDesignOut, responses=responses(413, 422, 503))
-def design_minor(
-    request: MinorRequest, snapshot: SnapshotDep, settings: SettingsDep
+async def design_minor(
+    request: MinorRequest,
+    http: Request,
+    executor: ExecutorDep,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
-    """The minor within the EC budget that opens the most of the masters to the bachelor."""
+    """The minor within the EC budget that opens the most of the masters to the bachelor.
+    503 with what was proven when the time limit passes first."""
     limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
-    return services.minor_design(snapshot.catalogue, request, limit)
+    return await executor.run(
+        http, limit, services.minor_design, snapshot.catalogue, request, limit
+    )
