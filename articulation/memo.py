@@ -57,6 +57,12 @@ POOL_CONTEXTS = Space(
     "(passed courses, the pool's key or the pool itself)",
     "reachability in a pool reads only prerequisites and the passed courses",
 )
+OFFERED = Space(
+    "offered",
+    1 << 16,
+    "(course code, window, load)",
+    "whether a course can be placed in a window reads only the course and the calendars",
+)
 SOLVES = Space(
     "solves",
     4096,

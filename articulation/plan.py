@@ -121,10 +121,14 @@ def study_window(catalogue: Catalogue, bachelor: Bachelor) -> Window:
 def offered_in(catalogue: Catalogue, code: str, window: Window, load: float = DEFAULT_LOAD) -> bool:
     """Whether a course can be placed in ``window`` at all: offered in one of its periods (or
     its institution's periods within the window's weeks), and within the load on its own."""
-    years = sorted({year for year, _, _ in window.slots})
-    first = Start(years[0], 0) if years else SEPTEMBER
-    instance = _instance(catalogue, (code,), frozenset(), first, load, window)
-    return bool(_options(instance, code, years))
+
+    def build() -> bool:
+        years = sorted({year for year, _, _ in window.slots})
+        first = Start(years[0], 0) if years else SEPTEMBER
+        instance = _instance(catalogue, (code,), frozenset(), first, load, window)
+        return bool(_options(instance, code, years))
+
+    return catalogue.remembered(memo.OFFERED, (code, window, load), build)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -264,7 +268,6 @@ class _Option:
     end: int
     rate: Fraction  # half EC per teaching week
     slots: tuple[Slot, ...]
-    order: int = 0  # position in time order, for the tie-break
 
 
 @dataclass
@@ -444,11 +447,17 @@ def _plan(instance: _Instance, load: float, limit: int | None, time_limit: float
     if greedy is not None:
         last_year = max(o.year for o in greedy.values())
         options = {c: [o for o in options[c] if o.year <= last_year] for c in codes}
-    ordered = sorted((o for opts in options.values() for o in opts), key=_time_key)
-    rank = {id(o): k for k, o in enumerate(ordered)}
     chosen, optimal = greedy, True
     if greedy is None or _objective(greedy) > _lower_bound(instance, options):
-        chosen, optimal = _solve(instance, options, greedy, rank, time_limit)
+        chosen, optimal = None, False
+        if limit is not None:  # a plan within the limit beats any other: look there first
+            end = _first_start(instance) + limit
+            inside = {c: [o for o in options[c] if o.end <= end] for c in codes}
+            if all(inside.values()):
+                hint = greedy if greedy and _objective(greedy)[0] <= end else None
+                chosen, optimal = _solve(instance, inside, hint, time_limit)
+        if chosen is None:
+            chosen, optimal = _solve(instance, options, greedy, time_limit)
     if chosen is None:
         where = instance.window.label() if instance.window else "the years planned"
         reason = (
@@ -678,10 +687,9 @@ def _solve(
     instance: _Instance,
     options: dict[str, list[_Option]],
     hint: dict[str, _Option] | None,
-    rank: dict[int, int],
     time_limit: float,
 ) -> tuple[dict[str, _Option] | None, bool]:
-    """The lexicographically best plan (finish, periods used, then earliest placements) by
+    """The lexicographically best plan (finish, then periods used) by
     CP-SAT; None when there is none. Returns the plan and whether it is proven optimal."""
     from ortools.sat.python import cp_model
 
@@ -701,19 +709,14 @@ def _solve(
     for o in every:
         for s in o.slots:
             model.add_implication(y[id(o)], used[s])
-    tie_weight = sum(rank.values()) + 1
-    used_weight = tie_weight * (len(slots) + 1)
-    model.minimize(
-        used_weight * finish
-        + tie_weight * sum(used.values())
-        + cp_model.LinearExpr.weighted_sum([y[id(o)] for o in every], [rank[id(o)] for o in every])
-    )
+    model.minimize((len(slots) + 1) * finish + sum(used.values()))
     if hint is not None:
         for o in every:
             model.add_hint(y[id(o)], hint.get(o.code) is o)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
+    solver.parameters.linearization_level = 2
     status = deadline.run(solver, model, time_limit)  # None: the deadline has passed
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
