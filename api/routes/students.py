@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api import services
-from api.deps import SettingsDep, SnapshotDep, solve_time
+from api.deps import LangDep, SettingsDep, SnapshotDep, solve_time
 from api.errors import ApiError, responses
 from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
 
@@ -16,12 +16,14 @@ router = APIRouter(prefix="/v1", tags=["students and programme design"])
 
 @router.post("/eligibility", response_model=EligibilityResponse, responses=responses(413, 422, 503))
 def eligibility(
-    request: EligibilityRequest, snapshot: SnapshotDep, settings: SettingsDep
+    request: EligibilityRequest, snapshot: SnapshotDep, settings: SettingsDep, lang: LangDep
 ) -> dict[str, Any]:
     """Per master: admissible directly, or the gap and the optimal bridging programme.
 
-    Unknown course codes are listed in ``unrecognised`` (or refused with 422 when ``strict``);
-    a master's ``min_gpa`` is checked when the transcript has grades."""
+    Courses are codes in any common form or titles; each recognised one is in ``matched``,
+    unknown ones in ``unrecognised`` with their nearest courses in ``suggestions`` (or refused
+    with 422 when ``strict``); a master's ``min_gpa`` is checked when the transcript has grades.
+    The requirements' texts are in the language of ``Accept-Language`` (English or Dutch)."""
     limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
     if len(request.courses) > settings.max_transcript_entries:
         raise ApiError(
@@ -31,7 +33,7 @@ def eligibility(
             f"(got {len(request.courses)})",
             "too_long",
         )
-    return services.eligibility(snapshot.catalogue, request, limit)
+    return services.eligibility(snapshot.catalogue, request, limit, lang)
 
 
 @router.post("/minors/design", response_model=MinorDesignOut, responses=responses(413, 422, 503))

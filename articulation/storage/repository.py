@@ -371,7 +371,7 @@ def read_parts(session: Session) -> Parts:
     """Every outcome, course and programme in the database, with their versions."""
     versions: dict[tuple[str, str], int] = {}
     outcomes = [
-        Outcome(id=r.id, title=r.title, area=r.area, parent=r.parent)
+        Outcome(id=r.id, title=r.title, title_nl=r.title_nl, area=r.area, parent=r.parent)
         for r in session.exec(select(OutcomeRow).order_by(OutcomeRow.id))
     ]
     teaches: dict[str, list[CourseTeaches]] = defaultdict(list)
