@@ -91,3 +91,14 @@ _.builds
 FEBRUARY
 minor_window
 _.placements
+
+# web pages: FastAPI routes
+student_page
+student_check
+directors_page
+directors_pair
+directors_row
+directors_minor
+swagger_ui
+swagger_ui_redirect
+redoc

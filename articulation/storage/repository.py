@@ -948,6 +948,19 @@ def get_job(session: Session, job_id: str) -> ScanJob | None:
     return session.get(ScanJob, job_id)
 
 
+def latest_finished_job(session: Session, version: int) -> ScanJob | None:
+    """The scan of catalogue ``version`` that finished last (done, or expired: its cells stay)."""
+    query = (
+        select(ScanJob)
+        .where(
+            ScanJob.catalogue_version == version,
+            col(ScanJob.status).in_(["done", "expired"]),
+        )
+        .order_by(col(ScanJob.finished_at).desc(), col(ScanJob.id))
+    )
+    return next((job for job in session.exec(query) if job.cells), None)
+
+
 def reusable_job(session: Session, request_key: str, version: int) -> ScanJob | None:
     """The newest job of the same request on the same catalogue version that is unfinished or
     done (its report files still there), if any."""
