@@ -120,8 +120,9 @@ def axe_clean(page) -> None:
 
 
 WORDS = {
-    "en": {"courses": "Courses", "check": "Check", "lookup": "Look up", "design": "Design the minor",
-           "recognised": "What we recognised", "not": "Not recognised."},
+    "en": {"courses": "Courses", "check": "Check", "lookup": "Look up",
+           "design": "Design the minor", "recognised": "What we recognised",
+           "not": "Not recognised."},
     "nl": {"courses": "Vakken", "check": "Controleer", "lookup": "Opzoeken",
            "design": "Ontwerp de minor", "recognised": "Wat we herkenden", "not": "Niet herkend."},
 }  # fmt: skip
