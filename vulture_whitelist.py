@@ -103,3 +103,13 @@ ooapi_export
 ooapi_import
 ooapi_list  # FastAPI routes of api/routes/ooapi.py
 ooapi_get
+# web pages: FastAPI routes
+student_page
+student_check
+directors_page
+directors_pair
+directors_row
+directors_minor
+swagger_ui
+swagger_ui_redirect
+redoc

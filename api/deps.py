@@ -50,6 +50,38 @@ def get_executor(request: Request) -> EngineExecutor:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
+LANGUAGES = ("en", "nl")
+
+
+def language(accept: str | None, default: str = "en") -> str:
+    """The first of ``en``/``nl`` an ``Accept-Language`` header asks for, by its q-values.
+
+    >>> language("de-DE, nl;q=0.8, en;q=0.5"), language(None), language("fr")
+    ('nl', 'en', 'en')
+    """
+    best, best_q = default, -1.0
+    for position, part in enumerate((accept or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and q > 0 and q - position * 1e-6 > best_q:
+            best, best_q = primary, q - position * 1e-6
+    return best
+
+
+def request_language(request: Request) -> str:
+    return language(request.headers.get("accept-language"))
+
+
+LangDep = Annotated[str, Depends(request_language)]
+
 
 def at_most(value: float, limit: float, loc: list[str | int], name: str) -> None:
     """A request value within a limit of the server's Settings, else 422 naming the field."""

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from articulation.model import CODE, INSTITUTION, MAX_CODE, Course, TranscriptEntry
+from articulation.model import CODE, INSTITUTION, MAX_CODE, Course, CourseRef, TranscriptEntry
 from articulation.status import VALUES
 
 MAX_OFFSET = 1_000_000  # offset of a listed page
@@ -155,7 +155,7 @@ def _entry_kind(value: Any) -> str:
 
 
 TranscriptItem = Annotated[
-    Annotated[TranscriptEntry, Tag("entry")] | Annotated[CodeStr, Tag("code")],
+    Annotated[TranscriptEntry, Tag("entry")] | Annotated[CourseRef, Tag("code")],
     Discriminator(_entry_kind),
 ]
 
@@ -166,12 +166,15 @@ class EligibilityRequest(Strict):
     courses: Annotated[
         list[TranscriptItem],
         Field(
-            description="Passed courses: codes, or {code, grade, ects} (at most the server's "
-            "ARTICULATION_MAX_TRANSCRIPT_ENTRIES)",
+            description="Passed courses: codes in any common form (with or without the "
+            "institution prefix, '_' or '-', any case) or titles, or {code, grade, ects} with a "
+            'grade like 7.5 or "7,5" (at most the server\'s ARTICULATION_MAX_TRANSCRIPT_ENTRIES)',
         ),
     ]
-    bachelor: CodeStr | None = Field(
-        default=None, description="The student's bachelor, for direct-admission policies"
+    bachelor: TrackName | None = Field(
+        default=None,
+        description="The student's bachelor (code or name, any case), for direct-admission "
+        "policies",
     )
     masters: Annotated[list[CodeStr], Field(max_length=500)] | None = None
     strict: bool = Field(default=False, description="Refuse unknown course codes (422)")
@@ -195,12 +198,23 @@ class GpaCheck(BaseModel):
     met: bool | None = Field(description="None when the transcript has no grades")
 
 
-class EligibilityResult(BaseModel):
+class RequirementText(BaseModel):
+    id: str = Field(description="The requirement, as in gap: cs.algorithms@apply")
+    text: str = Field(description="In words, in the language of Accept-Language (en, nl)")
+
+
+class Suggestion(BaseModel):
+    code: str
+    title: str
+
+
+class EligibilityResult(Open):
     master: str
     name: str
     status: Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
     reason: str
     gap: list[str]
+    requirements: list[RequirementText] = Field(description="The gap in words, id by id")
     bridging: BridgingOut
     min_gpa: GpaCheck | None
     illustrative: list[str]
@@ -209,7 +223,11 @@ class EligibilityResult(BaseModel):
 class EligibilityResponse(BaseModel):
     bachelor: str | None
     recognised: list[str]
-    unrecognised: list[str] = Field(description="Transcript codes the catalogue does not know")
+    matched: dict[str, str] = Field(description="Each recognised input → its catalogue code")
+    unrecognised: list[str] = Field(description="Transcript entries the catalogue does not know")
+    suggestions: dict[str, list[Suggestion]] = Field(
+        description="Each unrecognised input → the nearest courses (by code or title)"
+    )
     gpa: float | None
     results: list[EligibilityResult]
 

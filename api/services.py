@@ -23,6 +23,7 @@ from articulation.scan import assess
 from articulation.scan import transfer_path as engine_path
 from articulation.status import rank as status_rank
 from articulation.suggest import unknown
+from articulation.transcript import match_programme, programme_suggestions
 
 # --- looking codes up ---------------------------------------------------------------------------
 
@@ -32,6 +33,16 @@ def bachelor(catalogue: Catalogue, code: str, loc: Sequence[str | int]) -> Bache
         return catalogue.bachelor(code)
     except UnknownCode as exc:
         raise _unknown(exc, loc) from None
+
+
+def bachelor_named(catalogue: Catalogue, text: str, loc: Sequence[str | int]) -> Bachelor:
+    """The bachelor named by its code or name in any case, else 422 with the nearest one."""
+    found = match_programme(catalogue.bachelors, text)
+    if isinstance(found, Bachelor):
+        return found
+    hint = programme_suggestions(catalogue.bachelors, text)
+    more = f" (did you mean {hint[0]!r}?)" if hint else ""
+    raise ApiError(422, loc, f"unknown bachelor {text!r}{more}", "unknown_code")
 
 
 def master(catalogue: Catalogue, code: str, loc: Sequence[str | int]) -> Master:
@@ -209,7 +220,7 @@ def explain(cell: dict[str, Any], b: Programme, m: Programme) -> list[str]:
 
 
 def eligibility(
-    catalogue: Catalogue, request: EligibilityRequest, time_limit: float
+    catalogue: Catalogue, request: EligibilityRequest, time_limit: float, lang: str = "en"
 ) -> dict[str, Any]:
     """Per master: what the transcript leaves unmet and the optimal bridging programme."""
     entries = [
@@ -231,7 +242,7 @@ def eligibility(
         )
     student = request.bachelor
     if student is not None:
-        student = bachelor(catalogue, student, ["body", "bachelor"]).code
+        student = bachelor_named(catalogue, student, ["body", "bachelor"]).code
     targets = masters(catalogue, request.masters, "masters")
     answer = assess_transcript(
         catalogue,
@@ -239,6 +250,7 @@ def eligibility(
         bachelor=student,
         masters=[m.code for m in targets],
         time_limit=time_limit,
+        lang=lang,
     )
     data = answer.to_json()
     late = {

@@ -28,7 +28,7 @@ from articulation.model import TranscriptEntry
 from articulation.plan import RoutePlan
 from articulation.route import DEFAULT_TIME_LIMIT, Route, decide, premaster_route
 from articulation.status import rank
-from articulation.suggest import unknown
+from articulation.transcript import Matched, Unmatched, recognise_texts
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class MasterResult:
     bridging: Bridging  # the optimal pre-master, also shown when admitted directly by policy
     grade: GradeCheck | None
     illustrative: tuple[str, ...]
+    requirements: tuple[dict[str, str], ...] = ()  # the gap: each id with its text in words
     plan: RoutePlan | None = None  # when each course of the programme is taken
 
     @property
@@ -71,6 +72,7 @@ class MasterResult:
             "status": self.status,
             "reason": self.reason,
             "gap": self.gap.details(),
+            "requirements": list(self.requirements),
             "bridging": self.bridging.to_json(),
             "min_gpa": None if self.grade is None else self.grade.to_json(),
             "illustrative": list(self.illustrative),
@@ -80,23 +82,16 @@ class MasterResult:
 
 
 @dataclass(frozen=True)
-class Unrecognised:
-    """A transcript entry the catalogue does not know, at its position in the transcript."""
-
-    index: int
-    code: str
-    message: str  # "unknown course 'X' (did you mean 'Y'?)"
-
-
-@dataclass(frozen=True)
 class Eligibility:
     """The answer for one transcript."""
 
     bachelor: str | None
     recognised: tuple[str, ...]
-    unrecognised: tuple[Unrecognised, ...]
+    unrecognised: tuple[Unmatched, ...]
     gpa: float | None
     results: tuple[MasterResult, ...]
+    matched: tuple[Matched, ...] = ()
+    suggested: dict[str, list[dict[str, str]]] | None = None  # input → nearest courses
 
     @property
     def late(self) -> tuple[MasterResult, ...]:
@@ -106,7 +101,9 @@ class Eligibility:
         return {
             "bachelor": self.bachelor,
             "recognised": list(self.recognised),
-            "unrecognised": sorted({u.code for u in self.unrecognised}),
+            "matched": {m.text: m.code for m in self.matched},
+            "unrecognised": sorted({u.text for u in self.unrecognised}),
+            "suggestions": self.suggested or {},
             "gpa": self.gpa,
             "results": [r.to_json() for r in self.results],
         }
@@ -119,21 +116,29 @@ def assess_transcript(
     bachelor: str | None = None,
     masters: Sequence[str] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    lang: str = "en",
 ) -> Eligibility:
     """Per master (default: all), the transcript's status, gap and optimal bridging programme.
 
     ``bachelor`` (a bachelor's code) lets the masters' direct-admission policies apply. Unknown
-    bachelor or master codes raise :class:`~articulation.catalogue.UnknownCode`.
+    bachelor or master codes raise :class:`~articulation.catalogue.UnknownCode`. Entries name
+    courses by code in any common form or by title (:mod:`articulation.transcript`); the texts
+    of the requirements are in ``lang`` (``en`` or ``nl``).
     """
     student = catalogue.bachelor(bachelor) if bachelor is not None else None
     if masters is None:
         targets = catalogue.masters
     else:
         targets = [catalogue.master(code) for code in sorted(set(masters))]
-    recognised, unrecognised = recognise(catalogue, entries)
+    matched, unrecognised = recognise(catalogue, entries)
+    recognised = tuple(sorted({m.code for m in matched}))
     taken = frozenset(recognised)
     attained = attainment(catalogue, taken)
-    gpa = grade_average(catalogue, entries)
+    codes = {m.index: m.code for m in matched}
+    gpa = grade_average(
+        catalogue,
+        [e.model_copy(update={"code": codes.get(i, e.code)}) for i, e in enumerate(entries)],
+    )
     results = []
     for master in targets:
         the_gap = gap(master, attained)
@@ -169,6 +174,7 @@ def assess_transcript(
                 illustrative=catalogue.illustrative(
                     [master.code, *route.codes, *deciding_courses(catalogue, master, taken)]
                 ),
+                requirements=tuple(the_gap.in_words(catalogue, lang)),
                 plan=route.plan,
             )
         )
@@ -179,6 +185,8 @@ def assess_transcript(
         unrecognised=unrecognised,
         gpa=gpa,
         results=tuple(results),
+        matched=matched,
+        suggested={u.text: u.to_json(catalogue)["suggestions"] for u in unrecognised},
     )
 
 
@@ -199,16 +207,10 @@ def _programme(route: Route) -> Bridging:
 
 def recognise(
     catalogue: Catalogue, entries: Sequence[TranscriptEntry]
-) -> tuple[tuple[str, ...], tuple[Unrecognised, ...]]:
-    """The catalogue codes of the transcript (sorted, once each), and the entries it does not
-    know, each with the nearest known code as a hint."""
-    recognised = tuple(sorted({e.code for e in entries if e.code in catalogue.courses}))
-    unrecognised = tuple(
-        Unrecognised(i, entry.code, unknown("course", entry.code, catalogue.courses))
-        for i, entry in enumerate(entries)
-        if entry.code not in catalogue.courses
-    )
-    return recognised, unrecognised
+) -> tuple[tuple[Matched, ...], tuple[Unmatched, ...]]:
+    """The entries matched to catalogue courses (a code in any common form, or a title), and
+    those it does not know, each with the nearest courses as suggestions."""
+    return recognise_texts(catalogue, [entry.code for entry in entries])
 
 
 def grade_average(catalogue: Catalogue, entries: Sequence[TranscriptEntry]) -> float | None:

@@ -99,6 +99,51 @@ def describe(item: Requirement, att: Attainment) -> str:
     return f"{item} (has {attained_text(item, att)})"
 
 
+LEVEL_WORDS = {
+    "en": ("nothing", "remember", "understand", "apply", "analyse", "evaluate", "create"),
+    "nl": ("niets", "onthouden", "begrijpen", "toepassen", "analyseren", "evalueren", "creëren"),
+}
+_PHRASES = {
+    "en": (
+        "{title} at level {level} (has: {has})",
+        "at least {n} EC in {area} (has {has} EC)",
+        "one of: {items}",
+    ),
+    "nl": (
+        "{title} op niveau {level} (heeft: {has})",
+        "minstens {n} EC in {area} (heeft {has} EC)",
+        "een van: {items}",
+    ),
+}
+
+
+def words(catalogue: Catalogue, item: Requirement, att: Attainment, lang: str = "en") -> str:
+    """A requirement and what is attained of it, in words of ``lang`` (``en`` or ``nl``), with
+    the outcome's title (English where no Dutch title is given).
+
+    >>> from articulation.loader import load_curricula
+    >>> cat = load_curricula("tests/fixtures/mini")
+    >>> words(cat, OutcomeAt(outcome="cs.algorithms", level="apply"), Attainment({"cs.algorithms": 2}))
+    'Algorithms and data structures at level apply (has: understand)'
+    >>> words(cat, AreaRequirement(area="mathematics", min_ects=12), Attainment(), "nl")
+    'minstens 12 EC in mathematics (heeft 0 EC)'
+    """  # noqa: E501
+    lang = lang if lang in _PHRASES else "en"
+    outcome_text, area_text, any_text = _PHRASES[lang]
+    levels = LEVEL_WORDS[lang]
+    if isinstance(item, OutcomeAt):
+        outcome = catalogue.outcomes.get(item.outcome)
+        title = outcome.title_in(lang) if outcome else item.outcome
+        return outcome_text.format(
+            title=title, level=levels[item.level], has=levels[att.level(item.outcome)]
+        )
+    if isinstance(item, AreaRequirement):
+        return area_text.format(
+            n=f"{item.min_ects:g}", area=item.area, has=f"{att.ects(item.area):g}"
+        )
+    return any_text.format(items="; ".join(words(catalogue, alt, att, lang) for alt in item.any_of))
+
+
 @dataclass(frozen=True)
 class Gap:
     """The requirements of a master that an attainment leaves unmet."""
@@ -116,6 +161,13 @@ class Gap:
 
     def details(self) -> list[str]:
         return [describe(item, self.attained) for item in self.unmet]
+
+    def in_words(self, catalogue: Catalogue, lang: str = "en") -> list[dict[str, str]]:
+        """Each unmet requirement's id and its text in words of ``lang``."""
+        return [
+            {"id": str(item), "text": words(catalogue, item, self.attained, lang)}
+            for item in self.unmet
+        ]
 
 
 def gap(master: Master, att: Attainment) -> Gap:

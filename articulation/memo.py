@@ -76,3 +76,9 @@ PLANS = Space(
     "window)",
     "a plan reads only the courses, their periods and calendars, and the open groups",
 )
+TRANSCRIPT = Space(
+    "transcript",
+    4,
+    "'index'",
+    "the course codes and titles a transcript is matched against are fixed in a snapshot",
+)

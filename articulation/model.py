@@ -239,8 +239,13 @@ Group = Annotated[list[Member], Field(min_length=1)]
 class Outcome(Strict):
     id: OutcomeId
     title: Line
+    title_nl: Line | None = None  # the title in Dutch (texts fall back to ``title``)
     area: Area
     parent: OutcomeId | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (``nl`` or ``en``), English where no Dutch one is given."""
+        return self.title_nl if lang == "nl" and self.title_nl else self.title
 
 
 class OutcomesFile(Strict):
@@ -511,10 +516,29 @@ class ProgrammeFile(BaseModel):
 # --- transcripts -------------------------------------------------------------------------------
 
 
+def decimal_comma(value: Any) -> Any:
+    """A number written with a decimal comma (``"7,5"``) as a number; anything else unchanged.
+
+    >>> decimal_comma("7,5"), decimal_comma("8"), decimal_comma(6)
+    (7.5, 8.0, 6)
+    """
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", value):
+        return float(value.strip().replace(",", "."))
+    return value
+
+
+EntryGrade = Annotated[Grade, BeforeValidator(decimal_comma)]
+# a transcript names a course by its code in any common form, or by its title
+CourseRef = Annotated[Line, Field(min_length=1)]
+
+
 class TranscriptEntry(Strict):
-    code: Code
-    grade: Grade | None = None
-    ects: EntryEcts | None = None
+    code: CourseRef = Field(
+        description="A course code in any common form (with or without the institution "
+        "prefix, '_' or '-', any case) or a course title"
+    )
+    grade: EntryGrade | None = None
+    ects: Annotated[EntryEcts, BeforeValidator(decimal_comma)] | None = None
 
 
 class Transcript(Strict):

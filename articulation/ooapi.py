@@ -58,6 +58,7 @@ from articulation.yamlfile import YamlFile
 OOAPI_VERSION = "6.0"
 FILES = ("learning-outcomes.json", "courses.json", "programmes.json")
 NAME_LANGUAGE = "en-GB"  # the language of titles and names (the curricula are in English)
+DUTCH = "nl-NL"  # an outcome's Dutch title, when it has one, is its second name
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/articulation/ooapi")
 # OOAPI's Language pattern (RFC 4647 tags); other language values stay in ``ext``
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(-([A-Z]{2}|[0-9]{3}))?$")
@@ -115,7 +116,8 @@ def ooapi_outcome(outcome: Outcome) -> dict[str, Any]:
     item: dict[str, Any] = {
         "learningOutcomeId": ooapi_id("outcome", outcome.id),
         "primaryCode": {"codeType": "identifier", "code": outcome.id},
-        "name": _text(outcome.title),
+        "name": _text(outcome.title)
+        + ([{"language": DUTCH, "value": outcome.title_nl}] if outcome.title_nl else []),
     }
     if outcome.parent:
         item["parentIds"] = [ooapi_id("outcome", outcome.parent)]
@@ -377,9 +379,16 @@ def _read_outcomes(reader: _Reader, data: Any) -> list[Outcome]:
                 continue
         if code is None or title is None:
             continue
+        names = item.get("name") if isinstance(item, dict) else None
+        dutch = [
+            n.get("value")
+            for n in names or []
+            if isinstance(n, dict) and n.get("language") == DUTCH
+        ]
         outcome = reader.model(
             Outcome,
-            {**ext, "id": code, "title": title, "parent": parent},
+            {**ext, "id": code, "title": title, "parent": parent}
+            | ({"title_nl": dutch[0]} if dutch else {}),
             at,
             {
                 "id": ("primaryCode", "code"),

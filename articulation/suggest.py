@@ -37,3 +37,21 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     "unknown course 'UT-CALK-A' (did you mean 'UT-CALC-A'?)"
     """
     return f"unknown {kind} {name!r}{did_you_mean(name, known)}"
+
+
+def nearest_many(name: str, known: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Up to ``n`` known names closest to ``name``, best first (an exact match first of all).
+
+    >>> nearest_many("calculus", ["calculus a", "calculus b", "physics"], 2)
+    ['calculus a', 'calculus b']
+    """
+    scored = []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(name)
+    for candidate in set(known):
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+            ratio = 2.0 if candidate == name else matcher.ratio()
+            if ratio >= cutoff:
+                scored.append((-ratio, candidate))
+    return [candidate for _, candidate in sorted(scored)[:n]]

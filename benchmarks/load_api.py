@@ -100,7 +100,11 @@ def transcripts(curricula: Path | None = None, n: int = 256, seed: int = 5) -> l
 
 
 async def _load(
-    url: str, bodies: Sequence[dict[str, Any]] | None, clients: int, seconds: float
+    url: str,
+    bodies: Sequence[dict[str, Any]] | None,
+    clients: int,
+    seconds: float,
+    form: bool = False,
 ) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
@@ -116,7 +120,11 @@ async def _load(
                     if bodies is None:
                         response = await http.get(url)
                     else:
-                        response = await http.post(url, json=bodies[i % len(bodies)])
+                        body = bodies[i % len(bodies)]
+                        if form:
+                            response = await http.post(url, data=body)
+                        else:
+                            response = await http.post(url, json=body)
                     ok = response.status_code == 200
                     key = str(response.status_code)
                 except httpx.HTTPError as exc:
@@ -144,10 +152,15 @@ async def _load(
 
 
 def load(
-    url: str, bodies: Sequence[dict[str, Any]] | None, clients: int = 16, seconds: float = 30.0
+    url: str,
+    bodies: Sequence[dict[str, Any]] | None,
+    clients: int = 16,
+    seconds: float = 30.0,
+    form: bool = False,
 ) -> dict[str, Any]:
-    """``clients`` concurrent clients for ``seconds``: POST ``bodies`` round robin (GET if None)."""
-    return asyncio.run(_load(url, bodies, clients, seconds))
+    """``clients`` concurrent clients for ``seconds``: POST ``bodies`` round robin (GET if None),
+    as JSON or, with ``form``, as an HTML form."""
+    return asyncio.run(_load(url, bodies, clients, seconds, form))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

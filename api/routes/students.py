@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api import services
-from api.deps import ExecutorDep, SettingsDep, SnapshotDep, solve_time
+from api.deps import ExecutorDep, LangDep, SettingsDep, SnapshotDep, solve_time
 from api.errors import ApiError, responses
 from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
 
@@ -21,12 +21,16 @@ async def eligibility(
     executor: ExecutorDep,
     snapshot: SnapshotDep,
     settings: SettingsDep,
+    lang: LangDep,
 ) -> dict[str, Any]:
     """Per master: admissible directly, or the gap and the optimal bridging programme.
 
-    Unknown course codes are listed in ``unrecognised`` (or refused with 422 when ``strict``);
-    a master's ``min_gpa`` is checked when the transcript has grades. The masters not proven
-    when the time limit passes are ``unknown``, with the best programme and bound known."""
+    Courses are codes in any common form or titles; each recognised one is in ``matched``,
+    unknown ones in ``unrecognised`` with their nearest courses in ``suggestions`` (or refused
+    with 422 when ``strict``); a master's ``min_gpa`` is checked when the transcript has grades.
+    The requirements' texts are in the language of ``Accept-Language`` (English or Dutch). The
+    masters not proven when the time limit passes are ``unknown``, with the best programme and
+    bound known."""
     limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
     if len(request.courses) > settings.max_transcript_entries:
         raise ApiError(
@@ -36,7 +40,9 @@ async def eligibility(
             f"(got {len(request.courses)})",
             "too_long",
         )
-    return await executor.run(http, limit, services.eligibility, snapshot.catalogue, request, limit)
+    return await executor.run(
+        http, limit, services.eligibility, snapshot.catalogue, request, limit, lang
+    )
 
 
 @router.post("/minors/design", response_model=MinorDesignOut, responses=responses(413, 422, 503))

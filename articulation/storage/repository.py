@@ -371,7 +371,7 @@ def read_parts(session: Session) -> Parts:
     """Every outcome, course and programme in the database, with their versions."""
     versions: dict[tuple[str, str], int] = {}
     outcomes = [
-        Outcome(id=r.id, title=r.title, area=r.area, parent=r.parent)
+        Outcome(id=r.id, title=r.title, title_nl=r.title_nl, area=r.area, parent=r.parent)
         for r in session.exec(select(OutcomeRow).order_by(OutcomeRow.id))
     ]
     teaches: dict[str, list[CourseTeaches]] = defaultdict(list)
@@ -946,6 +946,19 @@ def create_job(
 
 def get_job(session: Session, job_id: str) -> ScanJob | None:
     return session.get(ScanJob, job_id)
+
+
+def latest_finished_job(session: Session, version: int) -> ScanJob | None:
+    """The scan of catalogue ``version`` that finished last (done, or expired: its cells stay)."""
+    query = (
+        select(ScanJob)
+        .where(
+            ScanJob.catalogue_version == version,
+            col(ScanJob.status).in_(["done", "expired"]),
+        )
+        .order_by(col(ScanJob.finished_at).desc(), col(ScanJob.id))
+    )
+    return next((job for job in session.exec(query) if job.cells), None)
 
 
 def reusable_job(session: Session, request_key: str, version: int) -> ScanJob | None:

@@ -56,6 +56,7 @@ class OutcomeRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     title: str
+    title_nl: str | None = None
     area: str = Field(index=True)
     parent: str | None = None
     version: int = 0

@@ -1,0 +1,1 @@
+"""The web pages of `articulation serve`: student and director pages, offline API docs."""

@@ -1,0 +1,344 @@
+"""The web pages: the student page (``/``) and the director pages (``/directors``), and the API
+docs from local assets (``/docs``, ``/redoc``).
+
+The pages parse a form, call one engine (or service) function and present its answer; they
+decide nothing. Every form works without JavaScript (a full page comes back); with htmx only
+the result part is swapped in. A transcript is posted, never put in a URL.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api import services
+from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, solve_time
+from api.errors import ApiError, SolveTimeout
+from api.schemas import MinorRequest
+from api.web.i18n import choose, translations
+from articulation.catalogue import UnknownCode
+from articulation.model import MAX_LINE
+from articulation.report import ALTERNATIVES
+from articulation.status import STATUS, STATUSES, VALUES
+from articulation.storage.repository import latest_finished_job
+from articulation.student import advise
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+MAX_TRANSCRIPT_CHARS = 200_000
+
+router = APIRouter(include_in_schema=False)
+
+Lang = Annotated[str | None, Query(max_length=5)]
+Text = Annotated[str, Form(max_length=MAX_LINE)]
+
+
+@functools.cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        STATUS=STATUS,
+        STATUSES=STATUSES,
+        status_words=lambda value: getattr(STATUS[value], lang) if value in STATUS else value,
+        ec=lambda value: f"{value:g}".replace(".", ",") if lang == "nl" else f"{value:g}",
+    )
+    return env
+
+
+def page(
+    request: Request,
+    template: str,
+    lang: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """``template`` in ``lang``; only its ``result`` block for an htmx request."""
+    env = environment(lang)
+    tpl = env.get_template(template)
+    switch = {other: f"{request.url.path}?{urlencode({'lang': other})}" for other in LANGUAGES}
+    values = {"lang": lang, "switch": switch, "path": request.url.path, **context}
+    if request.headers.get("hx-request") == "true" and "result" in tpl.blocks:
+        ctx = tpl.new_context(values)
+        html = "".join(tpl.blocks["result"](ctx))
+    else:
+        html = tpl.render(values)
+    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Accept-Language"})
+
+
+def _lang(request: Request, query: str | None, form: str | None = None) -> str:
+    return choose(form or query, request.headers.get("accept-language"))
+
+
+def _bachelors(snapshot) -> list[dict[str, Any]]:
+    return [
+        {"code": b.code, "name": b.name, "tracks": list(b.track_names)}
+        for b in snapshot.catalogue.bachelors
+    ]
+
+
+# --- the student page ---------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def student_page(request: Request, snapshot: SnapshotDep, lang: Lang = None) -> HTMLResponse:
+    return page(
+        request,
+        "student.html.j2",
+        _lang(request, lang),
+        bachelors=_bachelors(snapshot),
+        form={"courses": "", "bachelor": "", "track": "", "studying": False},
+        answer=None,
+        error=None,
+        catalogue_courses=snapshot.catalogue.courses,
+    )
+
+
+@router.post("/", response_class=HTMLResponse)
+def student_check(
+    request: Request,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    courses: Annotated[str, Form(max_length=MAX_TRANSCRIPT_CHARS)] = "",
+    bachelor: Text = "",
+    track: Text = "",
+    studying: Text = "",
+    lang: Annotated[str, Form(max_length=5)] = "",
+) -> HTMLResponse:
+    """The student's routes into every master (the transcript stays in the posted body)."""
+    chosen = _lang(request, None, lang)
+    form = {"courses": courses, "bachelor": bachelor, "track": track, "studying": bool(studying)}
+    answer, error, status = None, None, 200
+    lines = [line for line in courses.splitlines() if line.strip()]
+    if len(lines) > settings.max_transcript_entries:
+        error, status = f"> {settings.max_transcript_entries}", 422
+    elif not lines and not bachelor:
+        error, status = "empty", 422
+    else:
+        try:
+            answer = advise(
+                snapshot.catalogue,
+                courses,
+                bachelor=bachelor or None,
+                track=track or None,
+                studying=bool(studying),
+                lang=chosen,
+                time_limit=solve_time(settings, None, ["body", "time_limit"]),
+            )
+        except UnknownCode as exc:
+            error, status = str(exc), 422
+    return page(
+        request,
+        "student.html.j2",
+        chosen,
+        status_code=status,
+        bachelors=_bachelors(snapshot),
+        form=form,
+        answer=answer,
+        error=error,
+        catalogue_courses=snapshot.catalogue.courses,
+    )
+
+
+# --- the director pages -------------------------------------------------------------------------
+
+
+def _directors(request: Request, snapshot, engine, lang: str, **parts: Any) -> HTMLResponse:
+    catalogue = snapshot.catalogue
+    context = {
+        "bachelors": _bachelors(snapshot),
+        "masters": [{"code": m.code, "name": m.name} for m in catalogue.masters],
+        "pair": None,
+        "row": None,
+        "minor": None,
+        "matrix": None,
+        "error": None,
+        "timed_out": False,
+        "section": None,
+        "query": {},
+        **parts,
+    }
+    if context["section"] is None or context["section"] == "matrix":
+        context["matrix"] = _matrix(snapshot, engine)
+    status = 422 if context["error"] else 200
+    return page(request, "directors.html.j2", lang, status_code=status, **context)
+
+
+def _matrix(snapshot, engine) -> dict[str, Any] | None:
+    """The cells of the last finished scan of the current catalogue version, as a grid."""
+    with Session(engine) as session:
+        job = latest_finished_job(session, snapshot.version)
+    if job is None:
+        return None
+    cells = job.cells or []
+    bachelors = sorted({c["bachelor"] for c in cells})
+    masters = sorted({c["master"] for c in cells})
+    grid = {(c["bachelor"], c["master"]): c for c in cells}
+    counts = {v: sum(1 for c in cells if c["status"] == v) for v in VALUES}
+    return {
+        "job": job.id,
+        "finished": job.finished_at,
+        "report": f"/v1/scans/{job.id}/report.html" if job.status == "done" else None,
+        "bachelors": bachelors,
+        "masters": masters,
+        "grid": grid,
+        "counts": counts,
+    }
+
+
+@router.get("/directors", response_class=HTMLResponse)
+def directors_page(
+    request: Request, snapshot: SnapshotDep, engine: EngineDep, lang: Lang = None
+) -> HTMLResponse:
+    return _directors(request, snapshot, engine, _lang(request, lang))
+
+
+Code = Annotated[str, Query(max_length=MAX_LINE)]
+
+
+@router.get("/directors/pair", response_class=HTMLResponse)
+def directors_pair(
+    request: Request,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+    bachelor: Code,
+    master: Code,
+    track: Code = "",
+    lang: Lang = None,
+) -> HTMLResponse:
+    """One pair: its explanation, alternatives and plan (as ``GET /v1/paths/{b}/{m}``)."""
+    chosen = _lang(request, lang)
+    parts: dict[str, Any] = {
+        "section": "pair",
+        "query": {"bachelor": bachelor, "master": master, "track": track},
+    }
+    k = min(ALTERNATIVES, settings.max_alternatives)
+    try:
+        parts["pair"] = services.transfer_path(
+            snapshot.catalogue,
+            bachelor,
+            master,
+            k,
+            solve_time(settings, None, ["query", "time_limit"]),
+            track or None,
+        )
+    except ApiError as exc:
+        parts["error"] = exc.items[0][1]
+    except SolveTimeout as exc:
+        parts["pair"], parts["timed_out"] = exc.partial, True
+    return _directors(request, snapshot, engine, chosen, **parts)
+
+
+@router.get("/directors/row", response_class=HTMLResponse)
+def directors_row(
+    request: Request,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+    bachelor: Code,
+    track: Code = "",
+    lang: Lang = None,
+) -> HTMLResponse:
+    """A bachelor's row: every master, best first (as ``GET /v1/paths/{b}``)."""
+    chosen = _lang(request, lang)
+    parts: dict[str, Any] = {"section": "row", "query": {"bachelor": bachelor, "track": track}}
+    try:
+        parts["row"] = services.transfer_row(
+            snapshot.catalogue,
+            bachelor,
+            solve_time(settings, None, ["query", "time_limit"]),
+            track or None,
+        )
+    except ApiError as exc:
+        parts["error"] = exc.items[0][1]
+    except SolveTimeout as exc:
+        parts["row"], parts["timed_out"] = exc.partial, True
+    return _directors(request, snapshot, engine, chosen, **parts)
+
+
+@router.post("/directors/minor", response_class=HTMLResponse)
+def directors_minor(
+    request: Request,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+    bachelor: Text,
+    track: Text = "",
+    masters: Annotated[list[str] | None, Form(max_length=500)] = None,
+    budget: Annotated[str, Form(max_length=10)] = "30",
+    lang: Annotated[str, Form(max_length=5)] = "",
+) -> HTMLResponse:
+    """The minor designer (as ``POST /v1/minors/design``)."""
+    chosen = _lang(request, None, lang)
+    query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
+    parts: dict[str, Any] = {"section": "minor", "query": query}
+    try:
+        body = MinorRequest(
+            bachelor=bachelor,
+            track=track or None,
+            masters=masters or None,
+            budget=budget.replace(",", "."),
+        )
+        parts["minor"] = services.minor_design(
+            snapshot.catalogue, body, solve_time(settings, None, ["body", "time_limit"])
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        parts["error"] = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    except ApiError as exc:
+        parts["error"] = exc.items[0][1]
+    except SolveTimeout as exc:
+        parts["minor"], parts["timed_out"] = exc.partial, True
+    return _directors(request, snapshot, engine, chosen, **parts)
+
+
+# --- the API docs, from local assets ------------------------------------------------------------
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def swagger_ui(request: Request) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} – API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/favicon.svg",
+        oauth2_redirect_url="/docs/oauth2-redirect",
+    )
+
+
+@router.get("/docs/oauth2-redirect", response_class=HTMLResponse)
+def swagger_ui_redirect() -> HTMLResponse:
+    return get_swagger_ui_oauth2_redirect_html()
+
+
+@router.get("/redoc", response_class=HTMLResponse)
+def redoc(request: Request) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} – API",
+        redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+        redoc_favicon_url="/static/favicon.svg",
+        with_google_fonts=False,
+    )

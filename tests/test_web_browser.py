@@ -1,0 +1,211 @@
+"""The web pages in headless Chromium against a live `articulation serve` on the bundled
+curricula: the student and director flows in Dutch and English, no console error, no request to
+another host, and axe-core finds no serious or critical violation on any page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import skip_group
+from tests.test_report_browser import ARGS, CHROMIUM
+
+ROOT = Path(__file__).parent.parent
+SCREENSHOT = os.environ.get("ARTICULATION_SCREENSHOT")  # where to save the student page
+
+# A Creative Technology transcript as printed: codes in several forms, titles, EC, Dutch
+# grades, and two lines that name no course.
+TRANSCRIPT = """\
+UT-201600066  Module 1: We Create Identity  15  7,5
+920200001 Engineering our Digital Future 3 8
+ut_920200002 Introduction to Mathematics and Modelling 3 6,5
+Smart Environment Lectures 2 7
+ut-920200004 6,8
+UT-920300001 Web Technology and Data 4 8,2
+Mathematics: Vectors and Matrices 3 7
+UT-920400001 Algorithms in Creative Technology 4 7,5
+Underwater basket weaving 5 9
+XB_9999 Quantum Origami 6 8
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        skip_group("browser", f"{CHROMIUM} does not exist (install Debian's chromium package)")
+    import httpx
+
+    from articulation.loader import load_curricula
+    from articulation.scan import scan
+    from articulation.storage.db import make_engine, migrate
+    from articulation.storage.repository import create_job, finish_job, import_catalogue
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    catalogue = load_curricula(ROOT / "curricula")
+    import_catalogue(engine, catalogue)
+    cells = [c.to_json() for c in scan(catalogue, ["VU-B-CREATE", "VU-B-AI"])]
+    create_job(engine, "web-scan", {}, len(cells), 1)
+    done_at = dt.datetime.now(dt.UTC)
+    finish_job(engine, "web-scan", {}, status="done", cells=cells, finished_at=done_at)
+    engine.dispose()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-c", "from articulation.cli import app; app()", "serve"]
+    command += ["--port", str(port), "--database-url", url]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    hosts: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: hosts.append(urlparse(r.url).netloc or urlparse(r.url).scheme))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_default_timeout(60_000)
+    yield page
+    page.close()
+    assert errors == [], ("console errors", hosts)
+    assert set(hosts) <= {urlparse(server).netloc, "data", "blob"}, hosts
+
+
+def axe_clean(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], bad
+
+
+WORDS = {
+    "en": {"courses": "Courses", "check": "Check", "lookup": "Look up",
+           "design": "Design the minor", "recognised": "What we recognised",
+           "not": "Not recognised."},
+    "nl": {"courses": "Vakken", "check": "Controleer", "lookup": "Opzoeken",
+           "design": "Ontwerp de minor", "recognised": "Wat we herkenden", "not": "Niet herkend."},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_student_flow(page, server, lang) -> None:
+    words = WORDS[lang]
+    page.goto(f"{server}/?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    axe_clean(page)
+    page.get_by_label(words["courses"], exact=True).fill(TRANSCRIPT)
+    page.get_by_role("button", name=words["check"]).click()
+    page.wait_for_selector("ol.results li.result")
+    assert page.get_by_role("heading", name=words["recognised"]).is_visible()
+    rows = page.locator("table.recognised tbody tr")
+    assert rows.count() == 10
+    assert page.locator("table.recognised tr.ok").count() == 8
+    assert page.locator("table.recognised tr.unknown").count() == 2
+    assert page.get_by_text(words["not"]).count() == 2
+    assert "7,5" in rows.nth(0).inner_text() or "7.5" in rows.nth(0).inner_text()
+    results = page.locator("ol.results li.result")
+    assert results.count() == 26
+    assert page.locator("li.result table.courses").count() > 0  # courses of a pre-master
+    assert page.locator("li.result table.courses td").filter(has_text="Q").count() > 0  # periods
+    # the bridging programmes never contain a course of the transcript
+    recognised = set(page.locator("table.recognised tr.ok td:nth-child(2) code").all_inner_texts())
+    taught = set(page.locator("li.result table.courses td:first-child code").all_inner_texts())
+    assert recognised and not recognised & taught
+    axe_clean(page)
+    if SCREENSHOT and lang == "en":
+        page.set_viewport_size({"width": 1280, "height": 1500})
+        page.locator("#result").scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, document.getElementById('result').offsetTop - 20)")
+        page.screenshot(path=SCREENSHOT, full_page=False)
+    # the share link keeps the input after '#', and a fresh page fills the form from it
+    page.get_by_role("button", name="Share" if lang == "en" else "Delen").click()
+    link = page.locator("#share-link").input_value()
+    assert "#" in link and "UT-201600066" not in link.split("#")[0]
+    fresh = page.context.browser.new_page()
+    fresh.goto(link)
+    assert "UT-201600066" in fresh.locator("#courses").input_value()
+    fresh.close()
+
+
+def test_student_keyboard_only_and_studying(page, server) -> None:
+    page.goto(f"{server}/?lang=en")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Enter")
+    page.locator("#bachelor").focus()
+    page.keyboard.press("ArrowDown")  # a bachelor chosen with the keyboard
+    page.select_option("#bachelor", "VU-B-CREATE")
+    page.locator("#studying").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Check").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ol.results li.result")
+    text = page.locator("#result").inner_text()
+    assert "As a student of VU-B-CREATE" in text
+    assert page.locator(".status-electives").count() + page.locator(".status-minor").count() > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_director_flow(page, server, lang) -> None:
+    words = WORDS[lang]
+    page.goto(f"{server}/directors?lang={lang}")
+    assert page.locator("table.matrix td.cell").count() == 2 * 26
+    axe_clean(page)
+    page.select_option("#pair-bachelor", "VU-B-AI")
+    page.select_option("#pair-master", "UT-M-ROB")  # a pre-master with courses and a plan
+    page.get_by_role("button", name=words["lookup"]).click()
+    page.wait_for_selector("ul.explanation li")
+    assert page.locator("table.courses tbody tr").count() > 0
+    axe_clean(page)
+    page.select_option("#minor-bachelor", "VU-B-CREATE")
+    page.select_option("#minor-masters", ["UT-M-CS", "UT-M-IT", "UT-M-BIT"])
+    page.get_by_role("button", name=words["design"]).click()
+    page.wait_for_selector("#result h2:has-text('VU-B-CREATE')")
+    assert page.locator("#result table.courses tbody tr").count() > 0
+    axe_clean(page)
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_offline_api_docs(page, server, path) -> None:
+    page.goto(f"{server}{path}")
+    page.wait_for_selector("text=articulation")
