@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import socket
 import threading
 import time
 import uuid
@@ -74,9 +76,12 @@ class ScanRunner:
         retry_interval: float = 1.0,
         retention_seconds: float = 7 * 24 * 3600.0,
         retention_count: int = 50,
+        cluster: str | None = None,
     ):
         self.engine = engine
         self.workers = workers
+        self.cluster = cluster  # a Dask cluster for the scans (else ``workers`` processes)
+        self.server = f"{socket.gethostname()}:{os.getpid()}"
         self.progress_interval = progress_interval
         self.heartbeat_interval = heartbeat_interval
         self.stale_after = stale_after
@@ -115,6 +120,7 @@ class ScanRunner:
             client_id=client_id,
             request_key=request_key(bachelors, masters, time_limit),
             heartbeat=True,
+            server=self.server,
         )
         with self._lock:
             if self._executor is None:
@@ -215,6 +221,7 @@ class ScanRunner:
             workers=self.workers,
             time_limit=parameters["time_limit"],
             progress=_JobProgress(self.engine, job_id, self.progress_interval),
+            cluster=self.cluster,
         )
         stored = {
             path: (media_type(path), content.decode("utf-8"))
@@ -255,6 +262,7 @@ class _JobProgress:
     def __init__(self, engine: Engine, job_id: str, interval: float):
         self.engine, self.job_id, self.interval = engine, job_id, interval
         self.done = 0
+        self.retries = 0
         self.last = time.monotonic()
 
     def start(self, stage: str, total: int) -> None:
@@ -268,6 +276,12 @@ class _JobProgress:
         if time.monotonic() - self.last >= self.interval:
             self.last = time.monotonic()
             transition(self.engine, self.job_id, ("running",), done=self.done)
+
+    def retried(self, stage: str, what: str) -> None:
+        self.retries += 1
+        log.warning("scan job %s: %s of %s computed again (a worker was lost)", self.job_id,
+                    what, stage)  # fmt: skip
+        transition(self.engine, self.job_id, ("running",), retried=self.retries)
 
 
 MEDIA_TYPES = {

@@ -20,6 +20,7 @@ from api.jobs import STALE, ScanRunner
 from api.routes import catalogue, edits, meta, ooapi, paths, scans, students
 from api.web import pages
 from articulation import __version__
+from articulation.parallel import parse_cluster
 from articulation.settings import Settings
 from articulation.storage.db import migrate, settings_engine
 from articulation.storage.snapshot import Snapshots
@@ -70,6 +71,8 @@ def seed(engine, settings: Settings) -> bool:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
+    if settings.dask_scheduler:
+        parse_cluster(settings.dask_scheduler)  # a bad value stops the start, with the reason
     engine = settings_engine(settings)
     runner = ScanRunner(
         engine,
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_interval=settings.job_retry_interval,
         retention_seconds=settings.scan_retention_seconds,
         retention_count=settings.scan_retention_count,
+        cluster=settings.dask_scheduler,
     )
 
     executor = EngineExecutor(

@@ -292,6 +292,11 @@ class ScanRequest(Strict):
 class Progress(BaseModel):
     done: int
     total: int
+    retried: int = Field(
+        default=0,
+        description="Bachelor rows (or alternatives) computed again because the worker running "
+        "them was lost (Dask); the report is the same",
+    )
 
 
 class ScanJobOut(BaseModel):
@@ -310,6 +315,9 @@ class ScanJobOut(BaseModel):
     reports: dict[str, str] = Field(description="Report URLs per format, once done")
     cells: str | None = Field(
         default=None, description="URL of the cells, once done (kept after the files expire)"
+    )
+    server: str | None = Field(
+        default=None, description="The server process that runs (or ran) the job: host:pid"
     )
 
 

@@ -142,7 +142,7 @@ def assess_transcript(
     results = []
     for master in targets:
         the_gap = gap(master, attained)
-        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit)
+        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=True)
         route = decide(
             catalogue,
             master,

@@ -1,20 +1,40 @@
 """One way to spread engine work over processes: a catalogue shipped once per worker.
 
-:func:`parallel_map` applies a function of ``(catalogue, job)`` to every job, in order, on
-``workers`` processes (or in this process for one worker or one job). The results do not depend
-on ``workers``: each job is answered the same way wherever it runs.
+:func:`parallel_map` applies a function of ``(catalogue, job)`` to every job and yields the
+results in the order of the jobs, on one of three backends:
+
+- this process, for one worker or one job;
+- ``workers`` local processes (a process pool);
+- a Dask cluster (``cluster``): ``local`` or ``local:N`` starts a ``LocalCluster`` of N worker
+  processes (default: the ``workers`` count), ``tcp://host:8786`` uses a running scheduler whose
+  workers can import ``articulation``. The catalogue is scattered to every worker once; each
+  job is a task, results stream back as they finish and are yielded in order. A job whose
+  worker is lost is recomputed elsewhere (Dask reschedules it; a job that raises is retried
+  :data:`RETRIES` times), and ``on_retry`` hears of each such job.
+
+The results do not depend on the backend: each job is answered the same way wherever it runs.
+Dask is imported only when a cluster is asked for.
+
+>>> parse_cluster("local:3"), parse_cluster("tcp://10.0.0.5:8786")
+(('local', 3), ('tcp://10.0.0.5:8786', None))
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from articulation.catalogue import Catalogue
 
 J = TypeVar("J")
 R = TypeVar("R")
+
+#: How often a Dask task that raised is tried again before the map fails.
+RETRIES = 2
 
 _CATALOGUE: Catalogue | None = None  # the catalogue of this worker process
 
@@ -30,6 +50,26 @@ def _call(task: tuple[Callable[[Catalogue, J], R], J]) -> R:
     return function(_CATALOGUE, job)
 
 
+def parse_cluster(text: str) -> tuple[str, int | None]:
+    """``local`` / ``local:N`` → ``("local", N or None)``; a scheduler address
+    (``tcp://host:port``, ``tls://…``) → ``(address, None)``. Raises ``ValueError`` otherwise."""
+    text = text.strip()
+    if text == "local" or text.startswith("local:"):
+        count = text.partition(":")[2]
+        if not count:
+            return "local", None
+        if not count.isdigit() or int(count) < 1:
+            raise ValueError(f"local:N needs a number of workers of at least 1, got {text!r}")
+        return "local", int(count)
+    scheme, sep, rest = text.partition("://")
+    if sep and scheme in ("tcp", "tls", "inproc", "ucx", "ws", "wss") and rest:
+        return text, None
+    raise ValueError(
+        f"a cluster is 'local', 'local:N' or a Dask scheduler address like "
+        f"'tcp://host:8786', got {text!r}"
+    )
+
+
 def parallel_map(
     function: Callable[[Catalogue, J], R],
     catalogue: Catalogue,
@@ -37,13 +77,20 @@ def parallel_map(
     *,
     workers: int = 1,
     warm_up: Callable[[Catalogue], None] | None = None,
+    cluster: str | None = None,
+    on_retry: Callable[[int], None] | None = None,
 ) -> Iterator[R]:
     """``function(catalogue, job)`` for every job, yielded in the order of ``jobs``.
 
     ``function`` must be a module-level function (it is pickled). With several workers the
     catalogue is pickled once per worker (without its memo); ``warm_up`` runs first in this
-    process, so forked workers inherit what it builds.
+    process, so forked workers inherit what it builds. With a ``cluster`` (see the module), the
+    work runs on Dask; ``on_retry(i)`` is called for each job ``i`` that was computed again
+    because its worker was lost (or it raised).
     """
+    if cluster:
+        yield from _dask_map(function, catalogue, jobs, cluster, workers, on_retry)
+        return
     if workers <= 1 or len(jobs) < 2:
         for job in jobs:
             yield function(catalogue, job)
@@ -54,3 +101,97 @@ def parallel_map(
     tasks = [(function, job) for job in jobs]
     with ProcessPoolExecutor(workers, initializer=_init, initargs=(catalogue,)) as pool:
         yield from pool.map(_call, tasks, chunksize=chunk)
+
+
+@contextlib.contextmanager
+def running_cluster(cluster: str | None, workers: int = 1) -> Iterator[str | None]:
+    """The scheduler address of ``cluster`` for the duration of the block: for ``local[:N]``
+    a ``LocalCluster`` of N single-threaded worker processes (default: ``workers``) started
+    here and stopped after it; a scheduler address (or None) as it is. Several maps in the
+    block then share one cluster (and its workers' memo)."""
+    if cluster is None:
+        yield None
+        return
+    address, count = parse_cluster(cluster)
+    if address != "local":
+        yield address
+        return
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=count or max(1, workers),
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as local:
+        yield local.scheduler_address
+
+
+@contextlib.contextmanager
+def dask_client(cluster: str, workers: int = 1) -> Iterator[Any]:
+    """A Dask ``Client`` of ``cluster`` (a ``LocalCluster`` for ``local[:N]``, started here)."""
+    from distributed import Client
+
+    with (
+        running_cluster(cluster, workers) as address,
+        Client(address, set_as_default=False) as client,
+    ):
+        yield client
+
+
+def _dask_call(function: Callable[[Catalogue, J], R], catalogue: Catalogue, job: J) -> R:
+    return function(catalogue, job)
+
+
+def _dask_map(
+    function: Callable[[Catalogue, J], R],
+    catalogue: Catalogue,
+    jobs: Sequence[J],
+    cluster: str,
+    workers: int,
+    on_retry: Callable[[int], None] | None,
+) -> Iterator[R]:
+    from distributed import as_completed
+
+    if not jobs:
+        return
+    with dask_client(cluster, workers) as client:
+        shipped = client.scatter(catalogue, broadcast=True, hash=False)
+        prefix = f"{getattr(function, '__name__', 'job')}-{uuid.uuid4().hex}"
+        futures = [
+            client.submit(_dask_call, function, shipped, job, key=f"{prefix}-{i}", retries=RETRIES)
+            for i, job in enumerate(jobs)
+        ]
+        index = {future.key: i for i, future in enumerate(futures)}
+
+        def recomputed(keys: list[str], retries: int, dask_scheduler: Any = None) -> list[str]:
+            # on the scheduler (shipped by value: it need not import articulation): the keys
+            # whose task ran again, because its worker died under it or it raised
+            tasks = dask_scheduler.tasks
+            return [
+                k
+                for k in keys
+                if k in tasks and (tasks[k].suspicious > 0 or (tasks[k].retries or 0) < retries)
+            ]
+
+        ready: dict[int, R] = {}
+        following = 0
+        try:
+            for batch in as_completed(futures, loop=client.loop).batches():
+                keys = [future.key for future in batch]
+                # asked before the results are fetched and released: the scheduler forgets
+                # a task once no client holds it
+                again = client.run_on_scheduler(recomputed, keys=keys, retries=RETRIES)
+                for key in sorted(again, key=index.__getitem__):
+                    if on_retry is not None:
+                        on_retry(index[key])
+                for future, result in zip(batch, client.gather(batch), strict=True):
+                    ready[index[future.key]] = result
+                    futures[index[future.key]] = None  # type: ignore[call-overload]
+                    future.release()
+                while following in ready:
+                    yield ready.pop(following)
+                    following += 1
+        finally:
+            client.cancel([f for f in futures if f is not None])

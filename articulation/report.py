@@ -22,7 +22,7 @@ from articulation import status
 from articulation.bridging import Bridging
 from articulation.catalogue import Catalogue
 from articulation.minor import MinorDesign, design_minor
-from articulation.parallel import parallel_map
+from articulation.parallel import parallel_map, running_cluster
 from articulation.route import DEFAULT_TIME_LIMIT
 from articulation.scan import Cell, cell_alternatives, pairs, scan
 
@@ -39,12 +39,19 @@ class Progress(Protocol):
 
     def advance(self, stage: str) -> None: ...
 
+    def retried(self, stage: str, what: str) -> None:
+        """A unit of the stage (a bachelor's row of pairs) was computed again: its worker was
+        lost. The result is the same; this is only news about the run, never in the report."""
+
 
 class _Silent:
     def start(self, stage: str, total: int) -> None:
         pass
 
     def advance(self, stage: str) -> None:
+        pass
+
+    def retried(self, stage: str, what: str) -> None:
         pass
 
 
@@ -86,15 +93,34 @@ def make_report(
     time_limit: float = DEFAULT_TIME_LIMIT,
     extras: bool = True,
     progress: Progress | None = None,
+    cluster: str | None = None,
 ) -> Report:
     """The report of a scan of ``bachelors`` × ``masters`` (default: all).
 
     With ``extras`` (the default) it adds the next-best alternatives of every electives and
     pre-master cell and the designed minor of every bachelor; without, only the cells and the
     summary. ``progress`` hears of the stages ``pairs``, ``alternatives`` and ``minor designs``.
+    ``cluster`` runs the pairs and the alternatives on Dask (:mod:`articulation.parallel`)
+    instead of ``workers`` local processes.
     """
     progress = progress or _Silent()
     progress.start("pairs", len(pairs(catalogue, bachelors, masters)))
+    with running_cluster(cluster, workers) as address:
+        return _make_report(
+            catalogue, bachelors, masters, workers, time_limit, extras, progress, address
+        )
+
+
+def _make_report(
+    catalogue: Catalogue,
+    bachelors: Sequence[str] | None,
+    masters: Sequence[str] | None,
+    workers: int,
+    time_limit: float,
+    extras: bool,
+    progress: Progress,
+    cluster: str | None,
+) -> Report:
     cells = scan(
         catalogue,
         bachelors,
@@ -102,12 +128,19 @@ def make_report(
         workers=workers,
         time_limit=time_limit,
         progress=lambda _cell: progress.advance("pairs"),
+        cluster=cluster,
+        on_retry=lambda bachelor: progress.retried("pairs", bachelor),
     )
     alternatives: dict[Pair, tuple[Bridging, ...]] = {}
     designs: dict[str, MinorDesign] = {}
     if extras:
         alternatives = compute_alternatives(
-            catalogue, cells, workers=workers, time_limit=time_limit, progress=progress
+            catalogue,
+            cells,
+            workers=workers,
+            time_limit=time_limit,
+            progress=progress,
+            cluster=cluster,
         )
         designs = compute_minor_designs(
             catalogue,
@@ -130,6 +163,7 @@ def compute_alternatives(
     workers: int = 1,
     time_limit: float = DEFAULT_TIME_LIMIT,
     progress: Progress | None = None,
+    cluster: str | None = None,
 ) -> dict[Pair, tuple[Bridging, ...]]:
     """The next-best programmes of every electives and pre-master cell, by (bachelor, master),
     spread over ``workers`` processes; the result does not depend on ``workers``."""
@@ -141,7 +175,16 @@ def compute_alternatives(
     progress.start("alternatives", len(todo))
     jobs = [(cell, time_limit) for cell in todo]
     found: dict[Pair, tuple[Bridging, ...]] = {}
-    results = parallel_map(_alternatives_of, catalogue, jobs, workers=workers)
+    results = parallel_map(
+        _alternatives_of,
+        catalogue,
+        jobs,
+        workers=workers,
+        cluster=cluster,
+        on_retry=lambda i: progress.retried(
+            "alternatives", f"{todo[i].bachelor} × {todo[i].master}"
+        ),
+    )
     for cell, result in zip(todo, results, strict=True):
         found[(cell.bachelor, cell.master)] = result
         progress.advance("alternatives")

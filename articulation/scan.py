@@ -190,9 +190,12 @@ def pairs(
     return [(b, m) for b in b_codes for m in m_codes]
 
 
-def _assess_pair(catalogue: Catalogue, job: tuple[str, str, float]) -> Cell:
-    b, m, limit = job
-    return assess(catalogue, catalogue.bachelor(b), catalogue.master(m), time_limit=limit)
+def _assess_row(catalogue: Catalogue, job: tuple[str, tuple[str, ...], float]) -> list[Cell]:
+    """One bachelor's row: its pool contexts are shared by its masters, so a row is the unit
+    of work that goes to one process."""
+    b, masters, limit = job
+    bachelor = catalogue.bachelor(b)
+    return [assess(catalogue, bachelor, catalogue.master(m), time_limit=limit) for m in masters]
 
 
 def scan(
@@ -203,14 +206,33 @@ def scan(
     workers: int = 1,
     time_limit: float = DEFAULT_TIME_LIMIT,
     progress: Callable[[Cell], None] | None = None,
+    cluster: str | None = None,
+    on_retry: Callable[[str], None] | None = None,
 ) -> list[Cell]:
-    """Assess every pair; cells come back sorted by (bachelor, master) whatever ``workers``."""
-    jobs = [(b, m, time_limit) for b, m in pairs(catalogue, bachelors, masters)]
+    """Assess every pair; cells come back sorted by (bachelor, master) whatever ``workers``.
+
+    The work is split by bachelor rows over ``workers`` processes, or over a Dask ``cluster``
+    (:func:`articulation.parallel.parallel_map`); ``on_retry`` hears the bachelor of each row
+    that was computed again because its worker was lost."""
+    rows: dict[str, list[str]] = {}
+    for b, m in pairs(catalogue, bachelors, masters):
+        rows.setdefault(b, []).append(m)
+    jobs = [(b, tuple(ms), time_limit) for b, ms in rows.items()]
     cells: list[Cell] = []
-    for cell in parallel_map(_assess_pair, catalogue, jobs, workers=workers, warm_up=warm_up):
-        cells.append(cell)
-        if progress:
-            progress(cell)
+    results = parallel_map(
+        _assess_row,
+        catalogue,
+        jobs,
+        workers=workers,
+        warm_up=warm_up,
+        cluster=cluster,
+        on_retry=None if on_retry is None else (lambda i: on_retry(jobs[i][0])),
+    )
+    for row in results:
+        for cell in row:
+            cells.append(cell)
+            if progress:
+                progress(cell)
     return sorted(cells, key=lambda c: (c.bachelor, c.master))
 
 

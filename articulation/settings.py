@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     scan_workers: Annotated[int, Field(ge=1)] = Field(
         default=1, description="Processes a scan job of the API spreads the pairs over"
     )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Run `articulation scan` and the API's scan jobs on Dask: `local` or "
+        "`local:N` (a LocalCluster of N worker processes, started per scan), or the address "
+        "of a running scheduler, `tcp://host:8786` (default: unset, the local process pool)",
+    )
     engine_threads: Annotated[int, Field(ge=1)] = Field(
         default=2,
         description="Threads the API solves requests on (paths, eligibility, minor design); "

@@ -21,6 +21,17 @@ SCAN_TARGET_S = 3.0
 QUERY_P95_TARGET_MS = 10.0
 ORLIB_TARGET_S = 1.0
 API_P95_TARGET_MS = 50.0
+# targets of the serving and scaling issue: ratios within one run
+SCAN_SPEEDUP_TARGET = 1.8
+DASK_SPEEDUP_TARGET = 1.7
+WORKERS_SPEEDUP_TARGET = 1.7
+VS_HEALTH_TARGET = 0.5
+SHARING_MEDIAN_TARGET = 0.2
+SHARING_MAX_TARGET = 1.0
+
+
+def _own(info: dict[str, Any]) -> str:
+    return f" (run on its own, {info['measured']})" if "measured" in info else ""
 
 
 def _by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -125,6 +136,23 @@ def render(data: dict[str, Any], command: str) -> str:
             f"≤ {SCAN_TARGET_S:g} s: {_met(ok)}"
         )
 
+    if one and two:
+        speedup = one["stats"]["median"] / two["stats"]["median"]
+        cpu = runs.get("test_scale_cpu_reference")
+        base = "1 process"
+        if cpu:
+            c = cpu["extra_info"]
+            base += (
+                f"; a pure CPU loop on 2 processes: {c['speedup']:.2f}× (what this shared "
+                "machine allowed in the run)"
+            )
+        row(
+            f"parallel efficiency of the university scan, 2 processes vs 1 (split by bachelor "
+            f"rows){_own(two['extra_info'])} | {_s(two['stats']['median'])} vs "
+            f"{_s(one['stats']['median'])} | {base} | {speedup:.2f}× | "
+            f"≥ {SCAN_SPEEDUP_TARGET:g}×: {_met(speedup >= SCAN_SPEEDUP_TARGET)}"
+        )
+
     plans = runs.get("test_plan_university")
     if plans:
         p = plans["extra_info"]
@@ -186,6 +214,25 @@ def render(data: dict[str, Any], command: str) -> str:
             f"p95 {q['p95_ms']:.1f} ms | | | "
         )
 
+    dask = sorted(
+        (b["extra_info"] for k, b in runs.items() if k.startswith("test_scale_national_dask")),
+        key=lambda i: i["pairs"],
+    )
+    for info in dask:
+        row(
+            f"national matrix on a Dask LocalCluster, 2 workers vs 1, {info['pairs']} pairs"
+            f"{_own(info)} | {_s(info['two_workers_s'])} ({info['ms_per_pair_two']:.0f} ms/pair)"
+            f" | 1 worker: {_s(info['one_worker_s'])} | {info['speedup']:.2f}× | "
+            f"≥ {DASK_SPEEDUP_TARGET:g}×: {_met(info['speedup'] >= DASK_SPEEDUP_TARGET)}"
+        )
+    if len(dask) >= 2:
+        growth = dask[-1]["ms_per_pair_two"] / dask[0]["ms_per_pair_two"]
+        row(
+            f"national matrix on 2 Dask workers: time per pair at {dask[-1]['pairs']} vs "
+            f"{dask[0]['pairs']} pairs | {dask[-1]['ms_per_pair_two']:.0f} ms vs "
+            f"{dask[0]['ms_per_pair_two']:.0f} ms | | {growth:.2f}× | ≤ 1×: {_met(growth <= 1)}"
+        )
+
     # --- minor design ----------------------------------------------------------------------------
     for key, label in (
         ("test_minor_flagship", "bundled curricula, Creative Technology"),
@@ -243,6 +290,37 @@ def render(data: dict[str, Any], command: str) -> str:
             f"{a['requests_per_s']:g} req/s, p50 {a['p50_ms']:g} ms, p95 {a['p95_ms']:g} ms, "
             f"p99 {a['p99_ms']:g} ms, {a['errors']} errors | {base} | | "
             f"p95 ≤ {API_P95_TARGET_MS:g} ms, no errors: {_met(ok)}"
+        )
+    wrk = runs.get("test_scale_eligibility_wrk")
+    if wrk:
+        w = wrk["extra_info"]
+        one, two, h = w["one_worker"], w["two_workers"], w["health_two_workers"]
+        errors = one["errors"] + two["errors"] + h["errors"]
+        row(
+            f"API `POST /v1/eligibility` under `wrk` ({w['connections']} connections, "
+            f"{w['seconds']:g} s, {w['transcripts']} distinct transcripts, every master), "
+            f"`serve --workers 2` vs 1{_own(w)} | 2 workers: {two['requests_per_s']:g} req/s, "
+            f"p50 {two['p50_ms']:g} ms, p99 {two['p99_ms']:g} ms, {two['errors']} errors | "
+            f"1 worker: {one['requests_per_s']:g} req/s, p99 {one['p99_ms']:g} ms, "
+            f"{one['errors']} errors | {w['speedup']:.2f}× | ≥ {WORKERS_SPEEDUP_TARGET:g}×, "
+            f"0 errors: {_met(w['speedup'] >= WORKERS_SPEEDUP_TARGET and errors == 0)}"
+        )
+        row(
+            f"the same, eligibility vs `GET /health` under the same load, 2 workers{_own(w)} | "
+            f"{two['requests_per_s']:g} req/s | `/health`: {h['requests_per_s']:g} req/s, "
+            f"p99 {h['p99_ms']:g} ms, {h['errors']} errors | {w['vs_health']:.2f}× | "
+            f"≥ {VS_HEALTH_TARGET:g}×: {_met(w['vs_health'] >= VS_HEALTH_TARGET)}"
+        )
+    share = runs.get("test_scale_eligibility_sharing")
+    if share:
+        i = share["extra_info"]
+        ok = i["median_ratio"] <= SHARING_MEDIAN_TARGET and i["max_ratio"] <= SHARING_MAX_TARGET
+        row(
+            f"one eligibility request's engine work ({i['masters']} masters, memo cleared), "
+            f"{i['transcripts']} transcripts{_own(i)} | median {i['median_ratio']:.2f}×, worst "
+            f"{i['max_ratio']:.2f}× | {i['masters']} single-master requests for the same "
+            f"transcript, each with the memo cleared | median {i['median_ratio']:.2f}× | median "
+            f"≤ {SHARING_MEDIAN_TARGET:g}×, none above {SHARING_MAX_TARGET:g}×: {_met(ok)}"
         )
     loaded = runs.get("test_api_health_under_solves")
     if loaded:

@@ -385,7 +385,7 @@ def test_a_lost_final_update_is_retried_until_the_job_is_done(database_url: str)
         app.state.runner.wait(job["id"], timeout=60)
         body = client.get(f"/v1/scans/{job['id']}").json()
     assert outage.refused >= 2
-    assert body["status"] == "done" and body["progress"] == {"done": 8, "total": 8}
+    assert body["status"] == "done" and body["progress"] == {"done": 8, "total": 8, "retried": 0}
     assert client.get(f"/v1/scans/{job['id']}/report.csv").status_code == 200
 
 

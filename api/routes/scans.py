@@ -34,7 +34,7 @@ def job_out(job: ScanJob) -> ScanJobOut:
         cells=f"/v1/scans/{job.id}/cells" if job.status in ("done", "expired") else None,
         id=job.id,
         status=job.status,  # type: ignore[arg-type]
-        progress={"done": job.done, "total": job.total},  # type: ignore[arg-type]
+        progress={"done": job.done, "total": job.total, "retried": job.retried or 0},  # type: ignore[arg-type]
         catalogue_version=job.catalogue_version,
         parameters=job.parameters or {},
         created_at=job.created_at,
@@ -43,6 +43,7 @@ def job_out(job: ScanJob) -> ScanJobOut:
         counts=job.counts,
         error=job.error,
         reports=reports,
+        server=job.server,
     )
 
 

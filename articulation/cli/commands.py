@@ -262,19 +262,30 @@ def scan(
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Print the matrix only; write no report.")
     ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Run on Dask: local[:N] (a LocalCluster of N workers) or tcp://host:8786 (a "
+            "running scheduler); default $ARTICULATION_DASK_SCHEDULER, else --workers processes.",
+        ),
+    ] = DEFAULTS.dask_scheduler,
 ) -> None:
     """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
     report (HTML with a page per pair and per bachelor, CSV, Markdown, JSON) into --out."""
     from articulation.cli.files import WriteError, prepare_out, write_files
+    from articulation.parallel import parse_cluster
     from articulation.render import FormatError, main_file, parse_formats, render
     from articulation.report import make_report
 
     with user_errors():
         try:
+            if cluster:
+                parse_cluster(cluster)
             chosen = () if no_report else parse_formats(formats)
             if chosen:
                 prepare_out(out_dir)
-        except (FormatError, WriteError) as exc:
+        except (FormatError, WriteError, ValueError) as exc:
             raise BadInput(str(exc)) from None
         catalogue = load(curricula)
         with _Bars() as bars:
@@ -284,6 +295,12 @@ def scan(
                 time_limit=time_limit,
                 extras=bool(chosen),
                 progress=bars,
+                cluster=cluster,
+            )
+        if bars.again:
+            stages = ", ".join(f"{n} {stage}" for stage, n in sorted(bars.again.items()))
+            err.print(
+                f"note: computed again after a lost worker: {stages} (the result is the same)"
             )
         if chosen:
             try:
@@ -310,6 +327,7 @@ class _Bars:
         self.progress = Progress(console=err, transient=True, disable=not err.is_terminal)
         self.progress.__enter__()
         self.tasks: dict[str, Any] = {}
+        self.again: dict[str, int] = {}
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -320,6 +338,10 @@ class _Bars:
 
     def advance(self, stage: str) -> None:
         self.progress.advance(self.tasks[stage])
+
+    def retried(self, stage: str, what: str) -> None:
+        unit = "bachelor rows" if stage == "pairs" else stage
+        self.again[unit] = self.again.get(unit, 0) + 1
 
 
 def _print_matrix(cells: Sequence[Cell]) -> None:

@@ -924,8 +924,10 @@ def create_job(
     client_id: int | None = None,
     request_key: str | None = None,
     heartbeat: bool = False,
+    server: str | None = None,
 ) -> ScanJob:
-    """Record a queued job (with a first heartbeat when its runner is alive)."""
+    """Record a queued job (with a first heartbeat when its runner is alive), run by
+    ``server`` (host and process id)."""
     at = now()
     job = ScanJob(
         id=job_id,
@@ -938,6 +940,7 @@ def create_job(
         client_id=client_id,
         request_key=request_key,
         heartbeat_at=at if heartbeat else None,
+        server=server,
     )
     with Session(engine, expire_on_commit=False) as session, session.begin():
         session.add(job)

@@ -243,6 +243,8 @@ class ScanJob(SQLModel, table=True):
     heartbeat_at: dt.datetime | None = _timestamp(nullable=True)
     expired_at: dt.datetime | None = _timestamp(nullable=True)
     cells: list[dict[str, Any]] | None = _json()
+    server: str | None = None  # the process that runs it: "host:pid"
+    retried: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ScanFile(SQLModel, table=True):
