@@ -579,7 +579,8 @@ def _objective(chosen: dict[str, _Option]) -> tuple[int, int]:
 
 def _lower_bound(instance: _Instance, options: dict[str, list[_Option]]) -> tuple[int, int]:
     """No plan finishes before the earliest end of each course's prerequisite chain, nor uses
-    fewer periods than it takes to hold the EC of each institution's courses."""
+    fewer periods than it takes to hold the EC of each institution's courses, or than its
+    longest chain of courses that must follow one another."""
     earliest = {c: math.inf for c in instance.codes}
     for _ in range(len(instance.codes) + 1):
         changed = False
@@ -619,7 +620,26 @@ def _lower_bound(instance: _Instance, options: dict[str, list[_Option]]) -> tupl
             count += 1
         longest = max(min(o.offering.last - o.offering.first + 1 for o in options[c]) for c in mine)
         used += max(count, min(longest, len(rooms)))
-    return int(finish), used
+    return int(finish), max(used, _chain(instance))
+
+
+def _chain(instance: _Instance) -> int:
+    """The most courses of the plan that must follow one another: each waits for a supporter
+    of every open prerequisite group to end, so no two of them share a period."""
+    depth: dict[str, int] = {}
+    for _ in range(len(instance.codes) + 1):
+        changed = False
+        for code in instance.codes:
+            below = [
+                min((depth.get(s, 0) for s in group), default=0)
+                for group in instance.groups[code]
+            ]
+            value = 1 + max(below, default=0)
+            if value != depth.get(code):
+                depth[code], changed = value, True
+        if not changed:
+            break
+    return max(depth.values(), default=0)
 
 
 def _timing(
