@@ -17,7 +17,7 @@ are ranked by status, then EC, then master code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from articulation.bridging import Bridging
@@ -193,16 +193,8 @@ def assess_transcript(
 def _programme(route: Route) -> Bridging:
     """The route's programme in the form of a bridging answer (the one the plan chose, which is
     the smallest one unless that one could not be finished in time)."""
-    return Bridging(
-        status=route.status,  # type: ignore[arg-type]
-        courses=route.courses,
-        total_ects=route.total_ects,
-        optimal=route.optimal,
-        unmet=route.unmet,
-        reason=route.reason,
-        cap=route.cap,
-        bound_ects=route.bound_ects,
-    )
+    shared = {f.name for f in fields(Bridging)} & {f.name for f in fields(Route)}
+    return Bridging(**{name: getattr(route, name) for name in shared})
 
 
 def recognise(

@@ -631,8 +631,7 @@ def _chain(instance: _Instance) -> int:
         changed = False
         for code in instance.codes:
             below = [
-                min((depth.get(s, 0) for s in group), default=0)
-                for group in instance.groups[code]
+                min((depth.get(s, 0) for s in group), default=0) for group in instance.groups[code]
             ]
             value = 1 + max(below, default=0)
             if value != depth.get(code):

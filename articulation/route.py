@@ -22,7 +22,7 @@ pre-master routes. Every route says why each earlier one did not apply (``why_no
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from articulation import memo
 from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
@@ -271,19 +271,16 @@ def from_bridging(
     plan: RoutePlan | None = None,
     note: str = "",
 ) -> Route:
-    """A bridging programme as the route ``status`` (electives or pre-master), with its plan."""
+    """A bridging programme as the route ``status`` (electives or pre-master), with its plan;
+    the fields the two share are copied."""
+    shared = {f.name for f in fields(Route)} & {f.name for f in fields(Bridging)}
     return Route(
-        status,
-        route.reason + (f"; {note}" if note else ""),
+        **{name: getattr(route, name) for name in shared - {"status", "reason"}},
+        status=status,
+        reason=route.reason + (f"; {note}" if note else ""),
         why_not=tuple(why_not),
         plan=plan,
         over_cap_by=route.over_cap_by,
-        courses=route.courses,
-        total_ects=route.total_ects,
-        optimal=route.optimal,
-        unmet=route.unmet,
-        cap=route.cap,
-        bound_ects=route.bound_ects,
     )
 
 
