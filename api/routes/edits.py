@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Response
 from sqlalchemy import Engine
 
 from api.deps import ClientDep, EngineDep, SnapshotDep, SnapshotsDep
@@ -158,24 +159,60 @@ def _institution_of(snapshot: Snapshot, entity: str, code: str) -> str | None:
     return programme.institution if programme else None
 
 
+@dataclass(frozen=True)
+class Editor:
+    """Who edits, and the database and catalogue the edit applies to."""
+
+    client: ApiClient
+    engine: Engine
+    snapshots: Snapshots
+    snapshot: Snapshot
+
+
+def get_editor(
+    client: ClientDep, engine: EngineDep, snapshots: SnapshotsDep, snapshot: SnapshotDep
+) -> Editor:
+    return Editor(client, engine, snapshots, snapshot)
+
+
+EditorDep = Annotated[Editor, Depends(get_editor)]
+
+
+def _create(editor: Editor, entity: str, code: str, value: object, institution: str) -> str:
+    """Add a course or programme; its ETag."""
+    precheck(editor.client, institution)
+    edit = Edit("create", entity, code, value, authorize=authorizer(editor.client))
+    return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
+
+
+def _update(
+    editor: Editor, entity: str, code: str, value: object, institution: str, if_match: str | None
+) -> str:
+    """Replace a course or programme; its new ETag."""
+    precheck(editor.client, institution, _institution_of(editor.snapshot, entity, code))
+    expected = expected_version(if_match)
+    edit = Edit("update", entity, code, value, expected, authorizer(editor.client))
+    return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
+
+
+def _delete(editor: Editor, entity: str, code: str, if_match: str | None) -> Response:
+    """Remove a course or programme."""
+    precheck(editor.client, _institution_of(editor.snapshot, entity, code))
+    expected = expected_version(if_match)
+    edit = Edit("delete", entity, code, None, expected, authorizer(editor.client))
+    run(editor.engine, editor.snapshots, editor.client, edit, ["path", "code"])
+    return Response(status_code=204)
+
+
 # --- courses ------------------------------------------------------------------------------------
 
 
 @router.post(
     "/courses", status_code=201, response_model=CourseDocument, responses=responses(*WRITE_ERRORS)
 )
-def create_course(
-    body: CourseDocument,
-    client: ClientDep,
-    engine: EngineDep,
-    snapshots: SnapshotsDep,
-    response: Response,
-) -> CourseDocument:
+def create_course(body: CourseDocument, editor: EditorDep, response: Response) -> CourseDocument:
     """Add a course to its institution's catalogue."""
-    precheck(client, body.institution)
-    edit = Edit("create", "course", body.code, _course(body), authorize=authorizer(client))
-    result = run(engine, snapshots, client, edit, ["body"])
-    response.headers["ETag"] = etag(result.version)
+    response.headers["ETag"] = _create(editor, "course", body.code, _course(body), body.institution)
     response.headers["Location"] = f"/v1/courses/{body.code}"
     return body
 
@@ -184,43 +221,21 @@ def create_course(
 def update_course(
     code: CodePath,
     body: CourseDocument,
-    client: ClientDep,
-    engine: EngineDep,
-    snapshots: SnapshotsDep,
-    snapshot: SnapshotDep,
+    editor: EditorDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> CourseDocument:
     """Replace a course; send its ETag in If-Match."""
     _same_code(code, body.code)
-    precheck(client, body.institution, _institution_of(snapshot, "course", code))
-    expected = expected_version(if_match)
-    edit = Edit("update", "course", code, _course(body), expected, authorizer(client))
-    result = run(engine, snapshots, client, edit, ["body"])
-    response.headers["ETag"] = etag(result.version)
-    return CourseDocument.model_validate(course_document(*_course(body)))
+    value = _course(body)
+    response.headers["ETag"] = _update(editor, "course", code, value, body.institution, if_match)
+    return CourseDocument.model_validate(course_document(*value))
 
 
 @router.delete("/courses/{code}", status_code=204, responses=responses(*WRITE_ERRORS))
-def delete_course(
-    code: CodePath,
-    client: ClientDep,
-    engine: EngineDep,
-    snapshots: SnapshotsDep,
-    snapshot: SnapshotDep,
-    if_match: IfMatch = None,
-) -> Response:
+def delete_course(code: CodePath, editor: EditorDep, if_match: IfMatch = None) -> Response:
     """Remove a course; refused (422) while a programme or prerequisite still names it."""
-    precheck(client, _institution_of(snapshot, "course", code))
-    expected = expected_version(if_match)
-    run(
-        engine,
-        snapshots,
-        client,
-        Edit("delete", "course", code, None, expected, authorizer(client)),
-        ["path", "code"],
-    )
-    return Response(status_code=204)
+    return _delete(editor, "course", code, if_match)
 
 
 # --- programmes ---------------------------------------------------------------------------------
@@ -233,17 +248,10 @@ def delete_course(
     responses=responses(*WRITE_ERRORS),
 )
 def create_programme(
-    body: ProgrammeBody,
-    client: ClientDep,
-    engine: EngineDep,
-    snapshots: SnapshotsDep,
-    response: Response,
+    body: ProgrammeBody, editor: EditorDep, response: Response
 ) -> Bachelor | Master | Minor:
     """Add a bachelor, master or minor."""
-    precheck(client, body.institution)
-    edit = Edit("create", "programme", body.code, body, authorize=authorizer(client))
-    result = run(engine, snapshots, client, edit, ["body"])
-    response.headers["ETag"] = etag(result.version)
+    response.headers["ETag"] = _create(editor, "programme", body.code, body, body.institution)
     response.headers["Location"] = f"/v1/programmes/{body.code}"
     return body
 
@@ -256,35 +264,17 @@ def create_programme(
 def update_programme(
     code: CodePath,
     body: ProgrammeBody,
-    client: ClientDep,
-    engine: EngineDep,
-    snapshots: SnapshotsDep,
-    snapshot: SnapshotDep,
+    editor: EditorDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> Bachelor | Master | Minor:
     """Replace a programme; send its ETag in If-Match."""
     _same_code(code, body.code)
-    precheck(client, body.institution, _institution_of(snapshot, "programme", code))
-    expected = expected_version(if_match)
-    edit = Edit("update", "programme", code, body, expected, authorizer(client))
-    result = run(engine, snapshots, client, edit, ["body"])
-    response.headers["ETag"] = etag(result.version)
+    response.headers["ETag"] = _update(editor, "programme", code, body, body.institution, if_match)
     return body
 
 
 @router.delete("/programmes/{code}", status_code=204, responses=responses(*WRITE_ERRORS))
-def delete_programme(
-    code: CodePath,
-    client: ClientDep,
-    engine: EngineDep,
-    snapshots: SnapshotsDep,
-    snapshot: SnapshotDep,
-    if_match: IfMatch = None,
-) -> Response:
+def delete_programme(code: CodePath, editor: EditorDep, if_match: IfMatch = None) -> Response:
     """Remove a programme; refused (422) while a master's direct admission names it."""
-    precheck(client, _institution_of(snapshot, "programme", code))
-    expected = expected_version(if_match)
-    edit = Edit("delete", "programme", code, None, expected, authorizer(client))
-    run(engine, snapshots, client, edit, ["path", "code"])
-    return Response(status_code=204)
+    return _delete(editor, "programme", code, if_match)
