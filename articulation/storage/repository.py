@@ -433,25 +433,38 @@ def _insert(connection: Connection, model: type[SQLModel], rows: list[dict[str, 
         connection.execute(insert(_table(model)), rows)
 
 
+def _write_rows(
+    session: Session,
+    entity: str,
+    columns: list[tuple[str, dict[str, Any]]],
+    version: int,
+    *,
+    new: bool,
+) -> None:
+    """Insert (``new``) or overwrite the rows of courses or programmes (``(code, columns)``);
+    the rows that hang off them are written by the caller."""
+    row, _ = _OWNED[entity]
+    connection = session.connection()
+    if new:
+        _insert(connection, row, [{"code": c, "version": version, **v} for c, v in columns])
+        return
+    _delete_children(session, entity, [code for code, _ in columns])
+    table = _table(row)
+    for code, values in columns:
+        connection.execute(
+            update(table).where(table.c.code == code).values(version=version, **values)
+        )
+
+
 def _write_courses(
     session: Session, items: list[tuple[str, Course]], version: int, *, new: bool
 ) -> None:
     """Insert (``new``) or overwrite courses with their taught outcomes and prerequisites."""
     if not items:
         return
+    columns = [(c.code, _course_columns(i, c)) for i, c in items]
+    _write_rows(session, "course", columns, version, new=new)
     connection = session.connection()
-    if new:
-        rows = [{"code": c.code, "version": version, **_course_columns(i, c)} for i, c in items]
-        _insert(connection, CourseRow, rows)
-    else:
-        _delete_course_children(session, [c.code for _, c in items])
-        table = _table(CourseRow)
-        for institution, course in items:
-            connection.execute(
-                update(table)
-                .where(table.c.code == course.code)
-                .values(version=version, **_course_columns(institution, course))
-            )
     teaches: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     for _, course in items:
@@ -462,49 +475,42 @@ def _write_courses(
     _insert(connection, PrerequisiteMember, members)
 
 
-def _delete_course_children(session: Session, codes: list[str]) -> None:
-    session.exec(delete(CourseTeaches).where(col(CourseTeaches.course_code).in_(codes)))
-    session.exec(delete(PrerequisiteMember).where(col(PrerequisiteMember.course_code).in_(codes)))
-
-
-def _delete_courses(session: Session, codes: list[str]) -> None:
-    if codes:
-        _delete_course_children(session, codes)
-        session.exec(delete(CourseRow).where(col(CourseRow.code).in_(codes)))
-
-
 def _write_programmes(
     session: Session, programmes: list[Programme], version: int, *, new: bool
 ) -> None:
     """Insert (``new``) or overwrite programmes with their course lists and requirements."""
     if not programmes:
         return
-    connection = session.connection()
-    if new:
-        rows = [{"code": p.code, "version": version, **_programme_columns(p)} for p in programmes]
-        _insert(connection, ProgrammeRow, rows)
-    else:
-        _delete_programme_children(session, [p.code for p in programmes])
-        table = _table(ProgrammeRow)
-        for programme in programmes:
-            connection.execute(
-                update(table)
-                .where(table.c.code == programme.code)
-                .values(version=version, **_programme_columns(programme))
-            )
+    columns = [(p.code, _programme_columns(p)) for p in programmes]
+    _write_rows(session, "programme", columns, version, new=new)
     _insert_programme_children(session, programmes)
 
 
-def _delete_programme_children(session: Session, codes: list[str]) -> None:
-    session.exec(delete(ProgrammeCourse).where(col(ProgrammeCourse.programme_code).in_(codes)))
-    session.exec(delete(ProgrammeTrack).where(col(ProgrammeTrack.programme_code).in_(codes)))
-    session.exec(delete(RequirementRow).where(col(RequirementRow.programme_code).in_(codes)))
+#: Per entity: its row, and the rows that hang off it (table, column naming the owner's code).
+_OWNED: dict[str, tuple[type[SQLModel], tuple[tuple[type[SQLModel], str], ...]]] = {
+    "course": (CourseRow, ((CourseTeaches, "course_code"), (PrerequisiteMember, "course_code"))),
+    "programme": (
+        ProgrammeRow,
+        (
+            (ProgrammeCourse, "programme_code"),
+            (ProgrammeTrack, "programme_code"),
+            (RequirementRow, "programme_code"),
+        ),
+    ),
+}
 
 
-def _delete_programmes(session: Session, codes: list[str]) -> None:
+def _delete_children(session: Session, entity: str, codes: list[str]) -> None:
+    for table, column in _OWNED[entity][1]:
+        session.exec(delete(table).where(col(getattr(table, column)).in_(codes)))
+
+
+def _delete_rows(session: Session, entity: str, codes: list[str]) -> None:
+    """Remove courses or programmes with what hangs off them."""
     if codes:
-        _delete_programme_children(session, codes)
-        session.exec(delete(ProgrammeRow).where(col(ProgrammeRow.code).in_(codes)))
+        _delete_children(session, entity, codes)
+        row = _OWNED[entity][0]
+        session.exec(delete(row).where(col(row.code).in_(codes)))
 
 
 def _audit_row(
@@ -619,12 +625,12 @@ def import_catalogue(
         _write_courses(
             session, [after for _, after in courses.changed.values()], version, new=False
         )
-        _delete_programmes(session, list(programmes.removed))
+        _delete_rows(session, "programme", list(programmes.removed))
         _write_programmes(session, list(programmes.added.values()), version, new=True)
         _write_programmes(
             session, [after for _, after in programmes.changed.values()], version, new=False
         )
-        _delete_courses(session, list(courses.removed))
+        _delete_rows(session, "course", list(courses.removed))
         if outcomes.removed:
             connection.execute(
                 delete(outcome_table).where(outcome_table.c.id.in_(list(outcomes.removed)))
@@ -842,12 +848,12 @@ def _store(session: Session, edit: Edit, version: int) -> None:
     new = edit.action == "create"
     if edit.entity == "course":
         if edit.action == "delete":
-            _delete_courses(session, [edit.code])
+            _delete_rows(session, "course", [edit.code])
         else:
             assert isinstance(edit.new, tuple)
             _write_courses(session, [edit.new], version, new=new)
     elif edit.action == "delete":
-        _delete_programmes(session, [edit.code])
+        _delete_rows(session, "programme", [edit.code])
     else:
         assert isinstance(edit.new, Bachelor | Master | Minor)
         _write_programmes(session, [edit.new], version, new=new)
