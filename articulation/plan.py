@@ -294,12 +294,15 @@ def plan_courses(
     within_years: float | None = None,
     window: Window | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    prove: bool = True,
 ) -> Plan:
     """Place ``codes`` in periods from ``start`` for a student who passed ``taken``.
 
     Parameters: ``load`` — EC per 10 teaching weeks (> 0); ``within_years`` — the plan must
     finish within this many years of its first possible period (``fits`` says whether it does;
-    one year for a pre-master); ``window`` — only these periods may be used (a minor's semester).
+    one year for a pre-master); ``window`` — only these periods may be used (a minor's semester);
+    ``prove`` — without it, the greedy plan is kept when there is one (``optimal`` then says
+    whether it meets the lower bounds), for plans that only inform.
 
     Returns a :class:`Plan`: per period the courses and the load, the finish; or, when no
     placement exists, ``placed=False`` and the reason. Raises :class:`UnknownCode` for an
@@ -321,11 +324,12 @@ def plan_courses(
         load,
         limit,
         window,
+        prove,
     )
     found = catalogue.recall(memo.PLANS, key)
     if found is None:
         cut = deadline.stopped()
-        found = _plan(instance, load, limit, time_limit)
+        found = _plan(instance, load, limit, time_limit, prove)
         if deadline.stopped() == cut:  # a plan a request's deadline cut short is not kept
             found = catalogue.remember(memo.PLANS, key, found)
     return found
@@ -428,7 +432,9 @@ def _window_weeks(instance: _Instance, window: Window) -> tuple[int, int]:
 # --- solving ------------------------------------------------------------------------------------
 
 
-def _plan(instance: _Instance, load: float, limit: int | None, time_limit: float) -> Plan:
+def _plan(
+    instance: _Instance, load: float, limit: int | None, time_limit: float, prove: bool = True
+) -> Plan:
     codes = instance.codes
     empty = {"codes": codes, "start": instance.start, "load": load, "limit_weeks": limit}
     if not codes:
@@ -448,7 +454,9 @@ def _plan(instance: _Instance, load: float, limit: int | None, time_limit: float
         last_year = max(o.year for o in greedy.values())
         options = {c: [o for o in options[c] if o.year <= last_year] for c in codes}
     chosen, optimal = greedy, True
-    if greedy is None or _objective(greedy) > _lower_bound(instance, options):
+    if greedy is not None and not prove:
+        optimal = _objective(greedy) <= _lower_bound(instance, options)
+    elif greedy is None or _objective(greedy) > _lower_bound(instance, options):
         chosen, optimal = None, False
         if limit is not None:  # a plan within the limit beats any other: look there first
             end = _first_start(instance) + limit
@@ -597,6 +605,7 @@ def _lower_bound(instance: _Instance, options: dict[str, list[_Option]]) -> tupl
     finish = max(earliest.values())
     if finish == math.inf:
         return (2**31, 2**31)
+    finish = max(finish, _room_finish(instance, options))
     used = 0
     for inst in sorted(set(instance.institution.values())):
         calendar = instance.calendars[inst]
@@ -621,6 +630,29 @@ def _lower_bound(instance: _Instance, options: dict[str, list[_Option]]) -> tupl
         longest = max(min(o.offering.last - o.offering.first + 1 for o in options[c]) for c in mine)
         used += max(count, min(longest, len(rooms)))
     return int(finish), max(used, _chain(instance))
+
+
+def _room_finish(instance: _Instance, options: dict[str, list[_Option]]) -> int:
+    """No plan finishes before the periods its courses can run in have held their EC: per
+    institution, the end of the first period by which the load's room reaches its EC."""
+    bound = 0
+    for inst in sorted(set(instance.institution.values())):
+        calendar = instance.calendars[inst]
+        mine = [c for c in instance.codes if instance.institution[c] == inst]
+        need = sum(half(instance.catalogue.courses[c].ects) for c in mine)
+        ends: dict[tuple[int, str, str], int] = {}
+        for c in mine:
+            for o in options[c]:
+                for slot in o.slots:
+                    period = calendar.period(slot[2])
+                    ends[slot] = (slot[0] - 1) * YEAR_WEEKS + period.end_week
+        room = Fraction(0)
+        for slot, end in sorted(ends.items(), key=lambda pair: (pair[1], pair[0])):
+            room += instance.cap * calendar.period(slot[2]).weeks
+            if room >= need:
+                bound = max(bound, end)
+                break
+    return bound
 
 
 def _chain(instance: _Instance) -> int:
@@ -954,9 +986,12 @@ def plan_route(
         window=slots,
         time_limit=time_limit,
     )
-    plan = plan_courses(catalogue, codes, passed, **options)
+    # a programme over the cap only informs: its greedy plan is enough (deterministic, fast)
+    plan = plan_courses(catalogue, codes, passed, prove=status != "over_cap", **options)
     if not inside and not plan.fits and start is None:  # a pre-master may start in February
-        february = plan_courses(catalogue, codes, passed, **{**options, "start": FEBRUARY})
+        february = plan_courses(
+            catalogue, codes, passed, prove=status != "over_cap", **{**options, "start": FEBRUARY}
+        )
         if february.fits:
             plan = february
     return RoutePlan(status, plan, names, anchor, start)

@@ -56,7 +56,7 @@ def test_every_bundled_cell_plan_passes_the_checker(bundled: Catalogue):
             limit_weeks=52 if cell.status == "premaster" else None,
         )
         assert not problems, (cell.bachelor, cell.master, problems)
-        assert plan.optimal
+        assert plan.optimal or cell.status == "over_cap"  # an over-cap plan only informs
     assert planned > 50
 
 
