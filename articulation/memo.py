@@ -63,6 +63,12 @@ OFFERED = Space(
     "(course code, window, load)",
     "whether a course can be placed in a window reads only the course and the calendars",
 )
+OPTIONS = Space(
+    "options",
+    1 << 16,
+    "(course code, start, load, window, years)",
+    "where a course can be placed reads only the course and the calendars",
+)
 SOLVES = Space(
     "solves",
     4096,

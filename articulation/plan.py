@@ -389,7 +389,15 @@ def _met_by_taken(member: str | OutcomeAt, taken: frozenset[str], attained: Any)
 
 def _options(instance: _Instance, code: str, years: Sequence[int]) -> list[_Option]:
     """The placements of a course in ``years`` that start no earlier than the start, lie in the
-    window, and fit the load on their own."""
+    window, and fit the load on their own (remembered: they read only the course, the calendars,
+    the start, the load and the window)."""
+    key = (code, instance.start, instance.cap, instance.window, tuple(years))
+    return instance.catalogue.remembered(
+        memo.OPTIONS, key, lambda: _course_options(instance, code, years)
+    )
+
+
+def _course_options(instance: _Instance, code: str, years: Sequence[int]) -> list[_Option]:
     inst = instance.institution[code]
     calendar = instance.calendars[inst]
     ects = half(instance.catalogue.courses[code].ects)
