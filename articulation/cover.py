@@ -132,9 +132,11 @@ class CoverModel:
         component_of: dict[str, int] = {}
         position: dict[str, Any] = {}
         circles = nx.strongly_connected_components(nx.DiGraph(edges)) if edges else ()
-        for k, comp in enumerate(circles):
+        # in code order: the model is built from the pool's circles alone, whatever else the
+        # catalogue-wide graph holds (a course the pair does not read changes nothing)
+        for k, comp in enumerate(sorted(sorted(comp) for comp in circles if len(comp) > 1)):
             if len(comp) > 1:
-                for c in sorted(comp):
+                for c in comp:
                     component_of[c] = k
                     position[c] = model.new_int_var(0, len(comp) - 1, f"pos {c}")
         for c in self.codes:
