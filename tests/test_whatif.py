@@ -190,3 +190,31 @@ def test_broken_edits_name_the_edit_and_field() -> None:
     with pytest.raises(EditError) as info:
         apply_edits(catalogue, [Edit("remove", "course", "UT-ADC")])  # still referenced
     assert info.value.problems[0][0] == 0
+
+
+def test_cli_diff(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from articulation.cli import app
+
+    new = tmp_path / "new"
+    shutil.copytree(MINI, new)
+    cs = new / "ut" / "masters" / "cs.yaml"
+    cs.write_text(cs.read_text().replace("level: apply}\n", "level: create}\n", 1))
+    runner = CliRunner()
+    result = runner.invoke(app, ["diff", str(MINI), str(new), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"changed", "counts", "changes", "recomputed", "cells"}
+    assert data["changes"] == ["programme UT-M-CS changed"] and data["recomputed"] == 2
+    assert data["changed"] and all(c["master"] == "UT-M-CS" for c in data["changed"])
+    shown = runner.invoke(app, ["diff", str(MINI), str(new), "--out", str(tmp_path / "page")])
+    assert shown.exit_code == 0, shown.output
+    assert "UT-M-CS" in shown.stdout and "computed again" in shown.stdout
+    page = (tmp_path / "page" / "diff.html").read_text()
+    assert "changed" in page and "UT-M-CS" in page and "<script src" not in page
+    missing = runner.invoke(app, ["diff", str(MINI), str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "nope" in missing.stderr
