@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api import errors
 from api.executor import EngineExecutor
 from api.jobs import STALE, ScanRunner
-from api.routes import catalogue, edits, meta, ooapi, paths, scans, students
+from api.routes import catalogue, edits, meta, ooapi, paths, scans, students, whatif
 from api.web import pages
 from articulation import __version__
 from articulation.parallel import parse_cluster
@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(errors.ServerErrors)  # outermost: added last
-    for module in (meta, catalogue, paths, students, scans, edits, ooapi, pages):
+    for module in (meta, catalogue, paths, students, whatif, scans, edits, ooapi, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

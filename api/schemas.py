@@ -12,7 +12,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from articulation.model import CODE, INSTITUTION, MAX_CODE, Course, CourseRef, TranscriptEntry
+from articulation.model import (
+    CODE,
+    INSTITUTION,
+    MAX_CODE,
+    Bachelor,
+    Course,
+    CourseRef,
+    Master,
+    Minor,
+    TranscriptEntry,
+)
 from articulation.status import VALUES
 
 MAX_OFFSET = 1_000_000  # offset of a listed page
@@ -349,3 +359,44 @@ class Health(BaseModel):
     database: str
     catalogue_version: int
     schema_revision: str | None
+
+
+class WhatIfEdit(Strict):
+    """One proposed edit: a course document or a programme document to add or change, or a
+    code to remove (with ``entity``, or with its document)."""
+
+    action: Literal["add", "change", "remove"]
+    course: CourseDocument | None = None
+    programme: (
+        Annotated[
+            Annotated[Bachelor, Tag("bachelor")]
+            | Annotated[Master, Tag("master")]
+            | Annotated[Minor, Tag("minor")],
+            Discriminator("kind"),
+        ]
+        | None
+    ) = None
+    entity: Literal["course", "programme"] | None = Field(
+        default=None, description="For a remove by code: what the code names"
+    )
+    code: CodeStr | None = Field(default=None, description="For a remove: the code")
+
+
+class WhatIfRequest(Strict):
+    """Proposed catalogue edits, applied in order to a copy of the current catalogue."""
+
+    edits: Annotated[list[WhatIfEdit], Field(min_length=1, max_length=100)]
+    time_limit: RequestTimeLimit | None = None
+
+
+class WhatIfOut(Open):
+    changed: list[dict[str, Any]] = Field(
+        description="Cells whose status, EC, route, track or plan finish changed: bachelor, "
+        "master, change, before, after ({status, total_ects, courses, track, finish}), causes"
+    )
+    counts: dict[str, int] = Field(
+        description="Changed cells per kind, e.g. 'premaster → electives'"
+    )
+    changes: list[str] = Field(description="The catalogue changes, e.g. 'course UT-X changed'")
+    recomputed: int = Field(description="Cells computed again (the others cannot change)")
+    cells: int = Field(description="Cells of the scan after the edits")

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from api.errors import ApiError, SolveTimeout, TimedOut
-from api.schemas import EligibilityRequest, MinorRequest
+from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
 from articulation import deadline
 from articulation.catalogue import Catalogue, Programme, UnknownCode
 from articulation.eligibility import assess_transcript, recognise
 from articulation.minor import design_minor
-from articulation.model import Bachelor, Master, TranscriptEntry
+from articulation.model import Bachelor, Course, Master, TranscriptEntry
 from articulation.scan import assess
 from articulation.scan import transfer_path as engine_path
 from articulation.status import rank as status_rank
@@ -309,3 +309,76 @@ def split_path(path: str) -> list[str | int]:
     if path.startswith("teaches."):
         return ["teaches", path.removeprefix("teaches.")]
     return [int(index) if index else name for name, index in _PART.findall(path)]
+
+
+# --- what-if edits ------------------------------------------------------------------------------
+
+
+def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> dict[str, Any]:
+    """Proposed edits applied to a copy of the catalogue snapshot (never stored): the cells
+    they change against the snapshot's scan. 422 names the edit and field of each problem;
+    503 when the time limit leaves a cell unproven."""
+    from articulation.whatif import Edit, EditError, base_scan
+    from articulation.whatif import what_if as engine_what_if
+
+    edits: list[Edit] = []
+    for i, proposed in enumerate(request.edits):
+        where: list[str | int] = ["body", "edits", i]
+        documents = [d for d in (proposed.course, proposed.programme) if d is not None]
+        if len(documents) > 1:
+            raise ApiError(422, where, "give a course or a programme, not both", "invalid")
+        if documents:
+            document = documents[0]
+            entity = "course" if proposed.course is not None else "programme"
+            code = proposed.code or document.code
+            if code != document.code:
+                raise ApiError(
+                    422,
+                    [*where, "code"],
+                    f"must equal the document's code ({document.code!r})",
+                    "mismatch",
+                )
+            item: Any = document
+            institution = None
+            if proposed.course is not None:
+                institution, item = (
+                    proposed.course.institution,
+                    Course.model_validate(proposed.course.model_dump(exclude={"institution"})),
+                )
+            edits.append(Edit(proposed.action, entity, code, item, institution))
+        elif proposed.action == "remove" and proposed.code and proposed.entity:
+            edits.append(Edit("remove", proposed.entity, proposed.code))
+        else:
+            missing = (
+                "entity"
+                if proposed.action == "remove" and proposed.code
+                else ("code" if proposed.action == "remove" else "course")
+            )
+            raise ApiError(
+                422,
+                [*where, missing],
+                "a remove needs entity and code (or the document); add and change need a "
+                "course or programme document",
+                "missing",
+            )
+    before = base_scan(catalogue, time_limit)
+    try:
+        result = engine_what_if(catalogue, edits, before=before, time_limit=time_limit)
+    except EditError as exc:
+        items = []
+        for index, path, msg in exc.problems:
+            edit = edits[index]
+            field = "code" if path == ["code"] and edit.item is None else edit.entity
+            loc = ["body", "edits", index, field] + ([] if path == ["code"] else path)
+            if path == ["code"] and edit.item is not None:
+                loc = ["body", "edits", index, edit.entity, "code"]
+            items.append((loc, msg, "invalid"))
+        raise ApiError.many(422, items) from None
+    late = [
+        TimedOut(bachelor=c.bachelor, master=c.master, bound_ects=c.bound_ects)
+        for c in (*before, *result.after)
+        if c.status == "unknown" or not c.optimal
+    ]
+    if late:
+        raise SolveTimeout(["body", "time_limit"], time_limit, late, result.to_json())
+    return result.to_json()

@@ -9,9 +9,10 @@ master's requirements, choose a set X of bridging courses such that
 (c) the EC of X is at most the master's pre-master cap,
 
 minimising total EC, then the number of courses, then (the documented tie-break) the sum of the
-courses' positions in the catalogue's code order, so that among equally small programmes the one
-with alphabetically earlier course codes wins. Same input, same answer: one solver worker with
-a fixed seed.
+courses' positions in the code order of the pruned pool (the candidates that can matter for
+this gap), so that among equally small programmes the one with alphabetically earlier course
+codes wins, and nothing outside what the pair reads can change its answer. Same input, same
+answer: one solver worker with a fixed seed.
 
 Pruning comes first: only courses that help an unmet requirement, plus the candidates that can
 meet their unmet prerequisite groups (transitively), and of those only the ones that can be

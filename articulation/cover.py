@@ -59,7 +59,7 @@ class CoverModel:
     deterministically. Bridging and minor design both build on it.
     """
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, rank: dict[str, int] | None = None):
         from ortools.sat.python import cp_model  # imported lazily: it costs ~0.3 s
 
         self.cp_model = cp_model
@@ -69,7 +69,9 @@ class CoverModel:
         self.x = {c: self.model.new_bool_var(c) for c in self.codes}
         every = half_ects(problem.catalogue)
         self.half = {c: every[c] for c in self.codes}
-        self.rank = {c: problem.catalogue.course_rank[c] for c in self.codes}
+        # the tie-break: positions within the pruned pool (its candidates are sorted by code),
+        # so nothing outside what a cell reads can change its answer; ``rank`` gives others
+        self.rank = {c: i if rank is None else rank[c] for i, c in enumerate(self.codes)}
         self._literals: dict[str, Any] = {}
 
     def total_half_ects(self):
@@ -130,9 +132,11 @@ class CoverModel:
         component_of: dict[str, int] = {}
         position: dict[str, Any] = {}
         circles = nx.strongly_connected_components(nx.DiGraph(edges)) if edges else ()
-        for k, comp in enumerate(circles):
+        # in code order: the model is built from the pool's circles alone, whatever else the
+        # catalogue-wide graph holds (a course the pair does not read changes nothing)
+        for k, comp in enumerate(sorted(sorted(comp) for comp in circles if len(comp) > 1)):
             if len(comp) > 1:
-                for c in sorted(comp):
+                for c in comp:
                     component_of[c] = k
                     position[c] = model.new_int_var(0, len(comp) - 1, f"pos {c}")
         for c in self.codes:

@@ -17,6 +17,7 @@ from articulation.model import AnyOf, AreaRequirement, OutcomeAt, Requirement, l
 from articulation.report import Report, cell_label, ec, provenance
 from articulation.scan import Cell
 from articulation.status import STATUS, VALUES, rank
+from articulation.whatif import Diff
 
 
 def requirement_words(catalogue: Catalogue, item: Requirement) -> str:
@@ -189,3 +190,42 @@ def _sources_view(report: Report) -> dict[str, Any]:
         "programmes": [cat.programmes[p] for p in programmes],
         "courses": [cat.courses[c] for c in sorted(used) if c in cat.courses],
     }
+
+
+def diff_side(summary: dict[str, Any] | None) -> str:
+    """One side of a changed cell in words: ``premaster 14 EC (UT-A, UT-B), end of year 1``."""
+    if summary is None:
+        return "no such pair"
+    text = summary["status"]
+    if STATUS[summary["status"]].has_route:
+        text += f" {ec(summary['total_ects'])} EC"
+    if summary["courses"]:
+        text += f" ({', '.join(summary['courses'])})"
+    if summary["track"]:
+        text += f", track {summary['track']}"
+    if summary["finish"]:
+        text += f", {summary['finish']}"
+    return text
+
+
+def diff_page(result: Diff) -> str:
+    """The comparison of two scans as one self-contained page: the matrix after the changes
+    with the changed cells outlined, and a table of the changes with their causes."""
+    data = result.to_json()
+    grid = {(c.bachelor, c.master): c for c in result.after}
+    return (
+        _environment()
+        .get_template("diff.html.j2")
+        .render(
+            changed=data["changed"],
+            cells=data["cells"],
+            recomputed=data["recomputed"],
+            changes=data["changes"],
+            counts=data["counts"],
+            bachelors=sorted({b for b, _ in grid}),
+            masters=sorted({m for _, m in grid}),
+            grid=grid,
+            outlined={(c.bachelor, c.master) for c in result.changed},
+            side=diff_side,
+        )
+    )

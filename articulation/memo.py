@@ -88,3 +88,9 @@ TRANSCRIPT = Space(
     "'index'",
     "the course codes and titles a transcript is matched against are fixed in a snapshot",
 )
+SCANS = Space(
+    "scans",
+    2,
+    "('scan', time limit)",
+    "the full scan of a snapshot, the base that what-if edits are compared with",
+)

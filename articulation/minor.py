@@ -143,7 +143,7 @@ def design_minor(
     if window is not None:  # only courses that can be taken in the minor semester
         pool = [c for c in pool if offered_in(catalogue, c, window)]
     problem = prune(pool_context(catalogue, pool, taken), list(unmet.values()))
-    cover = CoverModel(problem)
+    cover = CoverModel(problem, rank=problem.catalogue.course_rank)
     model = cover.model
     opens = {}
     for m in targets:

@@ -322,6 +322,16 @@ def render(data: dict[str, Any], command: str) -> str:
             f"transcript, each with the memo cleared | median {i['median_ratio']:.2f}× | median "
             f"≤ {SHARING_MEDIAN_TARGET:g}×, none above {SHARING_MAX_TARGET:g}×: {_met(ok)}"
         )
+    whatif = runs.get("test_whatif_one_course_university")
+    if whatif:
+        w = whatif["extra_info"]
+        row(
+            f"one-course what-if (`{w['course']}` one EC more), university scale, "
+            f"{w['cells']} cells, {w['recomputed']} computed again, {w['changed']} changed, "
+            f"equal to a full rescan{_own(w)} | {_s(w['whatif_s'])} | full scan "
+            f"{_s(w['full_scan_s'])} | {w['ratio']:.3f}× | ≤ {w['target_ratio']:g}× a full "
+            f"scan: {_met(w['ratio'] <= w['target_ratio'])}"
+        )
     loaded = runs.get("test_api_health_under_solves")
     if loaded:
         d = loaded["extra_info"]

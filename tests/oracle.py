@@ -116,11 +116,68 @@ def premaster_pool(instance: Instance) -> list[str]:
     )
 
 
-def solve(instance: Instance, cap: float | None = None) -> Best:
-    """The smallest programme within ``cap`` (default: the master's pre-master cap)."""
+def pool_rank(instance: Instance) -> dict[str, int]:
+    """The tie-break's positions: each course's position in the code order of the pool's
+    courses that can matter — those that can be taken in some order and either help an unmet
+    requirement or can meet a prerequisite (not met by the passed courses) of one that can
+    matter. Courses that cannot matter come after them."""
     outcomes = {o.id: o for o in instance.outcomes}
     by_code = {c.code: c for _, c in instance.courses}
-    rank = {code: i for i, code in enumerate(sorted(by_code))}
+    done = [by_code[c] for c in sorted(instance.taken)]
+    levels, ects = attained(done, outcomes)
+    reachable: list[Course] = []
+    grown = True
+    while grown:
+        grown = False
+        for code in premaster_pool(instance):
+            course = by_code[code]
+            if course not in reachable and orderable([course], done + reachable, outcomes):
+                reachable.append(course)
+                grown = True
+
+    def helps(course: Course, item) -> bool:
+        if isinstance(item, OutcomeAt):
+            return course.teaches.get(item.outcome, 0) >= item.level
+        if isinstance(item, AreaRequirement):
+            return course_credits(course, outcomes).get(item.area, 0) > 0
+        return any(helps(course, alt) for alt in item.any_of)
+
+    def meets(course: Course, member) -> bool:
+        if isinstance(member, OutcomeAt):
+            return course.teaches.get(member.outcome, 0) >= member.level
+        return course.code == member
+
+    def met(member) -> bool:
+        if isinstance(member, OutcomeAt):
+            return levels.get(member.outcome, 0) >= member.level
+        return member in instance.taken
+
+    unmet = [i for i in instance.master.requires if not satisfied(i, levels, ects)]
+    matter = {c.code for c in reachable if any(helps(c, i) for i in unmet)}
+    grown = True
+    while grown:
+        grown = False
+        for c in reachable:
+            if c.code in matter:
+                continue
+            if any(
+                not any(met(m) for m in group) and any(meets(c, m) for m in group)
+                for code in matter
+                for group in by_code[code].prerequisites
+                if c.code != code
+            ):
+                matter.add(c.code)
+                grown = True
+    order = sorted(matter) + sorted(set(by_code) - matter)
+    return {code: i for i, code in enumerate(order)}
+
+
+def solve(instance: Instance, cap: float | None = None) -> Best:
+    """The smallest programme within ``cap`` (default: the master's pre-master cap), ties
+    broken by :func:`pool_rank`."""
+    outcomes = {o.id: o for o in instance.outcomes}
+    by_code = {c.code: c for _, c in instance.courses}
+    rank = pool_rank(instance)
     taken = [by_code[c] for c in sorted(instance.taken)]
     levels, ects = attained(taken, outcomes)
     if all(satisfied(item, levels, ects) for item in instance.master.requires):

@@ -371,3 +371,61 @@ def _short(code: str) -> str:
     """``VU-B-AI`` → ``AI``; other codes unchanged."""
     parts = code.split("-", 2)
     return parts[2] if len(parts) == 3 and parts[1] in {"B", "M"} else code
+
+
+def diff_command(
+    old_dir: Annotated[Path, typer.Argument(help="The curricula before the changes.")],
+    new_dir: Annotated[Path, typer.Argument(help="The curricula after the changes.")],
+    as_json: JsonOpt = False,
+    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the comparison as a page (diff.html) into DIR."),
+    ] = None,
+) -> None:
+    """Compare two curricula directories: the cells whose status, EC, route, track or plan
+    finish changed, what caused each, and counts per kind of change; only the cells a change
+    can reach are computed again."""
+    from articulation.cli.files import WriteError, prepare_out
+    from articulation.heatmap import diff_page
+    from articulation.whatif import diff
+
+    with user_errors():
+        if out_dir is not None:
+            try:
+                prepare_out(out_dir)
+            except WriteError as exc:
+                raise BadInput(str(exc)) from None
+        catalogues = []
+        for root in (old_dir, new_dir):
+            if not root.is_dir():
+                raise BadInput(f"{root}: not a curricula directory")
+            catalogues.append(load_curricula(root))
+        result = diff(*catalogues, time_limit=time_limit)
+        if out_dir is not None:
+            page = out_dir / "diff.html"
+            try:
+                page.write_text(diff_page(result), encoding="utf-8")
+            except OSError as exc:
+                raise BadInput(f"{page}: cannot write: {exc.strerror or exc}") from None
+            err.print(f"comparison written to {page}")
+    if as_json:
+        print_json(result.to_json())
+        return
+    from articulation.heatmap import diff_side
+
+    table = Table(title=f"{len(result.changed)} of {result.cells} cells changed")
+    for column in ("bachelor", "master", "before", "after", "caused by"):
+        table.add_column(column)
+    for change in result.to_json()["changed"]:
+        table.add_row(
+            change["bachelor"],
+            change["master"],
+            diff_side(change["before"]),
+            diff_side(change["after"]),
+            ", ".join(change["causes"]),
+        )
+    out.print(table)
+    for kind, n in result.counts.items():
+        out.print(f"{kind}: {n}")
+    out.print(f"{result.recomputed} of {result.cells} cells computed again")

@@ -1,0 +1,220 @@
+"""What-if edits and change impact: recomputing only the affected cells equals a full rescan."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from articulation.catalogue import Catalogue
+from articulation.loader import load_curricula
+from articulation.model import Course, OutcomeAt
+from articulation.scan import scan
+from articulation.whatif import Edit, EditError, apply_edits, base_scan, diff, what_if
+from benchmarks.synthetic import FACULTY, build
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+LIMIT = 20.0
+
+
+def referenced(catalogue: Catalogue) -> set[str]:
+    """Courses a programme lists or a prerequisite names: removing them is refused."""
+    found = set()
+    for p in catalogue.programmes.values():
+        found.update(getattr(p, "courses", None) or ())
+        for t in getattr(p, "tracks", ()):
+            found.update(t.courses)
+    for course in catalogue.courses.values():
+        for group in course.prerequisites:
+            found.update(m for m in group if isinstance(m, str))
+    return found
+
+
+def random_edit(catalogue: Catalogue, rnd: random.Random, n: int) -> Edit:
+    """One random, valid edit: a course changed, added or removed, or a programme changed."""
+    codes = sorted(catalogue.courses)
+    outcomes = sorted(catalogue.outcomes)
+    roll = rnd.random()
+    if roll < 0.5:
+        code = rnd.choice(codes)
+        course = catalogue.courses[code]
+        what = rnd.choice(["level", "teach", "untaught", "ects", "bridging", "prereq", "periods"])
+        update: dict = {}
+        teaches = dict(course.teaches)
+        if what == "level" and teaches:
+            o = rnd.choice(sorted(teaches))
+            teaches[o] = max(1, min(6, teaches[o] + rnd.choice([-2, -1, 1, 2])))
+            update["teaches"] = teaches
+        elif what == "teach":
+            teaches[rnd.choice(outcomes)] = rnd.randint(2, 5)
+            update["teaches"] = teaches
+        elif what == "untaught" and teaches:
+            del teaches[rnd.choice(sorted(teaches))]
+            update["teaches"] = teaches
+        elif what == "ects":
+            update["ects"] = rnd.choice([2.5, 3.0, 5.0, 7.5, 10.0, 15.0])
+            update["areas"] = None
+        elif what == "bridging":
+            update["bridging"] = not course.bridging
+        elif what == "prereq":
+            update["prerequisites"] = (
+                [] if course.prerequisites else [[OutcomeAt(outcome=rnd.choice(outcomes), level=2)]]
+            )
+        else:
+            update["periods"] = []
+        changed = course.model_copy(update=update)
+        return Edit("change", "course", code, changed, catalogue.institution_of[code])
+    if roll < 0.7:
+        inst = rnd.choice(catalogue.institutions)
+        code = f"{inst}-WHATIF{n}"
+        teaches = {o: rnd.randint(2, 5) for o in rnd.sample(outcomes, rnd.randint(1, 3))}
+        course = Course(
+            code=code,
+            title=f"What if {n}",
+            ects=rnd.choice([3, 5, 7.5]),
+            teaches=teaches,
+            bridging=rnd.random() < 0.8,
+        )
+        return Edit("add", "course", code, course, inst)
+    if roll < 0.8:
+        free = sorted(set(codes) - referenced(catalogue))
+        if free:
+            return Edit("remove", "course", rnd.choice(free))
+    programme = rnd.choice(sorted(catalogue.programmes.values(), key=lambda p: p.code))
+    update = {}
+    if programme.kind == "master":
+        requires = list(programme.requires)
+        if requires and rnd.random() < 0.5:
+            requires.pop(rnd.randrange(len(requires)))
+        else:
+            requires.append(OutcomeAt(outcome=rnd.choice(outcomes), level=rnd.randint(2, 4)))
+        update["requires"] = requires
+        if rnd.random() < 0.3:
+            cap = rnd.choice([10.0, 20.0, 45.0])
+            update["premaster"] = programme.premaster.model_copy(update={"max_ects": cap})
+    elif programme.kind == "bachelor":
+        update["electives"] = rnd.choice([0.0, 15.0, 30.0])
+    else:
+        courses = list(programme.courses)
+        extra = rnd.choice(codes)
+        if extra not in courses:
+            courses.append(extra)
+        update["courses"] = courses
+    changed = programme.model_copy(update=update)
+    return Edit("change", "programme", programme.code, changed)
+
+
+def check_edits(catalogue: Catalogue, seed: int, count: int) -> tuple[int, int]:
+    """``count`` random edits: each what-if's cells equal a full scan of the edited catalogue.
+    Returns the cells recomputed and the cells in all."""
+    rnd = random.Random(seed)
+    before = base_scan(catalogue, LIMIT)
+    recomputed = total = 0
+    for n in range(count):
+        edit = random_edit(catalogue, rnd, n)
+        try:
+            apply_edits(catalogue, [edit])
+        except EditError:  # e.g. a course left teaching nothing without an area
+            continue
+        result = what_if(catalogue, [edit], before=before, time_limit=LIMIT)
+        full = scan(apply_edits(catalogue, [edit]), time_limit=LIMIT)
+        assert [c.to_json() for c in result.after] == [c.to_json() for c in full], (n, edit)
+        recomputed += result.recomputed
+        total += result.cells
+        for change in result.changed:
+            assert change.causes, change
+    return recomputed, total
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "count"), [("mini", 1, 120), ("faculty", 2, 100)], ids=["mini", "faculty"]
+)
+def test_what_if_equals_full_rescan(name: str, seed: int, count: int) -> None:
+    catalogue = load_curricula(MINI) if name == "mini" else build(FACULTY)
+    started = time.perf_counter()
+    recomputed, total = check_edits(catalogue, seed, count)
+    assert total >= count * len(catalogue.bachelors) * len(catalogue.masters) * 0.8
+    assert recomputed < total  # locality: most cells are not computed again
+    assert time.perf_counter() - started < 60
+
+
+def test_diff_names_the_cause_and_counts() -> None:
+    catalogue = load_curricula(MINI)
+    master = catalogue.master("UT-M-CS")
+    easier = master.model_copy(update={"requires": master.requires[:1]})
+    result = what_if(catalogue, [Edit("change", "programme", "UT-M-CS", easier)])
+    assert result.cells == len(catalogue.bachelors) * len(catalogue.masters)
+    assert result.recomputed == len(catalogue.bachelors)  # the master's column only
+    assert result.changed
+    for change in result.changed:
+        assert change.master == "UT-M-CS"
+        assert change.causes == ("programme UT-M-CS changed",)
+    data = result.to_json()
+    assert set(data) == {"changed", "counts", "changes", "recomputed", "cells"}
+    assert sum(data["counts"].values()) == len(data["changed"])
+    # the same through two catalogues
+    again = diff(
+        catalogue, apply_edits(catalogue, [Edit("change", "programme", "UT-M-CS", easier)])
+    )
+    assert again.to_json() == data
+
+
+def test_unrelated_course_changes_nothing() -> None:
+    """Locality: a course no cell reads is added, and no cell is computed again."""
+    catalogue = load_curricula(MINI)
+    lone = Course(code="UT-LONE", title="Lone", ects=5, teaches={}, area="mathematics")
+    result = what_if(catalogue, [Edit("add", "course", "UT-LONE", lone, "UT")])
+    assert result.changed == ()
+    assert result.recomputed == 0
+
+
+def test_broken_edits_name_the_edit_and_field() -> None:
+    catalogue = load_curricula(MINI)
+    course = catalogue.courses["UT-ADC"]
+    bad = course.model_copy(update={"prerequisites": [["UT-NOPE"]]})
+    with pytest.raises(EditError) as info:
+        what_if(
+            catalogue,
+            [
+                Edit("remove", "course", "UT-NONE"),
+                Edit("change", "course", "UT-ADC", bad, "UT"),
+            ],
+        )
+    assert info.value.problems[0][0] == 0 and info.value.problems[0][1] == ["code"]
+    with pytest.raises(EditError) as info:
+        apply_edits(catalogue, [Edit("change", "course", "UT-ADC", bad, "UT")])
+    (index, path, message), *_ = info.value.problems
+    assert (index, path) == (0, ["prerequisites", 0, 0]) and "UT-NOPE" in message
+    with pytest.raises(EditError) as info:
+        apply_edits(catalogue, [Edit("remove", "course", "UT-ADC")])  # still referenced
+    assert info.value.problems[0][0] == 0
+
+
+def test_cli_diff(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from articulation.cli import app
+
+    new = tmp_path / "new"
+    shutil.copytree(MINI, new)
+    cs = new / "ut" / "masters" / "cs.yaml"
+    cs.write_text(cs.read_text().replace("level: apply}\n", "level: create}\n", 1))
+    runner = CliRunner()
+    result = runner.invoke(app, ["diff", str(MINI), str(new), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"changed", "counts", "changes", "recomputed", "cells"}
+    assert data["changes"] == ["programme UT-M-CS changed"] and data["recomputed"] == 2
+    assert data["changed"] and all(c["master"] == "UT-M-CS" for c in data["changed"])
+    shown = runner.invoke(app, ["diff", str(MINI), str(new), "--out", str(tmp_path / "page")])
+    assert shown.exit_code == 0, shown.output
+    assert "UT-M-CS" in shown.stdout and "computed again" in shown.stdout
+    page = (tmp_path / "page" / "diff.html").read_text()
+    assert "changed" in page and "UT-M-CS" in page and "<script src" not in page
+    missing = runner.invoke(app, ["diff", str(MINI), str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "nope" in missing.stderr
