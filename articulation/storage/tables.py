@@ -62,7 +62,17 @@ class OutcomeRow(SQLModel, table=True):
     version: int = 0
 
 
-class CourseRow(SQLModel, table=True):
+class ProvenanceColumns(SQLModel):
+    """Where a course's or programme's data comes from (see ``Provenance`` in the model)."""
+
+    has_provenance: bool = False
+    provenance_source: str | None = None
+    provenance_retrieved: dt.date | None = None
+    provenance_status: str | None = None
+    provenance_note: str | None = None
+
+
+class CourseRow(ProvenanceColumns, table=True):
     __tablename__ = "course"
 
     code: str = Field(primary_key=True)
@@ -73,11 +83,6 @@ class CourseRow(SQLModel, table=True):
     language: str | None = None
     area: str | None = None
     bridging: bool = False
-    has_provenance: bool = False
-    provenance_source: str | None = None
-    provenance_retrieved: dt.date | None = None
-    provenance_status: str | None = None
-    provenance_note: str | None = None
     attributes: dict[str, Any] | None = _json()
     version: int = 0
 
@@ -108,7 +113,7 @@ class PrerequisiteMember(SQLModel, table=True):
     member: str = Field(index=True)
 
 
-class ProgrammeRow(SQLModel, table=True):
+class ProgrammeRow(ProvenanceColumns, table=True):
     __tablename__ = "programme"
 
     code: str = Field(primary_key=True)
@@ -124,11 +129,6 @@ class ProgrammeRow(SQLModel, table=True):
     min_gpa: float | None = None
     language: str | None = None
     open_to: list[str] | None = _json()
-    has_provenance: bool = False
-    provenance_source: str | None = None
-    provenance_retrieved: dt.date | None = None
-    provenance_status: str | None = None
-    provenance_note: str | None = None
     attributes: dict[str, Any] | None = _json()
     version: int = 0
 
