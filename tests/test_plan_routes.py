@@ -85,7 +85,7 @@ def run(*args: str):
         (["--start", "sept"], ["--start 'sept'", "YYYY-MM"]),
         (["--load", "0"], ["--load 0", "more than 0 EC"]),
         (["--load", "-3"], ["--load -3"]),
-        (["--track", "Data"], ["--track 'Data'", "not supported yet"]),
+        (["--track", "Data"], ["unknown track of VU-B-AI 'Data'"]),
     ],
 )
 def test_bad_input_exits_2_naming_option(args: list[str], needles: list[str]):

@@ -24,7 +24,7 @@ def plan(
     bachelor: str,
     master: str,
     track: Annotated[
-        str | None, typer.Option("--track", help="The bachelor's track (not supported yet).")
+        str | None, typer.Option("--track", help="The bachelor's track (default: the best).")
     ] = None,
     start: Annotated[
         str | None,
@@ -51,11 +51,6 @@ def plan(
     from articulation.scan import assess
 
     with user_errors():
-        if track is not None:
-            raise BadInput(
-                f"--track {track!r}: tracks are not supported yet; the route is planned for "
-                "the bachelor's mandatory courses"
-            )
         if not load_ec > 0:
             raise BadInput(f"--load {load_ec:g}: the load must be more than 0 EC")
         if start is not None:
@@ -67,16 +62,19 @@ def plan(
                 raise BadInput(f"--start {start!r}: {exc}") from None
         catalogue = load(curricula)
         b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+        track = catalogue.track(b, track)
         names = [w.strip() for w in window.split(",")] if window else None
         if names is not None:
             from articulation.calendar import PeriodError, parse_offering
+            from articulation.plan import study_window
 
+            calendar = catalogue.calendar(min(i for _, i, _ in study_window(catalogue, b).slots))
             for name in names:
                 try:
-                    parse_offering(catalogue.calendar(b.institution), name)
+                    parse_offering(calendar, name)
                 except PeriodError as exc:
                     raise BadInput(f"--window {window!r}: {exc}") from None
-        cell = assess(catalogue, b, m, time_limit=time_limit)
+        cell = assess(catalogue, b, m, track=track, time_limit=time_limit)
         if cell.status not in PLANNED_ROUTES:
             routed = None
         else:
@@ -86,6 +84,7 @@ def plan(
                     b,
                     cell.status,
                     cell.codes,
+                    taken=b.courses_of(cell.track),
                     start=start,
                     load=load_ec,
                     window=names,
@@ -97,6 +96,7 @@ def plan(
         print_json(
             {
                 "bachelor": b.code,
+                "track": cell.track,
                 "master": m.code,
                 "status": cell.status,
                 "courses": list(cell.codes),
