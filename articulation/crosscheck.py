@@ -182,6 +182,20 @@ def cross_check(parts: Parts) -> None:
                     )
             for t, track in enumerate(programme.tracks):
                 _check_codes(parts, source, ("tracks", t, "courses"), track.courses, codes)
+            window = programme.minor_window
+            if window is not None:
+                if window.institution not in catalogue_institutions:
+                    where = ("minor_window", "institution")
+                    _unknown(
+                        source, where, "institution", window.institution, catalogue_institutions
+                    )
+                calendar = calendars.get(window.institution) or default_calendar(window.institution)
+                for k, text in enumerate(window.periods):
+                    try:
+                        parse_offering(calendar, text)
+                    except PeriodError as exc:
+                        where = ("minor_window", "periods", k)
+                        source.problem(where, f"{exc} ({window.institution} calendar)")
         if isinstance(programme, Master):
             _check_requirements(source, ("requires",), programme.requires, outcome_ids, areas)
             for k, inst in enumerate(programme.premaster.catalogue):

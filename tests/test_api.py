@@ -871,3 +871,13 @@ def test_limits_come_from_the_settings(database_url: str) -> None:
         body = {"courses": ["VU-PROG"], "time_limit": 7}
         item = error(client.post("/v1/eligibility", json=body), 422)
         assert item["loc"] == ["body", "time_limit"]
+
+
+def test_an_unknown_track_is_422_naming_the_field(client: TestClient) -> None:
+    item = error(client.get("/v1/paths/VU-B-AI/UT-M-CS", params={"track": "Nope"}), 422)
+    assert item["loc"] == ["query", "track"] and "unknown track of VU-B-AI 'Nope'" in item["msg"]
+    item = error(client.get("/v1/paths/VU-B-AI", params={"track": "Nope"}), 422)
+    assert item["loc"] == ["query", "track"]
+    body = {"bachelor": "VU-B-AI", "track": "Nope", "budget": 30}
+    item = error(client.post("/v1/minors/design", json=body), 422)
+    assert item["loc"] == ["body", "track"]

@@ -219,3 +219,30 @@ def test_bad_calendar_is_reported_and_courses_still_checked(curricula: Path) -> 
     edit(curricula / "ut/courses.yaml", "[Q9]", "[Q1]")
     text = assert_rejected(curricula, "ut/courses.yaml", "calendar")
     assert "period S2 starts in week 10, before S1 ends (week 20)" in text
+
+
+def test_new_format_fields_are_cross_checked(curricula: Path) -> None:
+    """A bachelor's minor semester, a pre-master's course list and a course's credit split name
+    real periods, courses and areas."""
+    bachelor = curricula / "vu" / "bachelors" / "ai.yaml"
+    bachelor.write_text(
+        bachelor.read_text(encoding="utf-8")
+        + "minor_window: {institution: UT, periods: [Q1, Q9]}\n",
+        encoding="utf-8",
+    )
+    assert_rejected(curricula, "ai.yaml", "minor_window.periods[1]", "'Q9'", "did you mean 'Q4'")
+    master = curricula / "ut" / "masters" / "cs.yaml"
+    edit(
+        master,
+        "premaster: {max_ects: 30, catalogue: [UT]}",
+        "premaster: {max_ects: 30, catalogue: [UT], courses: [UT-CALC-B]}",
+    )
+    assert_rejected(curricula, "cs.yaml", "premaster.courses[0]", "'UT-CALC-B'")
+    courses = curricula / "ut" / "courses.yaml"
+    edit(
+        courses,
+        "    teaches: {math.discrete: apply}\n",
+        "    teaches: {math.discrete: apply}\n    areas: {mathematics: 2, mathematic: 1}\n",
+    )
+    text = assert_rejected(curricula, "courses.yaml", "areas")
+    assert "add up to 3" in text and "4 EC" in text  # the split must add up to the course's EC
