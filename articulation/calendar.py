@@ -83,6 +83,27 @@ class Calendar:
             )
         )
 
+    def spec(self) -> CalendarSpec:
+        """The calendar in the file format (``end_week`` only where a break falls inside a
+        period): what a catalogue file, an export or the database holds.
+
+        >>> UT_CALENDAR.spec().periods[1]
+        PeriodSpec(name='Q2', start_week=10, weeks=10, end_week=22)
+        >>> Calendar.of(VU_CALENDAR.spec()) == VU_CALENDAR
+        True
+        """
+        return CalendarSpec(
+            periods=[
+                PeriodSpec(
+                    name=p.name,
+                    start_week=p.start_week,
+                    weeks=p.weeks,
+                    end_week=None if p.end_week == p.start_week + p.weeks else p.end_week,
+                )
+                for p in self.periods
+            ]
+        )
+
     @property
     def names(self) -> list[str]:
         return [p.name for p in self.periods]

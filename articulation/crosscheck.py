@@ -7,7 +7,7 @@ is reported at the part and field it is in, with the nearest known code for a ty
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -51,11 +51,14 @@ def check_parts(
     outcomes: Iterable[Outcome],
     courses: Iterable[tuple[str, Course]],
     programmes: Iterable[Programme],
+    calendars: Mapping[str, Calendar] | None = None,
 ) -> list[Problem]:
     """The cross-checks of :func:`load_curricula` on parts already in memory.
 
-    ``courses`` are (institution, course) pairs. Each problem's ``file`` names the part it is in
-    (``outcomes``, ``course CODE`` or ``programme CODE``) and its ``path`` the field in that part.
+    ``courses`` are (institution, course) pairs; ``calendars`` the academic calendars the
+    catalogue gives (by institution; the others have the default one). Each problem's ``file``
+    names the part it is in (``outcomes``, ``course CODE`` or ``programme CODE``) and its
+    ``path`` the field in that part.
 
     >>> from articulation.model import Course, Outcome
     >>> o = Outcome(id="math.calculus", title="Calculus", area="mathematics")
@@ -68,11 +71,16 @@ def check_parts(
         outcomes=[(vocabulary, i, o) for i, o in enumerate(outcomes)],
         courses=[(YamlFile(None, f"course {c.code}"), (), inst, c) for inst, c in courses],
         programmes=[(YamlFile(None, f"programme {p.code}"), p) for p in programmes],
+        calendars={
+            inst: (YamlFile(None, f"calendar {inst}"), calendar.spec())
+            for inst, calendar in (calendars or {}).items()
+        },
     )
     parts.sources = [
         vocabulary,
         *(source for source, *_ in parts.courses),
         *(source for source, _ in parts.programmes),
+        *(source for source, _ in parts.calendars.values()),
     ]
     cross_check(parts)
     return parts.problems()

@@ -48,7 +48,6 @@ from articulation.model import (
     Master,
     Minor,
     Outcome,
-    PeriodSpec,
     ProgrammeFile,
     level_label,
     parse_level,
@@ -197,19 +196,12 @@ def ooapi_programme(programme: Programme) -> dict[str, Any]:
     return item
 
 
-def _calendar_spec(calendar: Calendar) -> dict[str, Any]:
-    spec = CalendarSpec(
-        periods=[
-            PeriodSpec(name=p.name, start_week=p.start_week, weeks=p.weeks, end_week=p.end_week)
-            for p in calendar.periods
-        ]
-    )
-    return spec.model_dump(mode="json")
-
-
 def export_ooapi(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     """The catalogue as three OOAPI v6 list responses, by file name (see :data:`FILES`)."""
-    calendars = {inst: _calendar_spec(cal) for inst, cal in catalogue.calendars.items()}
+    calendars = {
+        inst: cal.spec().model_dump(mode="json", exclude_none=True)
+        for inst, cal in catalogue.calendars.items()
+    }
     return {
         "learning-outcomes.json": page([ooapi_outcome(o) for o in catalogue.outcomes.values()]),
         "courses.json": page(

@@ -522,7 +522,9 @@ def apply_edits(catalogue: Catalogue, edits: Sequence[Edit]) -> Catalogue:
         owner[f"{edit.entity} {edit.code}"] = i
     if not problems:
         last = len(edits) - 1
-        for problem in check_parts(outcomes, list(courses.values()), list(programmes.values())):
+        for problem in check_parts(
+            outcomes, list(courses.values()), list(programmes.values()), catalogue.calendars
+        ):
             index = owner.get(problem.file)
             if index is None:
                 text = f"{problem.file}: {problem.path}: " if problem.path else f"{problem.file}: "

@@ -79,6 +79,44 @@ def _default_postgres() -> tuple[str | None, str]:
     return DEFAULT_POSTGRES, ""
 
 
+def calendar_curricula(target: Path) -> Path:
+    """The fixture curricula at ``target`` with academic calendars of their own: UT in two
+    semesters (a break inside the first), VU in three trimesters; two UT courses offered in the
+    semesters, and Creative Technology's minor semester in VU's trimesters."""
+    shutil.copytree(MINI, target)
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    ut, vu = target / "ut" / "courses.yaml", target / "vu" / "courses.yaml"
+    edit(
+        ut,
+        "institution: UT\n",
+        "institution: UT\ncalendar:\n  periods:\n"
+        "    - {name: S1, start_week: 0, weeks: 18, end_week: 21}\n"
+        "    - {name: S2, start_week: 22, weeks: 18}\n",
+    )
+    edit(ut, "  - code: UT-ADC\n", "  - code: UT-ADC\n    periods: [S2]\n")
+    edit(ut, "  - code: UT-MATHPACK\n", "  - code: UT-MATHPACK\n    periods: [S1-S2]\n")
+    edit(
+        vu,
+        "institution: VU\n",
+        "institution: VU\ncalendar:\n  periods:\n"
+        "    - {name: T1, start_week: 0, weeks: 12}\n"
+        "    - {name: T2, start_week: 14, weeks: 12, end_week: 28}\n"
+        "    - {name: T3, start_week: 28, weeks: 12}\n",
+    )
+    create = target / "vu" / "bachelors" / "create.yaml"
+    edit(
+        create,
+        "electives: 30\n",
+        "electives: 30\nminor_window: {institution: VU, periods: [T2-T3]}\n",
+    )
+    return target
+
+
 def with_search_path(url: str, schema: str) -> str:
     """``url`` with every connection's search_path set to ``schema``."""
     separator = "&" if "?" in url else "?"

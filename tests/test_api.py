@@ -7,6 +7,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from articulation.settings import Settings
 from articulation.status import VALUES as STATUSES
 from articulation.storage.db import head_revision
 from articulation.storage.repository import add_client, audit_log, create_job, read_version
-from tests.conftest import MINI
+from tests.conftest import MINI, calendar_curricula
 
 TINY = 0.000001  # a time limit no solve can finish in
 
@@ -201,6 +202,30 @@ def test_transfer_path_is_the_scan_cell_with_explanation_and_alternatives(
     args = ["bridge", "VU-B-AI", "UT-M-CS", "--curricula", str(MINI), "--json"]
     cli = json.loads(CliRunner().invoke(cli_app, args).stdout)
     assert {k: body[k] for k in cli} == cli  # the CLI's JSON contract, extended
+
+
+def test_transfer_paths_keep_the_curricula_calendars(
+    app: FastAPI, client: TestClient, ut_editor: dict[str, str], tmp_path: Path
+) -> None:
+    """Curricula with academic calendars of their own, imported into the database: the server
+    plans in those calendars, as the command line does on the same curricula."""
+    from articulation.storage.repository import import_catalogue
+
+    curricula = calendar_curricula(tmp_path / "curricula")
+    import_catalogue(app.state.engine, load_curricula(curricula))
+    for bachelor, master, finish in [
+        ("VU-B-AI", "UT-M-CS", "end of year 1, S2"),
+        ("VU-B-CREATE", "UT-M-ITECH", "end of year 3, T2"),
+    ]:
+        body = client.get(f"/v1/paths/{bachelor}/{master}", params={"alternatives": 0}).json()
+        assert body["finish"] == finish
+        args = ["bridge", bachelor, master, "--curricula", str(curricula), "--json"]
+        cli = json.loads(CliRunner().invoke(cli_app, args).stdout)
+        assert {k: body[k] for k in cli} == cli
+    audited = client.get("/v1/audit", params={"entity": "calendar"}, headers=ut_editor).json()
+    assert sorted(e["code"] for e in audited["items"]) == ["UT", "VU"]
+    ooapi = client.get("/ooapi/v6/courses").json()["ext"]["calendars"]
+    assert [p["name"] for p in ooapi["UT"]["periods"]] == ["S1", "S2"]
 
 
 def test_transfer_path_unknown_codes_are_404_naming_the_segment(client: TestClient) -> None:

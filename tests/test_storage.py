@@ -1,31 +1,40 @@
 """Storage on SQLite and PostgreSQL: migrations, import (one transaction, idempotent), export
-round trip, the snapshot cache, and the ``articulation db`` commands."""
+round trip, the academic calendars, the snapshot cache, and the ``articulation db`` commands."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect
+import yaml
+from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from articulation.calendar import UT_CALENDAR, VU_CALENDAR, Calendar
 from articulation.catalogue import Catalogue
 from articulation.cli import app as cli
 from articulation.loader import load_curricula
 from articulation.model import (
     Bachelor,
+    CalendarSpec,
     Course,
     Master,
     Minor,
     Outcome,
+    PeriodSpec,
     Premaster,
     Provenance,
+    StudyWindow,
     Track,
 )
+from articulation.ooapi import export_ooapi, import_ooapi
+from articulation.scan import scan
 from articulation.storage import repository
 from articulation.storage.db import (
     current_revision,
@@ -38,6 +47,7 @@ from articulation.storage.export import export_curricula
 from articulation.storage.repository import (
     Actor,
     Edit,
+    Parts,
     PreconditionFailed,
     apply_edit,
     import_catalogue,
@@ -45,8 +55,10 @@ from articulation.storage.repository import (
     read_version,
 )
 from articulation.storage.snapshot import Snapshots
-from articulation.storage.tables import AuditEntry, CourseRow, metadata
-from tests.conftest import MINI
+from articulation.storage.tables import AuditEntry, CalendarPeriod, CourseRow, metadata
+from articulation.whatif import Edit as WhatIfEdit
+from articulation.whatif import apply_edits
+from tests.conftest import MINI, calendar_curricula, postgres_url, skip_group, with_search_path
 
 BUNDLED = Path(__file__).parent.parent / "curricula"
 runner = CliRunner()
@@ -153,6 +165,7 @@ def every_field_catalogue() -> Catalogue:
             electives=15,
             elective_catalogue=["XA", "XB"],
             tracks=[Track(name="T1", courses=["XA-2"]), Track(name="T2", courses=["XA-1", "XA-2"])],
+            minor_window=StudyWindow(institution="XA", periods=["Q3-Q4"], year=2),
             provenance=prov,
         ),
         Master(
@@ -188,7 +201,15 @@ def every_field_catalogue() -> Catalogue:
             entry=[{"area": "alpha", "min_ects": 5}],
         ),
     ]
-    return Catalogue.build(outcomes, courses, programmes)
+    calendar = CalendarSpec(
+        periods=[
+            PeriodSpec(name="Q1", start_week=0, weeks=10),
+            PeriodSpec(name="Q2", start_week=10, weeks=9, end_week=22),
+            PeriodSpec(name="Q3", start_week=22, weeks=10),
+            PeriodSpec(name="Q4", start_week=32, weeks=11, end_week=45),
+        ]
+    )
+    return Catalogue.build(outcomes, courses, programmes, {"XA": Calendar.of(calendar)})
 
 
 def test_every_field_survives_the_database(engine, tmp_path: Path) -> None:
@@ -235,8 +256,8 @@ def test_import_writes_only_the_differences_and_audits_them(engine, mini: Catalo
     before = count(engine, AuditEntry)
     summary = import_catalogue(engine, new)
     assert summary.version == 2
-    assert summary.changed == {"outcomes": 0, "courses": 1, "programmes": 1}
-    assert summary.removed == {"outcomes": 0, "courses": 1, "programmes": 0}
+    assert summary.changed == {"outcomes": 0, "courses": 1, "programmes": 1, "calendars": 0}
+    assert summary.removed == {"outcomes": 0, "courses": 1, "programmes": 0, "calendars": 0}
     assert stored(engine) == new
     assert count(engine, AuditEntry) == before + 3
     with Session(engine) as session:
@@ -262,6 +283,200 @@ def test_a_failing_import_leaves_the_database_untouched(
     assert stored(engine) == mini
     with Session(engine) as session:
         assert read_version(session) == 1
+
+
+# --- academic calendars -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calendars_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return calendar_curricula(tmp_path_factory.mktemp("calendars") / "curricula")
+
+
+@pytest.fixture(scope="module")
+def with_calendars(calendars_dir: Path) -> Catalogue:
+    return load_curricula(calendars_dir)
+
+
+def test_the_calendar_fixture_gives_calendars_of_its_own(with_calendars: Catalogue) -> None:
+    assert with_calendars.calendar("UT").names == ["S1", "S2"]
+    assert with_calendars.calendar("UT").period("S1").end_week == 21
+    assert with_calendars.calendar("VU").names == ["T1", "T2", "T3"]
+    window = with_calendars.programmes["VU-B-CREATE"].minor_window
+    assert window == StudyWindow(institution="VU", periods=["T2-T3"])
+
+
+def test_calendars_survive_the_database(engine, with_calendars: Catalogue) -> None:
+    summary = import_catalogue(engine, with_calendars)
+    assert summary.added["calendars"] == 2 and summary.total["calendars"] == 2
+    snapshot = Snapshots(engine).get()
+    assert snapshot.catalogue.calendars == with_calendars.calendars
+    assert snapshot.catalogue == with_calendars
+    assert snapshot.catalogue.programmes["VU-B-CREATE"].minor_window is not None
+    assert snapshot.entity_version("calendar", "UT") == summary.version
+    assert count(engine, CalendarPeriod) == 5
+    again = import_catalogue(engine, with_calendars)
+    assert again.unchanged and again.version == summary.version
+    with Session(engine) as session:
+        changes = repository.audit_log(session, entity="calendar")
+    assert sorted((e.code, e.action) for e in changes) == [("UT", "create"), ("VU", "create")]
+    ut = next(e for e in changes if e.code == "UT")
+    assert ut.after == {
+        "institution": "UT",
+        "periods": [
+            {"name": "S1", "start_week": 0, "weeks": 18, "end_week": 21},
+            {"name": "S2", "start_week": 22, "weeks": 18},
+        ],
+    }
+
+
+def test_plans_from_the_database_equal_those_from_the_curricula(
+    engine, with_calendars: Catalogue
+) -> None:
+    """The engine answers the same on the snapshot of the database as on the YAML it came from:
+    every cell of the scan, its plan in the custom periods included."""
+    import_catalogue(engine, with_calendars)
+    from_database = [c.to_json() for c in scan(Snapshots(engine).get().catalogue)]
+    assert from_database == [c.to_json() for c in scan(with_calendars)]
+    plans = {(c["bachelor"], c["master"]): c["plan"] for c in from_database if c["plan"]}
+    assert plans["VU-B-AI", "UT-M-CS"]["finish"] == "end of year 1, S2"
+    assert plans["VU-B-CREATE", "UT-M-ITECH"]["window"] == ["T2", "T3"]
+    assert plans["VU-B-CREATE", "UT-M-ITECH"]["finish"] == "end of year 3, T2"
+
+
+def test_calendars_are_changed_and_removed_by_an_import(engine, with_calendars: Catalogue) -> None:
+    import_catalogue(engine, with_calendars)
+    ut = CalendarSpec(
+        periods=[
+            PeriodSpec(name="S1", start_week=0, weeks=20),
+            PeriodSpec(name="S2", start_week=22, weeks=20),
+        ]
+    )
+    changed = Parts.of(with_calendars)
+    changed.calendars["UT"] = Calendar.of(ut)
+    summary = import_catalogue(engine, changed.catalogue())
+    assert summary.changed == {"outcomes": 0, "courses": 0, "programmes": 0, "calendars": 1}
+    assert stored(engine).calendars == {"UT": Calendar.of(ut), "VU": with_calendars.calendar("VU")}
+    mini = load_curricula(MINI)
+    summary = import_catalogue(engine, mini)
+    assert summary.removed["calendars"] == 2
+    assert stored(engine) == mini and count(engine, CalendarPeriod) == 0
+
+
+def test_a_database_without_calendars_has_the_default_ones(engine, mini: Catalogue) -> None:
+    assert count(engine, CalendarPeriod) == 0
+    catalogue = Snapshots(engine).get().catalogue
+    assert catalogue.calendars == {} and catalogue == mini
+    assert catalogue.calendar("UT") == UT_CALENDAR and catalogue.calendar("VU") == VU_CALENDAR
+
+
+def test_export_keeps_the_calendars(engine, with_calendars: Catalogue, tmp_path: Path) -> None:
+    """YAML → database → export → load, and → OOAPI → import: the calendars come back."""
+    import_catalogue(engine, with_calendars)
+    catalogue = Snapshots(engine).get().catalogue
+    export_curricula(catalogue, tmp_path / "out")
+    written = yaml.safe_load((tmp_path / "out" / "ut" / "courses.yaml").read_text())
+    assert list(written)[:2] == ["institution", "calendar"]
+    assert written["calendar"]["periods"] == [
+        {"name": "S1", "start_week": 0, "weeks": 18, "end_week": 21},
+        {"name": "S2", "start_week": 22, "weeks": 18},
+    ]
+    assert load_curricula(tmp_path / "out") == with_calendars
+    assert import_ooapi(export_ooapi(catalogue)) == with_calendars
+
+
+def test_a_calendar_without_courses_is_exported(tmp_path: Path, mini: Catalogue) -> None:
+    parts = Parts.of(mini)
+    parts.calendars["XC"] = VU_CALENDAR
+    catalogue = parts.catalogue()
+    export_curricula(catalogue, tmp_path / "out")
+    written = yaml.safe_load((tmp_path / "out" / "xc" / "courses.yaml").read_text())
+    assert written["courses"] == [] and len(written["calendar"]["periods"]) == 6
+    assert load_curricula(tmp_path / "out") == catalogue
+
+
+def test_cli_import_and_export_keep_the_calendars(
+    database_url: str, calendars_dir: Path, with_calendars: Catalogue, tmp_path: Path
+) -> None:
+    imported = run(
+        "db", "import", "--curricula", str(calendars_dir), "--database-url", database_url
+    )
+    assert imported.exit_code == 0, imported.output
+    assert "calendars: 2 added" in imported.stdout
+    exported = run("db", "export", str(tmp_path / "out"), "--database-url", database_url)
+    assert exported.exit_code == 0, exported.output
+    assert load_curricula(tmp_path / "out") == with_calendars
+
+
+def test_edits_are_checked_against_the_stored_calendars(engine, with_calendars: Catalogue) -> None:
+    """A course offered in a period of its institution's own calendar is accepted, one in a
+    period of the default calendar is refused, by the API's edits and by what-if alike."""
+    import_catalogue(engine, with_calendars)
+    course = with_calendars.courses["UT-LA"]
+    in_s2 = course.model_copy(update={"periods": ["S2"]})
+    apply_edit(engine, Edit("update", "course", "UT-LA", ("UT", in_s2)), Actor("t"))
+    in_q1 = course.model_copy(update={"periods": ["Q1"]})
+    with pytest.raises(repository.InvalidCatalogue, match="unknown period 'Q1'"):
+        apply_edit(engine, Edit("update", "course", "UT-LA", ("UT", in_q1)), Actor("t"))
+    snapshot = Snapshots(engine).get().catalogue
+    assert snapshot.courses["UT-LA"].periods == ["S2"]
+    edit = WhatIfEdit(
+        action="change",
+        entity="course",
+        code="UT-DM",
+        item=in_s2.model_copy(update={"code": "UT-DM"}),
+    )
+    assert apply_edits(snapshot, [edit]).courses["UT-DM"].periods == ["S2"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a database without any table: a new SQLite file, or a new PostgreSQL schema
+    (dropped afterwards)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    base, why = postgres_url()
+    if base is None:
+        skip_group("postgresql", why)
+    admin = make_engine(base, connect_timeout=5)
+    schema = f"articulation_migrate_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(with_search_path(base, schema))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_the_calendar_migration_goes_up_and_down(
+    empty_engine: Engine, with_calendars: Catalogue
+) -> None:
+    """0005 adds the calendars to a database of 0004 and takes them away again; the rest of the
+    catalogue stays, and a database without calendars reads the default ones."""
+    migrate(empty_engine, "0004")
+    assert "calendar_period" not in inspect(empty_engine).get_table_names()
+    migrate(empty_engine)
+    assert current_revision(empty_engine) == head_revision()
+    import_catalogue(empty_engine, with_calendars)
+    assert stored(empty_engine) == with_calendars
+    downgrade(empty_engine, "0004")
+    assert current_revision(empty_engine) == "0004"
+    assert "calendar_period" not in inspect(empty_engine).get_table_names()
+    assert count(empty_engine, CourseRow) == len(with_calendars.courses)
+    migrate(empty_engine)
+    with Session(empty_engine) as session:
+        parts = read_parts(session)
+    assert parts.calendars == {} and len(parts.courses) == len(with_calendars.courses)
+    summary = import_catalogue(empty_engine, with_calendars)
+    assert summary.added == {"outcomes": 0, "courses": 0, "programmes": 0, "calendars": 2}
+    assert stored(empty_engine) == with_calendars
 
 
 # --- the snapshot -------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def health(engine: EngineDep, session: SessionDep) -> Health:
 def audit(
     session: SessionDep,
     _client: ClientDep,
-    entity: Literal["outcome", "course", "programme"] | None = None,
+    entity: Literal["outcome", "course", "programme", "calendar"] | None = None,
     code: Annotated[
         str | None, Query(max_length=MAX_ID, pattern=NO_CONTROL, description="Only this code")
     ] = None,

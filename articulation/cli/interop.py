@@ -201,23 +201,15 @@ def curricula_files(catalogue) -> dict[str, dict]:
             ]
         }
     }
-    for inst, codes in catalogue.by_institution.items():
+    # an institution may give a calendar and no courses (yet)
+    for inst in sorted({*catalogue.by_institution, *catalogue.calendars}):
         data: dict = {"institution": inst}
         if inst in catalogue.calendars:
-            cal = catalogue.calendars[inst]
-            data["calendar"] = {
-                "periods": [
-                    {
-                        "name": p.name,
-                        "start_week": p.start_week,
-                        "weeks": p.weeks,
-                        "end_week": p.end_week,
-                    }
-                    for p in cal.periods
-                ]
-            }
+            spec = catalogue.calendars[inst].spec()
+            data["calendar"] = spec.model_dump(mode="json", exclude_none=True)
         data["courses"] = [
-            catalogue.courses[c].model_dump(mode="json", exclude_defaults=True) for c in codes
+            catalogue.courses[c].model_dump(mode="json", exclude_defaults=True)
+            for c in catalogue.by_institution.get(inst, ())
         ]
         files[f"{inst.lower()}/courses.yaml"] = data
     for p in catalogue.programmes.values():

@@ -1,7 +1,8 @@
 """Write a catalogue back as a curricula directory that :func:`load_curricula` reads unchanged.
 
-Layout: ``outcomes.yaml``, ``<institution>/courses.yaml`` and
-``<institution>/<kind>s/<code>.yaml`` (institution and code in lower case).
+Layout: ``outcomes.yaml``, ``<institution>/courses.yaml`` (with the institution's academic
+calendar, when the catalogue gives one) and ``<institution>/<kind>s/<code>.yaml`` (institution
+and code in lower case).
 """
 
 from __future__ import annotations
@@ -31,13 +32,18 @@ def export_curricula(catalogue: Catalogue, directory: str | Path) -> list[Path]:
     files: dict[Path, Any] = {}
     outcomes = [o.model_dump(mode="json", exclude_none=True) for o in catalogue.outcomes.values()]
     files[root / "outcomes.yaml"] = {"outcomes": outcomes}
-    for institution in catalogue.institutions:
+    # an institution may give a calendar and no courses (yet)
+    for institution in sorted({*catalogue.institutions, *catalogue.calendars}):
         courses = [
             course.model_dump(mode="json", exclude_defaults=True)
             for code, course in catalogue.courses.items()
             if catalogue.institution_of[code] == institution
         ]
-        data = {"institution": institution, "courses": courses}
+        data: dict[str, Any] = {"institution": institution}
+        if institution in catalogue.calendars:
+            spec = catalogue.calendars[institution].spec()
+            data["calendar"] = spec.model_dump(mode="json", exclude_none=True)
+        data["courses"] = courses
         _add(files, root / institution.lower() / "courses.yaml", institution, data)
     for programme in catalogue.programmes.values():
         path = (

@@ -23,16 +23,19 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
+from articulation.calendar import Calendar
 from articulation.catalogue import Catalogue, Programme
 from articulation.crosscheck import check_parts
 from articulation.model import (
     AreaRequirement,
     Bachelor,
+    CalendarSpec,
     Course,
     Master,
     Minor,
     Outcome,
     OutcomeAt,
+    PeriodSpec,
     Provenance,
     Requirement,
 )
@@ -40,6 +43,7 @@ from articulation.model import Programme as ProgrammeUnion
 from articulation.storage.tables import (
     ApiClient,
     AuditEntry,
+    CalendarPeriod,
     CatalogueState,
     CourseRow,
     CourseTeaches,
@@ -70,12 +74,14 @@ def now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class Parts:
-    """A catalogue as stored: its parts and the version of every course and programme."""
+    """A catalogue as stored: its parts (the academic calendars the curricula give, by
+    institution, included) and the version of every course, programme and calendar."""
 
     outcomes: list[Outcome]
     courses: list[tuple[str, Course]]
     programmes: list[Programme]
     versions: dict[tuple[str, str], int] = field(default_factory=dict)
+    calendars: dict[str, Calendar] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> Parts:
@@ -85,13 +91,14 @@ class Parts:
                 (catalogue.institution_of[c], course) for c, course in catalogue.courses.items()
             ],
             programmes=list(catalogue.programmes.values()),
+            calendars=dict(catalogue.calendars),
         )
 
     def catalogue(self) -> Catalogue:
-        return Catalogue.build(self.outcomes, self.courses, self.programmes)
+        return Catalogue.build(self.outcomes, self.courses, self.programmes, self.calendars)
 
     def problems(self) -> list[Problem]:
-        return check_parts(self.outcomes, self.courses, self.programmes)
+        return check_parts(self.outcomes, self.courses, self.programmes, self.calendars)
 
 
 def course_document(institution: str, course: Course) -> dict[str, Any]:
@@ -101,6 +108,14 @@ def course_document(institution: str, course: Course) -> dict[str, Any]:
 
 def programme_document(programme: Programme) -> dict[str, Any]:
     return programme.model_dump(mode="json", exclude_defaults=True)
+
+
+def calendar_document(institution: str, calendar: Calendar) -> dict[str, Any]:
+    """A calendar in its file form, with its institution (the audit log's form)."""
+    return {
+        "institution": institution,
+        **calendar.spec().model_dump(mode="json", exclude_none=True),
+    }
 
 
 # --- rows <-> models -----------------------------------------------------------------------------
@@ -358,6 +373,34 @@ def _programme_from_rows(
     return _PROGRAMME.validate_python(data)
 
 
+def _calendar_rows(institution: str, calendar: Calendar, version: int) -> list[dict[str, Any]]:
+    """The ``calendar_period`` rows of an institution's calendar."""
+    return [
+        {"institution": institution, "position": k, "version": version, **period.model_dump()}
+        for k, period in enumerate(calendar.spec().periods)
+    ]
+
+
+def _calendars_from_rows(rows: list[CalendarPeriod]) -> dict[str, Calendar]:
+    """``calendar_period`` rows → each institution's calendar (none: the default ones)."""
+    periods: dict[str, list[CalendarPeriod]] = defaultdict(list)
+    for row in rows:
+        periods[row.institution].append(row)
+    return {
+        institution: Calendar.of(
+            CalendarSpec(
+                periods=[
+                    PeriodSpec(
+                        name=r.name, start_week=r.start_week, weeks=r.weeks, end_week=r.end_week
+                    )
+                    for r in sorted(found, key=lambda r: r.position)
+                ]
+            )
+        )
+        for institution, found in sorted(periods.items())
+    }
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 
@@ -368,7 +411,7 @@ def read_version(session: Session) -> int:
 
 
 def read_parts(session: Session) -> Parts:
-    """Every outcome, course and programme in the database, with their versions."""
+    """Every outcome, course, programme and calendar in the database, with their versions."""
     versions: dict[tuple[str, str], int] = {}
     outcomes = [
         Outcome(id=r.id, title=r.title, title_nl=r.title_nl, area=r.area, parent=r.parent)
@@ -401,7 +444,10 @@ def read_parts(session: Session) -> Parts:
             _programme_from_rows(row, tracks[row.code], links[row.code], requirements[row.code])
         )
         versions["programme", row.code] = row.version
-    return Parts(outcomes, courses, programmes, versions)
+    periods = list(session.exec(select(CalendarPeriod)))
+    for period in periods:
+        versions["calendar", period.institution] = period.version
+    return Parts(outcomes, courses, programmes, versions, _calendars_from_rows(periods))
 
 
 def is_empty(session: Session) -> bool:
@@ -591,7 +637,13 @@ def import_catalogue(
         programmes = _Diff.of(
             {p.code: p for p in old.programmes}, {p.code: p for p in new.programmes}
         )
-        diffs = {"outcomes": outcomes, "courses": courses, "programmes": programmes}
+        calendars = _Diff.of(old.calendars, new.calendars)
+        diffs = {
+            "outcomes": outcomes,
+            "courses": courses,
+            "programmes": programmes,
+            "calendars": calendars,
+        }
         summary = ImportSummary(
             version=version,
             added={kind: len(d.added) for kind, d in diffs.items()},
@@ -601,6 +653,7 @@ def import_catalogue(
                 "outcomes": len(new.outcomes),
                 "courses": len(new.courses),
                 "programmes": len(new.programmes),
+                "calendars": len(new.calendars),
             },
         )
         if summary.unchanged:
@@ -635,11 +688,13 @@ def import_catalogue(
             connection.execute(
                 delete(outcome_table).where(outcome_table.c.id.in_(list(outcomes.removed)))
             )
+        _write_calendars(session, calendars, version)
 
-        documents = {
-            "outcome": lambda o: o.model_dump(mode="json"),
-            "course": lambda pair: course_document(*pair),
-            "programme": programme_document,
+        documents: dict[str, Callable[[str, Any], dict[str, Any]]] = {
+            "outcome": lambda _, o: o.model_dump(mode="json"),
+            "course": lambda _, pair: course_document(*pair),
+            "programme": lambda _, p: programme_document(p),
+            "calendar": calendar_document,
         }
         audit: list[dict[str, Any]] = []
         for entity, diff in zip(documents, diffs.values(), strict=True):
@@ -658,13 +713,29 @@ def import_catalogue(
                         entity=entity,
                         code=code,
                         version=version,
-                        before=None if before is None else document(before),
-                        after=None if after is None else document(after),
+                        before=None if before is None else document(code, before),
+                        after=None if after is None else document(code, after),
                     )
                 )
         _insert(connection, AuditEntry, audit)
         session.commit()
         return summary
+
+
+def _write_calendars(session: Session, calendars: _Diff, version: int) -> None:
+    """Replace the periods of the calendars that changed, add the new ones, drop the removed."""
+    gone = [*calendars.changed, *calendars.removed]
+    if gone:
+        session.exec(delete(CalendarPeriod).where(col(CalendarPeriod.institution).in_(gone)))
+    rows = [
+        row
+        for institution, calendar in sorted(
+            [*calendars.added.items(), *((i, new) for i, (_, new) in calendars.changed.items())],
+            key=lambda pair: pair[0],
+        )
+        for row in _calendar_rows(institution, calendar, version)
+    ]
+    _insert(session.connection(), CalendarPeriod, rows)
 
 
 # --- edits --------------------------------------------------------------------------------------
@@ -826,7 +897,9 @@ def _apply(parts: Parts, edit: Edit) -> tuple[dict[str, Any] | None, dict[str, A
             raise NotFound(edit.entity, edit.code)
         if isinstance(edit.new, tuple):
             old[edit.code] = edit.new
-        changed = Parts(parts.outcomes, list(old.values()), parts.programmes)
+        changed = Parts(
+            parts.outcomes, list(old.values()), parts.programmes, calendars=parts.calendars
+        )
         before = course_document(*previous) if previous else None
         after = course_document(*edit.new) if isinstance(edit.new, tuple) else None
         return before, after, changed
@@ -836,7 +909,9 @@ def _apply(parts: Parts, edit: Edit) -> tuple[dict[str, Any] | None, dict[str, A
         raise NotFound(edit.entity, edit.code)
     if isinstance(edit.new, Bachelor | Master | Minor):
         programmes[edit.code] = edit.new
-    changed = Parts(parts.outcomes, parts.courses, list(programmes.values()))
+    changed = Parts(
+        parts.outcomes, parts.courses, list(programmes.values()), calendars=parts.calendars
+    )
     before = programme_document(previous_programme) if previous_programme else None
     after = (
         programme_document(edit.new) if isinstance(edit.new, Bachelor | Master | Minor) else None

@@ -2,9 +2,11 @@
 
 The catalogue is stored relationally: outcomes; courses with their taught outcomes and their
 prerequisite groups; programmes with their course lists, tracks and requirement items (a tree:
-``any_of`` items are parents of their alternatives). Every catalogue row carries ``version``,
-the catalogue version at which it was last written; that number is the entity's ETag.
-``catalogue_state`` holds the one catalogue version number, bumped by every change.
+``any_of`` items are parents of their alternatives); the academic calendars the curricula give,
+one row per period (an institution without rows has the default calendar). Every catalogue
+row carries ``version``, the catalogue version at which it was last written; that number is the
+entity's ETag. ``catalogue_state`` holds the one catalogue version number, bumped by every
+change.
 Fields of a course or programme without a column of their own are kept in its ``attributes``
 (JSON), so that nothing of the file format is lost on the way through the database.
 """
@@ -184,6 +186,21 @@ class RequirementRow(SQLModel, table=True):
     level: int | None = None
     area: str | None = None
     min_ects: float | None = None
+
+
+class CalendarPeriod(SQLModel, table=True):
+    """One period of an institution's academic calendar, in the order of its year
+    (``position``); ``end_week`` is None where the period ends at ``start_week + weeks``."""
+
+    __tablename__ = "calendar_period"
+
+    institution: str = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    name: str
+    start_week: int
+    weeks: int
+    end_week: int | None = None
+    version: int = 0
 
 
 class ApiClient(SQLModel, table=True):
