@@ -113,3 +113,6 @@ directors_minor
 swagger_ui
 swagger_ui_redirect
 redoc
+# the memo spaces as a whole: read by the benchmarks (which spaces hold answers) and the tests
+SPACES
+answers

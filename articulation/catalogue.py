@@ -7,6 +7,7 @@ storage (from the database) and only ever read by the engine.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -125,6 +126,13 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lock", threading.Lock())
+        object.__setattr__(self, "_token", uuid.uuid4().hex)
+
+    @property
+    def token(self) -> str:
+        """Names this snapshot and its pickled copies (not their content): a Dask cluster keeps
+        the copy it was sent under this name, so later maps of the same snapshot reuse it."""
+        return self._token  # type: ignore[attr-defined]
 
     def recall(self, space: Space, key: Any) -> Any:
         """What the memo space holds for ``key``, or None."""

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Space:
-    """One memo space: its name, its bound, what its keys are and why entries stay valid."""
+    """One memo space: its name, its bound, what its keys are and why entries stay valid.
+
+    ``answers``: whether its entries come from answering questions (passed courses, gaps,
+    routes); the others are indexes derived from the catalogue alone, the same whatever is
+    asked."""
 
     name: str
     limit: int
     key: str
     why: str
+    answers: bool = False
 
 
 INDEXES = Space(
@@ -50,12 +55,14 @@ ATTAINED = Space(
     4096,
     "the frozen set of passed course codes",
     "attainment reads only the courses' teaches and areas",
+    answers=True,
 )
 POOL_CONTEXTS = Space(
     "pool contexts",
     512,
     "(passed courses, the pool's key or the pool itself)",
     "reachability in a pool reads only prerequisites and the passed courses",
+    answers=True,
 )
 OFFERED = Space(
     "offered",
@@ -74,6 +81,7 @@ SOLVES = Space(
     4096,
     "the pruned sub-problem: candidates, open groups, unmet items, area EC, cap, exclusions",
     "a proven optimum of a sub-problem depends only on the sub-problem",
+    answers=True,
 )
 PLANS = Space(
     "plans",
@@ -81,6 +89,7 @@ PLANS = Space(
     "(courses, their prerequisite groups the passed courses leave open, start, load, limit, "
     "window)",
     "a plan reads only the courses, their periods and calendars, and the open groups",
+    answers=True,
 )
 TRANSCRIPT = Space(
     "transcript",
@@ -93,4 +102,22 @@ SCANS = Space(
     2,
     "('scan', time limit)",
     "the full scan of a snapshot, the base that what-if edits are compared with",
+    answers=True,
+)
+
+
+#: Every space, in the order above.
+SPACES = (
+    INDEXES,
+    ELIGIBLE,
+    ELECTIVE_POOLS,
+    AFTER_MINOR,
+    ATTAINED,
+    POOL_CONTEXTS,
+    OFFERED,
+    OPTIONS,
+    SOLVES,
+    PLANS,
+    TRANSCRIPT,
+    SCANS,
 )

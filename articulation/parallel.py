@@ -7,8 +7,9 @@ results in the order of the jobs, on one of three backends:
 - ``workers`` local processes (a process pool);
 - a Dask cluster (``cluster``): ``local`` or ``local:N`` starts a ``LocalCluster`` of N worker
   processes (default: the ``workers`` count), ``tcp://host:8786`` uses a running scheduler whose
-  workers can import ``articulation``. The catalogue is scattered to every worker once; each
-  job is a task, results stream back as they finish and are yielded in order. A job whose
+  workers can import ``articulation``. The catalogue is sent to every worker once per snapshot
+  and kept on the cluster between maps (with what each worker derived from it); each job is a
+  task, results stream back as they finish and are yielded in order. A job whose
   worker is lost is recomputed elsewhere (Dask reschedules it; a job that raises is retried
   :data:`RETRIES` times), and ``on_retry`` hears of each such job.
 
@@ -25,7 +26,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from articulation.catalogue import Catalogue
@@ -116,15 +117,22 @@ def running_cluster(cluster: str | None, workers: int = 1) -> Iterator[str | Non
     if address != "local":
         yield address
         return
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(
-        n_workers=count or max(1, workers),
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    ) as local:
+    # every worker keeps its copy of the catalogue: the memory manager would drop all but one
+    # while the cluster is idle, and a lost last copy cannot be recomputed
+    keep = {"distributed.scheduler.active-memory-manager.start": False}
+    with (
+        dask.config.set(keep),
+        LocalCluster(
+            n_workers=count or max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as local,
+    ):
         yield local.scheduler_address
 
 
@@ -140,8 +148,53 @@ def dask_client(cluster: str, workers: int = 1) -> Iterator[Any]:
         yield client
 
 
+#: Datasets on a cluster named with this prefix are catalogues kept between maps.
+SHIPPED_PREFIX = "articulation-catalogue-"
+
+
+def _shipped(client: Any, catalogue: Catalogue) -> Any:
+    """The catalogue on the cluster, sent to every worker once per snapshot.
+
+    The first map of a snapshot scatters it to every worker and publishes it as a dataset, so
+    the cluster keeps it (and each worker the memo it builds on its copy) for later maps; a
+    later map of the same snapshot finds it there and sends nothing. Only the newest snapshot
+    stays published; older ones live only as long as a running map holds them.
+    """
+    name = SHIPPED_PREFIX + catalogue.token
+    published = set(client.list_datasets())
+    if name in published:
+        kept = client.get_dataset(name)
+        if held(client, kept):  # else every copy was lost with its workers
+            return kept
+    future = client.scatter(catalogue, broadcast=True, hash=False)
+    for old in sorted(published):
+        if str(old).startswith(SHIPPED_PREFIX):  # this snapshot's lost copy included
+            with contextlib.suppress(KeyError):
+                client.unpublish_dataset(old)
+    with contextlib.suppress(KeyError):  # another client published it first: use either copy
+        client.publish_dataset(**{name: future})
+    return future
+
+
+#: This worker process's copy of the newest catalogue it was sent, by token: a copy the cluster
+#: sends it again (after dropping one) is replaced by this one, with what was derived from it.
+_KEPT: dict[str, Catalogue] = {}
+
+
+def held(client: Any, future: Any) -> bool:
+    """Whether some worker of the cluster holds the data of ``future``."""
+    try:
+        return bool(client.who_has([future]).get(future.key))
+    except CancelledError:  # the scheduler has forgotten it
+        return False
+
+
 def _dask_call(function: Callable[[Catalogue, J], R], catalogue: Catalogue, job: J) -> R:
-    return function(catalogue, job)
+    kept = _KEPT.get(catalogue.token)
+    if kept is None:
+        _KEPT.clear()
+        kept = _KEPT[catalogue.token] = catalogue
+    return function(kept, job)
 
 
 def _dask_map(
@@ -157,7 +210,7 @@ def _dask_map(
     if not jobs:
         return
     with dask_client(cluster, workers) as client:
-        shipped = client.scatter(catalogue, broadcast=True, hash=False)
+        shipped = _shipped(client, catalogue)
         prefix = f"{getattr(function, '__name__', 'job')}-{uuid.uuid4().hex}"
         futures = [
             client.submit(_dask_call, function, shipped, job, key=f"{prefix}-{i}", retries=RETRIES)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from articulation import memo
 from articulation.catalogue import Catalogue
 from articulation.model import Bachelor, Master
 from benchmarks import synthetic
@@ -43,12 +44,17 @@ def query_pairs(university: Catalogue) -> list[Pair]:
     return sample_pairs(university, QUERY_PAIRS)
 
 
+#: The memo spaces that hold answers (the rest are indexes of the catalogue alone).
+ANSWERS = tuple(space.name for space in memo.SPACES if space.answers)
+
+
 def forget(catalogue: Catalogue, *, indexes: bool = False) -> None:
-    """Drop what the engine remembered from earlier answers (pool contexts, solved sub-problems,
-    attainments) so that the next round is measured cold. The catalogue-wide indexes, built
-    once per snapshot, stay unless ``indexes`` is true."""
+    """Drop what the engine remembered from earlier answers (attainments, pool contexts, solved
+    sub-problems, plans) so that the next round is measured cold. The indexes derived from the
+    catalogue alone (:attr:`articulation.memo.Space.answers` false), built once per snapshot,
+    stay unless ``indexes`` is true."""
     for space in list(catalogue.memo):
-        if indexes or space not in ("index", "eligible"):
+        if indexes or space in ANSWERS:
             del catalogue.memo[space]
 
 

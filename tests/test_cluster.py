@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -80,6 +81,46 @@ def test_existing_scheduler_in_order(faculty: Catalogue) -> None:
         assert list(parallel_map(_square, faculty, list(range(20)), cluster=address)) == [
             i * i for i in range(20)
         ]
+
+
+def _copy_seen(catalogue: Catalogue, _job: int) -> tuple[int, int]:
+    return os.getpid(), id(catalogue)
+
+
+def test_the_catalogue_is_sent_once_per_snapshot(faculty: Catalogue) -> None:
+    """Later maps of the same snapshot use the copy each worker already holds (and the memo it
+    built on it); a new snapshot replaces it as the one the cluster keeps."""
+    from distributed import Client
+
+    from articulation.parallel import SHIPPED_PREFIX
+
+    jobs = list(range(8))
+    with running_cluster("local:2") as address, Client(address, set_as_default=False) as client:
+        first = set(parallel_map(_copy_seen, faculty, jobs, cluster=address))
+        second = set(parallel_map(_copy_seen, faculty, jobs, cluster=address))
+        assert dict(second).items() <= dict(first).items()  # same copy in every worker process
+        other = synthetic.build(synthetic.FACULTY)
+        third = set(parallel_map(_copy_seen, other, jobs, cluster=address))
+        assert not {copy for _, copy in third} & {copy for _, copy in first}
+        kept = [name for name in client.list_datasets() if name.startswith(SHIPPED_PREFIX)]
+        assert kept == [SHIPPED_PREFIX + other.token]
+
+
+def test_a_kept_catalogue_lost_with_its_worker_is_sent_again(faculty: Catalogue) -> None:
+    from distributed import Client
+
+    from articulation.parallel import SHIPPED_PREFIX, held
+
+    with running_cluster("local:1") as address, Client(address, set_as_default=False) as client:
+        assert list(parallel_map(_square, faculty, [1, 2], cluster=address)) == [1, 4]
+        pid = next(iter(client.run(os.getpid).values()))
+        kept = client.get_dataset(SHIPPED_PREFIX + faculty.token)
+        os.kill(pid, signal.SIGKILL)  # its nanny starts a new worker, without the catalogue
+        deadline = time.monotonic() + 60
+        while held(client, kept) and time.monotonic() < deadline:
+            time.sleep(0.1)  # until the scheduler has noticed
+        client.wait_for_workers(1, timeout=60)
+        assert list(parallel_map(_square, faculty, [3, 4], cluster=address)) == [9, 16]
 
 
 def test_a_lost_worker_is_recomputed(faculty: Catalogue, single: dict) -> None:

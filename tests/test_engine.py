@@ -221,3 +221,23 @@ def test_threads_share_one_snapshot_safely(monkeypatch) -> None:
         sys.setswitchinterval(switch)
     alone = [answers(load_curricula(MINI), t) for t in transcripts]
     assert parallel == alone
+
+
+def test_memo_spaces_are_declared_and_indexes_do_not_depend_on_answers(catalogue) -> None:
+    """Every space the engine fills is declared in :mod:`articulation.memo`; the spaces not
+    marked ``answers`` hold the same entries whichever pairs were asked first."""
+    from articulation import memo
+
+    names = [space.name for space in memo.SPACES]
+    assert len(names) == len(set(names))
+    ordered = scan(load_curricula(MINI))
+    first = load_curricula(MINI)
+    reversed_masters = [m.code for m in reversed(first.masters)]
+    reversed_bachelors = [b.code for b in reversed(first.bachelors)]
+    assert scan(first, reversed_bachelors, reversed_masters) == ordered
+    assert set(first.memo) <= set(names)
+    second = load_curricula(MINI)
+    scan(second)
+    for space in memo.SPACES:
+        if not space.answers and space.name in first.memo:
+            assert first.memo[space.name] == second.memo.get(space.name)
