@@ -158,10 +158,11 @@ def render(data: dict[str, Any], command: str) -> str:
         p = plans["extra_info"]
         outcome = ", ".join(f"{n} {s}" for s, n in p["plans"].items())
         row(
-            f"plans of every route of the university scan ({p['routes']} routes: {outcome}) | "
-            f"{_s(plans['stats']['median'])} ({p['ms_per_plan']:.1f} ms per plan) | the scan, "
-            f"{p['scan_seconds']:.2f} s | {p['ratio_to_scan']:.2f}× | "
-            f"≤ {p['target_ratio']:g}×: {_met(p['ratio_to_scan'] <= p['target_ratio'])}"
+            f"university scan with plans ({p['routes']} routes planned: {outcome}; "
+            f"{p['changed']} cells change status because a route cannot be planned in time) | "
+            f"{_s(p['with_plans_s'])} | the same scan without plans: {_s(p['without_plans_s'])}"
+            f" | {p['ratio']:.2f}× | ≤ {p['target_ratio']:g}×: "
+            f"{_met(p['ratio'] <= p['target_ratio'])}"
         )
 
     # --- OR-Library ------------------------------------------------------------------------------
