@@ -50,6 +50,7 @@ explanation
 opened_count
 newly_opened
 schema_revision
+started_at
 
 # SQLAlchemy: type decorator hooks, the SQLite connect listener, a column
 impl
