@@ -52,7 +52,7 @@ newly_opened
 schema_revision
 started_at
 
-# SQLAlchemy: type decorator hooks, the SQLite connect listener, a column
+# SQLAlchemy: type decorator hooks, the SQLite connect listener, columns
 impl
 cache_ok
 _.process_bind_param
@@ -61,6 +61,7 @@ _pragmas
 _statement_timeout
 expired_at
 updated_at
+programme_code  # rows grouped by it, read by name
 
 # OR-Tools: solver parameters and the CpModel hook overridden
 _._add_pre_pep8_methods
