@@ -51,6 +51,7 @@ opened_count
 newly_opened
 schema_revision
 started_at
+required  # also a field of the engine's GradeCheck, written by fields_json
 
 # SQLAlchemy: type decorator hooks, the SQLite connect listener, columns
 impl
