@@ -50,8 +50,10 @@ explanation
 opened_count
 newly_opened
 schema_revision
+started_at
+required  # also a field of the engine's GradeCheck, written by fields_json
 
-# SQLAlchemy: type decorator hooks, the SQLite connect listener, a column
+# SQLAlchemy: type decorator hooks, the SQLite connect listener, columns
 impl
 cache_ok
 _.process_bind_param
@@ -60,6 +62,7 @@ _pragmas
 _statement_timeout
 expired_at
 updated_at
+programme_code  # rows grouped by it, read by name
 
 # OR-Tools: solver parameters and the CpModel hook overridden
 _._add_pre_pep8_methods

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -13,6 +14,7 @@ from sqlmodel import Session
 from api.errors import ApiError
 from api.executor import EngineExecutor
 from api.jobs import ScanRunner
+from api.schemas import MAX_OFFSET
 from articulation.settings import Settings
 from articulation.storage.repository import client_for_token
 from articulation.storage.snapshot import Snapshot, Snapshots
@@ -49,6 +51,10 @@ def get_executor(request: Request) -> EngineExecutor:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+# the query parameters of a listed page
+PageLimit = Annotated[int, Query(ge=1, le=1000)]
+PageOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 LANGUAGES = ("en", "nl")
 
@@ -106,6 +112,36 @@ SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RunnerDep = Annotated[ScanRunner, Depends(get_runner)]
 ExecutorDep = Annotated[EngineExecutor, Depends(get_executor)]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Solver:
+    """What a route that solves needs: its request (to notice the client leave), the engine
+    threads, the catalogue snapshot and the settings (its time limits)."""
+
+    http: Request
+    executor: EngineExecutor
+    snapshot: Snapshot
+    settings: Settings
+
+    def time_limit(self, requested: float | None, loc: list[str | int]) -> float:
+        return solve_time(self.settings, requested, loc)
+
+    async def run(self, limit: float, work: Callable[..., T], *args: Any) -> T:
+        """``work(catalogue, *args)`` on an engine thread, within one deadline of ``limit``
+        seconds."""
+        return await self.executor.run(self.http, limit, work, self.snapshot.catalogue, *args)
+
+
+def get_solver(
+    http: Request, executor: ExecutorDep, snapshot: SnapshotDep, settings: SettingsDep
+) -> Solver:
+    return Solver(http, executor, snapshot, settings)
+
+
+SolverDep = Annotated[Solver, Depends(get_solver)]
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `articulation db add-client`")
 

@@ -29,6 +29,7 @@ from articulation.catalogue import Catalogue
 from articulation.cover import order_courses, solve_cover
 from articulation.credits import half_floor
 from articulation.gap import Gap, attainment, gap
+from articulation.jsonable import JsonRecord
 from articulation.model import Master
 from articulation.pool import (
     Candidates,
@@ -44,7 +45,7 @@ Status = Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)
-class ChosenCourse:
+class ChosenCourse(JsonRecord):
     """A course of a bridging programme, with why it is there."""
 
     code: str
@@ -59,15 +60,6 @@ class ChosenCourse:
     ) -> ChosenCourse:
         course = catalogue.courses[code]
         return cls(code, course.title, course.ects, tuple(covers), tuple(needed_for))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "title": self.title,
-            "ects": self.ects,
-            "covers": list(self.covers),
-            "needed_for": list(self.needed_for),
-        }
 
 
 @dataclass(frozen=True)

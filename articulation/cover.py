@@ -17,8 +17,8 @@ import networkx as nx
 
 from articulation import deadline, memo
 from articulation.credits import half_ceil, half_floor
-from articulation.gap import holds
-from articulation.model import AnyOf, AreaRequirement, OutcomeAt, Requirement
+from articulation.gap import holds, named
+from articulation.model import AreaRequirement, OutcomeAt, Requirement
 from articulation.pool import (
     Problem,
     circular_courses,
@@ -221,17 +221,7 @@ def solve_cover(
 
 
 def _problem_key(problem: Problem, cap: float | None, exclude: Sequence[frozenset[str]]):
-    areas: set[str] = set()
-
-    def collect(item: Requirement) -> None:
-        if isinstance(item, AreaRequirement):
-            areas.add(item.area)
-        elif isinstance(item, AnyOf):
-            for alt in item.any_of:
-                collect(alt)
-
-    for item in problem.unmet:
-        collect(item)
+    _, areas = named(problem.unmet)
     return (
         "solve",
         tuple(problem.candidates),

@@ -24,6 +24,7 @@ from articulation.bridging import Bridging
 from articulation.catalogue import Catalogue
 from articulation.credits import reaches
 from articulation.gap import Gap, attainment, deciding_courses, gap
+from articulation.jsonable import JsonRecord
 from articulation.model import TranscriptEntry
 from articulation.plan import RoutePlan
 from articulation.route import DEFAULT_TIME_LIMIT, Route, decide, premaster_route
@@ -32,15 +33,12 @@ from articulation.transcript import Matched, Unmatched, recognise_texts
 
 
 @dataclass(frozen=True)
-class GradeCheck:
+class GradeCheck(JsonRecord):
     """A master's minimum grade average against the transcript's (None: no grades given)."""
 
     required: float
     gpa: float | None
     met: bool | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"required": self.required, "gpa": self.gpa, "met": self.met}
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,29 @@ def gap(master: Master, att: Attainment) -> Gap:
     return Gap(master=master.code, unmet=unmet, attained=att)
 
 
+def named(items: Iterable[Requirement]) -> tuple[set[str], set[str]]:
+    """The outcomes and the areas that requirement items name, in ``any_of`` alternatives too.
+
+    >>> named([OutcomeAt(outcome="math.calculus", level=3), AreaRequirement(area="cs", min_ects=5)])
+    ({'math.calculus'}, {'cs'})
+    """
+    outcomes: set[str] = set()
+    areas: set[str] = set()
+
+    def collect(item: Requirement) -> None:
+        if isinstance(item, OutcomeAt):
+            outcomes.add(item.outcome)
+        elif isinstance(item, AreaRequirement):
+            areas.add(item.area)
+        elif isinstance(item, AnyOf):
+            for alt in item.any_of:
+                collect(alt)
+
+    for item in items:
+        collect(item)
+    return outcomes, areas
+
+
 def deciding_courses(catalogue: Catalogue, master: Master, taken: Iterable[str]) -> set[str]:
     """The passed courses a master's gap is decided by: each that teaches an outcome the master
     requires (at any level: a level too low decides the gap as much as one high enough) or
@@ -187,20 +210,7 @@ def deciding_courses(catalogue: Catalogue, master: Master, taken: Iterable[str])
     >>> sorted(deciding_courses(cat, cat.master("UT-M-CS"), cat.bachelor("VU-B-AI").courses))
     ['VU-LAC']
     """
-    outcomes: set[str] = set()
-    areas: set[str] = set()
-
-    def collect(item: Requirement) -> None:
-        if isinstance(item, OutcomeAt):
-            outcomes.add(item.outcome)
-        elif isinstance(item, AreaRequirement):
-            areas.add(item.area)
-        else:
-            for alt in item.any_of:
-                collect(alt)
-
-    for item in master.requires:
-        collect(item)
+    outcomes, areas = named(master.requires)
     return {
         code
         for code in taken

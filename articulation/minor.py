@@ -19,6 +19,7 @@ from articulation.catalogue import Catalogue
 from articulation.cover import CoverModel, order_courses
 from articulation.credits import half_floor
 from articulation.gap import attainment, deciding_courses, gap, holds
+from articulation.jsonable import JsonRecord
 from articulation.model import Requirement
 from articulation.plan import Plan, add_window_timing, offered_in, plan_courses, study_window
 from articulation.pool import elective_candidates, eligible_courses, helps, pool_context, prune
@@ -28,23 +29,13 @@ PLAN_TRIES = 4
 
 
 @dataclass(frozen=True)
-class MinorCourse:
+class MinorCourse(JsonRecord):
     code: str
     title: str
     ects: float
     masters: tuple[str, ...]  # masters that need this course (directly or as a prerequisite)
     covers: tuple[str, ...]  # requirement texts it contributes to
     needed_for: tuple[str, ...]  # chosen courses it is a prerequisite of
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "title": self.title,
-            "ects": self.ects,
-            "masters": list(self.masters),
-            "covers": list(self.covers),
-            "needed_for": list(self.needed_for),
-        }
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ from articulation.catalogue import Catalogue, Programme
 from articulation.crosscheck import Parts, cross_check
 from articulation.memo import INDEXES
 from articulation.model import (
-    Bachelor,
     CalendarSpec,
     Course,
     Master,
@@ -61,7 +60,8 @@ DUTCH = "nl-NL"  # an outcome's Dutch title, when it has one, is its second name
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/articulation/ooapi")
 # OOAPI's Language pattern (RFC 4647 tags); other language values stay in ``ext``
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(-([A-Z]{2}|[0-9]{3}))?$")
-_KINDS = {"bachelor": Bachelor, "master": Master, "minor": Minor}
+# the kinds of programme: pydantic names them (the tags of the union) in error locations
+_KINDS = {"bachelor", "master", "minor"}
 
 
 class OoapiError(ValueError):

@@ -63,6 +63,7 @@ from articulation.catalogue import Catalogue, UnknownCode
 from articulation.cover import SEED, model_class
 from articulation.credits import half
 from articulation.gap import attainment
+from articulation.jsonable import fields_json
 from articulation.model import YEAR_WEEKS, Bachelor, OutcomeAt
 
 #: Full-time study: EC per 10 teaching weeks (15 EC per UT quartile).
@@ -146,14 +147,7 @@ class PlannedCourse:
     any_period: bool  # the catalogue gives no periods: placed where it fits
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "title": self.title,
-            "ects": self.ects,
-            "ects_in_period": self.share,
-            "runs": self.runs,
-            "any_period": self.any_period,
-        }
+        return fields_json(self, share="ects_in_period")
 
 
 @dataclass(frozen=True)

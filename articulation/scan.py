@@ -16,6 +16,7 @@ from articulation import status
 from articulation.bridging import Bridging
 from articulation.catalogue import Catalogue
 from articulation.gap import Gap, attainment, deciding_courses, gap
+from articulation.jsonable import fields_json
 from articulation.model import Bachelor, Master
 from articulation.parallel import parallel_map
 from articulation.pool import circular_courses, half_ects
@@ -34,13 +35,7 @@ class TrackRoute:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "track": self.track,
-            "status": self.status,
-            "total_ects": self.total_ects,
-            "courses": list(self.codes),
-            "reason": self.reason,
-        }
+        return fields_json(self, codes="courses")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,119 +20,83 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
 
+Seconds = Annotated[float, Field(gt=0)]
+Count = Annotated[int, Field(ge=1)]  # of processes, threads, jobs or files
+
 
 class Settings(BaseSettings):
-    """Everything configurable; each field is ``ARTICULATION_<NAME>`` in the environment."""
+    """Everything configurable; each field is ``ARTICULATION_<NAME>`` in the environment, and
+    described by its docstring."""
 
-    model_config = SettingsConfigDict(env_prefix="ARTICULATION_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ARTICULATION_", extra="ignore", use_attribute_docstrings=True
+    )
 
-    database_url: str = Field(
-        default="sqlite:///articulation.db",
-        description="SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB",
-    )
-    curricula: Path | None = Field(
-        default=None,
-        description="Curricula the commands read and the server imports into an empty database "
-        "(default: the bundled curricula/)",
-    )
-    migrate_on_start: bool = Field(
-        default=True, description="Apply pending migrations when the server starts"
-    )
-    seed_on_start: bool = Field(
-        default=True, description="Import the curricula when the server starts on an empty database"
-    )
-    time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=10.0,
-        description="Default solver time limit, seconds: per solve on the command line, per "
-        "request in the API (one deadline for all the request's solves)",
-    )
-    max_time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=60.0,
-        description="Largest time limit (deadline) an API request may ask for, seconds",
-    )
-    minor_budget: Annotated[float, Field(gt=0, le=180)] = Field(
-        default=30.0, description="Default EC budget of a designed minor"
-    )
-    minor_time_limit: Annotated[float, Field(gt=0)] = Field(
-        default=30.0, description="Default time limit of `articulation minor`, seconds"
-    )
-    plan_load: Annotated[float, Field(gt=0)] = Field(
-        default=15.0,
-        description="Default study load of `articulation plan`: EC per 10 teaching weeks",
-    )
-    workers: Annotated[int, Field(ge=1)] = Field(
-        default=min(2, os.cpu_count() or 1),
-        description="Processes `articulation scan` spreads the pairs over",
-    )
-    scan_workers: Annotated[int, Field(ge=1)] = Field(
-        default=1, description="Processes a scan job of the API spreads the pairs over"
-    )
-    dask_scheduler: str | None = Field(
-        default=None,
-        description="Run `articulation scan` and the API's scan jobs on Dask: `local` or "
-        "`local:N` (a LocalCluster of N worker processes, started per scan), or the address "
-        "of a running scheduler, `tcp://host:8786` (default: unset, the local process pool)",
-    )
-    engine_threads: Annotated[int, Field(ge=1)] = Field(
-        default=2,
-        description="Threads the API solves requests on (paths, eligibility, minor design); "
-        "other requests never wait for them",
-    )
-    engine_queue: Annotated[int, Field(ge=0)] = Field(
-        default=16,
-        description="Solving requests that may wait for a free engine thread; beyond that the "
-        "API answers 503 with Retry-After",
-    )
-    max_body_bytes: Annotated[int, Field(gt=0)] = Field(
-        default=1024 * 1024, description="Largest request body the API accepts, bytes"
-    )
-    max_transcript_entries: Annotated[int, Field(gt=0)] = Field(
-        default=2000, description="Most courses one eligibility request may list"
-    )
-    max_alternatives: Annotated[int, Field(ge=0)] = Field(
-        default=10, description="Most next-best programmes one transfer-path request may ask for"
-    )
+    database_url: str = "sqlite:///articulation.db"
+    """SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB"""
+    curricula: Path | None = None
+    """Curricula the commands read and the server imports into an empty database (default: the
+    bundled curricula/)"""
+    migrate_on_start: bool = True
+    """Apply pending migrations when the server starts"""
+    seed_on_start: bool = True
+    """Import the curricula when the server starts on an empty database"""
+    time_limit: Seconds = 10.0
+    """Default solver time limit, seconds: per solve on the command line, per request in the API
+    (one deadline for all the request's solves)"""
+    max_time_limit: Seconds = 60.0
+    """Largest time limit (deadline) an API request may ask for, seconds"""
+    minor_budget: Annotated[float, Field(gt=0, le=180)] = 30.0
+    """Default EC budget of a designed minor"""
+    minor_time_limit: Seconds = 30.0
+    """Default time limit of `articulation minor`, seconds"""
+    plan_load: Annotated[float, Field(gt=0)] = 15.0
+    """Default study load of `articulation plan`: EC per 10 teaching weeks"""
+    workers: Count = min(2, os.cpu_count() or 1)
+    """Processes `articulation scan` spreads the pairs over"""
+    scan_workers: Count = 1
+    """Processes a scan job of the API spreads the pairs over"""
+    dask_scheduler: str | None = None
+    """Run `articulation scan` and the API's scan jobs on Dask: `local` or `local:N` (a
+    LocalCluster of N worker processes, started per scan), or the address of a running
+    scheduler, `tcp://host:8786` (default: unset, the local process pool)"""
+    engine_threads: Count = 2
+    """Threads the API solves requests on (paths, eligibility, minor design); other requests
+    never wait for them"""
+    engine_queue: Annotated[int, Field(ge=0)] = 16
+    """Solving requests that may wait for a free engine thread; beyond that the API answers 503
+    with Retry-After"""
+    max_body_bytes: Annotated[int, Field(gt=0)] = 1024 * 1024
+    """Largest request body the API accepts, bytes"""
+    max_transcript_entries: Annotated[int, Field(gt=0)] = 2000
+    """Most courses one eligibility request may list"""
+    max_alternatives: Annotated[int, Field(ge=0)] = 10
+    """Most next-best programmes one transfer-path request may ask for"""
 
     # --- the database ---------------------------------------------------------------------------
-    db_connect_timeout: Annotated[int, Field(ge=2, le=600)] = Field(
-        default=5,
-        description="PostgreSQL: seconds to wait for a connection (also for a free pooled one) "
-        "before the request answers 503 (libpq's minimum is 2)",
-    )
-    db_statement_timeout: Annotated[float, Field(gt=0, le=3600)] = Field(
-        default=30.0,
-        description="Seconds one database statement may take (PostgreSQL statement_timeout; "
-        "SQLite: how long to wait for a lock)",
-    )
+    db_connect_timeout: Annotated[int, Field(ge=2, le=600)] = 5
+    """PostgreSQL: seconds to wait for a connection (also for a free pooled one) before the
+    request answers 503 (libpq's minimum is 2)"""
+    db_statement_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    """Seconds one database statement may take (PostgreSQL statement_timeout; SQLite: how long
+    to wait for a lock)"""
 
     # --- scan jobs ------------------------------------------------------------------------------
-    scan_queue_per_client: Annotated[int, Field(ge=1)] = Field(
-        default=2, description="Unfinished (queued or running) scan jobs one client may have"
-    )
-    scan_queue_total: Annotated[int, Field(ge=1)] = Field(
-        default=10, description="Unfinished scan jobs of all clients together"
-    )
-    scan_retention_seconds: Annotated[float, Field(gt=0)] = Field(
-        default=7 * 24 * 3600.0,
-        description="Report files of a finished scan are deleted this long after it finished "
-        "(the job becomes 'expired'; its cells are kept)",
-    )
-    scan_retention_count: Annotated[int, Field(ge=1)] = Field(
-        default=50, description="Report files are kept for at most this many finished scans"
-    )
-    job_heartbeat_interval: Annotated[float, Field(gt=0)] = Field(
-        default=5.0,
-        description="Seconds between a server's heartbeats of its jobs (and sweeps of all jobs)",
-    )
-    job_stale_after: Annotated[float, Field(gt=0)] = Field(
-        default=60.0,
-        description="An unfinished job without a heartbeat for this long is failed: its server "
-        "is gone",
-    )
-    job_retry_interval: Annotated[float, Field(gt=0)] = Field(
-        default=1.0,
-        description="Seconds between retries of a job's final status while the database is down",
-    )
+    scan_queue_per_client: Count = 2
+    """Unfinished (queued or running) scan jobs one client may have"""
+    scan_queue_total: Count = 10
+    """Unfinished scan jobs of all clients together"""
+    scan_retention_seconds: Seconds = 7 * 24 * 3600.0
+    """Report files of a finished scan are deleted this long after it finished (the job becomes
+    'expired'; its cells are kept)"""
+    scan_retention_count: Count = 50
+    """Report files are kept for at most this many finished scans"""
+    job_heartbeat_interval: Seconds = 5.0
+    """Seconds between a server's heartbeats of its jobs (and sweeps of all jobs)"""
+    job_stale_after: Seconds = 60.0
+    """An unfinished job without a heartbeat for this long is failed: its server is gone"""
+    job_retry_interval: Seconds = 1.0
+    """Seconds between retries of a job's final status while the database is down"""
 
     @property
     def curricula_dir(self) -> Path:

@@ -21,8 +21,8 @@ from typing import Any, Literal
 from articulation import memo
 from articulation.catalogue import Catalogue, Programme
 from articulation.crosscheck import check_parts
-from articulation.gap import attainment, gap
-from articulation.model import AnyOf, AreaRequirement, Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.gap import attainment, gap, named
+from articulation.model import Bachelor, Course, Master, Minor, OutcomeAt
 from articulation.pool import elective_institutions
 from articulation.route import DEFAULT_TIME_LIMIT
 from articulation.scan import Cell, assess, pairs, scan
@@ -235,26 +235,17 @@ class _Side:
             c in courses and courses[c].bridging and self.cat.institution_of[c] in institutions
         )
 
+    def pool(self, kind: str, code: str) -> Callable[[str], bool] | None:
+        """The ``electives`` pool of bachelor ``code`` or the ``premaster`` pool of master
+        ``code``; None when this catalogue has no such programme."""
+        if code not in self.cat.programmes:
+            return None
+        if kind == "electives":
+            return self.elective_pool(self.cat.bachelor(code))
+        return self.premaster_pool(self.cat.master(code))
+
     def open_minors(self, institution: str) -> list[Minor]:
         return [m for m in self.cat.minors if not m.open_to or institution in m.open_to]
-
-
-def _named(items: Iterable) -> tuple[set[str], set[str]]:
-    outcomes: set[str] = set()
-    areas: set[str] = set()
-
-    def collect(item: Any) -> None:
-        if isinstance(item, OutcomeAt):
-            outcomes.add(item.outcome)
-        elif isinstance(item, AreaRequirement):
-            areas.add(item.area)
-        elif isinstance(item, AnyOf):
-            for alt in item.any_of:
-                collect(alt)
-
-    for item in items:
-        collect(item)
-    return outcomes, areas
 
 
 def affected(
@@ -329,23 +320,12 @@ def affected(
 
     pool_cache: dict[Any, tuple] = {}
 
-    def elective_pools(b: str) -> tuple:
-        key = ("electives", b)
+    def stage(kind: str, code: str) -> tuple[tuple[str, str], tuple]:
+        """The pool ``kind`` of programme ``code`` in either catalogue, with its key."""
+        key = (kind, code)
         if key not in pool_cache:
-            pool_cache[key] = tuple(
-                side.elective_pool(side.cat.bachelor(b)) if b in side.cat.programmes else None
-                for side in (olds, news)
-            )
-        return pool_cache[key]
-
-    def premaster_pools(m: str) -> tuple:
-        key = ("premaster", m)
-        if key not in pool_cache:
-            pool_cache[key] = tuple(
-                side.premaster_pool(side.cat.master(m)) if m in side.cat.programmes else None
-                for side in (olds, news)
-            )
-        return pool_cache[key]
+            pool_cache[key] = tuple(side.pool(kind, code) for side in (olds, news))
+        return key, pool_cache[key]
 
     for b, m in new_pairs:
         cell = by_pair.get((b, m))
@@ -356,7 +336,7 @@ def affected(
             if code in changed_programmes:
                 mark((b, m), changed_programmes[code])
         bachelor, master = old.bachelor(b), old.master(m)
-        named_outcomes, _ = _named(master.requires)
+        named_outcomes, _ = named(master.requires)
         for o in named_outcomes & changed_outcomes.keys():
             mark((b, m), changed_outcomes[o])
         if not courses and not programmes:
@@ -381,12 +361,12 @@ def affected(
         for track, status, _ in tracks:
             if status in _BEFORE_ELECTIVES:
                 continue
-            needs = _named(gap(master, attainment(old, bachelor.courses_of(track))).unmet)
+            needs = named(gap(master, attainment(old, bachelor.courses_of(track))).unmet)
             stages = []
             if bachelor.electives > 0:
-                stages.append((("electives", b), elective_pools(b)))
+                stages.append(stage("electives", b))
             if status not in _BEFORE_PREMASTER:
-                stages.append((("premaster", m), premaster_pools(m)))
+                stages.append(stage("premaster", m))
             stages_of.append((needs, stages))
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses

@@ -6,10 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import SnapshotDep
+from api.deps import PageLimit, PageOffset, SnapshotDep
 from api.errors import responses
 from api.schemas import (
-    MAX_OFFSET,
     NO_CONTROL,
     CourseDocument,
     CoursePage,
@@ -72,8 +71,8 @@ def list_courses(
     outcome: Annotated[
         str | None, Query(max_length=MAX_ID, pattern=NO_CONTROL, description="Teaches this outcome")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: PageLimit = 100,
+    offset: PageOffset = 0,
 ) -> CoursePage:
     """Courses by code, filtered by institution, text, bridging and taught outcome."""
     catalogue = snapshot.catalogue

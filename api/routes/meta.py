@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import ClientDep, EngineDep, SessionDep
+from api.deps import ClientDep, EngineDep, PageLimit, PageOffset, SessionDep
 from api.errors import ApiError, responses
-from api.schemas import MAX_OFFSET, NO_CONTROL, AuditList, AuditOut, Health
+from api.schemas import NO_CONTROL, AuditList, AuditOut, Health
 from articulation.model import MAX_ID
 from articulation.storage.db import current_revision
 from articulation.storage.repository import audit_log, read_version
@@ -43,8 +43,8 @@ def audit(
     code: Annotated[
         str | None, Query(max_length=MAX_ID, pattern=NO_CONTROL, description="Only this code")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: PageLimit = 100,
+    offset: PageOffset = 0,
 ) -> AuditList:
     """Changes of the catalogue, newest first: who, when, and the entity before and after."""
     entries = audit_log(session, entity=entity, code=code, limit=limit, offset=offset)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from api import services
-from api.deps import ExecutorDep, SettingsDep, SnapshotDep, at_most, solve_time
+from api.deps import SolverDep, at_most
 from api.errors import responses
 from api.schemas import NO_CONTROL, PathOut, PathRow
 from articulation.model import CODE, MAX_CODE
@@ -37,10 +37,7 @@ TimeLimitQuery = Annotated[
 
 @router.get("/{bachelor}/{master}", response_model=PathOut, responses=responses(404, 503))
 async def transfer_path(
-    http: Request,
-    executor: ExecutorDep,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
+    solver: SolverDep,
     bachelor: ProgrammeCode,
     master: ProgrammeCode,
     alternatives: Annotated[
@@ -53,29 +50,19 @@ async def transfer_path(
     """How a bachelor's graduates get into a master: the scan cell (of the track, else the
     best track) with its explanation and the next-best alternatives. 503 with what was proven
     when the time limit passes first."""
+    settings = solver.settings
     if alternatives is None:
         alternatives = min(DEFAULT_ALTERNATIVES, settings.max_alternatives)
     at_most(alternatives, settings.max_alternatives, ["query", "alternatives"], "alternatives")
-    limit = solve_time(settings, time_limit, ["query", "time_limit"])
-    return await executor.run(
-        http,
-        limit,
-        services.transfer_path,
-        snapshot.catalogue,
-        bachelor,
-        master,
-        alternatives,
-        limit,
-        track,
+    limit = solver.time_limit(time_limit, ["query", "time_limit"])
+    return await solver.run(
+        limit, services.transfer_path, bachelor, master, alternatives, limit, track
     )
 
 
 @router.get("/{bachelor}", response_model=PathRow, responses=responses(404, 503))
 async def transfer_row(
-    http: Request,
-    executor: ExecutorDep,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
+    solver: SolverDep,
     bachelor: ProgrammeCode,
     time_limit: TimeLimitQuery = None,
     track: TrackQuery = None,
@@ -83,7 +70,5 @@ async def transfer_row(
     """Every master for one bachelor (of the track, else each master's best track), ranked by
     status (direct first), then EC. The masters not proven when the time limit passes are
     ``unknown``, with the best bound known."""
-    limit = solve_time(settings, time_limit, ["query", "time_limit"])
-    return await executor.run(
-        http, limit, services.transfer_row, snapshot.catalogue, bachelor, limit, track
-    )
+    limit = solver.time_limit(time_limit, ["query", "time_limit"])
+    return await solver.run(limit, services.transfer_row, bachelor, limit, track)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Response
 
@@ -24,26 +24,25 @@ ReportPath = Annotated[
     str, Path(max_length=300, pattern=r"^[A-Za-z0-9_.\-/]+$", description="A file of the report")
 ]
 RETRY_AFTER = "30"
+# what a job's answer shows of its row as it is
+_JOB_COLUMNS = {
+    "id", "status", "catalogue_version", "created_at", "started_at", "finished_at", "counts",
+    "error", "server",
+}  # fmt: skip
 
 
 def job_out(job: ScanJob) -> ScanJobOut:
     reports = {}
     if job.status == "done":
         reports = {fmt: f"/v1/scans/{job.id}/report.{fmt}" for fmt in MEDIA_TYPES}
-    return ScanJobOut(
-        cells=f"/v1/scans/{job.id}/cells" if job.status in ("done", "expired") else None,
-        id=job.id,
-        status=job.status,  # type: ignore[arg-type]
-        progress={"done": job.done, "total": job.total, "retried": job.retried or 0},  # type: ignore[arg-type]
-        catalogue_version=job.catalogue_version,
-        parameters=job.parameters or {},
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        counts=job.counts,
-        error=job.error,
-        reports=reports,
-        server=job.server,
+    return ScanJobOut.model_validate(
+        {
+            **job.model_dump(include=_JOB_COLUMNS),
+            "progress": {"done": job.done, "total": job.total, "retried": job.retried or 0},
+            "parameters": job.parameters or {},
+            "reports": reports,
+            "cells": f"/v1/scans/{job.id}/cells" if job.status in ("done", "expired") else None,
+        }
     )
 
 
@@ -118,6 +117,15 @@ def _check_queue(session: SessionDep, client_id: int | None, allowed: int, whose
         )
 
 
+def _report_responses(description: str) -> dict[int | str, dict[str, Any]]:
+    """The answers of a route that serves a file of a scan's report."""
+    content = {
+        media: {"schema": {"type": "object"} if fmt == "json" else {"type": "string"}}
+        for fmt, media in MEDIA_TYPES.items()
+    }
+    return {200: {"description": description, "content": content}, **responses(404, 409, 410, 422)}
+
+
 def _job(session: SessionDep, job_id: str) -> ScanJob:
     job = get_job(session, job_id)
     if job is None:
@@ -143,16 +151,7 @@ def scan_cells(session: SessionDep, job_id: JobId) -> ScanCells:
 
 @router.get(
     "/{job_id}/report.{fmt}",
-    responses={
-        200: {
-            "description": "The report",
-            "content": {
-                media: {"schema": {"type": "object"} if fmt == "json" else {"type": "string"}}
-                for fmt, media in MEDIA_TYPES.items()
-            },
-        },
-        **responses(404, 409, 410, 422),
-    },
+    responses=_report_responses("The report"),
     response_class=Response,
 )
 def scan_report(
@@ -165,16 +164,7 @@ def scan_report(
 
 @router.get(
     "/{job_id}/{path:path}",
-    responses={
-        200: {
-            "description": "A page or file of the report",
-            "content": {
-                media: {"schema": {"type": "object"} if fmt == "json" else {"type": "string"}}
-                for fmt, media in MEDIA_TYPES.items()
-            },
-        },
-        **responses(404, 409, 410, 422),
-    },
+    responses=_report_responses("A page or file of the report"),
     response_class=Response,
 )
 def scan_report_page(session: SessionDep, job_id: JobId, path: ReportPath) -> Response:

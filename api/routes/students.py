@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from api import services
-from api.deps import ExecutorDep, LangDep, SettingsDep, SnapshotDep, solve_time
+from api.deps import LangDep, SolverDep
 from api.errors import ApiError, responses
 from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
 
@@ -16,12 +16,7 @@ router = APIRouter(prefix="/v1", tags=["students and programme design"])
 
 @router.post("/eligibility", response_model=EligibilityResponse, responses=responses(413, 422, 503))
 async def eligibility(
-    request: EligibilityRequest,
-    http: Request,
-    executor: ExecutorDep,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
-    lang: LangDep,
+    request: EligibilityRequest, solver: SolverDep, lang: LangDep
 ) -> dict[str, Any]:
     """Per master: admissible directly, or the gap and the optimal bridging programme.
 
@@ -31,7 +26,8 @@ async def eligibility(
     The requirements' texts are in the language of ``Accept-Language`` (English or Dutch). The
     masters not proven when the time limit passes are ``unknown``, with the best programme and
     bound known."""
-    limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
+    settings = solver.settings
+    limit = solver.time_limit(request.time_limit, ["body", "time_limit"])
     if len(request.courses) > settings.max_transcript_entries:
         raise ApiError(
             422,
@@ -40,22 +36,12 @@ async def eligibility(
             f"(got {len(request.courses)})",
             "too_long",
         )
-    return await executor.run(
-        http, limit, services.eligibility, snapshot.catalogue, request, limit, lang
-    )
+    return await solver.run(limit, services.eligibility, request, limit, lang)
 
 
 @router.post("/minors/design", response_model=MinorDesignOut, responses=responses(413, 422, 503))
-async def design_minor(
-    request: MinorRequest,
-    http: Request,
-    executor: ExecutorDep,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
-) -> dict[str, Any]:
+async def design_minor(request: MinorRequest, solver: SolverDep) -> dict[str, Any]:
     """The minor within the EC budget that opens the most of the masters to the bachelor.
     503 with what was proven when the time limit passes first."""
-    limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
-    return await executor.run(
-        http, limit, services.minor_design, snapshot.catalogue, request, limit
-    )
+    limit = solver.time_limit(request.time_limit, ["body", "time_limit"])
+    return await solver.run(limit, services.minor_design, request, limit)

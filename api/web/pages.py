@@ -9,11 +9,13 @@ the result part is swapped in. A transcript is posted, never put in a URL.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
@@ -22,6 +24,7 @@ from fastapi.openapi.docs import (
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import services
@@ -32,8 +35,10 @@ from api.web.i18n import choose, translations
 from articulation.catalogue import UnknownCode
 from articulation.model import MAX_LINE
 from articulation.report import ALTERNATIVES
+from articulation.settings import Settings
 from articulation.status import STATUS, STATUSES, VALUES
 from articulation.storage.repository import latest_finished_job
+from articulation.storage.snapshot import Snapshot
 from articulation.student import advise
 
 HERE = Path(__file__).parent
@@ -163,25 +168,62 @@ def student_check(
 # --- the director pages -------------------------------------------------------------------------
 
 
-def _directors(request: Request, snapshot, engine, lang: str, **parts: Any) -> HTMLResponse:
-    catalogue = snapshot.catalogue
-    context = {
-        "bachelors": _bachelors(snapshot),
-        "masters": [{"code": m.code, "name": m.name} for m in catalogue.masters],
-        "pair": None,
-        "row": None,
-        "minor": None,
-        "matrix": None,
-        "error": None,
-        "timed_out": False,
-        "section": None,
-        "query": {},
-        **parts,
-    }
-    if context["section"] is None or context["section"] == "matrix":
-        context["matrix"] = _matrix(snapshot, engine)
-    status = 422 if context["error"] else 200
-    return page(request, "directors.html.j2", lang, status_code=status, **context)
+@dataclass(frozen=True)
+class Directors:
+    """What every director page reads: the request, the catalogue snapshot, the settings and the
+    database (for the matrix of the last scan)."""
+
+    request: Request
+    snapshot: Snapshot
+    settings: Settings
+    engine: Engine
+
+    def page(self, lang: str, **parts: Any) -> HTMLResponse:
+        catalogue = self.snapshot.catalogue
+        context = {
+            "bachelors": _bachelors(self.snapshot),
+            "masters": [{"code": m.code, "name": m.name} for m in catalogue.masters],
+            "pair": None,
+            "row": None,
+            "minor": None,
+            "matrix": None,
+            "error": None,
+            "timed_out": False,
+            "section": None,
+            "query": {},
+            **parts,
+        }
+        if context["section"] is None or context["section"] == "matrix":
+            context["matrix"] = _matrix(self.snapshot, self.engine)
+        status = 422 if context["error"] else 200
+        return page(self.request, "directors.html.j2", lang, status_code=status, **context)
+
+    def answer(
+        self, lang: str, section: str, query: dict[str, Any], compute: Callable[[float], Any]
+    ) -> HTMLResponse:
+        """The page with ``section`` answered by ``compute(time_limit)``: its answer, the error
+        in the form, or what was proven when the time limit passed."""
+        parts: dict[str, Any] = {"section": section, "query": query}
+        where = "body" if self.request.method == "POST" else "query"
+        try:
+            parts[section] = compute(solve_time(self.settings, None, [where, "time_limit"]))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            parts["error"] = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        except ApiError as exc:
+            parts["error"] = exc.items[0][1]
+        except SolveTimeout as exc:
+            parts[section], parts["timed_out"] = exc.partial, True
+        return self.page(lang, **parts)
+
+
+def directors(
+    request: Request, snapshot: SnapshotDep, settings: SettingsDep, engine: EngineDep
+) -> Directors:
+    return Directors(request, snapshot, settings, engine)
+
+
+DirectorsDep = Annotated[Directors, Depends(directors)]
 
 
 def _matrix(snapshot, engine) -> dict[str, Any] | None:
@@ -207,10 +249,8 @@ def _matrix(snapshot, engine) -> dict[str, Any] | None:
 
 
 @router.get("/directors", response_class=HTMLResponse)
-def directors_page(
-    request: Request, snapshot: SnapshotDep, engine: EngineDep, lang: Lang = None
-) -> HTMLResponse:
-    return _directors(request, snapshot, engine, _lang(request, lang))
+def directors_page(desk: DirectorsDep, lang: Lang = None) -> HTMLResponse:
+    return desk.page(_lang(desk.request, lang))
 
 
 Code = Annotated[str, Query(max_length=MAX_LINE)]
@@ -218,71 +258,38 @@ Code = Annotated[str, Query(max_length=MAX_LINE)]
 
 @router.get("/directors/pair", response_class=HTMLResponse)
 def directors_pair(
-    request: Request,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
-    engine: EngineDep,
-    bachelor: Code,
-    master: Code,
-    track: Code = "",
-    lang: Lang = None,
+    desk: DirectorsDep, bachelor: Code, master: Code, track: Code = "", lang: Lang = None
 ) -> HTMLResponse:
     """One pair: its explanation, alternatives and plan (as ``GET /v1/paths/{b}/{m}``)."""
-    chosen = _lang(request, lang)
-    parts: dict[str, Any] = {
-        "section": "pair",
-        "query": {"bachelor": bachelor, "master": master, "track": track},
-    }
-    k = min(ALTERNATIVES, settings.max_alternatives)
-    try:
-        parts["pair"] = services.transfer_path(
-            snapshot.catalogue,
-            bachelor,
-            master,
-            k,
-            solve_time(settings, None, ["query", "time_limit"]),
-            track or None,
-        )
-    except ApiError as exc:
-        parts["error"] = exc.items[0][1]
-    except SolveTimeout as exc:
-        parts["pair"], parts["timed_out"] = exc.partial, True
-    return _directors(request, snapshot, engine, chosen, **parts)
+    k = min(ALTERNATIVES, desk.settings.max_alternatives)
+    return desk.answer(
+        _lang(desk.request, lang),
+        "pair",
+        {"bachelor": bachelor, "master": master, "track": track},
+        lambda limit: services.transfer_path(
+            desk.snapshot.catalogue, bachelor, master, k, limit, track or None
+        ),
+    )
 
 
 @router.get("/directors/row", response_class=HTMLResponse)
 def directors_row(
-    request: Request,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
-    engine: EngineDep,
-    bachelor: Code,
-    track: Code = "",
-    lang: Lang = None,
+    desk: DirectorsDep, bachelor: Code, track: Code = "", lang: Lang = None
 ) -> HTMLResponse:
     """A bachelor's row: every master, best first (as ``GET /v1/paths/{b}``)."""
-    chosen = _lang(request, lang)
-    parts: dict[str, Any] = {"section": "row", "query": {"bachelor": bachelor, "track": track}}
-    try:
-        parts["row"] = services.transfer_row(
-            snapshot.catalogue,
-            bachelor,
-            solve_time(settings, None, ["query", "time_limit"]),
-            track or None,
-        )
-    except ApiError as exc:
-        parts["error"] = exc.items[0][1]
-    except SolveTimeout as exc:
-        parts["row"], parts["timed_out"] = exc.partial, True
-    return _directors(request, snapshot, engine, chosen, **parts)
+    return desk.answer(
+        _lang(desk.request, lang),
+        "row",
+        {"bachelor": bachelor, "track": track},
+        lambda limit: services.transfer_row(
+            desk.snapshot.catalogue, bachelor, limit, track or None
+        ),
+    )
 
 
 @router.post("/directors/minor", response_class=HTMLResponse)
 def directors_minor(
-    request: Request,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
-    engine: EngineDep,
+    desk: DirectorsDep,
     bachelor: Text,
     track: Text = "",
     masters: Annotated[list[str] | None, Form(max_length=500)] = None,
@@ -290,40 +297,38 @@ def directors_minor(
     lang: Annotated[str, Form(max_length=5)] = "",
 ) -> HTMLResponse:
     """The minor designer (as ``POST /v1/minors/design``)."""
-    chosen = _lang(request, None, lang)
-    query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
-    parts: dict[str, Any] = {"section": "minor", "query": query}
-    try:
+
+    def design(limit: float) -> Any:
         body = MinorRequest(
             bachelor=bachelor,
             track=track or None,
             masters=masters or None,
             budget=budget.replace(",", "."),
         )
-        parts["minor"] = services.minor_design(
-            snapshot.catalogue, body, solve_time(settings, None, ["body", "time_limit"])
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        parts["error"] = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    except ApiError as exc:
-        parts["error"] = exc.items[0][1]
-    except SolveTimeout as exc:
-        parts["minor"], parts["timed_out"] = exc.partial, True
-    return _directors(request, snapshot, engine, chosen, **parts)
+        return services.minor_design(desk.snapshot.catalogue, body, limit)
+
+    query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
+    return desk.answer(_lang(desk.request, None, lang), "minor", query, design)
 
 
 # --- the API docs, from local assets ------------------------------------------------------------
 
 
+FAVICON = "/static/favicon.svg"
+
+
+def _docs(request: Request) -> dict[str, Any]:
+    """What both API docs pages show: the app's OpenAPI document, under its title."""
+    return {"openapi_url": request.app.openapi_url, "title": f"{request.app.title} – API"}
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def swagger_ui(request: Request) -> HTMLResponse:
     return get_swagger_ui_html(
-        openapi_url=request.app.openapi_url,
-        title=f"{request.app.title} – API",
+        **_docs(request),
         swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
         swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-        swagger_favicon_url="/static/favicon.svg",
+        swagger_favicon_url=FAVICON,
         oauth2_redirect_url="/docs/oauth2-redirect",
     )
 
@@ -336,9 +341,8 @@ def swagger_ui_redirect() -> HTMLResponse:
 @router.get("/redoc", response_class=HTMLResponse)
 def redoc(request: Request) -> HTMLResponse:
     return get_redoc_html(
-        openapi_url=request.app.openapi_url,
-        title=f"{request.app.title} – API",
+        **_docs(request),
         redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
-        redoc_favicon_url="/static/favicon.svg",
+        redoc_favicon_url=FAVICON,
         with_google_fonts=False,
     )

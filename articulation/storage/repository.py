@@ -17,7 +17,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, update
@@ -63,6 +63,7 @@ Action = Literal["create", "update", "delete"]
 ROLES = ("editor", "scanner")  # editors edit their institution's catalogue; both may scan
 
 _PROGRAMME = TypeAdapter(ProgrammeUnion)
+R = TypeVar("R", bound=SQLModel)
 
 
 def now() -> dt.datetime:
@@ -410,6 +411,14 @@ def read_version(session: Session) -> int:
     return version or 0
 
 
+def _rows_by(session: Session, table: type[R], owner: str) -> dict[str, list[R]]:
+    """Every row of ``table``, by the code of the course or programme it belongs to."""
+    rows: dict[str, list[R]] = defaultdict(list)
+    for row in session.exec(select(table)):
+        rows[getattr(row, owner)].append(row)
+    return rows
+
+
 def read_parts(session: Session) -> Parts:
     """Every outcome, course, programme and calendar in the database, with their versions."""
     versions: dict[tuple[str, str], int] = {}
@@ -417,27 +426,17 @@ def read_parts(session: Session) -> Parts:
         Outcome(id=r.id, title=r.title, title_nl=r.title_nl, area=r.area, parent=r.parent)
         for r in session.exec(select(OutcomeRow).order_by(OutcomeRow.id))
     ]
-    teaches: dict[str, list[CourseTeaches]] = defaultdict(list)
-    for t in session.exec(select(CourseTeaches)):
-        teaches[t.course_code].append(t)
-    members: dict[str, list[PrerequisiteMember]] = defaultdict(list)
-    for m in session.exec(select(PrerequisiteMember)):
-        members[m.course_code].append(m)
+    teaches = _rows_by(session, CourseTeaches, "course_code")
+    members = _rows_by(session, PrerequisiteMember, "course_code")
     courses = []
     for row in session.exec(select(CourseRow).order_by(CourseRow.code)):
         courses.append(
             (row.institution, _course_from_rows(row, teaches[row.code], members[row.code]))
         )
         versions["course", row.code] = row.version
-    tracks: dict[str, list[ProgrammeTrack]] = defaultdict(list)
-    for t in session.exec(select(ProgrammeTrack)):
-        tracks[t.programme_code].append(t)
-    links: dict[str, list[ProgrammeCourse]] = defaultdict(list)
-    for link in session.exec(select(ProgrammeCourse)):
-        links[link.programme_code].append(link)
-    requirements: dict[str, list[RequirementRow]] = defaultdict(list)
-    for r in session.exec(select(RequirementRow)):
-        requirements[r.programme_code].append(r)
+    tracks = _rows_by(session, ProgrammeTrack, "programme_code")
+    links = _rows_by(session, ProgrammeCourse, "programme_code")
+    requirements = _rows_by(session, RequirementRow, "programme_code")
     programmes = []
     for row in session.exec(select(ProgrammeRow).order_by(ProgrammeRow.code)):
         programmes.append(
@@ -559,28 +558,24 @@ def _delete_rows(session: Session, entity: str, codes: list[str]) -> None:
         session.exec(delete(row).where(col(row.code).in_(codes)))
 
 
-def _audit_row(
-    *,
-    actor: str,
-    client_id: int | None,
-    action: str,
-    entity: str,
-    code: str,
-    version: int,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> dict[str, Any]:
-    return {
-        "at": now(),
-        "actor": actor,
-        "client_id": client_id,
-        "action": action,
-        "entity": entity,
-        "code": code,
-        "catalogue_version": version,
-        "before": before,
-        "after": after,
-    }
+def _audit_rows(
+    actor: Actor, version: int, entity: str, changes: list[tuple[str, str, Any, Any]]
+) -> list[dict[str, Any]]:
+    """The audit log rows of ``changes``: (action, code, before, after) of one kind of entity."""
+    return [
+        {
+            "at": now(),
+            "actor": actor.name,
+            "client_id": actor.client_id,
+            "action": action,
+            "entity": entity,
+            "code": code,
+            "catalogue_version": version,
+            "before": before,
+            "after": after,
+        }
+        for action, code, before, after in changes
+    ]
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -700,23 +695,20 @@ def import_catalogue(
         for entity, diff in zip(documents, diffs.values(), strict=True):
             document = documents[entity]
             changes = [
-                *(("create", code, None, item) for code, item in diff.added.items()),
-                *(("update", code, *pair) for code, pair in diff.changed.items()),
-                *(("delete", code, item, None) for code, item in diff.removed.items()),
+                *(
+                    ("create", code, None, document(code, item))
+                    for code, item in diff.added.items()
+                ),
+                *(
+                    ("update", code, document(code, before), document(code, after))
+                    for code, (before, after) in diff.changed.items()
+                ),
+                *(
+                    ("delete", code, document(code, item), None)
+                    for code, item in diff.removed.items()
+                ),
             ]
-            for action, code, before, after in changes:
-                audit.append(
-                    _audit_row(
-                        actor=actor,
-                        client_id=None,
-                        action=action,
-                        entity=entity,
-                        code=code,
-                        version=version,
-                        before=None if before is None else document(code, before),
-                        after=None if after is None else document(code, after),
-                    )
-                )
+            audit += _audit_rows(Actor(actor), version, entity, changes)
         _insert(connection, AuditEntry, audit)
         session.commit()
         return summary
@@ -864,17 +856,8 @@ def _write_edit(
     if problems:
         raise InvalidCatalogue(problems)
     _store(session, edit, version)
-    row = _audit_row(
-        actor=actor.name,
-        client_id=actor.client_id,
-        action=edit.action,
-        entity=edit.entity,
-        code=edit.code,
-        version=version,
-        before=before,
-        after=after,
-    )
-    _insert(session.connection(), AuditEntry, [row])
+    rows = _audit_rows(actor, version, edit.entity, [(edit.action, edit.code, before, after)])
+    _insert(session.connection(), AuditEntry, rows)
     return EditResult(version=version, before=before, after=after)
 
 

@@ -45,6 +45,12 @@ def _timestamp(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
 
 
+def _part_of(parent: str, **column: Any) -> Any:
+    """The key of a row that is part of the row ``parent`` (``table.column``) names: it is
+    deleted with it."""
+    return Field(sa_column=Column(String, ForeignKey(parent, ondelete="CASCADE"), **column))
+
+
 class CatalogueState(SQLModel, table=True):
     __tablename__ = "catalogue_state"
 
@@ -92,9 +98,7 @@ class CourseRow(ProvenanceColumns, table=True):
 class CourseTeaches(SQLModel, table=True):
     __tablename__ = "course_teaches"
 
-    course_code: str = Field(
-        sa_column=Column(String, ForeignKey("course.code", ondelete="CASCADE"), primary_key=True)
-    )
+    course_code: str = _part_of("course.code", primary_key=True)
     outcome_id: str = Field(
         sa_column=Column(String, ForeignKey("outcome.id"), primary_key=True, index=True)
     )
@@ -107,9 +111,7 @@ class PrerequisiteMember(SQLModel, table=True):
 
     __tablename__ = "prerequisite"
 
-    course_code: str = Field(
-        sa_column=Column(String, ForeignKey("course.code", ondelete="CASCADE"), primary_key=True)
-    )
+    course_code: str = _part_of("course.code", primary_key=True)
     group_index: int = Field(primary_key=True)
     member_index: int = Field(primary_key=True)
     member: str = Field(index=True)
@@ -138,9 +140,7 @@ class ProgrammeRow(ProvenanceColumns, table=True):
 class ProgrammeTrack(SQLModel, table=True):
     __tablename__ = "programme_track"
 
-    programme_code: str = Field(
-        sa_column=Column(String, ForeignKey("programme.code", ondelete="CASCADE"), primary_key=True)
-    )
+    programme_code: str = _part_of("programme.code", primary_key=True)
     position: int = Field(primary_key=True)
     name: str
 
@@ -152,11 +152,7 @@ class ProgrammeCourse(SQLModel, table=True):
     __tablename__ = "programme_course"
 
     id: int | None = Field(default=None, primary_key=True)
-    programme_code: str = Field(
-        sa_column=Column(
-            String, ForeignKey("programme.code", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    programme_code: str = _part_of("programme.code", nullable=False, index=True)
     track: int | None = None
     position: int
     course_code: str = Field(
@@ -170,11 +166,7 @@ class RequirementRow(SQLModel, table=True):
     __tablename__ = "requirement"
 
     id: int | None = Field(default=None, primary_key=True)
-    programme_code: str = Field(
-        sa_column=Column(
-            String, ForeignKey("programme.code", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    programme_code: str = _part_of("programme.code", nullable=False, index=True)
     role: str
     parent_id: int | None = Field(
         default=None,
@@ -269,9 +261,7 @@ class ScanFile(SQLModel, table=True):
 
     __tablename__ = "scan_file"
 
-    job_id: str = Field(
-        sa_column=Column(String, ForeignKey("scan_job.id", ondelete="CASCADE"), primary_key=True)
-    )
+    job_id: str = _part_of("scan_job.id", primary_key=True)
     path: str = Field(primary_key=True)
     media_type: str
     content: str = Field(sa_column=Column(Text, nullable=False))
