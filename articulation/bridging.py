@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from articulation.catalogue import Catalogue
-from articulation.cover import order_courses, solve_cover
+from articulation.cover import Constrain, order_courses, solve_cover
 from articulation.credits import half_floor
 from articulation.gap import Gap, attainment, gap
 from articulation.jsonable import JsonRecord
@@ -161,6 +161,7 @@ def bridge_gap(
     exclude: Sequence[frozenset[str]] = (),
     time_limit: float = 10.0,
     shared: bool = False,
+    constrain: Constrain | None = None,
 ) -> Bridging:
     """:func:`bridge` for a gap already computed.
 
@@ -170,6 +171,10 @@ def bridge_gap(
     with that programme, proven minimal. ``shared`` examines the whole pool once and remembers
     it, for callers that ask about many masters with the same passed courses (a scan row);
     otherwise only the part of the pool that can matter for this gap is examined.
+    ``constrain`` adds constraints on the chosen courses to the one model (that they can be
+    planned in time: :func:`articulation.plan.add_window_timing`, ``add_year_timing``), so the
+    answer is the smallest programme that also meets them, proven; ``infeasible`` when none
+    within the cap does (no ``ceiling`` then).
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
@@ -191,10 +196,12 @@ def bridge_gap(
         )
     bound = lower_bound_half_ects(context, the_gap.unmet)
     over = ceiling if ceiling is not None and ceiling > limit and not exclude else None
+    if constrain is not None:
+        over = None
     problem = None
     if bound <= half_floor(limit):
         problem = prune(context, the_gap.unmet)
-        found = _programme(problem, "premaster", limit, exclude, time_limit)
+        found = _programme(problem, "premaster", limit, exclude, time_limit, constrain)
         if found.status != "infeasible" or over is None:
             return found
     elif over is None:
@@ -223,9 +230,10 @@ def _programme(
     limit: float,
     exclude: Sequence[frozenset[str]],
     time_limit: float,
+    constrain: Constrain | None = None,
 ) -> Bridging:
     """The smallest programme of a pruned problem within ``limit`` EC, as ``status``."""
-    solution = solve_cover(problem, limit, exclude, time_limit)
+    solution = solve_cover(problem, limit, exclude, time_limit, constrain)
     size = len(problem.candidates)
     if solution.status in ("optimal", "feasible"):
         courses = _explain(problem, solution.chosen)
@@ -245,11 +253,12 @@ def _programme(
             reason=reason,
         )
     if solution.status == "infeasible":
-        reason = (
-            f"no further distinct programme within {limit:g} EC"
-            if exclude
-            else f"every programme that closes the gap exceeds the cap of {limit:g} EC"
-        )
+        if constrain is not None:
+            reason = f"no programme within {limit:g} EC that closes the gap can be planned in time"
+        elif exclude:
+            reason = f"no further distinct programme within {limit:g} EC"
+        else:
+            reason = f"every programme that closes the gap exceeds the cap of {limit:g} EC"
         return Bridging(status="infeasible", cap=limit, candidates=size, reason=reason)
     return Bridging(
         status="unknown",

@@ -9,7 +9,7 @@ seed, presolve off. Bridging (:mod:`articulation.bridging`) minimises EC with it
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -202,14 +202,26 @@ class CoverModel:
         return Solution("unknown", bound=bound), solver
 
 
+#: Further constraints on a cover model: called with the CP-SAT model and the Boolean of each
+#: candidate course (e.g. that the chosen courses can be planned in time).
+Constrain = Callable[[Any, dict[str, Any]], None]
+
+
 def solve_cover(
-    problem: Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
+    problem: Problem,
+    cap: float | None,
+    exclude: Sequence[frozenset[str]],
+    time_limit: float,
+    constrain: Constrain | None = None,
 ) -> Solution:
-    """The minimum-EC programme of a pruned problem; ``bound`` in half EC.
+    """The minimum-EC programme of a pruned problem; ``bound`` in half EC. ``constrain`` adds
+    constraints to the model (its answers are not remembered).
 
     Identical sub-problems (same candidates, support, unmet items, area deficits, cap and
     exclusions) recur across bachelors and are solved once per catalogue snapshot.
     """
+    if constrain is not None:
+        return _solve_model(problem, cap, exclude, time_limit, constrain)
     key = _problem_key(problem, cap, exclude)
     solved = problem.catalogue.recall(memo.SOLVES, key)
     if solved is not None:
@@ -234,7 +246,11 @@ def _problem_key(problem: Problem, cap: float | None, exclude: Sequence[frozense
 
 
 def _solve_model(
-    problem: Problem, cap: float | None, exclude: Sequence[frozenset[str]], time_limit: float
+    problem: Problem,
+    cap: float | None,
+    exclude: Sequence[frozenset[str]],
+    time_limit: float,
+    constrain: Constrain | None = None,
 ) -> Solution:
     cover = CoverModel(problem)
     for item in problem.unmet:
@@ -247,6 +263,8 @@ def _solve_model(
     if cap is not None:
         cover.model.add(cover.total_half_ects() <= half_floor(cap))
     cover.exclude(exclude)
+    if constrain is not None:
+        constrain(cover.model, cover.x)
     objective, ec_weight, _ = cover.size_objective()
     cover.model.minimize(objective)
     solution, _ = cover.solve(time_limit)

@@ -24,9 +24,6 @@ from articulation.model import Requirement
 from articulation.plan import Plan, add_window_timing, offered_in, plan_courses, study_window
 from articulation.pool import elective_candidates, eligible_courses, helps, pool_context, prune
 
-#: Next-best designs tried when the best cannot be planned in the minor semester.
-PLAN_TRIES = 4
-
 
 @dataclass(frozen=True)
 class MinorCourse(JsonRecord):
@@ -155,13 +152,8 @@ def design_minor(
     solution, _solver = cover.solve(time_limit)
     chosen = solution.chosen if solution.status in ("optimal", "feasible") else ()
     timetable = None
-    for attempt in range(PLAN_TRIES + 1 if window is not None else 0):
+    if window is not None:  # the model placed the courses already: this is their best timetable
         timetable = plan_courses(catalogue, chosen, taken, window=window, time_limit=time_limit)
-        if timetable.fits or attempt == PLAN_TRIES:
-            break
-        cover.exclude([frozenset(chosen)])  # does not fit the semester: the next-best one
-        solution, _solver = cover.solve(time_limit)
-        chosen = solution.chosen if solution.status in ("optimal", "feasible") else ()
     after = attainment(catalogue, taken | set(chosen))
     opened_now = tuple(m.code for m in targets if gaps[m.code].closed or _closes(m.requires, after))
     opened = tuple(sorted(set(already) | set(opened_now)))

@@ -736,6 +736,55 @@ def add_window_timing(
     _timing(model, instance, options, chosen)
 
 
+def add_year_timing(
+    model: Any,
+    catalogue: Catalogue,
+    chosen: dict[str, Any],
+    taken: Iterable[str],
+    load: float = DEFAULT_LOAD,
+) -> None:
+    """Constrain a selection model (``chosen``: a Boolean per candidate course) so that the
+    courses it chooses can be planned as :func:`plan_route` plans a pre-master: from September
+    of year 1, or from February, finished within one year of the first period of their
+    calendars from that start; each in a period it is offered in, after its prerequisites among
+    the chosen (or passed), within the load at every moment. A selection meets them exactly
+    when the plan of its courses fits."""
+    codes = tuple(sorted(chosen))
+    instance = _instance(catalogue, codes, frozenset(taken), SEPTEMBER, load, None)
+    # per institution: the latest end of a plan from September and from February that includes
+    # one of its courses (a year after the first period of its calendar from that start)
+    latest = {
+        inst: tuple(_first_week([calendar], start) + YEAR_WEEKS for start in (SEPTEMBER, FEBRUARY))
+        for inst, calendar in instance.calendars.items()
+    }
+    last = max((end for ends in latest.values() for end in ends), default=0)
+    years = list(range(SEPTEMBER.year, last // YEAR_WEEKS + 2))
+    options = {c: [o for o in _options(instance, c, years) if o.end <= last] for c in codes}
+    y = _timing(model, instance, options, chosen)
+    february = model.new_bool_var("from February")
+    # one literal per kind of deadline: true when a course with that deadline is chosen
+    kinds = sorted(set(latest.values()))
+    some = {kind: model.new_bool_var(f"ends by {kind}") for kind in kinds}
+    for code in codes:
+        model.add_implication(chosen[code], some[latest[instance.institution[code]]])
+    for code in codes:
+        own = latest[instance.institution[code]]
+        for option in options[code]:
+            placed = y[id(option)]
+            if option.start < FEBRUARY.absolute_week:
+                model.add_implication(placed, february.Not())
+            for kind in kinds:
+                late = (option.end > kind[0], option.end > kind[1])
+                if not any(late):
+                    continue
+                clause = [placed.Not()] + ([] if kind == own else [some[kind].Not()])
+                if not late[0]:
+                    clause.append(february.Not())  # only a September start ends in time
+                elif not late[1]:
+                    clause.append(february)  # only a February start ends in time
+                model.add_bool_or(clause)
+
+
 def _solve(
     instance: _Instance,
     options: dict[str, list[_Option]],
@@ -880,10 +929,15 @@ def _first_start(instance: _Instance) -> int:
     institutions' calendars from the start (in the window, when there is one)."""
     if instance.window is not None:
         return _window_weeks(instance, instance.window)[0]
-    begin, year = instance.start.absolute_week, instance.start.year
+    return _first_week(instance.calendars.values(), instance.start)
+
+
+def _first_week(calendars: Iterable[Calendar], start: Start) -> int:
+    """The absolute week of the first period of ``calendars`` that starts at or after ``start``."""
+    begin, year = start.absolute_week, start.year
     return min(
         (y - 1) * YEAR_WEEKS + p.start_week
-        for calendar in instance.calendars.values()
+        for calendar in calendars
         for y in (year, year + 1)
         for p in calendar.periods
         if (y - 1) * YEAR_WEEKS + p.start_week >= begin

@@ -27,9 +27,18 @@ from dataclasses import dataclass, fields, replace
 from articulation import memo
 from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
 from articulation.catalogue import Catalogue
+from articulation.cover import Constrain
 from articulation.gap import Attainment, Gap, attainment, holds
 from articulation.model import Bachelor, Master, Minor
-from articulation.plan import PLANNED_ROUTES, RoutePlan, offered_in, plan_route, study_window
+from articulation.plan import (
+    PLANNED_ROUTES,
+    RoutePlan,
+    add_window_timing,
+    add_year_timing,
+    offered_in,
+    plan_route,
+    study_window,
+)
 from articulation.pool import Candidates, elective_candidates, helps
 
 DEFAULT_TIME_LIMIT = 10.0
@@ -89,9 +98,9 @@ def decide(
     programme when the caller has it already.
 
     Electives must fit the bachelor's minor semester (its study window) and a pre-master must
-    be finished within a year: when the smallest programme cannot be planned so, the next-best
-    ones (up to :data:`PLAN_TRIES`) are tried; a pre-master none of them can finish in time is
-    ``over_cap``.
+    be finished within a year: when the smallest programme cannot be planned so, one model
+    finds the smallest that can (:func:`_in_time`); a pre-master when none within the cap can
+    is ``over_cap``, proven.
     """
     found = direct(master, the_gap, bachelor.code if bachelor else None)
     if found is not None:
@@ -120,13 +129,18 @@ def decide(
                     lambda codes: plan_route(
                         catalogue, bachelor, "electives", codes, taken=taken, time_limit=time_limit
                     ),
+                    lambda model, x: add_window_timing(
+                        model, catalogue, x, taken, study_window(catalogue, bachelor)
+                    ),
                     cap=bachelor.electives,
                     candidates=candidates,
                     time_limit=time_limit,
                 )
                 if plan.plan.fits:
                     return from_bridging("electives", route, why_not, plan, note)
-                why_not.append(f"electives: {note}")
+                why_not.append(
+                    f"electives: no programme within the cap can be planned in time: {note}"
+                )
             else:
                 why_not.append(f"electives: {route.reason}")
         else:
@@ -171,6 +185,7 @@ def decide(
         the_gap,
         premaster,
         place,
+        lambda model, x: add_year_timing(model, catalogue, x, taken),
         cap=None,
         candidates=None,
         time_limit=time_limit,
@@ -185,10 +200,6 @@ def decide(
     )
 
 
-#: Next-best programmes tried when the smallest cannot be planned in time.
-PLAN_TRIES = 4
-
-
 def _in_time(
     catalogue: Catalogue,
     master: Master,
@@ -196,38 +207,43 @@ def _in_time(
     the_gap: Gap,
     first: Bridging,
     place: Callable[[Sequence[str]], RoutePlan],
+    timing: Constrain,
     *,
     cap: float | None,
     candidates: Candidates | None,
     time_limit: float,
 ) -> tuple[Bridging, RoutePlan, str]:
-    """The smallest programme whose plan fits (the first one, else one of the next-best), its
-    plan, and a note that says what was tried; the first one when none fits."""
+    """The smallest programme whose plan fits, its plan, and a note that says so when it is not
+    the smallest one (``first``); ``first`` with its plan and why, when none fits.
+
+    When the plan of ``first`` does not fit, one model chooses the programme and its placements
+    together (``timing``): the smallest programme (EC, then courses, then the tie-break) that
+    can be planned in time, proven; or the proof that none within the cap can.
+    """
     plan = place(first.codes)
     if plan.plan.fits:
         return first, plan, ""
-    found = alternatives(
+    found = bridge_gap(
         catalogue,
         master,
         taken,
-        PLAN_TRIES + 1,
+        the_gap,
         cap=cap,
         candidates=candidates,
         time_limit=time_limit,
         shared=True,
+        constrain=timing,
     )
-    for option in found[1:]:
-        if option.status != "premaster":
-            break
-        other = place(option.codes)
+    if found.status == "premaster":
+        other = place(found.codes)
         if other.plan.fits:
             note = (
                 f"the smallest programme ({first.total_ects:g} EC) cannot be planned in time "
-                f"({plan.plan.reason}); this {option.total_ects:g} EC one can"
+                f"({plan.plan.reason}); this {found.total_ects:g} EC one can"
             )
-            return option, other, note
-    tried = len([o for o in found if o.status == "premaster"])
-    return first, plan, f"{plan.plan.reason} (tried the {tried} smallest programme(s))"
+            return found, other, note
+    proof = "proven" if found.status == "infeasible" else "not proven within the time limit"
+    return first, plan, f"{plan.plan.reason} ({proof})"
 
 
 def window_candidates(catalogue: Catalogue, bachelor: Bachelor, track: str | None) -> Candidates:
