@@ -9,7 +9,7 @@ seed, presolve off. Bridging (:mod:`articulation.bridging`) minimises EC with it
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -202,9 +202,18 @@ class CoverModel:
         return Solution("unknown", bound=bound), solver
 
 
-#: Further constraints on a cover model: called with the CP-SAT model and the Boolean of each
-#: candidate course (e.g. that the chosen courses can be planned in time).
-Constrain = Callable[[Any, dict[str, Any]], None]
+@dataclass(frozen=True)
+class Constrain:
+    """Further constraints on a cover model's chosen courses (e.g. that they can be planned in
+    time): ``add(model, x)`` with the Boolean ``x`` of each candidate course.
+
+    ``key`` names what they read besides the problem (whose candidates and open prerequisite
+    groups are in its key already), e.g. ``("year",)``: proven answers are remembered
+    under both, as unconstrained ones are.
+    """
+
+    key: Hashable
+    add: Callable[[Any, dict[str, Any]], None]
 
 
 def solve_cover(
@@ -215,18 +224,17 @@ def solve_cover(
     constrain: Constrain | None = None,
 ) -> Solution:
     """The minimum-EC programme of a pruned problem; ``bound`` in half EC. ``constrain`` adds
-    constraints to the model (its answers are not remembered).
+    constraints to the model.
 
-    Identical sub-problems (same candidates, support, unmet items, area deficits, cap and
-    exclusions) recur across bachelors and are solved once per catalogue snapshot.
+    Identical sub-problems (same candidates, support, unmet items, area deficits, cap,
+    exclusions and further constraints) recur across bachelors and are solved once per
+    catalogue snapshot.
     """
-    if constrain is not None:
-        return _solve_model(problem, cap, exclude, time_limit, constrain)
-    key = _problem_key(problem, cap, exclude)
+    key = (*_problem_key(problem, cap, exclude), None if constrain is None else constrain.key)
     solved = problem.catalogue.recall(memo.SOLVES, key)
     if solved is not None:
         return solved
-    solution = _solve_model(problem, cap, exclude, time_limit)
+    solution = _solve_model(problem, cap, exclude, time_limit, constrain)
     if solution.status in ("optimal", "infeasible"):  # only proven answers are reused
         solution = problem.catalogue.remember(memo.SOLVES, key, solution)
     return solution
@@ -264,7 +272,7 @@ def _solve_model(
         cover.model.add(cover.total_half_ects() <= half_floor(cap))
     cover.exclude(exclude)
     if constrain is not None:
-        constrain(cover.model, cover.x)
+        constrain.add(cover.model, cover.x)
     objective, ec_weight, _ = cover.size_objective()
     cover.model.minimize(objective)
     solution, _ = cover.solve(time_limit)

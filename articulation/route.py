@@ -33,6 +33,7 @@ from articulation.model import Bachelor, Master, Minor
 from articulation.plan import (
     PLANNED_ROUTES,
     RoutePlan,
+    Window,
     add_window_timing,
     add_year_timing,
     offered_in,
@@ -129,9 +130,7 @@ def decide(
                     lambda codes: plan_route(
                         catalogue, bachelor, "electives", codes, taken=taken, time_limit=time_limit
                     ),
-                    lambda model, x: add_window_timing(
-                        model, catalogue, x, taken, study_window(catalogue, bachelor)
-                    ),
+                    _window_timing(catalogue, taken, study_window(catalogue, bachelor)),
                     cap=bachelor.electives,
                     candidates=candidates,
                     time_limit=time_limit,
@@ -185,7 +184,7 @@ def decide(
         the_gap,
         premaster,
         place,
-        lambda model, x: add_year_timing(model, catalogue, x, taken),
+        Constrain(("year",), lambda model, x: add_year_timing(model, catalogue, x, taken)),
         cap=None,
         candidates=None,
         time_limit=time_limit,
@@ -197,6 +196,14 @@ def decide(
         late,
         reason=f"no programme within the cap can be finished within a year: {note}",
         over_cap_by=None,
+    )
+
+
+def _window_timing(catalogue: Catalogue, taken: frozenset[str], window: Window) -> Constrain:
+    """The chosen courses can be planned in ``window`` (the electives route)."""
+    return Constrain(
+        ("window", window),
+        lambda model, x: add_window_timing(model, catalogue, x, taken, window),
     )
 
 
