@@ -153,12 +153,14 @@ def render(data: dict[str, Any], command: str) -> str:
             f"≥ {SCAN_SPEEDUP_TARGET:g}×: {_met(speedup >= SCAN_SPEEDUP_TARGET)}"
         )
 
-    plans = runs.get("test_plan_university")
-    if plans:
+    for offerings, label in (("as generated", ""), ("seeded", ", with seeded offerings")):
+        plans = runs.get(f"test_plan_university[{offerings}]")
+        if not plans:
+            continue
         p = plans["extra_info"]
         outcome = ", ".join(f"{n} {s}" for s, n in p["plans"].items())
         row(
-            f"university scan with plans ({p['routes']} routes planned: {outcome}; "
+            f"university scan with plans{label} ({p['routes']} routes planned: {outcome}; "
             f"{p['changed']} cells change status because a route cannot be planned in time) | "
             f"{_s(p['with_plans_s'])} | the same scan without plans: {_s(p['without_plans_s'])}"
             f" | {p['ratio']:.2f}× | ≤ {p['target_ratio']:g}×: "
