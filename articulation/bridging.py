@@ -162,6 +162,7 @@ def bridge_gap(
     time_limit: float = 10.0,
     shared: bool = False,
     constrain: Constrain | None = None,
+    earliest: bool = False,
 ) -> Bridging:
     """:func:`bridge` for a gap already computed.
 
@@ -174,7 +175,8 @@ def bridge_gap(
     ``constrain`` adds constraints on the chosen courses to the one model (that they can be
     planned in time: :func:`articulation.plan.add_window_timing`, ``add_year_timing``), so the
     answer is the smallest programme that also meets them, proven; ``infeasible`` when none
-    within the cap does (no ``ceiling`` then).
+    within the cap does (no ``ceiling`` then). With ``earliest``, the smallest is by EC, then
+    the finish that ``constrain`` gives, then courses and the tie-break.
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
@@ -201,7 +203,7 @@ def bridge_gap(
     problem = None
     if bound <= half_floor(limit):
         problem = prune(context, the_gap.unmet)
-        found = _programme(problem, "premaster", limit, exclude, time_limit, constrain)
+        found = _programme(problem, "premaster", limit, exclude, time_limit, constrain, earliest)
         if found.status != "infeasible" or over is None:
             return found
     elif over is None:
@@ -231,9 +233,10 @@ def _programme(
     exclude: Sequence[frozenset[str]],
     time_limit: float,
     constrain: Constrain | None = None,
+    earliest: bool = False,
 ) -> Bridging:
     """The smallest programme of a pruned problem within ``limit`` EC, as ``status``."""
-    solution = solve_cover(problem, limit, exclude, time_limit, constrain)
+    solution = solve_cover(problem, limit, exclude, time_limit, constrain, earliest)
     size = len(problem.candidates)
     if solution.status in ("optimal", "feasible"):
         courses = _explain(problem, solution.chosen)

@@ -32,6 +32,7 @@ Offering(first=0, last=1)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,6 +217,11 @@ def _nearest_period(name: str, calendar: Calendar) -> str | None:
 
 def offerings(calendar: Calendar, periods: Sequence[str]) -> tuple[Offering, ...]:
     """The offerings of a course's ``periods``; without periods, every single period."""
+    return _offerings(calendar, tuple(periods))
+
+
+@functools.lru_cache(maxsize=4096)  # read for every course of every plan and timing model
+def _offerings(calendar: Calendar, periods: tuple[str, ...]) -> tuple[Offering, ...]:
     if not periods:
         return tuple(Offering(p.index, p.index) for p in calendar.periods)
     return tuple(sorted({parse_offering(calendar, text) for text in periods}, key=_order))

@@ -159,18 +159,25 @@ class CoverModel:
             if len(members) == len(programme):
                 self.model.add(sum(members) <= len(members) - 1)
 
-    def size_objective(self) -> tuple[Any, int, int]:
-        """EC, then course count, then code positions, as one integer expression.
+    def size_objective(self, finish: tuple[Any, int] | None = None) -> tuple[Any, int, int]:
+        """EC, then course count, then code positions, as one integer expression; with
+        ``finish`` (an integer variable from 0 to its largest value, e.g. the week the chosen
+        courses are finished by), EC, then the finish, then course count and code positions.
 
         Returns the expression, the weight of one half EC in it, and its largest value + 1.
         """
         count_weight = sum(self.rank.values()) + 1
-        ec_weight = (len(self.codes) + 1) * count_weight
+        finish_weight = (len(self.codes) + 1) * count_weight  # outweighs count and positions
+        ec_weight = finish_weight * (1 if finish is None else finish[1] + 1)
         coefficient = {
             c: self.half[c] * ec_weight + count_weight + self.rank[c] for c in self.codes
         }
         expr = self._weighted(self.codes, coefficient)
-        return expr, ec_weight, sum(coefficient.values()) + 1
+        top = sum(coefficient.values()) + 1
+        if finish is not None:
+            expr += finish_weight * finish[0]
+            top += finish_weight * finish[1]
+        return expr, ec_weight, top
 
     def _weighted(self, codes: Sequence[str], weight: dict[str, int]):
         """Σ weight[c]·x[c] as one linear expression (much cheaper to build than a Python sum)."""
@@ -178,16 +185,17 @@ class CoverModel:
             [self.x[c] for c in codes], [weight[c] for c in codes]
         )
 
-    def solve(self, time_limit: float) -> tuple[Solution, Any]:
-        """Solve with one worker, LP-strong linearisation, no presolve and a fixed seed
-        (deterministic), within ``time_limit`` and the request's deadline (see
+    def solve(self, time_limit: float, presolve: bool = False) -> tuple[Solution, Any]:
+        """Solve with one worker, LP-strong linearisation, no presolve (unless asked) and a
+        fixed seed (deterministic), within ``time_limit`` and the request's deadline (see
         :mod:`articulation.deadline`): ``unknown`` without a bound when no time is left."""
         cp_model = self.cp_model
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
-        # these models are small and already pruned: presolve costs more than it saves
-        solver.parameters.cp_model_presolve = False
+        # these models are small and already pruned: presolve costs more than it saves, except
+        # in the few that choose the earliest finish among equally large programmes
+        solver.parameters.cp_model_presolve = presolve
         solver.parameters.random_seed = SEED
         status = deadline.run(solver, self.model, time_limit)
         if status is None:  # not started: the deadline has passed
@@ -205,7 +213,9 @@ class CoverModel:
 @dataclass(frozen=True)
 class Constrain:
     """Further constraints on a cover model's chosen courses (e.g. that they can be planned in
-    time): ``add(model, x)`` with the Boolean ``x`` of each candidate course.
+    time): ``add(model, x)`` with the Boolean ``x`` of each candidate course. It may return a
+    finish (an integer variable and its largest value), for models that minimise EC, then the
+    finish, then courses and the tie-break.
 
     ``key`` names what they read besides the problem (whose candidates and open prerequisite
     groups are in its key already), e.g. ``("year",)``: proven answers are remembered
@@ -213,7 +223,7 @@ class Constrain:
     """
 
     key: Hashable
-    add: Callable[[Any, dict[str, Any]], None]
+    add: Callable[[Any, dict[str, Any]], tuple[Any, int] | None]
 
 
 def solve_cover(
@@ -222,19 +232,25 @@ def solve_cover(
     exclude: Sequence[frozenset[str]],
     time_limit: float,
     constrain: Constrain | None = None,
+    earliest: bool = False,
 ) -> Solution:
     """The minimum-EC programme of a pruned problem; ``bound`` in half EC. ``constrain`` adds
-    constraints to the model.
+    constraints to the model; with ``earliest``, the finish it gives is minimised after EC,
+    before courses and the tie-break.
 
     Identical sub-problems (same candidates, support, unmet items, area deficits, cap,
     exclusions and further constraints) recur across bachelors and are solved once per
     catalogue snapshot.
     """
-    key = (*_problem_key(problem, cap, exclude), None if constrain is None else constrain.key)
+    key = (
+        *_problem_key(problem, cap, exclude),
+        None if constrain is None else constrain.key,
+        earliest,
+    )
     solved = problem.catalogue.recall(memo.SOLVES, key)
     if solved is not None:
         return solved
-    solution = _solve_model(problem, cap, exclude, time_limit, constrain)
+    solution = _solve_model(problem, cap, exclude, time_limit, constrain, earliest)
     if solution.status in ("optimal", "infeasible"):  # only proven answers are reused
         solution = problem.catalogue.remember(memo.SOLVES, key, solution)
     return solution
@@ -259,6 +275,7 @@ def _solve_model(
     exclude: Sequence[frozenset[str]],
     time_limit: float,
     constrain: Constrain | None = None,
+    earliest: bool = False,
 ) -> Solution:
     cover = CoverModel(problem)
     for item in problem.unmet:
@@ -271,11 +288,10 @@ def _solve_model(
     if cap is not None:
         cover.model.add(cover.total_half_ects() <= half_floor(cap))
     cover.exclude(exclude)
-    if constrain is not None:
-        constrain.add(cover.model, cover.x)
-    objective, ec_weight, _ = cover.size_objective()
+    finish = None if constrain is None else constrain.add(cover.model, cover.x)
+    objective, ec_weight, _ = cover.size_objective(finish if earliest else None)
     cover.model.minimize(objective)
-    solution, _ = cover.solve(time_limit)
+    solution, _ = cover.solve(time_limit, presolve=earliest)
     bound = None if solution.bound is None else solution.bound // ec_weight
     if solution.status in ("feasible", "unknown") and problem.context is not None:
         # stopped by the time limit: the quick bound may know more than the search did

@@ -64,7 +64,8 @@ from articulation.cover import SEED, model_class
 from articulation.credits import half
 from articulation.gap import attainment
 from articulation.jsonable import fields_json
-from articulation.model import YEAR_WEEKS, Bachelor, OutcomeAt
+from articulation.model import YEAR_WEEKS, AnyOf, Bachelor, OutcomeAt, Requirement
+from articulation.pool import PoolContext
 
 #: Full-time study: EC per 10 teaching weeks (15 EC per UT quartile).
 DEFAULT_LOAD = 15.0
@@ -716,6 +717,106 @@ def _timing(
     return y
 
 
+def finish_bound(
+    catalogue: Catalogue,
+    context: PoolContext,
+    unmet: Sequence[Requirement],
+    ects: float,
+    *,
+    window: Window | None = None,
+    load: float = DEFAULT_LOAD,
+    enough: int | None = None,
+) -> int:
+    """A week before which no programme of ``ects`` EC from the pool of ``context`` that meets
+    ``unmet`` can be finished: a pre-master from September of year 1 (a plan from February
+    finishes no earlier), or electives in ``window``. It stops once it reaches ``enough``.
+
+    The larger of two bounds, without a model. The load holds at most ``load`` EC per 10 weeks
+    at every moment, so ``ects`` EC take that long from the first period (in a pool of one
+    institution, its periods' room in order of their end), and a programme finishes at the end
+    of a period. Each unmet outcome item (or alternatives of outcomes) needs a course that
+    helps it, which ends no earlier than the earliest end of its offerings after a chain of
+    courses of the pool that meets its open prerequisite groups.
+    """
+    if window is not None:
+        years = sorted({year for year, _, _ in window.slots})
+        start = Start(years[0], 0)
+        begin, last = _window_weeks(_bare(catalogue, start, load, window), window)
+    else:
+        years, start, begin = [SEPTEMBER.year, SEPTEMBER.year + 1], SEPTEMBER, 0
+        last = SEPTEMBER.year * YEAR_WEEKS * 2
+    instance = _bare(catalogue, start, load, window)
+    # the load: the end of the first period by which the room holds the EC
+    need = half(ects)
+    late = begin + need / instance.cap
+    institutions = {catalogue.institution_of[c] for c in context.reachable}
+    bound = math.inf
+    for inst in sorted(institutions):
+        room = Fraction(0)
+        for end, weeks in sorted(
+            ((year - 1) * YEAR_WEEKS + p.end_week, p.weeks)
+            for year in years
+            for p in catalogue.calendar(inst).periods
+            if begin <= (year - 1) * YEAR_WEEKS + p.start_week
+            and (year - 1) * YEAR_WEEKS + p.end_week <= last
+        ):
+            room += instance.cap * weeks
+            if end >= late and (room >= need or len(institutions) > 1):
+                bound = min(bound, end)
+                break
+    if bound == math.inf:
+        return 2**31
+    reachable, groups = context.reachable, context.groups
+    earliest: dict[str, float] = {}
+    on_chain: set[str] = set()
+
+    def end_of(code: str) -> float:
+        if code in earliest:
+            return earliest[code]
+        on_chain.add(code)
+        ready = 0.0
+        for group in groups.get(code, ()):
+            if any(s in on_chain for s in group):
+                continue  # a circle of support: cut, a smaller bound
+            chain = (end_of(s) for s in group if s in reachable)
+            ready = max(ready, min(chain, default=math.inf))
+        on_chain.discard(code)
+        if code not in instance.institution:
+            inst = catalogue.institution_of[code]
+            instance.institution[code] = inst
+            instance.calendars.setdefault(inst, catalogue.calendar(inst))
+            periods = catalogue.courses[code].periods
+            instance.offers[code] = offerings(instance.calendars[inst], periods)
+        found = _options(instance, code, years)
+        earliest[code] = min((o.end for o in found if o.start >= ready), default=math.inf)
+        return earliest[code]
+
+    items = [item for item in unmet if _outcomes_only(item)]
+    for item in sorted(items, key=lambda item: len(context.helpers(item))):
+        if enough is not None and bound >= enough:
+            break
+        bound = max(bound, min((end_of(c) for c in context.helpers(item)), default=math.inf))
+    return 2**31 if bound == math.inf else int(bound)
+
+
+def _outcomes_only(item: Requirement) -> bool:
+    """An outcome item, or alternatives of them (area credit is helped by too many courses)."""
+    return isinstance(item, OutcomeAt) or (
+        isinstance(item, AnyOf) and all(_outcomes_only(alt) for alt in item.any_of)
+    )
+
+
+def _bare(catalogue: Catalogue, start: Start, load: float, window: Window | None) -> _Instance:
+    """An instance without courses, for :func:`_options` of courses added one by one."""
+    cap = Fraction(load).limit_denominator(1000) * 2 / LOAD_WEEKS
+    return _Instance(catalogue, (), {}, {}, {}, {}, {}, cap, start, window)
+
+
+#: The finish of a selection's placements in a model: an integer variable (the absolute week the
+#: last chosen course ends; at least that) and its largest value.
+Finish = tuple[Any, int]
+
+
 def add_window_timing(
     model: Any,
     catalogue: Catalogue,
@@ -723,17 +824,21 @@ def add_window_timing(
     taken: Iterable[str],
     window: Window,
     load: float = DEFAULT_LOAD,
-) -> None:
+    before: int | None = None,
+) -> Finish:
     """Constrain a selection model (``chosen``: a Boolean per candidate course) so that the
     courses it chooses can be planned in ``window``: each placed in a period it is offered in,
     after its prerequisites among the chosen (or passed), within the load at every moment. The
-    minor designer uses it, so a designed minor always fits its semester."""
+    minor designer uses it, so a designed minor always fits its semester. With ``before``,
+    only placements that end before that week. Returns the finish of the placements
+    (:data:`Finish`)."""
     codes = tuple(sorted(chosen))
     years = sorted({year for year, _, _ in window.slots})
     start = Start(years[0], 0) if years else SEPTEMBER
     instance = _instance(catalogue, codes, frozenset(taken), start, load, window)
-    options = {c: _options(instance, c, years) for c in codes}
-    _timing(model, instance, options, chosen)
+    options = {c: _before(_options(instance, c, years), before) for c in codes}
+    y = _timing(model, instance, options, chosen)
+    return _finish(model, instance, options, y)
 
 
 def add_year_timing(
@@ -742,13 +847,16 @@ def add_year_timing(
     chosen: dict[str, Any],
     taken: Iterable[str],
     load: float = DEFAULT_LOAD,
-) -> None:
+    before: int | None = None,
+) -> Finish:
     """Constrain a selection model (``chosen``: a Boolean per candidate course) so that the
     courses it chooses can be planned as :func:`plan_route` plans a pre-master: from September
     of year 1, or from February, finished within one year of the first period of their
     calendars from that start; each in a period it is offered in, after its prerequisites among
     the chosen (or passed), within the load at every moment. A selection meets them exactly
-    when the plan of its courses fits."""
+    when the plan of its courses fits; the least finish the model allows a selection is the
+    finish of that plan (from February only when no September start fits). With ``before``,
+    only placements that end before that week. Returns the finish (:data:`Finish`)."""
     codes = tuple(sorted(chosen))
     instance = _instance(catalogue, codes, frozenset(taken), SEPTEMBER, load, None)
     # per institution: the latest end of a plan from September and from February that includes
@@ -759,7 +867,10 @@ def add_year_timing(
     }
     last = max((end for ends in latest.values() for end in ends), default=0)
     years = list(range(SEPTEMBER.year, last // YEAR_WEEKS + 2))
-    options = {c: [o for o in _options(instance, c, years) if o.end <= last] for c in codes}
+    options = {
+        c: _before([o for o in _options(instance, c, years) if o.end <= last], before)
+        for c in codes
+    }
     y = _timing(model, instance, options, chosen)
     february = model.new_bool_var("from February")
     # one literal per kind of deadline: true when a course with that deadline is chosen
@@ -783,6 +894,31 @@ def add_year_timing(
                 elif not late[1]:
                     clause.append(february)  # only a February start ends in time
                 model.add_bool_or(clause)
+    return _finish(model, instance, options, y)
+
+
+def _before(options: list[_Option], week: int | None) -> list[_Option]:
+    """The placements that end before ``week`` (all without one)."""
+    return options if week is None else [o for o in options if o.end < week]
+
+
+def _finish(
+    model: Any, instance: _Instance, options: dict[str, list[_Option]], y: dict[int, Any]
+) -> Finish:
+    """A variable no smaller than the end week of every placed course (see :func:`_timing`)."""
+    from ortools.sat.python import cp_model
+
+    top = max((o.end for c in instance.codes for o in options[c]), default=0)
+    finish = model.new_int_var(0, top, "finish")
+    for code in instance.codes:
+        if options[code]:
+            model.add(
+                finish
+                >= cp_model.LinearExpr.weighted_sum(
+                    [y[id(o)] for o in options[code]], [o.end for o in options[code]]
+                )
+            )
+    return finish, top
 
 
 def _solve(
@@ -798,14 +934,7 @@ def _solve(
     model = model_class()()
     every = [o for c in instance.codes for o in options[c]]
     y = _timing(model, instance, options, dict.fromkeys(instance.codes, True))
-    finish = model.new_int_var(0, max(o.end for o in every), "finish")
-    for code in instance.codes:
-        model.add(
-            finish
-            >= cp_model.LinearExpr.weighted_sum(
-                [y[id(o)] for o in options[code]], [o.end for o in options[code]]
-            )
-        )
+    finish, _ = _finish(model, instance, options, y)
     slots = sorted({s for o in every for s in o.slots})
     used = {s: model.new_bool_var(f"used {s}") for s in slots}
     for o in every:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from articulation import memo
 from articulation.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
@@ -32,19 +33,31 @@ from articulation.gap import Attainment, Gap, attainment, holds
 from articulation.model import Bachelor, Master, Minor
 from articulation.plan import (
     PLANNED_ROUTES,
+    Finish,
     RoutePlan,
     Window,
     add_window_timing,
     add_year_timing,
+    finish_bound,
     offered_in,
     plan_route,
     study_window,
 )
-from articulation.pool import Candidates, elective_candidates, helps
+from articulation.pool import (
+    Candidates,
+    elective_candidates,
+    helps,
+    pool_context,
+    premaster_candidates,
+)
 
 DEFAULT_TIME_LIMIT = 10.0
+#: Constraints that the chosen courses (a Boolean per candidate) can be planned in time, on a
+#: cover model, only in placements that end before ``before`` when given; returns the finish.
+Timing = Callable[..., Finish]
 NO_GAP = "every requirement is met"
 BY_POLICY = "admitted directly by the master's admission policy (the gap is shown)"
+UNSETTLED = "whether an equally large programme finishes earlier was not settled"
 
 
 @dataclass(frozen=True)
@@ -100,8 +113,9 @@ def decide(
 
     Electives must fit the bachelor's minor semester (its study window) and a pre-master must
     be finished within a year: when the smallest programme cannot be planned so, one model
-    finds the smallest that can (:func:`_in_time`); a pre-master when none within the cap can
-    is ``over_cap``, proven.
+    finds the smallest that can (:func:`_in_time`); among the programmes of that EC that can,
+    the one that finishes first wins, then courses and the tie-break. A pre-master when none
+    within the cap can is ``over_cap``, proven.
     """
     found = direct(master, the_gap, bachelor.code if bachelor else None)
     if found is not None:
@@ -130,9 +144,12 @@ def decide(
                     lambda codes: plan_route(
                         catalogue, bachelor, "electives", codes, taken=taken, time_limit=time_limit
                     ),
-                    _window_timing(catalogue, taken, study_window(catalogue, bachelor)),
+                    lambda model, x, before=None: add_window_timing(
+                        model, catalogue, x, taken, study_window(catalogue, bachelor), before=before
+                    ),
                     cap=bachelor.electives,
                     candidates=candidates,
+                    window=study_window(catalogue, bachelor),
                     time_limit=time_limit,
                 )
                 if plan.plan.fits:
@@ -184,9 +201,10 @@ def decide(
         the_gap,
         premaster,
         place,
-        Constrain(("year",), lambda model, x: add_year_timing(model, catalogue, x, taken)),
+        lambda model, x, before=None: add_year_timing(model, catalogue, x, taken, before=before),
         cap=None,
         candidates=None,
+        window=None,
         time_limit=time_limit,
     )
     if plan.plan.fits:
@@ -199,14 +217,6 @@ def decide(
     )
 
 
-def _window_timing(catalogue: Catalogue, taken: frozenset[str], window: Window) -> Constrain:
-    """The chosen courses can be planned in ``window`` (the electives route)."""
-    return Constrain(
-        ("window", window),
-        lambda model, x: add_window_timing(model, catalogue, x, taken, window),
-    )
-
-
 def _in_time(
     catalogue: Catalogue,
     master: Master,
@@ -214,43 +224,101 @@ def _in_time(
     the_gap: Gap,
     first: Bridging,
     place: Callable[[Sequence[str]], RoutePlan],
-    timing: Constrain,
+    timing: Timing,
     *,
     cap: float | None,
     candidates: Candidates | None,
+    window: Window | None,
     time_limit: float,
 ) -> tuple[Bridging, RoutePlan, str]:
-    """The smallest programme whose plan fits, its plan, and a note that says so when it is not
-    the smallest one (``first``); ``first`` with its plan and why, when none fits.
+    """The programme whose plan fits, smallest by EC, then by its finish, then courses and the
+    tie-break; its plan; and a note when it is not the smallest one (``first``). ``first`` with
+    its plan and why, when none fits.
 
     When the plan of ``first`` does not fit, one model chooses the programme and its placements
     together (``timing``): the smallest programme (EC, then courses, then the tie-break) that
-    can be planned in time, proven; or the proof that none within the cap can.
+    can be planned in time, proven; or the proof that none within the cap can. Among those of
+    its EC, the one that finishes first wins (:func:`_first_to_finish`).
     """
+
+    def solve(limit: float | None, before: int | None = None) -> Bridging:
+        """The smallest programme within ``limit`` EC that can be planned in time; with
+        ``before``, by EC, then the finish, among those that finish before that week."""
+
+        def add(model: Any, x: dict[str, Any]) -> Finish:
+            return timing(model, x, before=before)
+
+        # the timing reads the window (none: within a year) and the finish it must beat
+        constrain = Constrain(("timing", window, before), add)
+
+        return bridge_gap(
+            catalogue,
+            master,
+            taken,
+            the_gap,
+            cap=limit,
+            candidates=candidates,
+            time_limit=time_limit,
+            shared=True,
+            constrain=constrain,
+            earliest=before is not None,
+        )
+
+    def bound(ects: float, enough: int) -> int:
+        pool = candidates or premaster_candidates(catalogue, master, taken)
+        context = pool_context(catalogue, pool.codes, taken, key=pool.key)
+        return finish_bound(catalogue, context, the_gap.unmet, ects, window=window, enough=enough)
+
     plan = place(first.codes)
     if plan.plan.fits:
-        return first, plan, ""
-    found = bridge_gap(
-        catalogue,
-        master,
-        taken,
-        the_gap,
-        cap=cap,
-        candidates=candidates,
-        time_limit=time_limit,
-        shared=True,
-        constrain=timing,
-    )
+        return _first_to_finish(first, plan, place, solve, bound)
+    found = solve(cap)
     if found.status == "premaster":
         other = place(found.codes)
         if other.plan.fits:
+            chosen, chosen_plan, earlier = _first_to_finish(found, other, place, solve, bound)
             note = (
                 f"the smallest programme ({first.total_ects:g} EC) cannot be planned in time "
-                f"({plan.plan.reason}); this {found.total_ects:g} EC one can"
+                f"({plan.plan.reason}); this {chosen.total_ects:g} EC one can"
             )
-            return found, other, note
+            return chosen, chosen_plan, note + (f"; {earlier}" if earlier else "")
     proof = "proven" if found.status == "infeasible" else "not proven within the time limit"
     return first, plan, f"{plan.plan.reason} ({proof})"
+
+
+def _first_to_finish(
+    smallest: Bridging,
+    plan: RoutePlan,
+    place: Callable[[Sequence[str]], RoutePlan],
+    solve: Callable[[float, int], Bridging],
+    bound: Callable[[float, int], int],
+) -> tuple[Bridging, RoutePlan, str]:
+    """Of the programmes of the EC of ``smallest`` (the smallest whose plan fits, ``plan``) that
+    can be planned in time, the one that finishes first, then by courses and the tie-break; a
+    note when it is not ``smallest``.
+
+    ``smallest`` is kept without a model when its plan finishes by the ``bound`` no programme of
+    its EC can beat (:func:`articulation.plan.finish_bound`: many do); otherwise one model of
+    that EC with the placements (``solve``) finds the earliest finish before it, or proves
+    that there is none.
+    """
+    finish = plan.plan.finish_week
+    if finish is None or finish <= bound(smallest.total_ects, finish):
+        return smallest, plan, ""
+    found = solve(smallest.total_ects, finish)
+    if found.status == "unknown":
+        return smallest, plan, f"{UNSETTLED} within the time limit"
+    if found.status != "premaster" or found.codes == smallest.codes:
+        return smallest, plan, ""
+    other = place(found.codes)
+    earlier = other.plan.finish_week
+    if not other.plan.fits or earlier is None or earlier >= finish:
+        return smallest, plan, ""
+    note = (
+        f"an equally large programme finishes earlier: this one at the {other.plan.finish}, "
+        f"{' + '.join(smallest.codes)} only at the {plan.plan.finish}"
+    )
+    return replace(found, cap=smallest.cap), other, note
 
 
 def window_candidates(catalogue: Catalogue, bachelor: Bachelor, track: str | None) -> Candidates:

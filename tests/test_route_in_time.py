@@ -3,9 +3,11 @@
 Against brute force on random small catalogues: every subset of the candidates that closes the
 gap within the cap, and for each every placement of its courses in the periods they are offered
 in (the independent planner of :mod:`tests.plan_checker`), checking offering, prerequisite order
-and load. The engine's route must be the smallest subset (EC, then courses, then the tie-break)
-that can be planned in time — a pre-master finished within a year of September or of February,
-electives inside the bachelor's minor semester — and say that none can exactly when none can.
+and load. The engine's route must be the smallest subset that can be planned in time — a pre-master
+finished within a year of September or of February, electives inside the bachelor's minor
+semester — by EC, then the earliest finish of its plans (brute force), then courses, then the
+tie-break; it must say that none can exactly when none can, and say so when an equally large
+programme was chosen because it finishes earlier.
 """
 
 from __future__ import annotations
@@ -163,16 +165,39 @@ def first_week(catalogue: Catalogue, codes, start_week: int) -> int:
     )
 
 
-def within_a_year(catalogue: Catalogue, codes, taken) -> bool:
-    """Whether some plan from September, or from February, ends within a year of its first
-    period (the earliest-finishing plan over every placement in years 1 and 2)."""
+def finish_in_a_year(catalogue: Catalogue, codes, taken) -> int | None:
+    """The finish of the earliest-finishing plan from September (over every placement in years
+    1 and 2) when it ends within a year of its first period; else that of the plan from
+    February when it does; None when neither does."""
     for start_week in (0, 21):
         best = brute_force(
             catalogue, codes, sorted(taken), start_week=start_week, load=LOAD, years=[1, 2]
         )
         if best is not None and best[0] - first_week(catalogue, codes, start_week) <= YEAR:
-            return True
-    return False
+            return best[0]
+    return None
+
+
+def within_a_year(catalogue: Catalogue, codes, taken) -> bool:
+    return finish_in_a_year(catalogue, codes, taken) is not None
+
+
+def first_in_time(options, finish_of) -> tuple[tuple, tuple, tuple] | None:
+    """Of the ranked ``options`` (key, subset), the best that can be planned in time by (EC, the
+    finish, courses, the tie-break), as ((EC, finish, courses, tie-break), subset, the key of
+    the first in time without the finish); None when none can. ``finish_of`` gives a subset's
+    finish, None when it cannot be planned in time."""
+    best, first = None, None
+    for key, subset in options:
+        ects, size, rank = key
+        if best is not None and ects > best[0][0]:
+            break  # only the smallest EC that can be planned in time competes
+        finish = finish_of(subset)
+        if finish is not None and (best is None or (ects, finish, size, rank) < best[0]):
+            best = ((ects, finish, size, rank), subset)
+        if finish is not None and first is None:
+            first = key
+    return None if best is None else (*best, first)
 
 
 def ranked(instance: oracle.Instance, cap: float):
@@ -217,23 +242,36 @@ def premaster_case(seed: int, institutions: tuple[str, ...]) -> str:
     if not options:
         assert route.status == "infeasible", route
         return "no programme within the cap"
-    fitting = next((k for k, s in options if within_a_year(catalogue, s, instance.taken)), None)
-    if fitting is None:
+    best = first_in_time(options, lambda s: finish_in_a_year(catalogue, s, instance.taken))
+    if best is None:
         assert route.status == "over_cap" and route.over_cap_by is None, route
         assert route.reason.startswith("no programme within the cap can be finished within a")
         assert route.reason.endswith("(proven)"), route.reason
         assert key_of(instance, route.codes) == options[0][0]  # the smallest is shown
         return "none in time"
+    fitting, subset, first = best
     assert route.status == "premaster", (route.reason, fitting)
     assert route.optimal
-    assert key_of(instance, route.codes) == fitting, (route.codes, fitting)
     assert route.plan is not None and route.plan.plan.fits
-    assert within_a_year(catalogue, route.codes, instance.taken)
-    if fitting == options[0][0]:
-        return "the smallest in time"
-    assert "cannot be planned in time" in route.reason
-    assert f"this {route.total_ects:g} EC one can" in route.reason
-    return "a larger one in time"
+    finish = route.plan.plan.finish_week
+    assert finish == finish_in_a_year(catalogue, route.codes, instance.taken)
+    ects, size, rank = key_of(instance, route.codes)
+    assert (ects, finish, size, rank) == fitting, (route.codes, subset, fitting)
+    return _kind(route.reason, options, fitting, first)
+
+
+def _kind(reason: str, options, fitting, first) -> str:
+    """What kind of choice the route made (``fitting``; ``first``: the first in time without
+    the finish), checking that its reason says so."""
+    ects, _, size, rank = fitting
+    smallest = (ects, size, rank) == options[0][0]
+    earlier = (ects, size, rank) != first
+    assert ("an equally large programme finishes earlier: this one at the " in reason) == earlier
+    if smallest or (earlier and ects == options[0][0][0]):
+        return "an equally large one finishes earlier" if earlier else "the smallest in time"
+    assert "cannot be planned in time" in reason
+    assert f"this {ects:g} EC one can" in reason
+    return "a larger one in time" + (", finishing earlier" if earlier else "")
 
 
 def test_premaster_is_the_smallest_programme_finished_within_a_year() -> None:
@@ -244,6 +282,7 @@ def test_premaster_is_the_smallest_programme_finished_within_a_year() -> None:
         for institutions in (("UT",), ("UT", "VU"), ("UT", "XX"))
     )
     assert kinds["a larger one in time"] >= 15, kinds
+    assert kinds["an equally large one finishes earlier"] >= 10, kinds
     assert kinds["none in time"] >= 30, kinds
 
 
@@ -290,18 +329,15 @@ def electives_case(seed: int, periods: tuple[str, ...], electives: int) -> str:
     )
     options = ranked(pool, electives)
     taken = sorted(instance.taken)
-    fitting = next(
-        (
-            k
-            for k, s in options
-            if brute_force(
-                catalogue, s, taken, start_week=2 * YEAR, load=LOAD, years=[3], window=window
-            )
-            is not None
-        ),
-        None,
-    )
-    if fitting is None:
+
+    def finish_of(subset) -> int | None:
+        found = brute_force(
+            catalogue, subset, taken, start_week=2 * YEAR, load=LOAD, years=[3], window=window
+        )
+        return None if found is None else found[0]
+
+    best = first_in_time(options, finish_of)
+    if best is None:
         assert route.status != "electives", route
         if not options:
             return "no electives"
@@ -310,13 +346,14 @@ def electives_case(seed: int, periods: tuple[str, ...], electives: int) -> str:
         ), route.why_not
         assert route.why_not[1].endswith("(proven)")
         return "none in time"
+    fitting, subset, first = best
     assert route.status == "electives", (route.reason, route.why_not, fitting)
     assert route.optimal and route.plan is not None and route.plan.plan.fits
-    assert key_of(pool, route.codes) == fitting, (route.codes, fitting)
-    if fitting == options[0][0]:
-        return "the smallest in time"
-    assert "cannot be planned in time" in route.reason
-    return "a larger one in time"
+    finish = route.plan.plan.finish_week
+    assert finish == finish_of(route.codes)
+    ects, size, rank = key_of(pool, route.codes)
+    assert (ects, finish, size, rank) == fitting, (route.codes, subset, fitting)
+    return _kind(route.reason, options, fitting, first)
 
 
 def test_electives_are_the_smallest_programme_in_the_minor_semester() -> None:
@@ -332,6 +369,7 @@ def test_electives_are_the_smallest_programme_in_the_minor_semester() -> None:
         )
     )
     assert kinds["a larger one in time"] >= 5, kinds
+    assert kinds["an equally large one finishes earlier"] >= 5, kinds
     assert kinds["none in time"] >= 15, kinds
 
 
@@ -465,4 +503,71 @@ def test_none_within_the_cap_is_over_cap_proven(cap: float) -> None:
         "no programme within the cap can be finished within a year: the smallest programme "
         "needs 5 quartiles: it finishes at the end of year 2, Q1, later than 1 year(s) after "
         "its start (proven)"
+    )
+
+
+def two_of_ten() -> tuple[Catalogue, Master]:
+    """Two programmes of 10 EC close the gap: UT-A + UT-B (5 EC each, Q3 and Q4), which the
+    tie-break prefers (earlier codes), and UT-C + UT-D (5 EC each, Q1 and Q2)."""
+    outcomes = [Outcome(id="x", title="x", area="alpha"), Outcome(id="y", title="y", area="alpha")]
+    courses = [
+        ("UT", Course(code=code, title=code, ects=5, teaches={outcome: 3}, periods=[period]))
+        for code, outcome, period in (
+            ("UT-A", "x", "Q3"),
+            ("UT-B", "y", "Q4"),
+            ("UT-C", "x", "Q1"),
+            ("UT-D", "y", "Q2"),
+        )
+    ]
+    courses = [(inst, c.model_copy(update={"bridging": True})) for inst, c in courses]
+    master = Master(
+        code="M",
+        name="M",
+        institution="UT",
+        kind="master",
+        ects=120,
+        requires=[OutcomeAt(outcome="x", level=3), OutcomeAt(outcome="y", level=3)],
+        premaster=Premaster(max_ects=30, catalogue=["UT"]),
+    )
+    return Catalogue.build(outcomes, courses, [master]), master
+
+
+def test_an_equally_large_programme_that_finishes_earlier_wins() -> None:
+    catalogue, master = two_of_ten()
+    the_gap = gap(master, attainment(catalogue, frozenset()))
+    route = decide(catalogue, master, frozenset(), the_gap, studying=False)
+    assert route.status == "premaster" and route.optimal
+    assert route.codes == ("UT-C", "UT-D") and route.total_ects == 10
+    assert route.plan is not None and route.plan.plan.finish == "end of year 1, Q2"
+    assert route.reason == (
+        "2 course(s), 10 EC close the gap; an equally large programme finishes earlier: this one "
+        "at the end of year 1, Q2, UT-A + UT-B only at the end of year 1, Q4"
+    )
+
+
+def test_electives_that_finish_earlier_win() -> None:
+    """The same two programmes as electives in a window of the whole year 3 (Q1–Q4)."""
+    catalogue, master = two_of_ten()
+    bachelor = Bachelor(
+        code="B",
+        name="B",
+        institution="UT",
+        kind="bachelor",
+        ects=180,
+        courses=[],
+        electives=15,
+        elective_catalogue=["UT"],
+        minor_window=StudyWindow(institution="UT", periods=["Q1", "Q2", "Q3", "Q4"], year=3),
+    )
+    catalogue = Catalogue.build(
+        catalogue.outcomes.values(),
+        [("UT", c) for c in catalogue.courses.values()],
+        [master, bachelor],
+    )
+    the_gap = gap(master, attainment(catalogue, frozenset()))
+    route = decide(catalogue, master, frozenset(), the_gap, bachelor=bachelor)
+    assert route.status == "electives" and route.codes == ("UT-C", "UT-D")
+    assert route.plan is not None and route.plan.plan.finish == "end of year 3, Q2"
+    assert "an equally large programme finishes earlier: this one at the end of year 3, Q2, " in (
+        route.reason
     )
