@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import errors
+from api.balance import CloseAfterSolve
 from api.executor import EngineExecutor
 from api.jobs import STALE, ScanRunner
 from api.routes import catalogue, edits, meta, ooapi, paths, scans, students, whatif
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.executor = executor
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.close_after_solve:
+        app.add_middleware(CloseAfterSolve)
     app.add_middleware(errors.ServerErrors)  # outermost: added last
     for module in (meta, catalogue, paths, students, whatif, scans, edits, ooapi, pages):
         app.include_router(module.router)

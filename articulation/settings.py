@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     engine_queue: Annotated[int, Field(ge=0)] = 16
     """Solving requests that may wait for a free engine thread; beyond that the API answers 503
     with Retry-After"""
+    close_after_solve: bool = False
+    """Close the connection after answering a POST (the requests that solve), so that the
+    client's next one goes to whichever worker process is free (`serve --workers N` with N > 1
+    turns it on)"""
     max_body_bytes: Annotated[int, Field(gt=0)] = 1024 * 1024
     """Largest request body the API accepts, bytes"""
     max_transcript_entries: Annotated[int, Field(gt=0)] = 2000

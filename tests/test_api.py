@@ -906,3 +906,23 @@ def test_an_unknown_track_is_422_naming_the_field(client: TestClient) -> None:
     body = {"bachelor": "VU-B-AI", "track": "Nope", "budget": 30}
     item = error(client.post("/v1/minors/design", json=body), 422)
     assert item["loc"] == ["body", "track"]
+
+
+def test_with_several_workers_a_solving_answer_closes_its_connection(
+    database_url: str, client: TestClient
+) -> None:
+    """``serve --workers N`` closes the connection after each POST, so the next solve goes to
+    whichever worker is free; reads keep theirs. One worker keeps every connection."""
+    body = {"courses": ["VU-MATH101"], "bachelor": "VU-B-CREATE"}
+    assert client.post("/v1/eligibility", json=body).headers.get("connection") != "close"
+    settings = Settings(
+        database_url=database_url,
+        migrate_on_start=False,
+        seed_on_start=False,
+        close_after_solve=True,
+    )
+    with TestClient(create_app(settings)) as several:
+        answer = several.post("/v1/eligibility", json=body)
+        assert answer.status_code == 200 and answer.json()["results"]
+        assert answer.headers["connection"] == "close"
+        assert several.get("/health").headers.get("connection") != "close"

@@ -72,6 +72,7 @@ def serve(
             f"longer than {settings.db_statement_timeout:g} s for the lock is refused (503). "
             "Use PostgreSQL for several writers."
         )
+    os.environ.setdefault("ARTICULATION_CLOSE_AFTER_SOLVE", "true")  # see api/balance.py
     os.environ.update(
         ARTICULATION_DATABASE_URL=settings.database_url,
         ARTICULATION_MIGRATE_ON_START="false",
