@@ -15,7 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from articulation.catalogue import Catalogue
-from articulation.model import Bachelor, Course, Master, Outcome, OutcomeAt, Premaster
+from articulation.model import (
+    MAX_PROGRAMME_ECTS,
+    Bachelor,
+    Course,
+    Master,
+    Outcome,
+    OutcomeAt,
+    Premaster,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -69,7 +77,8 @@ def catalogue(name: str) -> Catalogue:
         institution="UT",
         ects=120,
         requires=[OutcomeAt(outcome=o.id, level=3) for o in outcomes],
-        premaster=Premaster(max_ects=sum(costs) / 2, catalogue=["UT"]),
+        # the largest cap the format allows: above every optimum of these instances
+        premaster=Premaster(max_ects=MAX_PROGRAMME_ECTS, catalogue=["UT"]),
     )
     bachelor = Bachelor(
         kind="bachelor", code=BACHELOR, name="No courses", institution="VU", ects=180
