@@ -434,10 +434,13 @@ def route_alternatives(
     status: str,
     k: int,
     *,
+    chosen: Sequence[str] = (),
     track: str | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[Bridging, ...]:
-    """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master.
+    """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master,
+    smallest first, other than the route's own (``chosen``: the smallest one, unless it could
+    not be planned in time or an equally large one finishes earlier).
 
     Only the electives route (elective pool, capped by the elective space) and the pre-master
     route (bridging courses, capped by the master's pre-master cap) have alternatives.
@@ -457,4 +460,6 @@ def route_alternatives(
         time_limit=time_limit,
         shared=True,
     )
-    return tuple(o for o in found[1:] if o.status == "premaster")
+    own = set(chosen) if chosen else set(found[0].codes) if found else set()
+    others = [o for o in found if o.status == "premaster" and set(o.codes) != own]
+    return tuple(others[:k])

@@ -146,6 +146,7 @@ def cell_alternatives(
         catalogue.master(cell.master),
         cell.status,
         k,
+        chosen=cell.codes,
         track=cell.track,
         time_limit=time_limit,
     )

@@ -571,3 +571,21 @@ def test_electives_that_finish_earlier_win() -> None:
     assert "an equally large programme finishes earlier: this one at the end of year 3, Q2, " in (
         route.reason
     )
+
+
+def test_alternatives_leave_out_the_route_own_programme_not_the_smallest() -> None:
+    """When an equally large programme that finishes earlier is the route, the next-best
+    programmes list the tie-break's choice and not the route's own again."""
+    from articulation.model import Bachelor
+    from articulation.route import route_alternatives
+
+    catalogue, master = two_of_ten()
+    bachelor = Bachelor(kind="bachelor", code="B", name="B", institution="VU", ects=180)
+    found = route_alternatives(
+        catalogue, bachelor, master, "premaster", 2, chosen=("UT-C", "UT-D")
+    )
+    codes = [o.codes for o in found]
+    assert len(codes) == 2 and codes[0] == ("UT-A", "UT-B")
+    assert ("UT-C", "UT-D") not in codes
+    unchosen = route_alternatives(catalogue, bachelor, master, "premaster", 2)
+    assert ("UT-A", "UT-B") not in [o.codes for o in unchosen]  # the smallest is the route's
