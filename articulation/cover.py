@@ -242,6 +242,30 @@ def solve_cover(
     exclusions and further constraints) recur across bachelors and are solved once per
     catalogue snapshot.
     """
+
+    def solve() -> Solution:
+        cover = CoverModel(problem)
+        for item in problem.unmet:
+            lit = cover.requirement(item)
+            if lit is None:
+                return Solution("infeasible")
+            if lit is not True:
+                cover.model.add(lit == 1)
+        cover.add_prerequisites()
+        if cap is not None:
+            cover.model.add(cover.total_half_ects() <= half_floor(cap))
+        cover.exclude(exclude)
+        finish = None if constrain is None else constrain.add(cover.model, cover.x)
+        objective, ec_weight, _ = cover.size_objective(finish if earliest else None)
+        cover.model.minimize(objective)
+        solution, _ = cover.solve(time_limit, presolve=earliest)
+        bound = None if solution.bound is None else solution.bound // ec_weight
+        if solution.status in ("feasible", "unknown") and problem.context is not None:
+            # stopped by the time limit: the quick bound may know more than the search did
+            quick = lower_bound_half_ects(problem.context, problem.unmet)
+            bound = quick if bound is None else max(bound, quick)
+        return Solution(solution.status, solution.chosen, bound)
+
     key = (
         *_problem_key(problem, cap, exclude),
         None if constrain is None else constrain.key,
@@ -250,7 +274,7 @@ def solve_cover(
     solved = problem.catalogue.recall(memo.SOLVES, key)
     if solved is not None:
         return solved
-    solution = _solve_model(problem, cap, exclude, time_limit, constrain, earliest)
+    solution = solve()
     if solution.status in ("optimal", "infeasible"):  # only proven answers are reused
         solution = problem.catalogue.remember(memo.SOLVES, key, solution)
     return solution
@@ -267,37 +291,6 @@ def _problem_key(problem: Problem, cap: float | None, exclude: Sequence[frozense
         cap,
         tuple(sorted(tuple(sorted(p)) for p in exclude)),
     )
-
-
-def _solve_model(
-    problem: Problem,
-    cap: float | None,
-    exclude: Sequence[frozenset[str]],
-    time_limit: float,
-    constrain: Constrain | None = None,
-    earliest: bool = False,
-) -> Solution:
-    cover = CoverModel(problem)
-    for item in problem.unmet:
-        lit = cover.requirement(item)
-        if lit is None:
-            return Solution("infeasible")
-        if lit is not True:
-            cover.model.add(lit == 1)
-    cover.add_prerequisites()
-    if cap is not None:
-        cover.model.add(cover.total_half_ects() <= half_floor(cap))
-    cover.exclude(exclude)
-    finish = None if constrain is None else constrain.add(cover.model, cover.x)
-    objective, ec_weight, _ = cover.size_objective(finish if earliest else None)
-    cover.model.minimize(objective)
-    solution, _ = cover.solve(time_limit, presolve=earliest)
-    bound = None if solution.bound is None else solution.bound // ec_weight
-    if solution.status in ("feasible", "unknown") and problem.context is not None:
-        # stopped by the time limit: the quick bound may know more than the search did
-        quick = lower_bound_half_ects(problem.context, problem.unmet)
-        bound = quick if bound is None else max(bound, quick)
-    return Solution(solution.status, solution.chosen, bound)
 
 
 def order_courses(problem: Problem, chosen: Sequence[str]) -> list[str]:

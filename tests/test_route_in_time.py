@@ -581,9 +581,7 @@ def test_alternatives_leave_out_the_route_own_programme_not_the_smallest() -> No
 
     catalogue, master = two_of_ten()
     bachelor = Bachelor(kind="bachelor", code="B", name="B", institution="VU", ects=180)
-    found = route_alternatives(
-        catalogue, bachelor, master, "premaster", 2, chosen=("UT-C", "UT-D")
-    )
+    found = route_alternatives(catalogue, bachelor, master, "premaster", 2, chosen=("UT-C", "UT-D"))
     codes = [o.codes for o in found]
     assert len(codes) == 2 and codes[0] == ("UT-A", "UT-B")
     assert ("UT-C", "UT-D") not in codes
