@@ -30,10 +30,6 @@ SHARING_MEDIAN_TARGET = 0.2
 SHARING_MAX_TARGET = 1.0
 
 
-def _own(info: dict[str, Any]) -> str:
-    return f" (run on its own, {info['measured']})" if "measured" in info else ""
-
-
 def _by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {b["name"]: b for b in data["benchmarks"]}
 
@@ -148,7 +144,7 @@ def render(data: dict[str, Any], command: str) -> str:
             )
         row(
             f"parallel efficiency of the university scan, 2 processes vs 1 (split by bachelor "
-            f"rows){_own(two['extra_info'])} | {_s(two['stats']['median'])} vs "
+            f"rows) | {_s(two['stats']['median'])} vs "
             f"{_s(one['stats']['median'])} | {base} | {speedup:.2f}× | "
             f"≥ {SCAN_SPEEDUP_TARGET:g}×: {_met(speedup >= SCAN_SPEEDUP_TARGET)}"
         )
@@ -224,7 +220,7 @@ def render(data: dict[str, Any], command: str) -> str:
     for info in dask:
         row(
             f"national matrix on a Dask LocalCluster, 2 workers vs 1, {info['pairs']} pairs"
-            f"{_own(info)} | {_s(info['two_workers_s'])} ({info['ms_per_pair_two']:.0f} ms/pair)"
+            f" | {_s(info['two_workers_s'])} ({info['ms_per_pair_two']:.0f} ms/pair)"
             f" | 1 worker: {_s(info['one_worker_s'])} | {info['speedup']:.2f}× | "
             f"≥ {DASK_SPEEDUP_TARGET:g}×: {_met(info['speedup'] >= DASK_SPEEDUP_TARGET)}"
         )
@@ -302,14 +298,14 @@ def render(data: dict[str, Any], command: str) -> str:
         row(
             f"API `POST /v1/eligibility` under `wrk` ({w['connections']} connections, "
             f"{w['seconds']:g} s, {w['transcripts']} distinct transcripts, every master), "
-            f"`serve --workers 2` vs 1{_own(w)} | 2 workers: {two['requests_per_s']:g} req/s, "
+            f"`serve --workers 2` vs 1 | 2 workers: {two['requests_per_s']:g} req/s, "
             f"p50 {two['p50_ms']:g} ms, p99 {two['p99_ms']:g} ms, {two['errors']} errors | "
             f"1 worker: {one['requests_per_s']:g} req/s, p99 {one['p99_ms']:g} ms, "
             f"{one['errors']} errors | {w['speedup']:.2f}× | ≥ {WORKERS_SPEEDUP_TARGET:g}×, "
             f"0 errors: {_met(w['speedup'] >= WORKERS_SPEEDUP_TARGET and errors == 0)}"
         )
         row(
-            f"the same, eligibility vs `GET /health` under the same load, 2 workers{_own(w)} | "
+            f"the same, eligibility vs `GET /health` under the same load, 2 workers | "
             f"{two['requests_per_s']:g} req/s | `/health`: {h['requests_per_s']:g} req/s, "
             f"p99 {h['p99_ms']:g} ms, {h['errors']} errors | {w['vs_health']:.2f}× | "
             f"≥ {VS_HEALTH_TARGET:g}×: {_met(w['vs_health'] >= VS_HEALTH_TARGET)}"
@@ -320,7 +316,7 @@ def render(data: dict[str, Any], command: str) -> str:
         ok = i["median_ratio"] <= SHARING_MEDIAN_TARGET and i["max_ratio"] <= SHARING_MAX_TARGET
         row(
             f"one eligibility request's engine work ({i['masters']} masters, memo cleared), "
-            f"{i['transcripts']} transcripts{_own(i)} | median {i['median_ratio']:.2f}×, worst "
+            f"{i['transcripts']} transcripts | median {i['median_ratio']:.2f}×, worst "
             f"{i['max_ratio']:.2f}× | {i['masters']} single-master requests for the same "
             f"transcript, each with the memo cleared | median {i['median_ratio']:.2f}× | median "
             f"≤ {SHARING_MEDIAN_TARGET:g}×, none above {SHARING_MAX_TARGET:g}×: {_met(ok)}"
@@ -331,7 +327,7 @@ def render(data: dict[str, Any], command: str) -> str:
         row(
             f"one-course what-if (`{w['course']}` one EC more), university scale, "
             f"{w['cells']} cells, {w['recomputed']} computed again, {w['changed']} changed, "
-            f"equal to a full rescan{_own(w)} | {_s(w['whatif_s'])} | full scan "
+            f"equal to a full rescan | {_s(w['whatif_s'])} | full scan "
             f"{_s(w['full_scan_s'])} | {w['ratio']:.3f}× | ≤ {w['target_ratio']:g}× a full "
             f"scan: {_met(w['ratio'] <= w['target_ratio'])}"
         )
@@ -343,7 +339,6 @@ def render(data: dict[str, Any], command: str) -> str:
             f"API `GET /health` while {d['solving_clients']} clients post solve-heavy eligibility "
             f"requests (hard set covers, `time_limit` {d['time_limit']:g} s, every master), "
             f"uvicorn on 127.0.0.1, {d['seconds']:g} s each"
-            + (f" (run on its own, {d['measured']})" if "measured" in d else "")
             + f" | p50 {d['loaded_health_p50_ms']:g} "
             f"ms, p95 {d['loaded_health_p95_ms']:g} ms ({d['loaded_health_requests']} requests; "
             f"the solving requests: {solves}, median {d['loaded_solve_p50_s']:g} s, "

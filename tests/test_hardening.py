@@ -466,3 +466,23 @@ def test_if_match_is_parsed_as_rfc_9110_says() -> None:
     with pytest.raises(Exception) as missing:
         expected_version("  ")
     assert missing.value.status == 428
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("ARTICULATION_CLOSE_AFTER_SOLVE", "maybe"), ("ARTICULATION_WORKERS", "two")],
+)
+def test_a_bad_setting_in_the_environment_is_exit_2_naming_it(variable: str, value: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from articulation.cli import app; app()", "validate"],
+        env={**os.environ, variable: value},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert f"{variable}='{value}'" in done.stderr and "Traceback" not in done.stderr
