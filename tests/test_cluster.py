@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
-from typing import Any
 
 import pytest
 
@@ -35,10 +33,9 @@ def single(faculty: Catalogue) -> dict[str, bytes]:
 class Recorder:
     """A report's progress: pairs done, and what was computed again."""
 
-    def __init__(self, on_first_pair: Any = None):
+    def __init__(self) -> None:
         self.again: list[tuple[str, str]] = []
         self.pairs = 0
-        self.on_first_pair = on_first_pair
 
     def start(self, stage: str, total: int) -> None:
         pass
@@ -46,8 +43,6 @@ class Recorder:
     def advance(self, stage: str) -> None:
         if stage == "pairs":
             self.pairs += 1
-            if self.pairs == 1 and self.on_first_pair is not None:
-                self.on_first_pair()
 
     def retried(self, stage: str, what: str) -> None:
         self.again.append((stage, what))
@@ -123,26 +118,33 @@ def test_a_kept_catalogue_lost_with_its_worker_is_sent_again(faculty: Catalogue)
         assert list(parallel_map(_square, faculty, [3, 4], cluster=address)) == [9, 16]
 
 
+def _die_on_the_first_row() -> int:
+    """Run in one worker: its first row of pairs kills the process (SIGKILL) while the row is
+    running. Tasks name the row function by reference, so the worker's unpickling finds this
+    one; its restarted self (a new process) is unchanged."""
+    from articulation import scan
+
+    def die(_catalogue: Catalogue, _job: object) -> object:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    scan._assess_row = die  # type: ignore[assignment]
+    return os.getpid()
+
+
 def test_a_lost_worker_is_recomputed(faculty: Catalogue, single: dict) -> None:
-    """One of two workers is killed (SIGKILL) while rows are running: the rows it held are
-    computed again on the other (or its restarted self) and the report is identical."""
+    """One of two workers dies (SIGKILL) while it runs a row of pairs: the row is computed again
+    on the other (or on its restarted self), the scan says so, and the report is identical."""
     from distributed import Client
 
     fresh = synthetic.build(synthetic.FACULTY)
-    killed: list[int] = []
     with running_cluster("local:2") as address, Client(address, set_as_default=False) as client:
-
-        def kill_a_busy_worker() -> None:
-            processing = client.processing()
-            busy = max(processing, key=lambda w: len(processing[w]))
-            pid = client.run(os.getpid, workers=[busy])[busy]
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
-
-        # the kill must not run on the thread that streams the results in
-        progress = Recorder(lambda: threading.Thread(target=kill_a_busy_worker).start())
+        doomed = sorted(client.scheduler_info()["workers"])[0]
+        pid = client.run(_die_on_the_first_row, workers=[doomed])[doomed]
+        progress = Recorder()
         report = make_report(fresh, cluster=address, progress=progress)
-    assert killed
+        alive = client.run(os.getpid)
+    assert pid not in alive.values(), "the worker died"
     assert render(report) == single
-    assert progress.again, "the lost rows are reported"
+    rows = [what for stage, what in progress.again if stage == "pairs"]
+    assert rows and set(rows) <= {cell.bachelor for cell in report.cells}
     assert all(stage in ("pairs", "alternatives") for stage, _ in progress.again)
