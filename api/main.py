@@ -22,7 +22,7 @@ from api.routes import catalogue, edits, meta, ooapi, paths, scans, students, wh
 from api.web import pages
 from articulation import __version__
 from articulation.parallel import parse_cluster
-from articulation.settings import Settings
+from articulation.settings import Settings, from_environment, stop
 from articulation.storage.db import migrate, settings_engine
 from articulation.storage.snapshot import Snapshots
 
@@ -71,9 +71,12 @@ def seed(engine, settings: Settings) -> bool:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment)."""
-    settings = settings or Settings()
+    settings = settings or from_environment()
     if settings.dask_scheduler:
-        parse_cluster(settings.dask_scheduler)  # a bad value stops the start, with the reason
+        try:
+            parse_cluster(settings.dask_scheduler)
+        except ValueError as exc:  # a bad value stops the start, with the reason
+            stop([("dask_scheduler", str(exc))])
     engine = settings_engine(settings)
     runner = ScanRunner(
         engine,

@@ -12,10 +12,12 @@ from here. Each field is ``ARTICULATION_<NAME>`` in the environment (the README 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
@@ -108,3 +110,26 @@ class Settings(BaseSettings):
         if self.curricula is not None:
             return self.curricula
         return BUNDLED_CURRICULA if BUNDLED_CURRICULA.is_dir() else Path("curricula")
+
+
+def from_environment() -> Settings:
+    """The settings of the environment, for the command line and a server started by uvicorn.
+
+    A bad ``ARTICULATION_*`` value stops the program: see :func:`stop`.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        stop(
+            ("_".join(str(part) for part in problem["loc"]), problem["msg"])
+            for problem in exc.errors()
+        )
+
+
+def stop(problems: Iterable[tuple[str, str]]) -> NoReturn:
+    """Exit with code 2 after one line on stderr per ``(field, message)``, naming the variable
+    and its value (``error: environment: ARTICULATION_WORKERS='two': …``), never a traceback."""
+    for field, message in problems:
+        name = "ARTICULATION_" + field.upper()
+        print(f"error: environment: {name}={os.environ.get(name)!r}: {message}", file=sys.stderr)
+    raise SystemExit(2)

@@ -486,3 +486,25 @@ def test_a_bad_setting_in_the_environment_is_exit_2_naming_it(variable: str, val
     )
     assert done.returncode == 2
     assert f"{variable}='{value}'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("ARTICULATION_ENGINE_THREADS", "0"), ("ARTICULATION_DASK_SCHEDULER", "127.0.0.1:8786")],
+)
+def test_a_server_started_by_uvicorn_stops_on_a_bad_setting(variable: str, value: str) -> None:
+    """``uvicorn --factory api.main:create_app``, not only ``articulation serve``."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--port", "0"],
+        env={**os.environ, variable: value},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"error: environment: {variable}='{value}'" in done.stderr
+    assert "Traceback" not in done.stderr

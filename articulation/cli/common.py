@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,31 +10,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from articulation.catalogue import Catalogue, UnknownCode
 from articulation.loader import CurriculaError, load_curricula
-from articulation.settings import Settings
+from articulation.settings import from_environment
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _from_environment() -> Settings:
-    """The settings of the environment; a bad ``ARTICULATION_*`` value stops every command
-    with exit code 2, naming the variable and its value."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        for problem in exc.errors():
-            name = "ARTICULATION_" + "_".join(str(part) for part in problem["loc"]).upper()
-            value = os.environ.get(name, problem.get("input"))
-            err.print(f"error: environment: {name}={value!r}: {problem['msg']}", markup=False)
-        raise SystemExit(2) from None
-
-
-DEFAULTS = _from_environment()  # the CLI's defaults come from the environment, as the server's do
+DEFAULTS = from_environment()  # the CLI's defaults come from the environment, as the server's do
 
 CurriculaOpt = Annotated[
     Path | None,
