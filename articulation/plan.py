@@ -216,6 +216,7 @@ class Plan:
     placements: tuple[Placement, ...] = ()
     finish_week: int | None = None
     finish: str | None = None  # relative: "end of year 1, Q4"
+    finish_at: tuple[int, str] | None = None  # the same as (year, period): (1, "Q4")
     periods_used: int = 0
     periods_needed: int = 0  # periods from the first possible one through the finish
     limit_weeks: int | None = None
@@ -236,6 +237,9 @@ class Plan:
             "load": self.load,
             "finish_week": self.finish_week,
             "finish": self.finish,
+            "finish_at": None
+            if self.finish_at is None
+            else {"year": self.finish_at[0], "period": self.finish_at[1]},
             "periods_used": self.periods_used,
             "periods_needed": self.periods_needed,
             "limit_weeks": self.limit_weeks,
@@ -965,7 +969,8 @@ def _result(
     finish_week, used = _objective(chosen)
     last = max(chosen.values(), key=lambda o: (o.end, o.code))
     calendar = instance.calendars[last.institution]
-    finish = f"end of year {last.year}, {calendar.periods[last.offering.last].name}"
+    finish_at = (last.year, calendar.periods[last.offering.last].name)
+    finish = "end of year {}, {}".format(*finish_at)
     first_start = _first_start(instance)
     needed = sum(
         1
@@ -1045,6 +1050,7 @@ def _result(
         ),
         finish_week=finish_week,
         finish=finish,
+        finish_at=finish_at,
         periods_used=used,
         periods_needed=needed,
         limit_weeks=limit,

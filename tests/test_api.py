@@ -383,6 +383,10 @@ def test_min_gpa_is_checked_when_grades_are_given(
     low = itech([{"code": "VU-HCI", "grade": 6}, {"code": "VU-RM", "grade": 6.5, "ects": 6}])
     assert low["min_gpa"] == {"required": 7.0, "gpa": 6.25, "met": False}
     assert low["status"] == "infeasible" and "below the master's minimum of 7" in low["reason"]
+    dutch = client.post("/", data={"courses": "VU-HCI 6\nVU-RM 6,5", "lang": "nl"}).text
+    itech_row = dutch[dutch.index('id="m-UT-M-ITECH"') :]
+    itech_row = itech_row[: itech_row.index("</li>")]
+    assert "je gemiddelde cijfer is te laag" in itech_row and "below" not in itech_row
     high = itech([{"code": "VU-HCI", "grade": 8}, {"code": "VU-RM", "grade": 7}])
     assert high["min_gpa"]["met"] is True and high["status"] != "infeasible"
     ungraded = itech(["VU-HCI", "VU-RM"])

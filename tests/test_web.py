@@ -91,6 +91,17 @@ def test_pages_in_both_languages(client: TestClient, lang: str) -> None:
     assert partial.text.lstrip().startswith('<section id="result"')
 
 
+@pytest.mark.parametrize(
+    ("lang", "words", "other"),
+    [("en", "end of year", "eind van jaar"), ("nl", "eind van jaar", "end of year")],
+)
+def test_the_finish_is_in_the_page_language(
+    client: TestClient, lang: str, words: str, other: str
+) -> None:
+    page = client.post("/", data={"courses": "VU-PROG 7,5\nVU-LAC", "lang": lang}).text
+    assert '<p class="finish">' in page and words in page and other not in page
+
+
 def test_the_transcript_never_reaches_a_url(client: TestClient) -> None:
     page = client.get("/").text
     assert 'method="post"' in page and 'hx-post="/"' in page

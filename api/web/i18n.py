@@ -1,8 +1,8 @@
 """The pages' languages: English (the message ids) and Dutch (the ``nl`` messages.po).
 
 The ``.po`` catalogue is the source; it is compiled in memory when the pages start, so a clean
-checkout needs no build step. ``make messages`` re-extracts the ids from the templates and
-merges them into the catalogue.
+checkout needs no build step. ``pybabel extract`` and ``pybabel update`` (see the README)
+re-extract the ids from the templates and merge them into the catalogue.
 """
 
 from __future__ import annotations
