@@ -299,10 +299,11 @@ def alternatives(
     candidates: Candidates | None = None,
     time_limit: float = 10.0,
     shared: bool = False,
+    constrain: Constrain | None = None,
 ) -> list[Bridging]:
     """Up to ``k`` distinct bridging programmes, best first (no-good cuts: each later programme
-    is neither an earlier one nor contains one). ``cap`` and ``candidates`` as in
-    :func:`bridge_gap`."""
+    is neither an earlier one nor contains one). ``cap``, ``candidates`` and ``constrain`` (e.g.
+    that the programme can be planned in time) as in :func:`bridge_gap`."""
     done = frozenset(taken)
     the_gap = gap(master, attainment(catalogue, done))
     found: list[Bridging] = []
@@ -318,6 +319,7 @@ def alternatives(
             exclude=exclude,
             shared=shared,
             time_limit=time_limit,
+            constrain=constrain,
         )
         if result.status != "premaster":
             if not found:

@@ -141,15 +141,9 @@ def decide(
                     taken,
                     the_gap,
                     route,
-                    lambda codes: plan_route(
-                        catalogue, bachelor, "electives", codes, taken=taken, time_limit=time_limit
-                    ),
-                    lambda model, x, before=None: add_window_timing(
-                        model, catalogue, x, taken, study_window(catalogue, bachelor), before=before
-                    ),
+                    scheduling(catalogue, bachelor, "electives", taken, time_limit),
                     cap=bachelor.electives,
                     candidates=candidates,
-                    window=study_window(catalogue, bachelor),
                     time_limit=time_limit,
                 )
                 if plan.plan.fits:
@@ -187,24 +181,18 @@ def decide(
     if premaster.status not in PLANNED_ROUTES:
         return from_bridging(premaster.status, premaster, why_not)
 
-    def place(codes: Sequence[str]) -> RoutePlan:
-        return plan_route(
-            catalogue, bachelor, premaster.status, codes, taken=taken, time_limit=time_limit
-        )
-
+    timed = scheduling(catalogue, bachelor, premaster.status, taken, time_limit)
     if premaster.status == "over_cap":
-        return from_bridging("over_cap", premaster, why_not, place(premaster.codes))
+        return from_bridging("over_cap", premaster, why_not, timed.place(premaster.codes))
     chosen, plan, note = _in_time(
         catalogue,
         master,
         taken,
         the_gap,
         premaster,
-        place,
-        lambda model, x, before=None: add_year_timing(model, catalogue, x, taken, before=before),
+        timed,
         cap=None,
         candidates=None,
-        window=None,
         time_limit=time_limit,
     )
     if plan.plan.fits:
@@ -217,18 +205,63 @@ def decide(
     )
 
 
+@dataclass(frozen=True)
+class Scheduling:
+    """How a route's programme is placed in time: ``place`` plans given courses; ``timing`` adds
+    to a cover model the constraints that the chosen courses can be planned in time (a
+    pre-master within a year; electives in the bachelor's ``window``)."""
+
+    place: Callable[[Sequence[str]], RoutePlan]
+    timing: Timing
+    window: Window | None
+
+    def in_time(self, before: int | None = None) -> Constrain:
+        """The constraint that a cover model's programme can be planned in time (and, with
+        ``before``, finish before that week). Its memo key: the window (none: within a year)
+        and ``before``."""
+
+        def add(model: Any, x: dict[str, Any]) -> Finish:
+            return self.timing(model, x, before=before)
+
+        return Constrain(("timing", self.window, before), add)
+
+
+def scheduling(
+    catalogue: Catalogue,
+    bachelor: Bachelor | None,
+    status: str,
+    taken: frozenset[str],
+    time_limit: float,
+) -> Scheduling:
+    """How a route of ``status`` (electives, or a pre-master after graduating) is placed."""
+
+    def place(codes: Sequence[str]) -> RoutePlan:
+        return plan_route(catalogue, bachelor, status, codes, taken=taken, time_limit=time_limit)
+
+    if status == "electives" and bachelor is not None:
+        window = study_window(catalogue, bachelor)
+
+        def in_window(model: Any, x: dict[str, Any], before: int | None = None) -> Finish:
+            return add_window_timing(model, catalogue, x, taken, window, before=before)
+
+        return Scheduling(place, in_window, window)
+
+    def in_a_year(model: Any, x: dict[str, Any], before: int | None = None) -> Finish:
+        return add_year_timing(model, catalogue, x, taken, before=before)
+
+    return Scheduling(place, in_a_year, None)
+
+
 def _in_time(
     catalogue: Catalogue,
     master: Master,
     taken: frozenset[str],
     the_gap: Gap,
     first: Bridging,
-    place: Callable[[Sequence[str]], RoutePlan],
-    timing: Timing,
+    timed: Scheduling,
     *,
     cap: float | None,
     candidates: Candidates | None,
-    window: Window | None,
     time_limit: float,
 ) -> tuple[Bridging, RoutePlan, str]:
     """The programme whose plan fits, smallest by EC, then by its finish, then courses and the
@@ -244,13 +277,6 @@ def _in_time(
     def solve(limit: float | None, before: int | None = None) -> Bridging:
         """The smallest programme within ``limit`` EC that can be planned in time; with
         ``before``, by EC, then the finish, among those that finish before that week."""
-
-        def add(model: Any, x: dict[str, Any]) -> Finish:
-            return timing(model, x, before=before)
-
-        # the timing reads the window (none: within a year) and the finish it must beat
-        constrain = Constrain(("timing", window, before), add)
-
         return bridge_gap(
             catalogue,
             master,
@@ -260,15 +286,18 @@ def _in_time(
             candidates=candidates,
             time_limit=time_limit,
             shared=True,
-            constrain=constrain,
+            constrain=timed.in_time(before),
             earliest=before is not None,
         )
 
     def bound(ects: float, enough: int) -> int:
         pool = candidates or premaster_candidates(catalogue, master, taken)
         context = pool_context(catalogue, pool.codes, taken, key=pool.key)
-        return finish_bound(catalogue, context, the_gap.unmet, ects, window=window, enough=enough)
+        return finish_bound(
+            catalogue, context, the_gap.unmet, ects, window=timed.window, enough=enough
+        )
 
+    place = timed.place
     plan = place(first.codes)
     if plan.plan.fits:
         return _first_to_finish(first, plan, place, solve, bound)
@@ -438,28 +467,40 @@ def route_alternatives(
     track: str | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[Bridging, ...]:
-    """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master,
+    """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master
+    that can be planned in time (electives in the study window, a pre-master within a year),
     smallest first, other than the route's own (``chosen``: the smallest one, unless it could
     not be planned in time or an equally large one finishes earlier).
 
     Only the electives route (elective pool, capped by the elective space) and the pre-master
-    route (bridging courses, capped by the master's pre-master cap) have alternatives.
+    route (bridging courses, capped by the master's pre-master cap) have alternatives. The
+    smallest programmes are found without the timing first; only when one of them cannot be
+    planned in time are they found again with it (one model per programme, as the route's).
     """
     if status not in ("electives", "premaster") or k <= 0:
         return ()
     candidates, cap = None, None
     if status == "electives":
         candidates, cap = window_candidates(catalogue, bachelor, track), bachelor.electives
-    found = alternatives(
-        catalogue,
-        master,
-        bachelor.courses_of(track),
-        k + 1,
-        cap=cap,
-        candidates=candidates,
-        time_limit=time_limit,
-        shared=True,
-    )
-    own = set(chosen) if chosen else set(found[0].codes) if found else set()
-    others = [o for o in found if o.status == "premaster" and set(o.codes) != own]
-    return tuple(others[:k])
+    taken = frozenset(bachelor.courses_of(track))
+    timed = scheduling(catalogue, bachelor, status, taken, time_limit)
+
+    def next_best(constrain: Constrain | None) -> list[Bridging]:
+        found = alternatives(
+            catalogue,
+            master,
+            taken,
+            k + 1,
+            cap=cap,
+            candidates=candidates,
+            time_limit=time_limit,
+            shared=True,
+            constrain=constrain,
+        )
+        own = set(chosen) if chosen else set(found[0].codes) if found else set()
+        return [o for o in found if o.status == "premaster" and set(o.codes) != own][:k]
+
+    others = next_best(None)
+    if all(timed.place(o.codes).plan.fits for o in others):
+        return tuple(others)
+    return tuple(next_best(timed.in_time()))

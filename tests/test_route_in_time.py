@@ -587,3 +587,48 @@ def test_alternatives_leave_out_the_route_own_programme_not_the_smallest() -> No
     assert ("UT-C", "UT-D") not in codes
     unchosen = route_alternatives(catalogue, bachelor, master, "premaster", 2)
     assert ("UT-A", "UT-B") not in [o.codes for o in unchosen]  # the smallest is the route's
+
+
+def alternatives_case(seed: int, institutions: tuple[str, ...]) -> str:
+    """Check the next-best pre-masters of one random case against brute force: the smallest
+    programmes (EC, courses, the tie-break) that can be finished within a year, none containing
+    an earlier one, other than the route's own. Returns what kind of case it was."""
+    from articulation.route import route_alternatives
+
+    instance, catalogue = random_case(seed, institutions)
+    master = instance.master
+    the_gap = gap(master, attainment(catalogue, instance.taken))
+    route = decide(catalogue, master, instance.taken, the_gap, studying=False)
+    if route.status != "premaster":
+        return "no pre-master"
+    bachelor = Bachelor(
+        kind="bachelor", code="B", name="B", institution="VU", ects=180, courses=instance.taken
+    )
+    found = route_alternatives(catalogue, bachelor, master, "premaster", 2, chosen=route.codes)
+    for other in found:
+        assert within_a_year(catalogue, other.codes, instance.taken), other.codes
+    accepted: list[tuple] = []
+    late = False  # a programme that would precede them cannot be finished within a year
+    for key, subset in ranked(instance, master.premaster.max_ects):
+        if any(set(earlier) <= set(subset) for _, earlier in accepted):
+            continue
+        if not within_a_year(catalogue, subset, instance.taken):
+            late = True
+            continue
+        accepted.append((key, subset))
+        if len(accepted) == 3:
+            break
+    expected = [key for key, subset in accepted if set(subset) != set(route.codes)][:2]
+    assert [key_of(instance, other.codes) for other in found] == expected, (found, accepted)
+    return "smaller ones are late" if late else "all in time"
+
+
+def test_alternatives_can_be_planned_in_time_as_the_route() -> None:
+    """The next-best programmes a director sees are ones that can be taken: 400 seeded cases."""
+    kinds = Counter(
+        alternatives_case(seed, institutions)
+        for seed in range(200)
+        for institutions in (("UT",), ("UT", "VU"))
+    )
+    assert kinds["smaller ones are late"] >= 10, kinds
+    assert kinds["all in time"] >= 50, kinds

@@ -135,6 +135,9 @@ def bridge(
     for k, other in enumerate(data.get("alternatives", []), start=2):
         codes = ", ".join(c["code"] for c in other["courses"])
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
+    routed = data["status"] in ("electives", "premaster")
+    if alternatives and routed and not data.get("alternatives"):
+        out.print(f"  no other distinct programme within {data['cap']:g} EC can be planned in time")
 
 
 def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
