@@ -145,7 +145,6 @@ def _cell_row(
         "illustrative": cell["illustrative"],
         "plan": cell.get("plan"),
         "finish": cell.get("finish"),
-        "finish_at": (cell.get("plan") or {}).get("finish_at"),
         "gpa": None,
     }
 
@@ -173,6 +172,5 @@ def _result_row(catalogue: Catalogue, result: dict[str, Any]) -> dict[str, Any]:
         "illustrative": result["illustrative"],
         "plan": result.get("plan") or bridging.get("plan"),
         "finish": result.get("finish") or bridging.get("finish"),
-        "finish_at": (result.get("plan") or bridging.get("plan") or {}).get("finish_at"),
         "gpa": result["min_gpa"],
     }

@@ -98,8 +98,11 @@ def test_pages_in_both_languages(client: TestClient, lang: str) -> None:
 def test_the_finish_is_in_the_page_language(
     client: TestClient, lang: str, words: str, other: str
 ) -> None:
-    page = client.post("/", data={"courses": "VU-PROG 7,5\nVU-LAC", "lang": lang}).text
-    assert '<p class="finish">' in page and words in page and other not in page
+    student = client.post("/", data={"courses": "VU-PROG 7,5\nVU-LAC", "lang": lang}).text
+    pair = {"bachelor": "VU-B-AI", "master": "UT-M-CS", "lang": lang}
+    director = client.get("/directors/pair", params=pair).text
+    for page in (student, director):
+        assert '<p class="finish">' in page and words in page and other not in page
 
 
 def test_the_transcript_never_reaches_a_url(client: TestClient) -> None:
