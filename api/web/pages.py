@@ -23,6 +23,7 @@ from fastapi.openapi.docs import (
 )
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -51,6 +52,20 @@ Lang = Annotated[str | None, Query(max_length=5)]
 Text = Annotated[str, Form(max_length=MAX_LINE)]
 
 
+def _translator(lang: str) -> Callable[..., Markup]:
+    """``_(message, **variables)`` as the i18n extension's new-style gettext does it (the
+    translation as markup, the variables escaped into it), with each message looked up once:
+    a page calls it hundreds of times."""
+    lookup = functools.lru_cache(maxsize=4096)(
+        lambda message: Markup(translations(lang).gettext(message))
+    )
+
+    def translate(message: str, **variables: Any) -> Markup:
+        return lookup(message) % variables
+
+    return translate
+
+
 @functools.cache
 def environment(lang: str) -> Environment:
     env = Environment(
@@ -63,6 +78,7 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
+        _=_translator(lang),
         STATUS=STATUS,
         STATUSES=STATUSES,
         status_words=lambda value: getattr(STATUS[value], lang) if value in STATUS else value,
