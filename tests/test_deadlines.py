@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -300,3 +301,36 @@ def test_settings_name_the_executor(tmp_path: Path) -> None:
     settings = Settings(engine_threads=3, engine_queue=0)
     app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{tmp_path}/x.db"}))
     assert (app.state.executor.threads, app.state.executor.queue) == (3, 0)
+
+
+def test_pages_solve_on_the_engine_threads(hard_url: str) -> None:
+    """The student and director pages take the engine's threads as the API does: beyond its
+    queue they answer 503 with Retry-After and say so in the page's language, and a student
+    who leaves has the page's work cancelled."""
+    app = hard_app(hard_url, engine_threads=1, engine_queue=0, time_limit=30)
+    executor = app.state.executor
+    with serving(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        form = urlencode({"courses": "VU-BASE", "lang": "nl"}).encode()
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(form)}\r\n\r\n".encode()
+            + form
+        )
+        wait_for(lambda: executor.running == 1, 10, "the page's work did not start")
+        student = httpx.post(f"{url}/", data={"courses": "VU-BASE", "lang": "nl"}, timeout=30)
+        pair = {"bachelor": "VU-B-HARD", "master": "UT-M-E00"}
+        director = httpx.get(f"{url}/directors/pair", params=pair, timeout=30)
+        for busy in (student, director):
+            assert busy.status_code == 503, busy.text
+            assert int(busy.headers["Retry-After"]) >= 1
+            assert busy.headers["content-type"].startswith("text/html")
+        assert "De server is bezig" in student.text
+        assert "The server is busy" in director.text
+        sock.close()  # the student leaves: the 30 s of solving stop
+        took = wait_for(lambda: idle(app), 10, "the engine kept solving for a page nobody reads")
+        assert took < 3
+        answered = httpx.get(f"{url}/directors/pair", params=pair, timeout=30)
+        assert answered.status_code == 200 and "UT-M-E00" in answered.text

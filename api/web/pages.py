@@ -29,18 +29,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import services
-from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, solve_time
+from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, SolverDep
 from api.errors import ApiError, SolveTimeout
 from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
-from articulation.catalogue import UnknownCode
+from articulation.catalogue import Catalogue, UnknownCode
 from articulation.model import MAX_LINE
 from articulation.report import ALTERNATIVES
 from articulation.settings import Settings
 from articulation.status import STATUS, STATUSES, VALUES
 from articulation.storage.repository import latest_finished_job
 from articulation.storage.snapshot import Snapshot
-from articulation.student import advise
+from articulation.student import Advice, advise
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -92,6 +92,7 @@ def page(
     template: str,
     lang: str,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> HTMLResponse:
     """``template`` in ``lang``; only its ``result`` block for an htmx request."""
@@ -104,7 +105,9 @@ def page(
         html = "".join(tpl.blocks["result"](ctx))
     else:
         html = tpl.render(values)
-    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Accept-Language"})
+    return HTMLResponse(
+        html, status_code=status_code, headers={"Vary": "Accept-Language", **(headers or {})}
+    )
 
 
 def _lang(request: Request, query: str | None, form: str | None = None) -> str:
@@ -131,54 +134,74 @@ def student_page(request: Request, snapshot: SnapshotDep, lang: Lang = None) -> 
         form={"courses": "", "bachelor": "", "track": "", "studying": False},
         answer=None,
         error=None,
+        busy=False,
         catalogue_courses=snapshot.catalogue.courses,
     )
 
 
 @router.post("/", response_class=HTMLResponse)
-def student_check(
+async def student_check(
     request: Request,
-    snapshot: SnapshotDep,
-    settings: SettingsDep,
+    solver: SolverDep,
     courses: Annotated[str, Form(max_length=MAX_TRANSCRIPT_CHARS)] = "",
     bachelor: Text = "",
     track: Text = "",
     studying: Text = "",
     lang: Annotated[str, Form(max_length=5)] = "",
 ) -> HTMLResponse:
-    """The student's routes into every master (the transcript stays in the posted body)."""
+    """The student's routes into every master (the transcript stays in the posted body),
+    computed on the engine's threads as ``POST /v1/eligibility`` is."""
+    snapshot, settings = solver.snapshot, solver.settings
     chosen = _lang(request, None, lang)
     form = {"courses": courses, "bachelor": bachelor, "track": track, "studying": bool(studying)}
-    answer, error, status = None, None, 200
+    answer, error, status, busy = None, None, 200, None
     lines = [line for line in courses.splitlines() if line.strip()]
     if len(lines) > settings.max_transcript_entries:
         error, status = f"> {settings.max_transcript_entries}", 422
     elif not lines and not bachelor:
         error, status = "empty", 422
     else:
-        try:
-            answer = advise(
-                snapshot.catalogue,
+        limit = solver.time_limit(None, ["body", "time_limit"])
+
+        def check(catalogue: Catalogue) -> Advice:
+            return advise(
+                catalogue,
                 courses,
                 bachelor=bachelor or None,
                 track=track or None,
                 studying=bool(studying),
                 lang=chosen,
-                time_limit=solve_time(settings, None, ["body", "time_limit"]),
+                time_limit=limit,
             )
+
+        try:
+            answer = await solver.run(limit, check)
         except UnknownCode as exc:
             error, status = str(exc), 422
+        except ApiError as exc:
+            busy = _busy(exc)
+            status = exc.status
     return page(
         request,
         "student.html.j2",
         chosen,
         status_code=status,
+        headers=busy,
         bachelors=_bachelors(snapshot),
         form=form,
         answer=answer,
         error=error,
+        busy=busy is not None,
         catalogue_courses=snapshot.catalogue.courses,
     )
+
+
+def _busy(exc: ApiError) -> dict[str, str]:
+    """The headers of a page answered 503 because the engine's queue is full (its
+    ``Retry-After``); any other error is answered as the API answers it."""
+    if exc.status != 503:
+        raise exc
+    return exc.headers or {}
 
 
 # --- the director pages -------------------------------------------------------------------------
@@ -193,8 +216,15 @@ class Directors:
     snapshot: Snapshot
     settings: Settings
     engine: Engine
+    solver: Solver
 
-    def page(self, lang: str, **parts: Any) -> HTMLResponse:
+    def page(
+        self,
+        lang: str,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        **parts: Any,
+    ) -> HTMLResponse:
         catalogue = self.snapshot.catalogue
         context = {
             "bachelors": _bachelors(self.snapshot),
@@ -207,36 +237,56 @@ class Directors:
             "timed_out": False,
             "section": None,
             "query": {},
+            "busy": False,
             **parts,
         }
         if context["section"] is None or context["section"] == "matrix":
             context["matrix"] = _matrix(self.snapshot, self.engine)
-        status = 422 if context["error"] else 200
-        return page(self.request, "directors.html.j2", lang, status_code=status, **context)
+        if status is None:
+            status = 422 if context["error"] else 200
+        return page(
+            self.request, "directors.html.j2", lang, status_code=status, headers=headers, **context
+        )
 
-    def answer(
-        self, lang: str, section: str, query: dict[str, Any], compute: Callable[[float], Any]
+    async def answer(
+        self,
+        lang: str,
+        section: str,
+        query: dict[str, Any],
+        compute: Callable[[Catalogue, float], Any],
     ) -> HTMLResponse:
-        """The page with ``section`` answered by ``compute(time_limit)``: its answer, the error
-        in the form, or what was proven when the time limit passed."""
+        """The page with ``section`` answered by ``compute(catalogue, time_limit)`` on the
+        engine's threads: its answer, the error in the form, what was proven when the time
+        limit passed, or 503 when the engine's queue is full."""
         parts: dict[str, Any] = {"section": section, "query": query}
         where = "body" if self.request.method == "POST" else "query"
+        busy = None
         try:
-            parts[section] = compute(solve_time(self.settings, None, [where, "time_limit"]))
+            limit = self.solver.time_limit(None, [where, "time_limit"])
+            parts[section] = await self.solver.run(limit, compute, limit)
         except ValidationError as exc:
             first = exc.errors()[0]
             parts["error"] = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-        except ApiError as exc:
-            parts["error"] = exc.items[0][1]
         except SolveTimeout as exc:
             parts[section], parts["timed_out"] = exc.partial, True
-        return self.page(lang, **parts)
+        except ApiError as exc:
+            if exc.status < 499:  # the form's input: 422 (or 404)
+                parts["error"] = exc.items[0][1]
+            else:
+                busy = _busy(exc)
+        if busy is None:
+            return self.page(lang, **parts)
+        return self.page(lang, busy=True, status=503, headers=busy, **parts)
 
 
 def directors(
-    request: Request, snapshot: SnapshotDep, settings: SettingsDep, engine: EngineDep
+    request: Request,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    engine: EngineDep,
+    solver: SolverDep,
 ) -> Directors:
-    return Directors(request, snapshot, settings, engine)
+    return Directors(request, snapshot, settings, engine, solver)
 
 
 DirectorsDep = Annotated[Directors, Depends(directors)]
@@ -273,38 +323,36 @@ Code = Annotated[str, Query(max_length=MAX_LINE)]
 
 
 @router.get("/directors/pair", response_class=HTMLResponse)
-def directors_pair(
+async def directors_pair(
     desk: DirectorsDep, bachelor: Code, master: Code, track: Code = "", lang: Lang = None
 ) -> HTMLResponse:
     """One pair: its explanation, alternatives and plan (as ``GET /v1/paths/{b}/{m}``)."""
     k = min(ALTERNATIVES, desk.settings.max_alternatives)
-    return desk.answer(
+    return await desk.answer(
         _lang(desk.request, lang),
         "pair",
         {"bachelor": bachelor, "master": master, "track": track},
-        lambda limit: services.transfer_path(
-            desk.snapshot.catalogue, bachelor, master, k, limit, track or None
+        lambda catalogue, limit: services.transfer_path(
+            catalogue, bachelor, master, k, limit, track or None
         ),
     )
 
 
 @router.get("/directors/row", response_class=HTMLResponse)
-def directors_row(
+async def directors_row(
     desk: DirectorsDep, bachelor: Code, track: Code = "", lang: Lang = None
 ) -> HTMLResponse:
     """A bachelor's row: every master, best first (as ``GET /v1/paths/{b}``)."""
-    return desk.answer(
+    return await desk.answer(
         _lang(desk.request, lang),
         "row",
         {"bachelor": bachelor, "track": track},
-        lambda limit: services.transfer_row(
-            desk.snapshot.catalogue, bachelor, limit, track or None
-        ),
+        lambda catalogue, limit: services.transfer_row(catalogue, bachelor, limit, track or None),
     )
 
 
 @router.post("/directors/minor", response_class=HTMLResponse)
-def directors_minor(
+async def directors_minor(
     desk: DirectorsDep,
     bachelor: Text,
     track: Text = "",
@@ -314,17 +362,17 @@ def directors_minor(
 ) -> HTMLResponse:
     """The minor designer (as ``POST /v1/minors/design``)."""
 
-    def design(limit: float) -> Any:
+    def design(catalogue: Catalogue, limit: float) -> Any:
         body = MinorRequest(
             bachelor=bachelor,
             track=track or None,
             masters=masters or None,
             budget=budget.replace(",", "."),
         )
-        return services.minor_design(desk.snapshot.catalogue, body, limit)
+        return services.minor_design(catalogue, body, limit)
 
     query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
-    return desk.answer(_lang(desk.request, None, lang), "minor", query, design)
+    return await desk.answer(_lang(desk.request, None, lang), "minor", query, design)
 
 
 # --- the API docs, from local assets ------------------------------------------------------------
