@@ -508,3 +508,31 @@ def test_a_server_started_by_uvicorn_stops_on_a_bad_setting(variable: str, value
     assert done.returncode == 2, done.stderr
     assert f"error: environment: {variable}='{value}'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_health_needs_one_pooled_connection(app: FastAPI, client: TestClient) -> None:
+    """A health check that held one connection while it waited for a second would stall the
+    server once as many ran at once as the pool has connections (seen under `wrk`)."""
+    from sqlalchemy import event
+
+    held: list[int] = []
+    most = [0]
+
+    def checkout(*_args: Any) -> None:
+        held.append(1)
+        most[0] = max(most[0], len(held))
+
+    def checkin(*_args: Any) -> None:
+        held.pop()
+
+    client.get("/health")  # the app's own first connections
+    engine = app.state.engine
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    try:
+        for _ in range(3):
+            assert client.get("/health").status_code == 200
+    finally:
+        event.remove(engine, "checkout", checkout)
+        event.remove(engine, "checkin", checkin)
+    assert most[0] == 1

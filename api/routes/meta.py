@@ -22,7 +22,7 @@ def health(engine: EngineDep, session: SessionDep) -> Health:
     """The service and its database are up; the catalogue version and schema revision."""
     try:
         version = read_version(session)
-        revision = current_revision(engine)
+        revision = current_revision(session.connection())
     except SQLAlchemyError as exc:
         raise ApiError(
             503, ["database"], f"database unavailable: {type(exc).__name__}", "unavailable"

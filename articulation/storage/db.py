@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -109,11 +109,15 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (None: not migrated)."""
+def current_revision(bind: Engine | Connection) -> str | None:
+    """The Alembic revision the database is at (None: not migrated). Given a connection, it
+    reads on that one: a request that holds a connection already must not wait for a second
+    from the pool (with as many such requests as the pool has connections, none would get it)."""
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as connection:
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision()
+    with bind.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
