@@ -99,8 +99,8 @@ def test_cancelling_stops_the_running_solve() -> None:
     time.sleep(0.5)
     started = time.monotonic()
     found[0].cancel()
-    worker.join(10)
-    assert not worker.is_alive() and time.monotonic() - started < 2
+    worker.join(20)
+    assert not worker.is_alive() and time.monotonic() - started < 10  # of 60 s: it stopped
     assert found[1].status in ("feasible", "unknown")
     assert found[0].stopped == 1
 
@@ -243,8 +243,8 @@ def test_a_disconnected_client_has_its_work_cancelled(hard_url: str) -> None:
         wait_for(lambda: executor.running == 1, 10, "the request did not start solving")
         time.sleep(0.5)  # well into the first hard master's solve
         sock.close()
-        took = wait_for(lambda: idle(app), 10, "the engine kept solving for a client gone")
-        assert took < 3  # the deadline was 30 s away
+        took = wait_for(lambda: idle(app), 20, "the engine kept solving for a client gone")
+        assert took < 10  # the deadline was 30 s away: the work stopped, not ran out
         # the engine answers the next request as usual
         proven = httpx.get(f"{url}/v1/paths/VU-B-HARD/UT-M-E00", timeout=30)
         assert proven.status_code == 200 and proven.json()["optimal"]
@@ -330,7 +330,7 @@ def test_pages_solve_on_the_engine_threads(hard_url: str) -> None:
         assert "De server is bezig" in student.text
         assert "The server is busy" in director.text
         sock.close()  # the student leaves: the 30 s of solving stop
-        took = wait_for(lambda: idle(app), 10, "the engine kept solving for a page nobody reads")
-        assert took < 3
+        took = wait_for(lambda: idle(app), 20, "the engine kept solving for a page nobody reads")
+        assert took < 10  # of 30 s: the work stopped, not ran out
         answered = httpx.get(f"{url}/directors/pair", params=pair, timeout=30)
         assert answered.status_code == 200 and "UT-M-E00" in answered.text
