@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             parse_cluster(settings.dask_scheduler)
         except ValueError as exc:  # a bad value stops the start, with the reason
-            stop([("dask_scheduler", str(exc))])
+            stop([("dask_scheduler", str(exc), settings.dask_scheduler)])
     engine = settings_engine(settings)
     runner = ScanRunner(
         engine,

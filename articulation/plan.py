@@ -198,6 +198,15 @@ class Placement:
     end_week: int
 
 
+def end_of(year: int, period: str) -> str:
+    """A relative finish in words.
+
+    >>> end_of(1, "Q4")
+    'end of year 1, Q4'
+    """
+    return f"end of year {year}, {period}"
+
+
 @dataclass(frozen=True)
 class Plan:
     """The courses placed in periods, or why they cannot be.
@@ -215,13 +224,17 @@ class Plan:
     periods: tuple[PlanPeriod, ...] = ()
     placements: tuple[Placement, ...] = ()
     finish_week: int | None = None
-    finish: str | None = None  # relative: "end of year 1, Q4"
-    finish_at: tuple[int, str] | None = None  # the same as (year, period): (1, "Q4")
+    finish_at: tuple[int, str] | None = None  # (year, period) the plan ends in: (1, "Q4")
     periods_used: int = 0
     periods_needed: int = 0  # periods from the first possible one through the finish
     limit_weeks: int | None = None
     optimal: bool = True
     notes: tuple[str, ...] = ()
+
+    @property
+    def finish(self) -> str | None:
+        """The finish in words, relative: ``end of year 1, Q4``."""
+        return None if self.finish_at is None else end_of(*self.finish_at)
 
     def finished_by(self, anchor: Any) -> str | None:
         """The month the plan finishes in, for a timeline whose week 0 is ``anchor`` (a date)."""
@@ -970,7 +983,7 @@ def _result(
     last = max(chosen.values(), key=lambda o: (o.end, o.code))
     calendar = instance.calendars[last.institution]
     finish_at = (last.year, calendar.periods[last.offering.last].name)
-    finish = "end of year {}, {}".format(*finish_at)
+    finish = end_of(*finish_at)
     first_start = _first_start(instance)
     needed = sum(
         1
@@ -1049,7 +1062,6 @@ def _result(
             for o in sorted(chosen.values(), key=_time_key)
         ),
         finish_week=finish_week,
-        finish=finish,
         finish_at=finish_at,
         periods_used=used,
         periods_needed=needed,

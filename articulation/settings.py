@@ -121,15 +121,17 @@ def from_environment() -> Settings:
         return Settings()
     except ValidationError as exc:
         stop(
-            ("_".join(str(part) for part in problem["loc"]), problem["msg"])
-            for problem in exc.errors()
+            ("_".join(str(part) for part in p["loc"]), p["msg"], p.get("input"))
+            for p in exc.errors()
         )
 
 
-def stop(problems: Iterable[tuple[str, str]]) -> NoReturn:
-    """Exit with code 2 after one line on stderr per ``(field, message)``, naming the variable
-    and its value (``error: environment: ARTICULATION_WORKERS='two': …``), never a traceback."""
-    for field, message in problems:
+def stop(problems: Iterable[tuple[str, str, object]]) -> NoReturn:
+    """Exit with code 2 after one line on stderr per ``(field, message, value)``, naming the
+    variable and its value (``error: environment: ARTICULATION_WORKERS='two': …``), never a
+    traceback."""
+    for field, message, value in problems:
         name = "ARTICULATION_" + field.upper()
-        print(f"error: environment: {name}={os.environ.get(name)!r}: {message}", file=sys.stderr)
+        shown = os.environ.get(name, value)
+        print(f"error: environment: {name}={shown!r}: {message}", file=sys.stderr)
     raise SystemExit(2)
