@@ -5,7 +5,8 @@ shared thread pool but on ``engine_threads`` threads of their own, so that ``/he
 catalogue reads stay fast while solves run. Up to ``engine_queue`` further requests wait for a
 free thread; beyond that the answer is 503 with ``Retry-After``.
 
-Each request's engine work runs under one deadline (:mod:`articulation.deadline`) that starts
+Each request's engine work runs under one deadline (:mod:`articulation.support.deadline`) that
+starts
 when a thread takes it up: every solve gets what is left of it. While the work runs, the request
 checks every ``poll_interval`` seconds whether its client is still connected; when it is gone,
 the deadline is cancelled — the running solve stops and the later ones do not start — and a
@@ -27,7 +28,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from api.errors import ApiError
-from articulation.deadline import Deadline, deadline
+from articulation.support.deadline import Deadline, deadline
 
 log = logging.getLogger("articulation.api")
 

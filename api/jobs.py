@@ -29,10 +29,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from articulation.catalogue import Catalogue
-from articulation.render import render
-from articulation.report import make_report
-from articulation.scan import status_counts
+from articulation.answers.scan import status_counts
+from articulation.curriculum.catalogue import Catalogue
+from articulation.outputs.render import render
+from articulation.outputs.report import make_report
 from articulation.storage.repository import (
     UNFINISHED,
     create_job,

@@ -21,7 +21,7 @@ from api.jobs import STALE, ScanRunner
 from api.routes import catalogue, edits, meta, ooapi, paths, scans, students, whatif
 from api.web import pages
 from articulation import __version__
-from articulation.parallel import parse_cluster
+from articulation.answers.parallel import parse_cluster
 from articulation.settings import Settings, from_environment, stop
 from articulation.storage.db import migrate, settings_engine
 from articulation.storage.snapshot import Snapshots
@@ -57,7 +57,7 @@ def seed(engine, settings: Settings) -> bool:
     """Import the configured (or bundled) curricula when the database holds no catalogue."""
     from sqlmodel import Session
 
-    from articulation.loader import load_curricula
+    from articulation.curriculum.loader import load_curricula
     from articulation.storage.repository import import_catalogue, is_empty
 
     with Session(engine) as session:

@@ -1,7 +1,7 @@
 """Request and response bodies of the HTTP API.
 
-Catalogue entities use the curricula file format itself (:mod:`articulation.model`); answers of
-the engine use the JSON contracts of the command line, described here so that the OpenAPI
+Catalogue entities use the curricula file format itself (:mod:`articulation.curriculum.model`);
+answers of the engine use the JSON contracts of the command line, described here so that the OpenAPI
 document is exact. Engine answers allow additional keys, so that a newer engine can add some.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from articulation.model import (
+from articulation.curriculum.model import (
     CODE,
     INSTITUTION,
     MAX_CODE,
@@ -23,7 +23,7 @@ from articulation.model import (
     Minor,
     TranscriptEntry,
 )
-from articulation.status import VALUES
+from articulation.messages.status import VALUES
 
 MAX_OFFSET = 1_000_000  # offset of a listed page
 MAX_VERSION = 2**31 - 1  # versions (ETags) are 32-bit integers in the database

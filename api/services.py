@@ -1,7 +1,7 @@
 """What the routes compute: engine calls on a catalogue snapshot, shaped into the API's answers.
 
 Nothing here touches HTTP or the database; bad input raises :class:`ApiError` naming the field.
-The routes run these under one deadline per request (:mod:`articulation.deadline`): answers
+The routes run these under one deadline per request (:mod:`articulation.support.deadline`): answers
 about many masters mark the masters not proven by then ``unknown``; answers about one pair or
 one minor raise :class:`SolveTimeout` with what was proven.
 """
@@ -14,16 +14,16 @@ from typing import Any
 
 from api.errors import ApiError, SolveTimeout, TimedOut
 from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
-from articulation import deadline
-from articulation.catalogue import Catalogue, Programme, UnknownCode
-from articulation.eligibility import assess_transcript, recognise
-from articulation.minor import design_minor
-from articulation.model import Bachelor, Course, Master, TranscriptEntry
-from articulation.scan import assess
-from articulation.scan import transfer_path as engine_path
-from articulation.status import rank as status_rank
-from articulation.suggest import unknown
-from articulation.transcript import match_programme, programme_suggestions
+from articulation.answers.eligibility import assess_transcript, recognise
+from articulation.answers.minor import design_minor
+from articulation.answers.scan import assess
+from articulation.answers.scan import transfer_path as engine_path
+from articulation.curriculum.catalogue import Catalogue, Programme, UnknownCode
+from articulation.curriculum.model import Bachelor, Course, Master, TranscriptEntry
+from articulation.interop.transcript import match_programme, programme_suggestions
+from articulation.messages.status import rank as status_rank
+from articulation.support import deadline
+from articulation.support.suggest import unknown
 
 # --- looking codes up ---------------------------------------------------------------------------
 
@@ -318,8 +318,8 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
     """Proposed edits applied to a copy of the catalogue snapshot (never stored): the cells
     they change against the snapshot's scan. 422 names the edit and field of each problem;
     503 when the time limit leaves a cell unproven."""
-    from articulation.whatif import Edit, EditError, base_scan
-    from articulation.whatif import what_if as engine_what_if
+    from articulation.answers.whatif import Edit, EditError, base_scan
+    from articulation.answers.whatif import what_if as engine_what_if
 
     edits: list[Edit] = []
     for i, proposed in enumerate(request.edits):

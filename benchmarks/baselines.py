@@ -10,8 +10,9 @@
   prerequisite constraints written out for every course, minimum EC. Exact, but it models the
   whole catalogue for every pair.
 
-Both read the catalogue directly and share no code with :mod:`articulation.bridging` beyond
-:func:`articulation.gap.attainment` and :func:`articulation.gap.gap` (what the gap is).
+Both read the catalogue directly and share no code with :mod:`articulation.solving.bridging` beyond
+:func:`articulation.solving.gap.attainment` and :func:`articulation.solving.gap.gap` (what the gap
+is).
 """
 
 from __future__ import annotations
@@ -23,15 +24,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.catalogue import Catalogue
-from articulation.gap import Attainment, attainment, gap, holds
-from articulation.model import (
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
     Master,
     OutcomeAt,
     Requirement,
 )
+from articulation.solving.gap import Attainment, attainment, gap, holds
 
 
 @dataclass(frozen=True)

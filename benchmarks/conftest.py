@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from articulation import memo
-from articulation.catalogue import Catalogue
-from articulation.model import Bachelor, Master
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import Bachelor, Master
+from articulation.support import memo
 from benchmarks import synthetic
 
 Pair = tuple[Bachelor, Master]
@@ -51,8 +51,8 @@ ANSWERS = tuple(space.name for space in memo.SPACES if space.answers)
 def forget(catalogue: Catalogue, *, indexes: bool = False) -> None:
     """Drop what the engine remembered from earlier answers (attainments, pool contexts, solved
     sub-problems, plans) so that the next round is measured cold. The indexes derived from the
-    catalogue alone (:attr:`articulation.memo.Space.answers` false), built once per snapshot,
-    stay unless ``indexes`` is true."""
+    catalogue alone (:attr:`articulation.support.memo.Space.answers` false), built once per
+    snapshot, stay unless ``indexes`` is true."""
     for space in list(catalogue.memo):
         if indexes or space in ANSWERS:
             del catalogue.memo[space]

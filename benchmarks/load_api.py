@@ -77,7 +77,7 @@ def server(curricula: Path | None = None, timeout: float = 60.0) -> Iterator[str
 def transcripts(curricula: Path | None = None, n: int = 256, seed: int = 5) -> list[dict[str, Any]]:
     """``n`` distinct eligibility requests, the same every run: a bundled bachelor's mandatory
     courses with up to 3 left out and up to 3 other courses of its institution added."""
-    from articulation.loader import load_curricula
+    from articulation.curriculum.loader import load_curricula
 
     catalogue = load_curricula(curricula or ROOT / "curricula")
     rng = random.Random(seed)

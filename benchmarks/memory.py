@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from ortools.sat.python import cp_model  # noqa: F401 - the engine imports it lazily
 
-    from articulation.scan import scan
+    from articulation.answers.scan import scan
     from benchmarks import synthetic
 
     out: dict[str, float | int | None] = {"imports_mb": rss_mb()}

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from articulation.catalogue import Catalogue
-from articulation.model import (
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import (
     MAX_PROGRAMME_ECTS,
     Bachelor,
     Course,

@@ -17,7 +17,8 @@ The shape follows real curricula:
   and EC in their primary area; caps are 30 EC or 60 EC;
 - minors of 30 EC (at most) gather introductory courses of one area of the master side.
 
-Same seed, same catalogue. :func:`build` returns an :class:`~articulation.catalogue.Catalogue`
+Same seed, same catalogue. :func:`build` returns an
+:class:`~articulation.curriculum.catalogue.Catalogue`
 directly; :func:`write_curricula` writes the same catalogue as a curricula directory of YAML.
 
 >>> cat = build(FACULTY)
@@ -37,8 +38,8 @@ from typing import Any
 
 import yaml
 
-from articulation.catalogue import Catalogue, Programme
-from articulation.model import (
+from articulation.curriculum.catalogue import Catalogue, Programme
+from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
     Bachelor,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from articulation.catalogue import Catalogue
+from articulation.curriculum.catalogue import Catalogue
 from benchmarks import synthetic
 from benchmarks.conftest import record
 

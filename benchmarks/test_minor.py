@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from articulation.catalogue import Catalogue
-from articulation.loader import load_curricula
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
 from benchmarks.conftest import cold, record
 
-minor = pytest.importorskip("articulation.minor")
+minor = pytest.importorskip("articulation.answers.minor")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from articulation.bridging import bridge
-from articulation.catalogue import Catalogue
-from articulation.scan import scan, warm_up
+from articulation.answers.scan import scan, warm_up
+from articulation.curriculum.catalogue import Catalogue
+from articulation.solving.bridging import bridge
 from benchmarks import synthetic
 from benchmarks.conftest import cold, percentiles, record, rotating, round_times, sample_pairs
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from articulation.bridging import bridge
-from articulation.catalogue import Catalogue
+from articulation.curriculum.catalogue import Catalogue
+from articulation.solving.bridging import bridge
 from benchmarks import baselines, orlib
 from benchmarks.conftest import cold, record
 

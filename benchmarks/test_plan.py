@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from articulation import route
-from articulation.catalogue import Catalogue
-from articulation.plan import DEFAULT_LOAD, SEPTEMBER, Plan, RoutePlan
-from articulation.scan import scan
+from articulation.answers.scan import scan
+from articulation.curriculum.catalogue import Catalogue
+from articulation.solving import route
+from articulation.solving.plan import DEFAULT_LOAD, SEPTEMBER, Plan, RoutePlan
 from benchmarks.conftest import forget, record
 
 UT_OFFERINGS = (["Q1"], ["Q2"], ["Q3"], ["Q4"], ["Q1", "Q3"], ["Q2", "Q4"], ["Q1-Q2"])

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from articulation.bridging import Bridging, bridge
-from articulation.catalogue import Catalogue
+from articulation.curriculum.catalogue import Catalogue
+from articulation.solving.bridging import Bridging, bridge
 from benchmarks import baselines
 from benchmarks.conftest import NAIVE_PAIRS, Pair, percentiles, record, rotating, round_times
 

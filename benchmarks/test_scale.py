@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 import pytest
 
-from articulation.catalogue import Catalogue
+from articulation.curriculum.catalogue import Catalogue
 from benchmarks.conftest import forget, record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,8 +88,8 @@ def test_scale_national_dask(
     the catalogue to every worker and builds its indexes there (timed apart as ``ship_s``),
     then the measured scan."""
     pytest.importorskip("distributed")
-    from articulation.parallel import running_cluster
-    from articulation.scan import scan
+    from articulation.answers.parallel import running_cluster
+    from articulation.answers.scan import scan
 
     rng = random.Random(11)
     bachelors = sorted(rng.sample([b.code for b in national.bachelors], rows or 120))
@@ -234,9 +234,9 @@ def test_scale_eligibility_wrk(benchmark: Any) -> None:
 
 
 def test_scale_eligibility_sharing(benchmark: Any) -> None:
-    from articulation.eligibility import assess_transcript
-    from articulation.loader import load_curricula
-    from articulation.model import TranscriptEntry
+    from articulation.answers.eligibility import assess_transcript
+    from articulation.curriculum.loader import load_curricula
+    from articulation.curriculum.model import TranscriptEntry
     from benchmarks.load_api import transcripts
 
     catalogue = load_curricula(ROOT / "curricula")

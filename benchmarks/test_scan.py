@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from articulation.catalogue import Catalogue
-from articulation.scan import scan
+from articulation.answers.scan import scan
+from articulation.curriculum.catalogue import Catalogue
 from benchmarks.conftest import cold, record
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from articulation.catalogue import Catalogue
-from articulation.scan import scan
-from articulation.whatif import Edit, apply_edits, what_if
+from articulation.answers.scan import scan
+from articulation.answers.whatif import Edit, apply_edits, what_if
+from articulation.curriculum.catalogue import Catalogue
 from benchmarks.conftest import forget, record
 
 #: The what-if must answer within this share of a full scan's time.

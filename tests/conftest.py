@@ -125,7 +125,7 @@ def with_search_path(url: str, schema: str) -> str:
 
 def prepare_database_with_fixture(engine: Engine) -> None:
     """Migrate the database and import the fixture curricula into it."""
-    from articulation.loader import load_curricula
+    from articulation.curriculum.loader import load_curricula
     from articulation.storage.db import migrate
     from articulation.storage.repository import import_catalogue
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 
-from articulation.model import (
+from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
     Course,

@@ -18,11 +18,11 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from api.main import create_app
+from articulation.answers.scan import scan
 from articulation.cli import app as cli_app
-from articulation.loader import load_curricula
-from articulation.scan import scan
+from articulation.curriculum.loader import load_curricula
+from articulation.messages.status import VALUES as STATUSES
 from articulation.settings import Settings
-from articulation.status import VALUES as STATUSES
 from articulation.storage.db import head_revision
 from articulation.storage.repository import add_client, audit_log, create_job, read_version
 from tests.conftest import MINI, calendar_curricula

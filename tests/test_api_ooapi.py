@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from articulation.loader import load_curricula
-from articulation.ooapi import export_ooapi
+from articulation.curriculum.loader import load_curricula
+from articulation.interop.ooapi import export_ooapi
 from articulation.settings import Settings
 from tests.conftest import MINI
 from tests.test_ooapi import SINGLE, assert_valid

@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from articulation.loader import load_curricula
+from articulation.answers.whatif import Edit, what_if
+from articulation.curriculum.loader import load_curricula
 from articulation.settings import Settings
 from articulation.storage.repository import programme_document
-from articulation.whatif import Edit, what_if
 from tests.conftest import MINI
 
 

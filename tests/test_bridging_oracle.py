@@ -7,10 +7,8 @@ import random
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from articulation.bridging import bridge
-from articulation.catalogue import Catalogue
-from articulation.gap import attainment, gap
-from articulation.model import (
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
     Course,
@@ -20,7 +18,9 @@ from articulation.model import (
     Premaster,
     Requirement,
 )
-from articulation.route import premaster_route
+from articulation.solving.bridging import bridge
+from articulation.solving.gap import attainment, gap
+from articulation.solving.route import premaster_route
 from tests import oracle
 
 AREAS = ["alpha", "beta", "gamma"]

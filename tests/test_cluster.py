@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from articulation.catalogue import Catalogue
-from articulation.parallel import parallel_map, parse_cluster, running_cluster
-from articulation.render import render
-from articulation.report import make_report
+from articulation.answers.parallel import parallel_map, parse_cluster, running_cluster
+from articulation.curriculum.catalogue import Catalogue
+from articulation.outputs.render import render
+from articulation.outputs.report import make_report
 from benchmarks import synthetic
 
 pytest.importorskip("distributed")
@@ -87,7 +87,7 @@ def test_the_catalogue_is_sent_once_per_snapshot(faculty: Catalogue) -> None:
     built on it); a new snapshot replaces it as the one the cluster keeps."""
     from distributed import Client
 
-    from articulation.parallel import SHIPPED_PREFIX
+    from articulation.answers.parallel import SHIPPED_PREFIX
 
     jobs = list(range(8))
     with running_cluster("local:2") as address, Client(address, set_as_default=False) as client:
@@ -104,7 +104,7 @@ def test_the_catalogue_is_sent_once_per_snapshot(faculty: Catalogue) -> None:
 def test_a_kept_catalogue_lost_with_its_worker_is_sent_again(faculty: Catalogue) -> None:
     from distributed import Client
 
-    from articulation.parallel import SHIPPED_PREFIX, held
+    from articulation.answers.parallel import SHIPPED_PREFIX, held
 
     with running_cluster("local:1") as address, Client(address, set_as_default=False) as client:
         assert list(parallel_map(_square, faculty, [1, 2], cluster=address)) == [1, 4]
@@ -122,7 +122,7 @@ def _die_on_the_first_row() -> int:
     """Run in one worker: its first row of pairs kills the process (SIGKILL) while the row is
     running. Tasks name the row function by reference, so the worker's unpickling finds this
     one; its restarted self (a new process) is unchanged."""
-    from articulation import scan
+    from articulation.answers import scan
 
     def die(_catalogue: Catalogue, _job: object) -> object:
         os.kill(os.getpid(), signal.SIGKILL)

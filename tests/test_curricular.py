@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from articulation.catalogue import Catalogue
 from articulation.cli import app
-from articulation.curricular import (
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.model import Bachelor, Course, Outcome
+from articulation.interop.curricular import (
     CurricularError,
     curricular_metrics,
     from_bachelor,
@@ -20,8 +22,6 @@ from articulation.curricular import (
     to_programme,
     write_csv,
 )
-from articulation.loader import load_curricula
-from articulation.model import Bachelor, Course, Outcome
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curricular"
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -255,8 +255,8 @@ def test_cli_metrics_and_export(tmp_path):
 
 
 def test_bachelor_page_shows_structural_complexity():
-    from articulation.render import render
-    from articulation.report import make_report
+    from articulation.outputs.render import render
+    from articulation.outputs.report import make_report
 
     catalogue = load_curricula(MINI)
     files = render(make_report(catalogue, extras=False), ("html",))

@@ -27,15 +27,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from articulation.bridging import bridge
-from articulation.cover import CoverModel
-from articulation.deadline import deadline, remaining, stopped
-from articulation.gap import attainment, gap
-from articulation.loader import load_curricula
-from articulation.pool import pool_context, premaster_candidates, prune
+from articulation.curriculum.loader import load_curricula
 from articulation.settings import Settings
+from articulation.solving.bridging import bridge
+from articulation.solving.cover import CoverModel
+from articulation.solving.gap import attainment, gap
+from articulation.solving.pool import pool_context, premaster_candidates, prune
 from articulation.storage.db import make_engine, migrate
 from articulation.storage.repository import import_catalogue
+from articulation.support.deadline import deadline, remaining, stopped
 from benchmarks.synthetic import hard_cover
 from tests.conftest import MINI
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from articulation.loader import load_curricula
-from articulation.minor import design_minor
-from articulation.scan import scan, status_counts
+from articulation.answers.minor import design_minor
+from articulation.answers.scan import scan, status_counts
+from articulation.curriculum.loader import load_curricula
+from articulation.messages.status import VALUES
 from articulation.settings import BUNDLED_CURRICULA, Settings
-from articulation.status import VALUES
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTS = re.compile(r"finds: ((?:\d+ (?:" + "|".join(VALUES) + r")[,.\s]*)+)", re.S)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from articulation.bridging import alternatives, bridge
+from articulation.answers.scan import scan
 from articulation.cli import app
-from articulation.gap import attainment, gap
-from articulation.loader import load_curricula
-from articulation.scan import scan
+from articulation.curriculum.loader import load_curricula
+from articulation.solving.bridging import alternatives, bridge
+from articulation.solving.gap import attainment, gap
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 runner = CliRunner()
@@ -200,7 +200,7 @@ def test_threads_share_one_snapshot_safely(monkeypatch) -> None:
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from articulation import memo
+    from articulation.support import memo
 
     for name, limit in (("POOL_CONTEXTS", 2), ("SOLVES", 2), ("ATTAINED", 3)):
         space = getattr(memo, name)
@@ -224,9 +224,9 @@ def test_threads_share_one_snapshot_safely(monkeypatch) -> None:
 
 
 def test_memo_spaces_are_declared_and_indexes_do_not_depend_on_answers(catalogue) -> None:
-    """Every space the engine fills is declared in :mod:`articulation.memo`; the spaces not
+    """Every space the engine fills is declared in :mod:`articulation.support.memo`; the spaces not
     marked ``answers`` hold the same entries whichever pairs were asked first."""
-    from articulation import memo
+    from articulation.support import memo
 
     names = [space.name for space in memo.SPACES]
     assert len(names) == len(set(names))

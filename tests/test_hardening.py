@@ -20,9 +20,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from api.main import create_app
-from articulation.catalogue import Catalogue
-from articulation.loader import CurriculaError, load_curricula
-from articulation.model import Minor
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import CurriculaError, load_curricula
+from articulation.curriculum.model import Minor
 from articulation.settings import Settings
 from articulation.storage.export import export_curricula
 from articulation.storage.repository import add_client, audit_log, create_job, now, read_version

@@ -14,12 +14,12 @@ from collections import Counter
 
 import pytest
 
-from articulation.catalogue import Catalogue
 from articulation.cli.files import write_files
-from articulation.loader import load_curricula
-from articulation.model import AnyOf, AreaRequirement, Course, Outcome, OutcomeAt
-from articulation.render import render
-from articulation.report import make_report
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.model import AnyOf, AreaRequirement, Course, Outcome, OutcomeAt
+from articulation.outputs.render import render
+from articulation.outputs.report import make_report
 from articulation.settings import BUNDLED_CURRICULA
 from tests.conftest import MINI
 
@@ -121,9 +121,9 @@ def test_every_format_carries_the_same_marks(written) -> None:
 
 
 def test_minor_designs_and_eligibility_say_what_is_illustrative(written) -> None:
-    from articulation.eligibility import assess_transcript
-    from articulation.minor import design_minor
-    from articulation.model import TranscriptEntry
+    from articulation.answers.eligibility import assess_transcript
+    from articulation.answers.minor import design_minor
+    from articulation.curriculum.model import TranscriptEntry
 
     catalogue, report, _ = written
     bachelor = report.bachelors[0]

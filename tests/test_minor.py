@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from articulation.catalogue import Catalogue
-from articulation.gap import attainment, holds
-from articulation.loader import load_curricula
-from articulation.minor import design_minor
-from articulation.model import Bachelor
+from articulation.answers.minor import design_minor
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.model import Bachelor
+from articulation.solving.gap import attainment, holds
 from tests import oracle
 from tests.test_bridging_oracle import random_instance
 

@@ -14,8 +14,8 @@ from referencing.jsonschema import DRAFT202012
 from typer.testing import CliRunner
 
 from articulation.cli import app
-from articulation.loader import load_curricula
-from articulation.ooapi import OoapiError, export_ooapi, import_ooapi
+from articulation.curriculum.loader import load_curricula
+from articulation.interop.ooapi import OoapiError, export_ooapi, import_ooapi
 
 SPEC = Path(__file__).parent / "fixtures" / "ooapi" / "oeapi-v6.0.json"
 MINI = Path(__file__).parent / "fixtures" / "mini"

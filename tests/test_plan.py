@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from articulation import plan as planning
-from articulation.calendar import FEBRUARY, SEPTEMBER, Calendar, Start
-from articulation.catalogue import Catalogue, UnknownCode
-from articulation.model import CalendarSpec, Course, Outcome
-from articulation.plan import Window, minor_window, plan_courses
+from articulation.curriculum.calendar import FEBRUARY, SEPTEMBER, Calendar, Start
+from articulation.curriculum.catalogue import Catalogue, UnknownCode
+from articulation.curriculum.model import CalendarSpec, Course, Outcome
+from articulation.solving import plan as planning
+from articulation.solving.plan import Window, minor_window, plan_courses
 from tests.plan_checker import brute_force, check_plan
 
 OUTCOMES = ["o.a", "o.b", "o.c"]

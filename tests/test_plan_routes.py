@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from articulation.catalogue import Catalogue
+from articulation.answers.minor import design_minor
+from articulation.answers.scan import scan
 from articulation.cli import app
-from articulation.loader import load_curricula
-from articulation.minor import design_minor
-from articulation.plan import study_window
-from articulation.scan import scan
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
 from articulation.settings import BUNDLED_CURRICULA
+from articulation.solving.plan import study_window
 from tests.plan_checker import check_plan
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

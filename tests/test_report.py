@@ -13,13 +13,13 @@ from urllib.parse import unquote, urlparse
 import pytest
 from typer.testing import CliRunner
 
-from articulation import heatmap, report
+from articulation.answers.minor import design_minor
 from articulation.cli import app
 from articulation.cli.files import write_files
-from articulation.loader import load_curricula
-from articulation.minor import design_minor
-from articulation.render import FILES, FormatError, parse_formats, render
-from articulation.status import VALUES
+from articulation.curriculum.loader import load_curricula
+from articulation.messages.status import VALUES
+from articulation.outputs import heatmap, report
+from articulation.outputs.render import FILES, FormatError, parse_formats, render
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 runner = CliRunner()

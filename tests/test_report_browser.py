@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from articulation import report
 from articulation.cli.files import write_files
-from articulation.loader import load_curricula
-from articulation.render import render
+from articulation.curriculum.loader import load_curricula
+from articulation.outputs import report
+from articulation.outputs.render import render
 from tests.conftest import skip_group
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -18,11 +18,10 @@ from itertools import combinations
 
 import pytest
 
-from articulation.calendar import Calendar
-from articulation.catalogue import Catalogue
-from articulation.gap import attainment, gap
-from articulation.minor import design_minor
-from articulation.model import (
+from articulation.answers.minor import design_minor
+from articulation.curriculum.calendar import Calendar
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
     Bachelor,
@@ -35,7 +34,8 @@ from articulation.model import (
     Requirement,
     StudyWindow,
 )
-from articulation.route import decide
+from articulation.solving.gap import attainment, gap
+from articulation.solving.route import decide
 from tests import oracle
 from tests.plan_checker import YEAR, brute_force, course_spans, load_ok, spot
 
@@ -576,8 +576,8 @@ def test_electives_that_finish_earlier_win() -> None:
 def test_alternatives_leave_out_the_route_own_programme_not_the_smallest() -> None:
     """When an equally large programme that finishes earlier is the route, the next-best
     programmes list the tie-break's choice and not the route's own again."""
-    from articulation.model import Bachelor
-    from articulation.route import route_alternatives
+    from articulation.curriculum.model import Bachelor
+    from articulation.solving.route import route_alternatives
 
     catalogue, master = two_of_ten()
     bachelor = Bachelor(kind="bachelor", code="B", name="B", institution="VU", ects=180)
@@ -593,7 +593,7 @@ def alternatives_case(seed: int, institutions: tuple[str, ...]) -> str:
     """Check the next-best pre-masters of one random case against brute force: the smallest
     programmes (EC, courses, the tie-break) that can be finished within a year, none containing
     an earlier one, other than the route's own. Returns what kind of case it was."""
-    from articulation.route import route_alternatives
+    from articulation.solving.route import route_alternatives
 
     instance, catalogue = random_case(seed, institutions)
     master = instance.master

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from articulation.bridging import bridge
-from articulation.catalogue import Catalogue
-from articulation.gap import attainment, gap
-from articulation.loader import load_curricula
-from articulation.scan import assess, scan
+from articulation.answers.scan import assess, scan
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
+from articulation.solving.bridging import bridge
+from articulation.solving.gap import attainment, gap
 
 CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
 RETRIEVED = dt.date(2026, 11, 27)

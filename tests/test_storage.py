@@ -16,11 +16,14 @@ from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from articulation.calendar import UT_CALENDAR, VU_CALENDAR, Calendar
-from articulation.catalogue import Catalogue
+from articulation.answers.scan import scan
+from articulation.answers.whatif import Edit as WhatIfEdit
+from articulation.answers.whatif import apply_edits
 from articulation.cli import app as cli
-from articulation.loader import load_curricula
-from articulation.model import (
+from articulation.curriculum.calendar import UT_CALENDAR, VU_CALENDAR, Calendar
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.model import (
     Bachelor,
     CalendarSpec,
     Course,
@@ -33,8 +36,7 @@ from articulation.model import (
     StudyWindow,
     Track,
 )
-from articulation.ooapi import export_ooapi, import_ooapi
-from articulation.scan import scan
+from articulation.interop.ooapi import export_ooapi, import_ooapi
 from articulation.storage import repository
 from articulation.storage.db import (
     current_revision,
@@ -56,8 +58,6 @@ from articulation.storage.repository import (
 )
 from articulation.storage.snapshot import Snapshots
 from articulation.storage.tables import AuditEntry, CalendarPeriod, CourseRow, metadata
-from articulation.whatif import Edit as WhatIfEdit
-from articulation.whatif import apply_edits
 from tests.conftest import MINI, calendar_curricula, postgres_url, skip_group, with_search_path
 
 BUNDLED = Path(__file__).parent.parent / "curricula"

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from articulation.cli import app
-from articulation.loader import CurriculaError, load_curricula
+from articulation.curriculum.loader import CurriculaError, load_curricula
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 runner = CliRunner()

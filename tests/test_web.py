@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from articulation.loader import load_curricula
+from articulation.curriculum.loader import load_curricula
+from articulation.interop.transcript import match_course
 from articulation.settings import Settings
-from articulation.transcript import match_course
 
 
 @pytest.fixture

@@ -44,8 +44,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         skip_group("browser", f"{CHROMIUM} does not exist (install Debian's chromium package)")
     import httpx
 
-    from articulation.loader import load_curricula
-    from articulation.scan import scan
+    from articulation.answers.scan import scan
+    from articulation.curriculum.loader import load_curricula
     from articulation.storage.db import make_engine, migrate
     from articulation.storage.repository import create_job, finish_job, import_catalogue
 

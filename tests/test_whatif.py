@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from articulation.catalogue import Catalogue
-from articulation.loader import load_curricula
-from articulation.model import Course, OutcomeAt
-from articulation.scan import scan
-from articulation.whatif import Edit, EditError, apply_edits, base_scan, diff, what_if
+from articulation.answers.scan import scan
+from articulation.answers.whatif import Edit, EditError, apply_edits, base_scan, diff, what_if
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.model import Course, OutcomeAt
 from benchmarks.synthetic import FACULTY, build
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -18,7 +18,14 @@ from api.schemas import (
     ProgrammeSummary,
 )
 from api.services import unknown_code
-from articulation.model import CODE, MAX_CODE, MAX_ID, OUTCOME_ID, Programme, is_illustrative
+from articulation.curriculum.model import (
+    CODE,
+    MAX_CODE,
+    MAX_ID,
+    OUTCOME_ID,
+    Programme,
+    is_illustrative,
+)
 from articulation.storage.repository import course_document
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])

@@ -19,7 +19,7 @@ from api.errors import ApiError, responses
 from api.routes.catalogue import CodePath, etag
 from api.schemas import MAX_VERSION, CourseDocument
 from api.services import split_path
-from articulation.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.model import Bachelor, Course, Master, Minor
 from articulation.storage.repository import (
     Actor,
     AlreadyExists,

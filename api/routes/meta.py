@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.deps import ClientDep, EngineDep, PageLimit, PageOffset, SessionDep
 from api.errors import ApiError, responses
 from api.schemas import NO_CONTROL, AuditList, AuditOut, Health
-from articulation.model import MAX_ID
+from articulation.curriculum.model import MAX_ID
 from articulation.storage.db import current_revision
 from articulation.storage.repository import audit_log, read_version
 

@@ -1,5 +1,6 @@
 """Read the catalogue in the shape of the Open Education API (OOAPI) v6: courses, programmes
-and learning outcomes, from the same snapshot as the other routes (see articulation.ooapi)."""
+and learning outcomes, from the same snapshot as the other routes (see
+articulation.interop.ooapi)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import SnapshotDep
 from api.errors import responses
 from api.services import unknown_code
-from articulation.ooapi import ooapi_item, ooapi_page
+from articulation.interop.ooapi import ooapi_item, ooapi_page
 
 router = APIRouter(prefix="/ooapi/v6", tags=["ooapi"])
 

@@ -10,8 +10,8 @@ from api import services
 from api.deps import SolverDep, at_most
 from api.errors import responses
 from api.schemas import NO_CONTROL, PathOut, PathRow
-from articulation.model import CODE, MAX_CODE
-from articulation.report import ALTERNATIVES as DEFAULT_ALTERNATIVES
+from articulation.curriculum.model import CODE, MAX_CODE
+from articulation.outputs.report import ALTERNATIVES as DEFAULT_ALTERNATIVES
 
 router = APIRouter(prefix="/v1/paths", tags=["transfer paths"])
 

@@ -11,7 +11,7 @@ from api.deps import RunnerDep, ScannerDep, SessionDep, SettingsDep, SnapshotDep
 from api.errors import ApiError, responses
 from api.jobs import MEDIA_TYPES, request_key
 from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
-from articulation.render import main_file
+from articulation.outputs.render import main_file
 from articulation.storage.repository import get_file, get_job, reusable_job, unfinished_jobs
 from articulation.storage.tables import ScanJob
 

@@ -33,14 +33,14 @@ from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, Sol
 from api.errors import ApiError, SolveTimeout
 from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
-from articulation.catalogue import Catalogue, UnknownCode
-from articulation.model import MAX_LINE
-from articulation.report import ALTERNATIVES
+from articulation.answers.student import Advice, advise
+from articulation.curriculum.catalogue import Catalogue, UnknownCode
+from articulation.curriculum.model import MAX_LINE
+from articulation.messages.status import STATUS, STATUSES, VALUES
+from articulation.outputs.report import ALTERNATIVES
 from articulation.settings import Settings
-from articulation.status import STATUS, STATUSES, VALUES
 from articulation.storage.repository import latest_finished_job
 from articulation.storage.snapshot import Snapshot
-from articulation.student import Advice, advise
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

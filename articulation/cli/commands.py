@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 import typer
 from rich.table import Table
 
-from articulation.catalogue import Catalogue
+from articulation.answers.scan import Cell, status_counts
 from articulation.cli.common import (
     DEFAULTS,
     BadInput,
@@ -28,9 +28,9 @@ from articulation.cli.common import (
     read_codes,
     user_errors,
 )
-from articulation.loader import CurriculaError, load_curricula
-from articulation.scan import Cell, status_counts
-from articulation.status import STATUS
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.loader import CurriculaError, load_curricula
+from articulation.messages.status import STATUS
 
 
 def validate(curricula: CurriculaOpt = None, as_json: JsonOpt = False) -> None:
@@ -64,7 +64,7 @@ def schema(
     ] = "all",
 ) -> None:
     """Print the JSON Schema of the curricula files, generated from the same models."""
-    from articulation.schema import json_schema
+    from articulation.curriculum.schema import json_schema
 
     with user_errors():
         print_json(json_schema(kind))
@@ -79,7 +79,7 @@ def gap_command(
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
     requirements."""
-    from articulation.gap import attained_text, attainment, gap
+    from articulation.solving.gap import attained_text, attainment, gap
 
     with user_errors():
         catalogue = load(curricula)
@@ -123,7 +123,7 @@ def bridge(
     track: TrackOpt = None,
 ) -> None:
     """How a bachelor gets into a master: the cheapest route and its optimal course set."""
-    from articulation.scan import transfer_path
+    from articulation.answers.scan import transfer_path
 
     with user_errors():
         catalogue = load(curricula)
@@ -192,7 +192,7 @@ def minor(
     track: TrackOpt = None,
 ) -> None:
     """Design the minor (within the budget) that opens the most masters to a bachelor."""
-    from articulation.minor import design_minor
+    from articulation.answers.minor import design_minor
 
     with user_errors():
         catalogue = load(curricula)
@@ -276,10 +276,10 @@ def scan(
 ) -> None:
     """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
     report (HTML with a page per pair and per bachelor, CSV, Markdown, JSON) into --out."""
+    from articulation.answers.parallel import parse_cluster
     from articulation.cli.files import WriteError, prepare_out, write_files
-    from articulation.parallel import parse_cluster
-    from articulation.render import FormatError, main_file, parse_formats, render
-    from articulation.report import make_report
+    from articulation.outputs.render import FormatError, main_file, parse_formats, render
+    from articulation.outputs.report import make_report
 
     with user_errors():
         try:
@@ -389,9 +389,9 @@ def diff_command(
     """Compare two curricula directories: the cells whose status, EC, route, track or plan
     finish changed, what caused each, and counts per kind of change; only the cells a change
     can reach are computed again."""
+    from articulation.answers.whatif import diff
     from articulation.cli.files import WriteError, prepare_out
-    from articulation.heatmap import diff_page
-    from articulation.whatif import diff
+    from articulation.outputs.heatmap import diff_page
 
     with user_errors():
         if out_dir is not None:
@@ -415,7 +415,7 @@ def diff_command(
     if as_json:
         print_json(result.to_json())
         return
-    from articulation.heatmap import diff_side
+    from articulation.outputs.heatmap import diff_side
 
     table = Table(title=f"{len(result.changed)} of {result.cells} cells changed")
     for column in ("bachelor", "master", "before", "after", "caused by"):

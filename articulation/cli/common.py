@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from articulation.catalogue import Catalogue, UnknownCode
-from articulation.loader import CurriculaError, load_curricula
+from articulation.curriculum.catalogue import Catalogue, UnknownCode
+from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.settings import from_environment
 
 out = Console(highlight=False, soft_wrap=True)

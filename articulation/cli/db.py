@@ -145,7 +145,7 @@ def add_client_command(
     """Register an API client and print its bearer token (shown once; only its hash is kept)."""
     from articulation.storage.repository import ROLES, ClientExists, add_client
     from articulation.storage.snapshot import Snapshots
-    from articulation.suggest import unknown
+    from articulation.support.suggest import unknown
 
     with database(database_url) as engine:
         institutions = Snapshots(engine).get().catalogue.institutions

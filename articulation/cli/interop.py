@@ -45,7 +45,7 @@ def metrics(
 ) -> None:
     """CurricularAnalytics' metrics of a curriculum: blocking factor, delay factor, centrality
     and structural complexity (delay + blocking), per course and in total."""
-    from articulation.curricular import (
+    from articulation.interop.curricular import (
         METRICS,
         CurricularError,
         curricular_metrics,
@@ -94,7 +94,7 @@ def ca_export(
     curricula: CurriculaOpt = None,
 ) -> None:
     """A bachelor's courses, prerequisites and terms as a CurricularAnalytics CSV file."""
-    from articulation.curricular import from_bachelor, write_csv
+    from articulation.interop.curricular import from_bachelor, write_csv
 
     with user_errors():
         curriculum = from_bachelor(load(curricula), bachelor, track)
@@ -116,8 +116,8 @@ def ca_import(
 ) -> None:
     """A CurricularAnalytics curriculum as curricula files: ``courses.yaml`` (its catalogue)
     and ``bachelor.yaml`` below --out; every requisite becomes a prerequisite."""
-    from articulation.curricular import CurricularError, read_csv, to_programme
-    from articulation.model import Bachelor, CatalogueFile
+    from articulation.curriculum.model import Bachelor, CatalogueFile
+    from articulation.interop.curricular import CurricularError, read_csv, to_programme
 
     with user_errors():
         try:
@@ -142,7 +142,7 @@ def ooapi_export(
     curricula: CurriculaOpt = None,
 ) -> None:
     """The catalogue as OOAPI v6 JSON: learning-outcomes.json, courses.json, programmes.json."""
-    from articulation.ooapi import export_ooapi
+    from articulation.interop.ooapi import export_ooapi
 
     with user_errors():
         files = export_ooapi(load(curricula))
@@ -161,7 +161,7 @@ def ooapi_import(
 ) -> None:
     """OOAPI v6 JSON (as ``ooapi export`` writes it) back into a curricula directory; every
     problem names the file and the JSON path, and nothing is written unless all is valid."""
-    from articulation.ooapi import FILES, OoapiError, import_ooapi
+    from articulation.interop.ooapi import FILES, OoapiError, import_ooapi
 
     with user_errors():
         files, names = {}, {}

@@ -47,14 +47,14 @@ def plan(
 ) -> None:
     """Place the pair's route courses (electives, minor or pre-master) in periods: per period the
     courses and the load, and when it is finished."""
-    from articulation.plan import PLANNED_ROUTES, plan_route
-    from articulation.scan import assess
+    from articulation.answers.scan import assess
+    from articulation.solving.plan import PLANNED_ROUTES, plan_route
 
     with user_errors():
         if not load_ec > 0:
             raise BadInput(f"--load {load_ec:g}: the load must be more than 0 EC")
         if start is not None:
-            from articulation.calendar import start_month
+            from articulation.curriculum.calendar import start_month
 
             try:
                 start_month(start)
@@ -65,8 +65,8 @@ def plan(
         track = catalogue.track(b, track)
         names = [w.strip() for w in window.split(",")] if window else None
         if names is not None:
-            from articulation.calendar import PeriodError, parse_offering
-            from articulation.plan import study_window
+            from articulation.curriculum.calendar import PeriodError, parse_offering
+            from articulation.solving.plan import study_window
 
             calendar = catalogue.calendar(min(i for _, i, _ in study_window(catalogue, b).slots))
             for name in names:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from articulation.catalogue import Catalogue
+from articulation.curriculum.catalogue import Catalogue
 
 
 def _dump(path: Path, data: Any) -> None:

@@ -23,10 +23,10 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from articulation.calendar import Calendar
-from articulation.catalogue import Catalogue, Programme
-from articulation.crosscheck import check_parts
-from articulation.model import (
+from articulation.curriculum.calendar import Calendar
+from articulation.curriculum.catalogue import Catalogue, Programme
+from articulation.curriculum.crosscheck import check_parts
+from articulation.curriculum.model import (
     AreaRequirement,
     Bachelor,
     CalendarSpec,
@@ -39,7 +39,8 @@ from articulation.model import (
     Provenance,
     Requirement,
 )
-from articulation.model import Programme as ProgrammeUnion
+from articulation.curriculum.model import Programme as ProgrammeUnion
+from articulation.curriculum.yamlfile import Problem
 from articulation.storage.tables import (
     ApiClient,
     AuditEntry,
@@ -56,7 +57,6 @@ from articulation.storage.tables import (
     ScanFile,
     ScanJob,
 )
-from articulation.yamlfile import Problem
 
 Entity = Literal["course", "programme"]
 Action = Literal["create", "update", "delete"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from articulation.catalogue import Catalogue
+from articulation.curriculum.catalogue import Catalogue
 from articulation.storage.repository import Parts, read_parts, read_version
 
 

@@ -1,0 +1,233 @@
+"""A student's eligibility: a transcript against every master it asks about.
+
+The transcript's recognised courses are what the student has passed; per master the route
+decision of :mod:`articulation.solving.route` applies as for a graduate (direct — no gap or
+admitted by
+policy when the student names their bachelor — else the optimal pre-master, or infeasible), and
+a master's ``min_gpa`` is checked against the transcript's EC-weighted grade average. Results
+are ranked by status, then EC, then master code.
+
+>>> from articulation.curriculum.loader import load_curricula
+>>> from articulation.curriculum.model import TranscriptEntry
+>>> cat = load_curricula("tests/fixtures/mini")
+>>> answer = assess_transcript(cat, [TranscriptEntry(code="VU-PROG")], masters=["UT-M-CS"])
+>>> answer.results[0].status, answer.recognised
+('premaster', ('VU-PROG',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.credits import reaches
+from articulation.curriculum.model import TranscriptEntry
+from articulation.interop.transcript import Matched, Unmatched, recognise_texts
+from articulation.messages.status import rank
+from articulation.solving.bridging import Bridging
+from articulation.solving.gap import Gap, attainment, deciding_courses, gap
+from articulation.solving.plan import RoutePlan
+from articulation.solving.route import DEFAULT_TIME_LIMIT, Route, decide, premaster_route
+from articulation.support.jsonable import JsonRecord
+
+
+@dataclass(frozen=True)
+class GradeCheck(JsonRecord):
+    """A master's minimum grade average against the transcript's (None: no grades given)."""
+
+    required: float
+    gpa: float | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class MasterResult:
+    """One master: the status for this transcript, why, the gap and the bridging programme."""
+
+    master: str
+    name: str
+    status: str
+    reason: str
+    gap: Gap
+    bridging: Bridging  # the optimal pre-master, also shown when admitted directly by policy
+    grade: GradeCheck | None
+    illustrative: tuple[str, ...]
+    requirements: tuple[dict[str, str], ...] = ()  # the gap: each id with its text in words
+    plan: RoutePlan | None = None  # when each course of the programme is taken
+
+    @property
+    def late(self) -> bool:
+        """Whether the time limit stopped its solve before the answer was proven."""
+        return self.status != "direct" and (
+            self.bridging.status == "unknown" or not self.bridging.optimal
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "master": self.master,
+            "name": self.name,
+            "status": self.status,
+            "reason": self.reason,
+            "gap": self.gap.details(),
+            "requirements": list(self.requirements),
+            "bridging": self.bridging.to_json(),
+            "min_gpa": None if self.grade is None else self.grade.to_json(),
+            "illustrative": list(self.illustrative),
+            "finish": self.plan.finish_text if self.plan else None,
+            "plan": self.plan.to_json() if self.plan else None,
+        }
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer for one transcript."""
+
+    bachelor: str | None
+    recognised: tuple[str, ...]
+    unrecognised: tuple[Unmatched, ...]
+    gpa: float | None
+    results: tuple[MasterResult, ...]
+    matched: tuple[Matched, ...] = ()
+    suggested: dict[str, list[dict[str, str]]] | None = None  # input → nearest courses
+
+    @property
+    def late(self) -> tuple[MasterResult, ...]:
+        return tuple(r for r in self.results if r.late)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bachelor": self.bachelor,
+            "recognised": list(self.recognised),
+            "matched": {m.text: m.code for m in self.matched},
+            "unrecognised": sorted({u.text for u in self.unrecognised}),
+            "suggestions": self.suggested or {},
+            "gpa": self.gpa,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+def assess_transcript(
+    catalogue: Catalogue,
+    entries: Sequence[TranscriptEntry],
+    *,
+    bachelor: str | None = None,
+    masters: Sequence[str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    lang: str = "en",
+) -> Eligibility:
+    """Per master (default: all), the transcript's status, gap and optimal bridging programme.
+
+    ``bachelor`` (a bachelor's code) lets the masters' direct-admission policies apply. Unknown
+    bachelor or master codes raise :class:`~articulation.curriculum.catalogue.UnknownCode`. Entries
+    name
+    courses by code in any common form or by title (:mod:`articulation.interop.transcript`); the
+    texts of the requirements are in ``lang`` (``en`` or ``nl``).
+    """
+    student = catalogue.bachelor(bachelor) if bachelor is not None else None
+    if masters is None:
+        targets = catalogue.masters
+    else:
+        targets = [catalogue.master(code) for code in sorted(set(masters))]
+    matched, unrecognised = recognise(catalogue, entries)
+    recognised = tuple(sorted({m.code for m in matched}))
+    taken = frozenset(recognised)
+    attained = attainment(catalogue, taken)
+    codes = {m.index: m.code for m in matched}
+    gpa = grade_average(
+        catalogue,
+        [e.model_copy(update={"code": codes.get(i, e.code)}) for i, e in enumerate(entries)],
+    )
+    results = []
+    for master in targets:
+        the_gap = gap(master, attained)
+        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=True)
+        route = decide(
+            catalogue,
+            master,
+            taken,
+            the_gap,
+            bachelor=student,
+            studying=False,
+            premaster=premaster,
+            time_limit=time_limit,
+        )
+        status, reason, check = route.status, route.reason, None
+        if master.min_gpa is not None:
+            met = None if gpa is None else reaches(gpa, master.min_gpa)
+            check = GradeCheck(required=master.min_gpa, gpa=gpa, met=met)
+            if met is False:
+                status = "infeasible"
+                reason = (
+                    f"the grade average {gpa:g} is below the master's minimum of {master.min_gpa:g}"
+                )
+        results.append(
+            MasterResult(
+                master=master.code,
+                name=master.name,
+                status=status,
+                reason=reason,
+                gap=the_gap,
+                bridging=premaster if route.status == "direct" else _programme(route),
+                grade=check,
+                illustrative=catalogue.illustrative(
+                    [master.code, *route.codes, *deciding_courses(catalogue, master, taken)]
+                ),
+                requirements=tuple(the_gap.in_words(catalogue, lang)),
+                plan=route.plan,
+            )
+        )
+    results.sort(key=lambda r: (rank(r.status), r.bridging.total_ects, r.master))
+    return Eligibility(
+        bachelor=student.code if student else None,
+        recognised=recognised,
+        unrecognised=unrecognised,
+        gpa=gpa,
+        results=tuple(results),
+        matched=matched,
+        suggested={u.text: u.to_json(catalogue)["suggestions"] for u in unrecognised},
+    )
+
+
+def _programme(route: Route) -> Bridging:
+    """The route's programme in the form of a bridging answer (the one the plan chose, which is
+    the smallest one unless that one could not be finished in time)."""
+    shared = {f.name for f in fields(Bridging)} & {f.name for f in fields(Route)}
+    return Bridging(**{name: getattr(route, name) for name in shared})
+
+
+def recognise(
+    catalogue: Catalogue, entries: Sequence[TranscriptEntry]
+) -> tuple[tuple[Matched, ...], tuple[Unmatched, ...]]:
+    """The entries matched to catalogue courses (a code in any common form, or a title), and
+    those it does not know, each with the nearest courses as suggestions."""
+    return recognise_texts(catalogue, [entry.code for entry in entries])
+
+
+def grade_average(catalogue: Catalogue, entries: Sequence[TranscriptEntry]) -> float | None:
+    """The EC-weighted mean grade of the graded entries, rounded to two decimals; None without
+    grades. EC come from the entry, else from the catalogue (graded entries with neither are left
+    out). A course listed more than once (a retake) counts once, with its best grade.
+
+    >>> from articulation.curriculum.catalogue import Catalogue
+    >>> empty = Catalogue.build([], [], [])
+    >>> grade_average(empty, [TranscriptEntry(code="X-1", grade=5, ects=6),
+    ...                       TranscriptEntry(code="X-1", grade=8, ects=6),
+    ...                       TranscriptEntry(code="X-2", grade=6, ects=3)])
+    7.33
+    """
+    best: dict[str, tuple[float, float]] = {}
+    for entry in entries:
+        if entry.grade is None:
+            continue
+        ects = entry.ects
+        if ects is None and entry.code in catalogue.courses:
+            ects = catalogue.courses[entry.code].ects
+        if ects is None:
+            continue
+        if entry.code not in best or entry.grade > best[entry.code][0]:
+            best[entry.code] = (entry.grade, ects)
+    weight = sum(ects for _, ects in best.values())
+    total = sum(grade * ects for grade, ects in best.values())
+    return round(total / weight, 2) if weight else None

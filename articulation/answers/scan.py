@@ -1,0 +1,246 @@
+"""The aansluitscan: every (bachelor, master) pair assessed along the cheapest route.
+
+A cell is the route decision of :mod:`articulation.solving.route` for a bachelor's mandatory
+courses,
+with every route open (its students are still studying), and the codes its answer rests on that
+are illustrative rather than sourced. Cells come back sorted by (bachelor, master), the same on
+one process or many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from articulation.answers.parallel import parallel_map
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import Bachelor, Master
+from articulation.messages import status
+from articulation.messages.status import STATUS, rank
+from articulation.solving.bridging import Bridging
+from articulation.solving.gap import Gap, attainment, deciding_courses, gap
+from articulation.solving.pool import circular_courses, half_ects
+from articulation.solving.route import DEFAULT_TIME_LIMIT, Route, decide, route_alternatives
+from articulation.support.jsonable import fields_json
+
+
+@dataclass(frozen=True)
+class TrackRoute:
+    """One track's route into a master, for a bachelor with tracks."""
+
+    track: str
+    status: str
+    total_ects: float
+    codes: tuple[str, ...]
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return fields_json(self, codes="courses")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cell(Route):
+    """One (bachelor, master) pair: its gap, the route that closes it, and why; ``illustrative``
+    lists what the answer reads (programmes, the route's courses, the bachelor's courses that
+    decide the gap) whose data is not sourced. For a bachelor with tracks, the cell is the best
+    track's (``track``), and ``tracks`` gives every track's route."""
+
+    bachelor: str
+    master: str
+    gap: Gap
+    illustrative: tuple[str, ...] = ()
+    track: str | None = None
+    tracks: tuple[TrackRoute, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bachelor": self.bachelor,
+            "master": self.master,
+            "track": self.track,
+            "status": self.status,
+            "total_ects": self.total_ects,
+            "courses": [c.to_json() for c in self.courses],
+            "optimal": self.optimal,
+            "unmet": list(self.unmet),
+            "gap": self.gap.details(),
+            "reason": self.reason,
+            "why_not": list(self.why_not),
+            "minor": self.minor,
+            "cap": self.cap,
+            "over_cap_by": self.over_cap_by,
+            "bound_ects": self.bound_ects,
+            "illustrative": list(self.illustrative),
+            "tracks": [t.to_json() for t in self.tracks],
+            "finish": self.plan.finish_text if self.plan else None,
+            "plan": self.plan.to_json() if self.plan else None,
+        }
+
+
+def assess(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    master: Master,
+    *,
+    track: str | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Cell:
+    """The scan cell of one pair: the bachelor's courses (of ``track``) against the master.
+
+    A bachelor with tracks and no ``track`` asked for is assessed per track: the cell is the
+    best track's (by status, then EC, then the order of the tracks) and lists every track's.
+    """
+    if track is not None or not bachelor.tracks:
+        return _assess(catalogue, bachelor, master, track, time_limit)
+    cells = [_assess(catalogue, bachelor, master, t, time_limit) for t in bachelor.track_names]
+    best = min(
+        enumerate(cells),
+        key=lambda pair: (
+            rank(pair[1].status),
+            pair[1].total_ects if STATUS[pair[1].status].has_route else 0.0,
+            pair[0],
+        ),
+    )[1]
+    routes = tuple(
+        TrackRoute(c.track or "", c.status, c.total_ects, c.codes, c.reason) for c in cells
+    )
+    return replace(best, tracks=routes)
+
+
+def _assess(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    master: Master,
+    track: str | None,
+    time_limit: float,
+) -> Cell:
+    taken = frozenset(bachelor.courses_of(track))
+    the_gap = gap(master, attainment(catalogue, taken))
+    route = decide(
+        catalogue, master, taken, the_gap, bachelor=bachelor, track=track, time_limit=time_limit
+    )
+    read = [
+        bachelor.code,
+        master.code,
+        *([route.minor] if route.minor else []),
+        *route.codes,
+        *deciding_courses(catalogue, master, taken),
+    ]
+    return Cell(
+        **{f.name: getattr(route, f.name) for f in fields(route)},
+        bachelor=bachelor.code,
+        master=master.code,
+        gap=the_gap,
+        illustrative=catalogue.illustrative(read),
+        track=track,
+    )
+
+
+def cell_alternatives(
+    catalogue: Catalogue, cell: Cell, k: int, time_limit: float
+) -> tuple[Bridging, ...]:
+    """Up to ``k`` next-best distinct programmes of the cell's route (electives, pre-master),
+    for the cell's track."""
+    return route_alternatives(
+        catalogue,
+        catalogue.bachelor(cell.bachelor),
+        catalogue.master(cell.master),
+        cell.status,
+        k,
+        chosen=cell.codes,
+        track=cell.track,
+        time_limit=time_limit,
+    )
+
+
+def transfer_path(
+    catalogue: Catalogue,
+    bachelor: str,
+    master: str,
+    alternatives: int = 0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    track: str | None = None,
+) -> dict[str, Any]:
+    """The scan cell of one pair (of ``track``, else the best track) as JSON, with up to
+    ``alternatives`` next-best programmes (for the electives and pre-master routes)."""
+    b, m = catalogue.bachelor(bachelor), catalogue.master(master)
+    cell = assess(catalogue, b, m, track=catalogue.track(b, track), time_limit=time_limit)
+    data = cell.to_json()
+    if alternatives:
+        found = cell_alternatives(catalogue, cell, alternatives, time_limit)
+        data["alternatives"] = [o.summary_json() for o in found]
+    return data
+
+
+def pairs(
+    catalogue: Catalogue,
+    bachelors: Sequence[str] | None = None,
+    masters: Sequence[str] | None = None,
+) -> list[tuple[str, str]]:
+    """Every (bachelor, master) pair asked for, sorted by codes."""
+    b_codes = sorted(bachelors) if bachelors else [b.code for b in catalogue.bachelors]
+    m_codes = sorted(masters) if masters else [m.code for m in catalogue.masters]
+    for code in b_codes:
+        catalogue.bachelor(code)
+    for code in m_codes:
+        catalogue.master(code)
+    return [(b, m) for b in b_codes for m in m_codes]
+
+
+def _assess_row(catalogue: Catalogue, job: tuple[str, tuple[str, ...], float]) -> list[Cell]:
+    """One bachelor's row: its pool contexts are shared by its masters, so a row is the unit
+    of work that goes to one process."""
+    b, masters, limit = job
+    bachelor = catalogue.bachelor(b)
+    return [assess(catalogue, bachelor, catalogue.master(m), time_limit=limit) for m in masters]
+
+
+def scan(
+    catalogue: Catalogue,
+    bachelors: Sequence[str] | None = None,
+    masters: Sequence[str] | None = None,
+    *,
+    workers: int = 1,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    progress: Callable[[Cell], None] | None = None,
+    cluster: str | None = None,
+    on_retry: Callable[[str], None] | None = None,
+) -> list[Cell]:
+    """Assess every pair; cells come back sorted by (bachelor, master) whatever ``workers``.
+
+    The work is split by bachelor rows over ``workers`` processes, or over a Dask ``cluster``
+    (:func:`articulation.answers.parallel.parallel_map`); ``on_retry`` hears the bachelor of each
+    row that was computed again because its worker was lost."""
+    rows: dict[str, list[str]] = {}
+    for b, m in pairs(catalogue, bachelors, masters):
+        rows.setdefault(b, []).append(m)
+    jobs = [(b, tuple(ms), time_limit) for b, ms in rows.items()]
+    cells: list[Cell] = []
+    results = parallel_map(
+        _assess_row,
+        catalogue,
+        jobs,
+        workers=workers,
+        warm_up=warm_up,
+        cluster=cluster,
+        on_retry=None if on_retry is None else (lambda i: on_retry(jobs[i][0])),
+    )
+    for row in results:
+        for cell in row:
+            cells.append(cell)
+            if progress:
+                progress(cell)
+    return sorted(cells, key=lambda c: (c.bachelor, c.master))
+
+
+def warm_up(catalogue: Catalogue) -> None:
+    """Build the catalogue-wide indexes every pair uses, and import the solver, once."""
+    from ortools.sat.python import cp_model  # noqa: F401
+
+    circular_courses(catalogue)
+    half_ects(catalogue)
+
+
+def status_counts(cells: Iterable[Cell]) -> dict[str, int]:
+    """Cells per status, in the order of preference (statuses without cells left out)."""
+    return status.counts(cell.status for cell in cells)

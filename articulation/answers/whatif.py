@@ -1,0 +1,542 @@
+"""Change impact: which scan cells a catalogue change can move, and what-if edits.
+
+A cell's answer depends only on what it reads (:mod:`articulation.answers.scan`): its two
+programmes,
+the bachelor's courses (the gap, the passed prerequisites, the minor semester), the route's
+courses, the minors it tries, and — per candidate pool its route draws on (the electives, the
+pre-master) — the pool's courses that can matter for its unmet requirements: those that help one,
+and those that can meet a prerequisite of one that can matter, transitively. The tie-break
+between equal programmes uses positions within the pruned pool (:mod:`articulation.solving.cover`),
+so no other course can change the answer. :func:`affected` finds, per change, the cells that may
+read it (a superset: never a cell that could change is missed); :func:`diff` recomputes only
+those and compares; :func:`what_if` does so for proposed edits applied to a copy of the
+catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from articulation.answers.scan import Cell, assess, pairs, scan
+from articulation.curriculum.catalogue import Catalogue, Programme
+from articulation.curriculum.crosscheck import check_parts
+from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.solving.gap import attainment, gap, named
+from articulation.solving.pool import elective_institutions
+from articulation.solving.route import DEFAULT_TIME_LIMIT
+from articulation.support import memo
+from articulation.support.suggest import unknown
+
+Action = Literal["add", "change", "remove"]
+#: Statuses whose route never reached a stage (electives, minor, pre-master).
+_BEFORE_ELECTIVES = ("direct",)
+_BEFORE_MINOR = ("direct", "electives")
+_BEFORE_PREMASTER = ("direct", "electives", "minor")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of the catalogue: a course, programme, outcome or calendar added, changed or
+    removed."""
+
+    kind: str  # course | programme | outcome | calendar
+    code: str
+    action: str  # added | changed | removed
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code} {self.action}"
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """A cell whose status, EC, route, track or plan finish changed, and the changes it reads."""
+
+    bachelor: str
+    master: str
+    before: Cell | None
+    after: Cell | None
+    causes: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        """``premaster → electives``: the status before and after (``none``: no such cell)."""
+        return f"{_status(self.before)} → {_status(self.after)}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bachelor": self.bachelor,
+            "master": self.master,
+            "change": self.kind,
+            "before": _summary(self.before),
+            "after": _summary(self.after),
+            "causes": list(self.causes),
+        }
+
+
+def _status(cell: Cell | None) -> str:
+    return "none" if cell is None else cell.status
+
+
+def _summary(cell: Cell | None) -> dict[str, Any] | None:
+    if cell is None:
+        return None
+    return {
+        "status": cell.status,
+        "total_ects": cell.total_ects,
+        "courses": list(cell.codes),
+        "track": cell.track,
+        "finish": cell.plan.finish_text if cell.plan else None,
+    }
+
+
+def _outcome(cell: Cell | None) -> tuple | None:
+    """What a change of a cell is judged by: status, EC, route, track, plan finish."""
+    if cell is None:
+        return None
+    finish = cell.plan.finish_text if cell.plan else None
+    return (cell.status, cell.total_ects, cell.codes, cell.track, finish)
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The cells that changed, counts per kind of change, and how much was recomputed."""
+
+    changed: tuple[CellChange, ...]
+    changes: tuple[Change, ...]
+    recomputed: int
+    cells: int
+    before: tuple[Cell, ...] = field(default=(), repr=False)
+    after: tuple[Cell, ...] = field(default=(), repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for change in self.changed:
+            found[change.kind] = found.get(change.kind, 0) + 1
+        return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "changed": [c.to_json() for c in self.changed],
+            "counts": self.counts,
+            "changes": [str(c) for c in self.changes],
+            "recomputed": self.recomputed,
+            "cells": self.cells,
+        }
+
+
+# --- what changed between two catalogues ------------------------------------------------------
+
+
+def changes_between(
+    old: Catalogue, new: Catalogue, codes: Iterable[str] | None = None
+) -> list[Change]:
+    """The changed courses and programmes (of ``codes``, default all), outcomes and calendars."""
+    found: list[Change] = []
+
+    def compare(kind: str, before: dict, after: dict, keys: Iterable[str]) -> None:
+        for key in sorted(set(keys)):
+            a, b = before.get(key), after.get(key)
+            if a is None and b is not None:
+                found.append(Change(kind, key, "added"))
+            elif a is not None and b is None:
+                found.append(Change(kind, key, "removed"))
+            elif a is not None and a != b:
+                found.append(Change(kind, key, "changed"))
+
+    def located(cat: Catalogue) -> dict[str, tuple[str, Course]]:
+        return {c: (cat.institution_of[c], course) for c, course in cat.courses.items()}
+
+    if codes is None:
+        compare("outcome", old.outcomes, new.outcomes, [*old.outcomes, *new.outcomes])
+        compare("course", located(old), located(new), [*old.courses, *new.courses])
+        compare("programme", old.programmes, new.programmes, [*old.programmes, *new.programmes])
+        institutions = [*old.calendars, *new.calendars]
+        compare("calendar", old.calendars, new.calendars, institutions)
+        return found
+    wanted = set(codes)
+    course_codes = [c for c in wanted if c in old.courses or c in new.courses]
+    before = {c: (old.institution_of[c], old.courses[c]) for c in course_codes if c in old.courses}
+    after = {c: (new.institution_of[c], new.courses[c]) for c in course_codes if c in new.courses}
+    compare("course", before, after, course_codes)
+    compare("programme", old.programmes, new.programmes, wanted - set(course_codes))
+    return found
+
+
+# --- which cells a change can reach -----------------------------------------------------------
+
+
+class _Side:
+    """One catalogue (before or after) as the impact analysis reads it."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.cat = catalogue
+        by_code: dict[str, set[str]] = {}
+        by_outcome: dict[str, list[tuple[str, int]]] = {}
+        for code, course in catalogue.courses.items():
+            for group in course.prerequisites:
+                for m in group:
+                    if isinstance(m, OutcomeAt):
+                        by_outcome.setdefault(m.outcome, []).append((code, m.level))
+                    else:
+                        by_code.setdefault(m, set()).add(code)
+        self.by_code, self.by_outcome = by_code, by_outcome
+        self.minor_courses: dict[str, set[str]] = {}
+        for minor in catalogue.minors:
+            for c in minor.courses:
+                self.minor_courses.setdefault(c, set()).add(minor.code)
+
+    def supports(self, code: str) -> set[str]:
+        """The courses one of whose prerequisite groups ``code`` can meet."""
+        course = self.cat.courses.get(code)
+        if course is None:
+            return set()
+        found = set(self.by_code.get(code, ()))
+        for outcome, level in course.teaches.items():
+            found.update(x for x, need in self.by_outcome.get(outcome, ()) if level >= need)
+        found.discard(code)
+        return found
+
+    def reads(self, code: str, in_pool: Callable[[str], bool]) -> tuple[set[str], set[str]]:
+        """The outcomes taught and areas credited by ``code`` and every pool course it can
+        help into (through prerequisites, transitively): what an unmet requirement must name
+        for ``code`` to matter to a gap drawing on that pool."""
+        outcomes: set[str] = set()
+        areas: set[str] = set()
+        seen, todo = {code}, [code]
+        while todo:
+            c = todo.pop()
+            course = self.cat.courses.get(c)
+            if course is None:
+                continue
+            outcomes.update(course.teaches)
+            areas.update(self.cat.course_areas.get(c, {}))
+            for x in self.supports(c):
+                if x not in seen and in_pool(x):
+                    seen.add(x)
+                    todo.append(x)
+        return outcomes, areas
+
+    def elective_pool(self, bachelor: Bachelor) -> Callable[[str], bool]:
+        institutions = set(elective_institutions(self.cat, bachelor))
+        return lambda c: (
+            c in self.cat.bachelor_level and self.cat.institution_of.get(c) in institutions
+        )
+
+    def premaster_pool(self, master: Master) -> Callable[[str], bool]:
+        listed = master.premaster.courses
+        if listed is not None:
+            members = set(listed)
+            return lambda c: c in members
+        institutions = set(master.premaster.catalogue)
+        courses = self.cat.courses
+        return lambda c: (
+            c in courses and courses[c].bridging and self.cat.institution_of[c] in institutions
+        )
+
+    def pool(self, kind: str, code: str) -> Callable[[str], bool] | None:
+        """The ``electives`` pool of bachelor ``code`` or the ``premaster`` pool of master
+        ``code``; None when this catalogue has no such programme."""
+        if code not in self.cat.programmes:
+            return None
+        if kind == "electives":
+            return self.elective_pool(self.cat.bachelor(code))
+        return self.premaster_pool(self.cat.master(code))
+
+    def open_minors(self, institution: str) -> list[Minor]:
+        return [m for m in self.cat.minors if not m.open_to or institution in m.open_to]
+
+
+def affected(
+    old: Catalogue, new: Catalogue, before: Sequence[Cell], changes: Sequence[Change]
+) -> dict[tuple[str, str], set[str]]:
+    """Per (bachelor, master) pair of the new catalogue that a change may reach: the changes.
+
+    A pair is affected by a changed programme that is one of its two, or a minor its route
+    tried (its status is later than electives; open to its bachelor); by a changed course the
+    bachelor takes (any track), on its route, in a minor it tried, or in one of its pools (the
+    electives, when its route got past direct; the pre-master, past the minor) whose outcomes
+    and areas — its own, and those of every pool course it helps into — meet an unmet
+    requirement of the pair; by a course that entered or left the courses a bachelor student
+    can take (a programme listing it changed) likewise; by a changed outcome the master names,
+    or one a changed course teaches; and by any change of a calendar (every pair). Pairs of a
+    new programme are always affected.
+    """
+    olds, news = _Side(old), _Side(new)
+    by_pair = {(c.bachelor, c.master): c for c in before}
+    result: dict[tuple[str, str], set[str]] = {}
+    new_pairs = pairs(new)
+
+    def mark(pair: tuple[str, str], cause: Change | str) -> None:
+        result.setdefault(pair, set()).add(str(cause))
+
+    if any(c.kind == "calendar" for c in changes):
+        for pair in new_pairs:
+            for c in changes:
+                if c.kind == "calendar":
+                    mark(pair, c)
+        return result
+    # courses whose data (or whose place among bachelor-level courses) changed, with the cause
+    courses: dict[str, set[str]] = {}
+    level_flips = old.bachelor_level ^ new.bachelor_level
+    programmes = [c for c in changes if c.kind == "programme"]
+    for change in changes:
+        if change.kind == "course":
+            courses.setdefault(change.code, set()).add(str(change))
+        elif change.kind == "outcome":
+            for cat in (old, new):
+                for code, _ in cat.teachers.get(change.code, ()):
+                    courses.setdefault(code, set()).add(str(change))
+    for code in level_flips:
+        for change in programmes:
+            p_old, p_new = old.programmes.get(change.code), new.programmes.get(change.code)
+            if any(code in getattr(p, "courses", ()) for p in (p_old, p_new) if p is not None) or (
+                any(
+                    code in t.courses
+                    for p in (p_old, p_new)
+                    if isinstance(p, Bachelor)
+                    for t in p.tracks
+                )
+            ):
+                courses.setdefault(code, set()).add(str(change))
+        courses.setdefault(code, set())
+    changed_outcomes = {c.code: str(c) for c in changes if c.kind == "outcome"}
+    changed_programmes = {c.code: str(c) for c in programmes}
+    reads_cache: dict[tuple[str, str, Any], tuple[set[str], set[str]]] = {}
+
+    def reads(code: str, pool_key: Any, pools: tuple) -> tuple[set[str], set[str]]:
+        key = (code, repr(pool_key), None)
+        if key not in reads_cache:
+            outcomes: set[str] = set()
+            areas: set[str] = set()
+            for side, in_pool in zip((olds, news), pools, strict=True):
+                if in_pool is not None and in_pool(code):
+                    o, a = side.reads(code, in_pool)
+                    outcomes |= o
+                    areas |= a
+            reads_cache[key] = (outcomes, areas)
+        return reads_cache[key]
+
+    pool_cache: dict[Any, tuple] = {}
+
+    def stage(kind: str, code: str) -> tuple[tuple[str, str], tuple]:
+        """The pool ``kind`` of programme ``code`` in either catalogue, with its key."""
+        key = (kind, code)
+        if key not in pool_cache:
+            pool_cache[key] = tuple(side.pool(kind, code) for side in (olds, news))
+        return key, pool_cache[key]
+
+    for b, m in new_pairs:
+        cell = by_pair.get((b, m))
+        if cell is None or b not in old.programmes or m not in old.programmes:
+            mark((b, m), changed_programmes.get(b) or changed_programmes.get(m) or "new pair")
+            continue
+        for code in (b, m):
+            if code in changed_programmes:
+                mark((b, m), changed_programmes[code])
+        bachelor, master = old.bachelor(b), old.master(m)
+        named_outcomes, _ = named(master.requires)
+        for o in named_outcomes & changed_outcomes.keys():
+            mark((b, m), changed_outcomes[o])
+        if not courses and not programmes:
+            continue
+        taken_all = {c for t in (None, *bachelor.track_names) for c in bachelor.courses_of(t)}
+        tracks = (
+            [(t.track, t.status, t.codes) for t in cell.tracks]
+            if cell.tracks
+            else [(cell.track, cell.status, cell.codes)]
+        )
+        statuses = {s for _, s, _ in tracks}
+        route_codes = {c for _, _, codes in tracks for c in codes}
+        past_minor = bool(statuses - set(_BEFORE_MINOR))
+        minors = []
+        if past_minor:
+            minors = olds.open_minors(bachelor.institution) + news.open_minors(bachelor.institution)
+            for minor in minors:
+                if minor.code in changed_programmes:
+                    mark((b, m), changed_programmes[minor.code])
+        minor_courses = {c for minor in minors for c in minor.courses}
+        stages_of = []  # per track past direct: what its unmet requirements name, its pools
+        for track, status, _ in tracks:
+            if status in _BEFORE_ELECTIVES:
+                continue
+            needs = named(gap(master, attainment(old, bachelor.courses_of(track))).unmet)
+            stages = []
+            if bachelor.electives > 0:
+                stages.append(stage("electives", b))
+            if status not in _BEFORE_PREMASTER:
+                stages.append(stage("premaster", m))
+            stages_of.append((needs, stages))
+        for code, causes in courses.items():
+            hit = code in taken_all or code in route_codes or code in minor_courses
+            if not hit:
+                hit = any(
+                    o & needs_o or a & needs_a
+                    for (needs_o, needs_a), stages in stages_of
+                    for pool_key, pools in stages
+                    for o, a in [reads(code, pool_key, pools)]
+                )
+            if hit:
+                for cause in causes or {f"course {code} changed"}:
+                    mark((b, m), cause)
+    return result
+
+
+# --- diff and what-if -------------------------------------------------------------------------
+
+
+def base_scan(catalogue: Catalogue, time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[Cell, ...]:
+    """The full scan of a catalogue snapshot, computed once per snapshot (only when every cell
+    is proven: a scan cut short by a deadline is not kept)."""
+    key = ("scan", time_limit)
+    found = catalogue.recall(memo.SCANS, key)
+    if found is not None:
+        return found
+    cells = tuple(scan(catalogue, time_limit=time_limit))
+    if all(c.optimal and c.status != "unknown" for c in cells):
+        catalogue.remember(memo.SCANS, key, cells)
+    return cells
+
+
+def diff(
+    old: Catalogue,
+    new: Catalogue,
+    *,
+    before: Sequence[Cell] | None = None,
+    changes: Sequence[Change] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Diff:
+    """The cells of ``new`` whose status, EC, route, track or plan finish differ from ``old``'s,
+    each with the changes it reads; only the affected cells are computed again."""
+    if before is None:
+        before = base_scan(old, time_limit)
+    if changes is None:
+        changes = changes_between(old, new)
+    reach = affected(old, new, before, changes)
+    old_cells = {(c.bachelor, c.master): c for c in before}
+    after: list[Cell] = []
+    changed: list[CellChange] = []
+    for b, m in pairs(new):
+        causes = reach.get((b, m))
+        if causes is None:
+            cell = old_cells[(b, m)]
+        else:
+            cell = assess(new, new.bachelor(b), new.master(m), time_limit=time_limit)
+        after.append(cell)
+        previous = old_cells.get((b, m))
+        if _outcome(previous) != _outcome(cell):
+            changed.append(CellChange(b, m, previous, cell, tuple(sorted(causes or ()))))
+    new_keys = {(c.bachelor, c.master) for c in after}
+    for key, cell in sorted(old_cells.items()):
+        if key not in new_keys:
+            causes = tuple(sorted(str(c) for c in changes if c.code in key))
+            changed.append(CellChange(*key, cell, None, causes))
+    changed.sort(key=lambda c: (c.bachelor, c.master))
+    return Diff(
+        changed=tuple(changed),
+        changes=tuple(changes),
+        recomputed=len(reach),
+        cells=len(after),
+        before=tuple(before),
+        after=tuple(after),
+    )
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A proposed catalogue edit: a course (with its institution) or a programme to add, change
+    or remove (for ``remove`` only ``code`` counts)."""
+
+    action: Action
+    entity: Literal["course", "programme"]
+    code: str
+    item: Course | Programme | None = None
+    institution: str | None = None
+
+
+class EditError(ValueError):
+    """Proposed edits that cannot be applied: per problem the edit's index, the field's path
+    within it and the message."""
+
+    def __init__(self, problems: Sequence[tuple[int, list[str | int], str]]):
+        self.problems = list(problems)
+        super().__init__(
+            "; ".join(
+                f"edit {i}: " + (f"{'.'.join(map(str, path))}: " if path else "") + msg
+                for i, path, msg in self.problems
+            )
+        )
+
+
+def apply_edits(catalogue: Catalogue, edits: Sequence[Edit]) -> Catalogue:
+    """A copy of the catalogue with the edits applied, validated as the API validates an edit
+    (:func:`articulation.curriculum.crosscheck.check_parts`); :class:`EditError` names each
+    problem's edit and field, and nothing is applied."""
+    outcomes = list(catalogue.outcomes.values())
+    courses = {c: (catalogue.institution_of[c], course) for c, course in catalogue.courses.items()}
+    programmes: dict[str, Programme] = dict(catalogue.programmes)
+    problems: list[tuple[int, list[str | int], str]] = []
+    owner: dict[str, int] = {}
+    for i, edit in enumerate(edits):
+        store: dict = courses if edit.entity == "course" else programmes
+        exists = edit.code in store
+        if edit.item is not None and edit.item.code != edit.code:
+            problems.append((i, ["code"], f"must equal the edit's code ({edit.code!r})"))
+            continue
+        if edit.action == "add" and exists:
+            problems.append((i, ["code"], f"{edit.entity} {edit.code!r} exists already"))
+            continue
+        if edit.action != "add" and not exists:
+            problems.append((i, ["code"], unknown(edit.entity, edit.code, store)))
+            continue
+        if edit.action == "remove":
+            del store[edit.code]
+        elif edit.item is None:
+            problems.append((i, [edit.entity], f"the {edit.entity} to {edit.action} is missing"))
+            continue
+        elif edit.entity == "course":
+            store[edit.code] = (edit.institution or courses.get(edit.code, ("",))[0], edit.item)
+        else:
+            store[edit.code] = edit.item
+        owner[f"{edit.entity} {edit.code}"] = i
+    if not problems:
+        last = len(edits) - 1
+        for problem in check_parts(
+            outcomes, list(courses.values()), list(programmes.values()), catalogue.calendars
+        ):
+            index = owner.get(problem.file)
+            if index is None:
+                text = f"{problem.file}: {problem.path}: " if problem.path else f"{problem.file}: "
+                problems.append((last, [], f"would make {text}{problem.message}"))
+            else:
+                problems.append((index, _split(problem.path), problem.message))
+    if problems:
+        raise EditError(problems)
+    return Catalogue.build(
+        outcomes, list(courses.values()), list(programmes.values()), catalogue.calendars
+    )
+
+
+def _split(path: str) -> list[str | int]:
+    """``prerequisites[0][1]`` → ``["prerequisites", 0, 1]``."""
+    parts: list[str | int] = []
+    for piece in path.replace("]", "").replace("[", ".").split("."):
+        if piece:
+            parts.append(int(piece) if piece.isdigit() else piece)
+    return parts
+
+
+def what_if(
+    catalogue: Catalogue,
+    edits: Sequence[Edit],
+    *,
+    before: Sequence[Cell] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Diff:
+    """The diff of proposed edits against the catalogue: applied to a copy, never stored, and
+    only the cells an edit can reach computed again."""
+    new = apply_edits(catalogue, edits)
+    changes = changes_between(catalogue, new, {e.code for e in edits})
+    return diff(catalogue, new, before=before, changes=changes, time_limit=time_limit)

@@ -1,0 +1,188 @@
+"""The report as files: CSV, Markdown and JSON here, HTML from :mod:`articulation.outputs.heatmap`.
+
+:func:`render` returns every file of the chosen formats by its path in the report directory, as
+bytes; nothing is written here. The same report gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from articulation.answers.minor import MinorDesign
+from articulation.outputs.heatmap import render_html
+from articulation.outputs.report import Report, cell_label, ec, provenance
+
+FORMATS = ("html", "csv", "json", "md")
+TOP_COURSES = 15  # most-needed courses shown in HTML and Markdown (JSON lists all)
+CSV_COLUMNS = (
+    "bachelor",
+    "master",
+    "track",
+    "status",
+    "total_ects",
+    "over_cap_by",
+    "finish",
+    "courses",
+    "optimal",
+    "minor",
+    "unmet",
+    "reason",
+    "illustrative",
+)
+FILES = {"csv": "aansluitscan.csv", "json": "aansluitscan.json", "md": "aansluitscan.md"}
+
+
+class FormatError(ValueError):
+    """A report format that does not exist."""
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"html,csv"`` → ``("html", "csv")`` in the canonical order; unknown names are an error.
+
+    >>> parse_formats("md, html")
+    ('html', 'md')
+    """
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = sorted(set(names) - set(FORMATS))
+    if unknown:
+        raise FormatError(
+            f"unknown report format {', '.join(map(repr, unknown))}; choose from "
+            + ", ".join(FORMATS)
+        )
+    if not names:
+        raise FormatError("no report format given; choose from " + ", ".join(FORMATS))
+    return tuple(f for f in FORMATS if f in names)
+
+
+def main_file(formats: Sequence[str]) -> str:
+    """The file a reader opens first: the heatmap, else the first format's file."""
+    return "index.html" if "html" in formats else FILES[formats[0]]
+
+
+def render(report: Report, formats: Sequence[str] = FORMATS) -> dict[str, bytes]:
+    """Every file of the chosen formats, by path relative to the report directory, sorted."""
+    files: dict[str, str] = {}
+    if "html" in formats:
+        files.update(render_html(report, top=TOP_COURSES))
+    if "csv" in formats:
+        files[FILES["csv"]] = render_csv(report)
+    if "json" in formats:
+        files[FILES["json"]] = render_json(report)
+    if "md" in formats:
+        files[FILES["md"]] = render_markdown(report)
+    return {name: files[name].encode("utf-8") for name in sorted(files)}
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for cell in report.cells:
+        writer.writerow(
+            [
+                cell.bachelor,
+                cell.master,
+                cell.track or "",
+                cell.status,
+                ec(cell.total_ects),
+                ec(cell.over_cap_by),
+                cell.plan.finish_text if cell.plan else "",
+                ";".join(cell.codes),
+                "true" if cell.optimal else "false",
+                cell.minor or "",
+                ";".join(cell.unmet),
+                cell.reason,
+                ";".join(cell.illustrative),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    cat = report.catalogue
+    lines = ["# Aansluitscan", ""]
+    summary = report.summary
+    lines.append(
+        f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
+        f"{len(report.masters)} master(s). Cells read `status EC`; "
+        "† marks a cell whose programmes or courses are illustrative, not sourced."
+    )
+    lines += ["", "## Matrix", ""]
+    lines.append("| bachelor | " + " | ".join(report.masters) + " |")
+    lines.append("|---|" + "---|" * len(report.masters))
+    for b in report.bachelors:
+        entries = []
+        for m in report.masters:
+            cell = report.cell(b, m)
+            entries.append(cell_label(cell) + (" †" if cell.illustrative else ""))
+        lines.append(f"| {_md(b)} | " + " | ".join(_md(e) for e in entries) + " |")
+    lines += ["", "## Summary", ""]
+    for status, n in summary["counts"].items():
+        lines.append(f"- {status}: {n}")
+    if summary["not_proven_optimal"]:
+        lines.append(f"- not proven optimal within the time limit: {summary['not_proven_optimal']}")
+    needed = summary["most_needed"]
+    if needed:
+        shown = needed[:TOP_COURSES]
+        lines += ["", f"### Most-needed courses ({len(shown)} of {len(needed)})", ""]
+        lines.append("| course | title | EC | cells | masters |")
+        lines.append("|---|---|---|---|---|")
+        for row in shown:
+            mark = " †" if provenance(cat, row["code"])["illustrative"] else ""
+            lines.append(
+                f"| {_md(row['code'])}{mark} | {_md(row['title'])} | {ec(row['ects'])} | "
+                f"{row['cells']} | {len(row['masters'])} |"
+            )
+    for b in report.bachelors:
+        bachelor = cat.programmes[b]
+        mark = " †" if provenance(cat, b)["illustrative"] else ""
+        lines += ["", f"## {_md(bachelor.name)} ({b}){mark}", ""]
+        for m in report.masters:
+            cell = report.cell(b, m)
+            text = f"- {m} {cat.programmes[m].name}: **{cell_label(cell)}**"
+            if cell.track:
+                text += f" (track {_md(cell.track)})"
+            if cell.plan and cell.plan.plan.placed:
+                text += f", {cell.plan.finish_text}"
+            if cell.minor:
+                text += f" (minor {cell.minor})"
+            if cell.codes and cell.status != "minor":
+                text += " — " + ", ".join(cell.codes)
+            if not cell.optimal:
+                text += " (not proven optimal)"
+            text += f"; {cell.reason}" + (" †" if cell.illustrative else "")
+            lines.append(text)
+        design = report.minor_designs.get(b)
+        if design is not None:
+            lines += ["", _minor_sentence(design), ""]
+            for c in design.courses:
+                lines.append(
+                    f"- {c.code} {c.title} ({ec(c.ects)} EC): needed by {', '.join(c.masters)}"
+                )
+    lines += [
+        "",
+        "Sources: every programme and course carries its source URL and retrieval date in the "
+        "HTML report (sources.html); † items are illustrative.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _minor_sentence(design: MinorDesign) -> str:
+    proof = "proven optimal" if design.optimal else "not proven optimal"
+    return (
+        f"Designed minor ({ec(design.budget)} EC budget): {ec(design.total_ects)} EC, opens "
+        f"{len(design.opened)} of {len(design.masters)} masters "
+        f"({len(design.already_open)} already open), {proof}."
+    )

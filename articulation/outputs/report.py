@@ -1,0 +1,295 @@
+"""The aansluitscan report pipeline: scan → alternatives → minor designs → summary.
+
+:func:`make_report` computes everything the report shows; :mod:`articulation.outputs.render` turns a
+:class:`Report` into files (HTML from :mod:`articulation.outputs.heatmap`, CSV, Markdown, JSON). The
+command line writes those files, the API's scan jobs store them. The same inputs give the same
+report, on one process or many.
+
+>>> from articulation.curriculum.loader import load_curricula
+>>> cat = load_curricula("tests/fixtures/mini")
+>>> report = make_report(cat, extras=False)
+>>> report.summary["counts"]["premaster"], report.summary["pairs"]
+(1, 8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from articulation.answers.minor import MinorDesign, design_minor
+from articulation.answers.parallel import parallel_map, running_cluster
+from articulation.answers.scan import Cell, cell_alternatives, pairs, scan
+from articulation.curriculum.catalogue import Catalogue
+from articulation.messages import status
+from articulation.solving.bridging import Bridging
+from articulation.solving.route import DEFAULT_TIME_LIMIT
+
+ALTERNATIVES = 3  # next-best programmes per pair
+MINOR_BUDGET = 30.0  # EC budget of the designed minor per bachelor
+
+Pair = tuple[str, str]
+
+
+class Progress(Protocol):
+    """Told how far the pipeline is: each stage starts with its total, then advances."""
+
+    def start(self, stage: str, total: int) -> None: ...
+
+    def advance(self, stage: str) -> None: ...
+
+    def retried(self, stage: str, what: str) -> None:
+        """A unit of the stage (a bachelor's row of pairs) was computed again: its worker was
+        lost. The result is the same; this is only news about the run, never in the report."""
+
+
+class _Silent:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, stage: str) -> None:
+        pass
+
+    def retried(self, stage: str, what: str) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report shows, computed by the engine; build with :func:`make_report`."""
+
+    catalogue: Catalogue
+    cells: tuple[Cell, ...]
+    bachelors: tuple[str, ...]
+    masters: tuple[str, ...]
+    minor_designs: dict[str, MinorDesign]
+    alternatives: dict[Pair, tuple[Bridging, ...]]
+    summary: dict[str, Any]
+    by_pair: dict[Pair, Cell]
+
+    def cell(self, bachelor: str, master: str) -> Cell:
+        return self.by_pair[(bachelor, master)]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract: cells as ``scan --json``, the summary, minor designs, alternatives."""
+        return {
+            "cells": [cell.to_json() for cell in self.cells],
+            "summary": self.summary,
+            "minor_designs": {b: d.to_json() for b, d in sorted(self.minor_designs.items())},
+            "alternatives": [
+                {"bachelor": b, "master": m, "alternatives": [o.summary_json() for o in found]}
+                for (b, m), found in sorted(self.alternatives.items())
+            ],
+        }
+
+
+def make_report(
+    catalogue: Catalogue,
+    bachelors: Sequence[str] | None = None,
+    masters: Sequence[str] | None = None,
+    *,
+    workers: int = 1,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    extras: bool = True,
+    progress: Progress | None = None,
+    cluster: str | None = None,
+) -> Report:
+    """The report of a scan of ``bachelors`` × ``masters`` (default: all).
+
+    With ``extras`` (the default) it adds the next-best alternatives of every electives and
+    pre-master cell and the designed minor of every bachelor; without, only the cells and the
+    summary. ``progress`` hears of the stages ``pairs``, ``alternatives`` and ``minor designs``.
+    ``cluster`` runs the pairs and the alternatives on Dask (:mod:`articulation.answers.parallel`)
+    instead of ``workers`` local processes.
+    """
+    progress = progress or _Silent()
+    progress.start("pairs", len(pairs(catalogue, bachelors, masters)))
+    with running_cluster(cluster, workers) as address:
+        return _make_report(
+            catalogue, bachelors, masters, workers, time_limit, extras, progress, address
+        )
+
+
+def _make_report(
+    catalogue: Catalogue,
+    bachelors: Sequence[str] | None,
+    masters: Sequence[str] | None,
+    workers: int,
+    time_limit: float,
+    extras: bool,
+    progress: Progress,
+    cluster: str | None,
+) -> Report:
+    cells = scan(
+        catalogue,
+        bachelors,
+        masters,
+        workers=workers,
+        time_limit=time_limit,
+        progress=lambda _cell: progress.advance("pairs"),
+        cluster=cluster,
+        on_retry=lambda bachelor: progress.retried("pairs", bachelor),
+    )
+    alternatives: dict[Pair, tuple[Bridging, ...]] = {}
+    designs: dict[str, MinorDesign] = {}
+    if extras:
+        alternatives = compute_alternatives(
+            catalogue,
+            cells,
+            workers=workers,
+            time_limit=time_limit,
+            progress=progress,
+            cluster=cluster,
+        )
+        designs = compute_minor_designs(
+            catalogue,
+            sorted({cell.bachelor for cell in cells}),
+            time_limit=time_limit,
+            progress=progress,
+        )
+    return build_report(catalogue, cells, designs, alternatives)
+
+
+def _alternatives_of(catalogue: Catalogue, job: tuple[Cell, float]) -> tuple[Bridging, ...]:
+    cell, time_limit = job
+    return cell_alternatives(catalogue, cell, ALTERNATIVES, time_limit)
+
+
+def compute_alternatives(
+    catalogue: Catalogue,
+    cells: Iterable[Cell],
+    *,
+    workers: int = 1,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    progress: Progress | None = None,
+    cluster: str | None = None,
+) -> dict[Pair, tuple[Bridging, ...]]:
+    """The next-best programmes of every electives and pre-master cell, by (bachelor, master),
+    spread over ``workers`` processes; the result does not depend on ``workers``."""
+    progress = progress or _Silent()
+    todo = sorted(
+        (c for c in cells if c.status in ("electives", "premaster")),
+        key=lambda c: (c.bachelor, c.master),
+    )
+    progress.start("alternatives", len(todo))
+    jobs = [(cell, time_limit) for cell in todo]
+    found: dict[Pair, tuple[Bridging, ...]] = {}
+    results = parallel_map(
+        _alternatives_of,
+        catalogue,
+        jobs,
+        workers=workers,
+        cluster=cluster,
+        on_retry=lambda i: progress.retried(
+            "alternatives", f"{todo[i].bachelor} × {todo[i].master}"
+        ),
+    )
+    for cell, result in zip(todo, results, strict=True):
+        found[(cell.bachelor, cell.master)] = result
+        progress.advance("alternatives")
+    return found
+
+
+def compute_minor_designs(
+    catalogue: Catalogue,
+    bachelors: Sequence[str],
+    *,
+    budget: float = MINOR_BUDGET,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    progress: Progress | None = None,
+) -> dict[str, MinorDesign]:
+    """The designed minor of each bachelor (target masters: the other institution's)."""
+    progress = progress or _Silent()
+    progress.start("minor designs", len(bachelors))
+    designs: dict[str, MinorDesign] = {}
+    for code in sorted(bachelors):
+        designs[code] = design_minor(catalogue, code, budget=budget, time_limit=time_limit)
+        progress.advance("minor designs")
+    return designs
+
+
+def build_report(
+    catalogue: Catalogue,
+    cells: Iterable[Cell],
+    minor_designs: dict[str, MinorDesign],
+    alternatives: dict[Pair, Sequence[Bridging]],
+) -> Report:
+    """Assemble the report of a scan: cells sorted by codes, the summary, designs, alternatives."""
+    ordered = tuple(sorted(cells, key=lambda c: (c.bachelor, c.master)))
+    bachelors = tuple(sorted({c.bachelor for c in ordered}))
+    masters = tuple(sorted({c.master for c in ordered}))
+    return Report(
+        catalogue=catalogue,
+        cells=ordered,
+        bachelors=bachelors,
+        masters=masters,
+        minor_designs={b: minor_designs[b] for b in sorted(minor_designs)},
+        alternatives={pair: tuple(alternatives[pair]) for pair in sorted(alternatives)},
+        summary=summarise(catalogue, ordered, bachelors, masters),
+        by_pair={(c.bachelor, c.master): c for c in ordered},
+    )
+
+
+def summarise(
+    catalogue: Catalogue, cells: Sequence[Cell], bachelors: Sequence[str], masters: Sequence[str]
+) -> dict[str, Any]:
+    """Counts per status (every status, in order of preference) and the most-needed courses."""
+    return {
+        "pairs": len(cells),
+        "bachelors": list(bachelors),
+        "masters": list(masters),
+        "counts": status.counts((c.status for c in cells), zeros=True),
+        "not_proven_optimal": sum(1 for c in cells if not c.optimal),
+        "illustrative_cells": sum(1 for c in cells if c.illustrative),
+        "most_needed": most_needed(catalogue, cells),
+    }
+
+
+def most_needed(catalogue: Catalogue, cells: Iterable[Cell]) -> list[dict[str, Any]]:
+    """Courses by how many cells' routes use them (most first, then by code)."""
+    users: dict[str, list[Cell]] = {}
+    for cell in cells:
+        for code in cell.codes:
+            users.setdefault(code, []).append(cell)
+    rows = []
+    for code, used in users.items():
+        course = catalogue.courses[code]
+        rows.append(
+            {
+                "code": code,
+                "title": course.title,
+                "ects": course.ects,
+                "cells": len(used),
+                "by_status": status.counts(c.status for c in used),
+                "masters": sorted({c.master for c in used}),
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["cells"], r["code"]))
+
+
+def provenance(catalogue: Catalogue, code: str) -> dict[str, Any]:
+    """Where a programme's or course's data comes from; no provenance counts as illustrative."""
+    item = catalogue.programmes.get(code) or catalogue.courses.get(code)
+    prov = getattr(item, "provenance", None)
+    source = prov.source if prov else None
+    return {
+        "status": prov.status if prov else "illustrative",
+        "illustrative": bool(catalogue.illustrative([code])),
+        "source": source,
+        "link": bool(source and source.startswith(("https://", "http://"))),
+        "retrieved": prov.retrieved.isoformat() if prov and prov.retrieved else None,
+        "note": prov.note if prov else None,
+    }
+
+
+def ec(value: float | None) -> str:
+    """An EC amount as written in every format: ``14``, ``7.5``."""
+    return "" if value is None else f"{value:g}"
+
+
+def cell_label(cell: Cell) -> str:
+    """The short text of a matrix cell, the same in every format."""
+    if status.STATUS[cell.status].has_route:
+        return f"{cell.status} {ec(cell.total_ects)} EC"
+    return cell.status

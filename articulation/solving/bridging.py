@@ -1,0 +1,330 @@
+"""The smallest bridging programme (pre-master) that closes a gap, proven optimal with CP-SAT.
+
+The problem is weighted set cover with precedence. Given the courses a student has passed and a
+master's requirements, choose a set X of bridging courses such that
+
+(a) every requirement holds with the passed courses and X together,
+(b) X can be taken in some order in which every prerequisite group of each course is met by a
+    passed course, an earlier course of X, or an outcome taught at the level by either, and
+(c) the EC of X is at most the master's pre-master cap,
+
+minimising total EC, then the number of courses, then (the documented tie-break) the sum of the
+courses' positions in the code order of the pruned pool (the candidates that can matter for
+this gap), so that among equally small programmes the one with alphabetically earlier course
+codes wins, and nothing outside what the pair reads can change its answer. Same input, same
+answer: one solver worker with a fixed seed.
+
+Pruning comes first: only courses that help an unmet requirement, plus the candidates that can
+meet their unmet prerequisite groups (transitively), and of those only the ones that can be
+reached at all from what the student has passed, enter the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.credits import half_floor
+from articulation.curriculum.model import Master
+from articulation.solving.cover import Constrain, order_courses, solve_cover
+from articulation.solving.gap import Gap, attainment, gap
+from articulation.solving.pool import (
+    Candidates,
+    Problem,
+    helps,
+    lower_bound_half_ects,
+    pool_context,
+    premaster_candidates,
+    prune,
+)
+from articulation.support.jsonable import JsonRecord
+
+Status = Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
+
+
+@dataclass(frozen=True)
+class ChosenCourse(JsonRecord):
+    """A course of a bridging programme, with why it is there."""
+
+    code: str
+    title: str
+    ects: float
+    covers: tuple[str, ...]
+    needed_for: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, catalogue: Catalogue, code: str, covers: Sequence[str], needed_for: Sequence[str]
+    ) -> ChosenCourse:
+        course = catalogue.courses[code]
+        return cls(code, course.title, course.ects, tuple(covers), tuple(needed_for))
+
+
+@dataclass(frozen=True)
+class Bridging:
+    """The answer for one gap: a status, the programme and the proof status."""
+
+    status: Status
+    courses: tuple[ChosenCourse, ...] = ()
+    total_ects: float = 0.0
+    optimal: bool = True
+    unmet: tuple[str, ...] = ()
+    reason: str = ""
+    cap: float = 0.0
+    bound_ects: float | None = None
+    candidates: int = 0
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.courses)
+
+    @property
+    def over_cap_by(self) -> float | None:
+        """For an ``over_cap`` programme, by how many EC it exceeds the cap."""
+        over = self.status == "over_cap" and self.total_ects > self.cap
+        return self.total_ects - self.cap if over else None
+
+    def summary_json(self) -> dict[str, Any]:
+        """The programme alone: EC, proof and courses (how alternatives are listed)."""
+        return {
+            "total_ects": self.total_ects,
+            "optimal": self.optimal,
+            "courses": [c.to_json() for c in self.courses],
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "total_ects": self.total_ects,
+            "courses": [c.to_json() for c in self.courses],
+            "optimal": self.optimal,
+            "unmet": list(self.unmet),
+            "reason": self.reason,
+            "cap": self.cap,
+            "over_cap_by": self.over_cap_by,
+            "bound_ects": self.bound_ects,
+        }
+
+
+def _explain(problem: Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...]:
+    """Per chosen course: the requirements it contributes to and the courses it enables."""
+    catalogue = problem.catalogue
+    pool = set(chosen)
+    covers: dict[str, list[str]] = {c: [] for c in chosen}
+    for item in problem.unmet:
+        for c in sorted(helps(catalogue, item, pool)):
+            covers[c].append(str(item))
+    needed_for: dict[str, list[str]] = {c: [] for c in chosen}
+    for c in chosen:
+        for group in problem.groups[c]:
+            for s in group:
+                if s in pool and c not in needed_for[s]:
+                    needed_for[s].append(c)
+    return tuple(
+        ChosenCourse.of(catalogue, c, covers[c], sorted(needed_for[c]))
+        for c in order_courses(problem, chosen)
+    )
+
+
+def bridge(
+    catalogue: Catalogue,
+    master: Master,
+    taken: Iterable[str],
+    *,
+    cap: float | None = None,
+    exclude: Sequence[frozenset[str]] = (),
+    time_limit: float = 10.0,
+) -> Bridging:
+    """The optimal bridging programme from the passed courses ``taken`` into ``master``.
+
+    ``cap`` overrides the master's ``premaster.max_ects``; ``exclude`` lists programmes (and
+    their supersets) that may not be returned, for alternatives.
+    """
+    done = frozenset(taken)
+    att = attainment(catalogue, done)
+    return bridge_gap(
+        catalogue, master, done, gap(master, att), cap=cap, exclude=exclude, time_limit=time_limit
+    )
+
+
+def bridge_gap(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    *,
+    cap: float | None = None,
+    ceiling: float | None = None,
+    candidates: Candidates | None = None,
+    exclude: Sequence[frozenset[str]] = (),
+    time_limit: float = 10.0,
+    shared: bool = False,
+    constrain: Constrain | None = None,
+    earliest: bool = False,
+) -> Bridging:
+    """:func:`bridge` for a gap already computed.
+
+    ``candidates`` replaces the master's pre-master bridging courses (the scan's electives
+    route). With a ``ceiling`` above the cap (the largest pre-master a university allows), a gap
+    that no programme closes within the cap but one within the ceiling does is ``over_cap``,
+    with that programme, proven minimal. ``shared`` examines the whole pool once and remembers
+    it, for callers that ask about many masters with the same passed courses (a scan row);
+    otherwise only the part of the pool that can matter for this gap is examined.
+    ``constrain`` adds constraints on the chosen courses to the one model (that they can be
+    planned in time: :func:`articulation.solving.plan.add_window_timing`, ``add_year_timing``), so
+    the answer is the smallest programme that also meets them, proven; ``infeasible`` when none
+    within the cap does (no ``ceiling`` then). With ``earliest``, the smallest is by EC, then
+    the finish that ``constrain`` gives, then courses and the tie-break.
+    """
+    limit = master.premaster.max_ects if cap is None else cap
+    if the_gap.closed:
+        return Bridging(status="direct", cap=limit, reason="no requirement is unmet")
+    if candidates is None:
+        candidates = premaster_candidates(catalogue, master, taken)
+    if shared:
+        context = pool_context(catalogue, candidates.codes, taken, key=candidates.key)
+    else:
+        context = pool_context(catalogue, candidates.codes, taken, focus=the_gap.unmet)
+    impossible = [item for item in the_gap.unmet if not context.meetable(item)]
+    if impossible:
+        texts = tuple(str(item) for item in impossible)
+        return Bridging(
+            status="infeasible",
+            unmet=texts,
+            cap=limit,
+            reason=f"no {candidates.name} can meet: " + "; ".join(texts),
+        )
+    bound = lower_bound_half_ects(context, the_gap.unmet)
+    over = ceiling if ceiling is not None and ceiling > limit and not exclude else None
+    if constrain is not None:
+        over = None
+    problem = None
+    if bound <= half_floor(limit):
+        problem = prune(context, the_gap.unmet)
+        found = _programme(problem, "premaster", limit, exclude, time_limit, constrain, earliest)
+        if found.status != "infeasible" or over is None:
+            return found
+    elif over is None:
+        return Bridging(
+            status="infeasible",
+            cap=limit,
+            bound_ects=bound / 2,
+            reason=f"closing the gap needs at least {bound / 2:g} EC; the cap is {limit:g} EC",
+        )
+    if bound > half_floor(over):
+        return Bridging(
+            status="infeasible",
+            cap=limit,
+            bound_ects=bound / 2,
+            reason=f"closing the gap needs at least {bound / 2:g} EC, more than the largest "
+            f"pre-master of {over:g} EC (the cap is {limit:g} EC)",
+        )
+    problem = problem or prune(context, the_gap.unmet)
+    found = _programme(problem, "over_cap", over, (), time_limit)
+    return replace(found, cap=limit, reason=_over_cap_reason(found, limit, over))
+
+
+def _programme(
+    problem: Problem,
+    status: Status,
+    limit: float,
+    exclude: Sequence[frozenset[str]],
+    time_limit: float,
+    constrain: Constrain | None = None,
+    earliest: bool = False,
+) -> Bridging:
+    """The smallest programme of a pruned problem within ``limit`` EC, as ``status``."""
+    solution = solve_cover(problem, limit, exclude, time_limit, constrain, earliest)
+    size = len(problem.candidates)
+    if solution.status in ("optimal", "feasible"):
+        courses = _explain(problem, solution.chosen)
+        total = float(sum(c.ects for c in courses))
+        optimal = solution.status == "optimal"
+        reason = f"{len(courses)} course(s), {total:g} EC close the gap" + (
+            "" if optimal else " (best found within the time limit, not proven)"
+        )
+        return Bridging(
+            status=status,
+            courses=courses,
+            total_ects=total,
+            optimal=optimal,
+            cap=limit,
+            bound_ects=(solution.bound or 0) / 2,
+            candidates=size,
+            reason=reason,
+        )
+    if solution.status == "infeasible":
+        if constrain is not None:
+            reason = f"no programme within {limit:g} EC that closes the gap can be planned in time"
+        elif exclude:
+            reason = f"no further distinct programme within {limit:g} EC"
+        else:
+            reason = f"every programme that closes the gap exceeds the cap of {limit:g} EC"
+        return Bridging(status="infeasible", cap=limit, candidates=size, reason=reason)
+    return Bridging(
+        status="unknown",
+        optimal=False,
+        cap=limit,
+        candidates=size,
+        bound_ects=(solution.bound or 0) / 2,
+        reason=f"no programme found within the time limit of {time_limit:g} s",
+    )
+
+
+def _over_cap_reason(found: Bridging, cap: float, ceiling: float) -> str:
+    """Why an over-cap answer is what it is, in words."""
+    if found.status == "over_cap":
+        proof = "" if found.optimal else " (best found within the time limit, not proven)"
+        return (
+            f"the smallest programme, {len(found.courses)} course(s) and {found.total_ects:g} EC, "
+            f"exceeds the cap of {cap:g} EC by {found.total_ects - cap:g} EC{proof}"
+        )
+    if found.status == "infeasible":
+        return (
+            f"every programme that closes the gap needs more than the largest pre-master of "
+            f"{ceiling:g} EC (the cap is {cap:g} EC)"
+        )
+    return found.reason
+
+
+def alternatives(
+    catalogue: Catalogue,
+    master: Master,
+    taken: Iterable[str],
+    k: int,
+    *,
+    cap: float | None = None,
+    candidates: Candidates | None = None,
+    time_limit: float = 10.0,
+    shared: bool = False,
+    constrain: Constrain | None = None,
+) -> list[Bridging]:
+    """Up to ``k`` distinct bridging programmes, best first (no-good cuts: each later programme
+    is neither an earlier one nor contains one). ``cap``, ``candidates`` and ``constrain`` (e.g.
+    that the programme can be planned in time) as in :func:`bridge_gap`."""
+    done = frozenset(taken)
+    the_gap = gap(master, attainment(catalogue, done))
+    found: list[Bridging] = []
+    exclude: list[frozenset[str]] = []
+    while len(found) < k:
+        result = bridge_gap(
+            catalogue,
+            master,
+            done,
+            the_gap,
+            cap=cap,
+            candidates=candidates,
+            exclude=exclude,
+            shared=shared,
+            time_limit=time_limit,
+            constrain=constrain,
+        )
+        if result.status != "premaster":
+            if not found:
+                found.append(result)
+            break
+        found.append(result)
+        exclude.append(frozenset(result.codes))
+    return found

@@ -1,0 +1,222 @@
+"""What a set of passed courses attains, and which requirements of a master it leaves unmet.
+
+>>> from articulation.curriculum.model import AreaRequirement, OutcomeAt
+>>> att = Attainment(levels={"math.calculus": 2}, area_ects={"mathematics": 10.0})
+>>> holds(OutcomeAt(outcome="math.calculus", level="apply"), att)
+False
+>>> holds(AreaRequirement(area="mathematics", min_ects=10), att)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.credits import reaches
+from articulation.curriculum.model import (
+    AnyOf,
+    AreaRequirement,
+    Master,
+    OutcomeAt,
+    Requirement,
+    level_label,
+)
+from articulation.support import memo
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """The highest level reached per outcome and the EC earned per credit area."""
+
+    levels: dict[str, int] = field(default_factory=dict)
+    area_ects: dict[str, float] = field(default_factory=dict)
+
+    def level(self, outcome: str) -> int:
+        return self.levels.get(outcome, 0)
+
+    def ects(self, area: str) -> float:
+        return self.area_ects.get(area, 0.0)
+
+
+def attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
+    """What passing ``codes`` attains; codes the catalogue does not know are ignored.
+
+    Remembered per set of codes in the catalogue's memo (a scan asks once per pair).
+    """
+    done = frozenset(codes)
+    return catalogue.remembered(memo.ATTAINED, done, lambda: _attainment(catalogue, done))
+
+
+def _attainment(catalogue: Catalogue, codes: Iterable[str]) -> Attainment:
+    levels: dict[str, int] = {}
+    area_ects: dict[str, float] = {}
+    for code in sorted(set(codes)):
+        course = catalogue.courses.get(code)
+        if course is None:
+            continue
+        for outcome, level in course.teaches.items():
+            if level > levels.get(outcome, 0):
+                levels[outcome] = level
+        for area, ects in catalogue.course_areas[code].items():
+            area_ects[area] = area_ects.get(area, 0.0) + ects
+    return Attainment(levels=levels, area_ects=area_ects)
+
+
+def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
+    """Whether a requirement item (or a prerequisite ``outcome@level``) holds."""
+    kind = type(item)  # exact types: this is on every hot path of the scan
+    if kind is OutcomeAt:
+        return att.levels.get(item.outcome, 0) >= item.level
+    if kind is AreaRequirement:
+        return reaches(att.area_ects.get(item.area, 0.0), item.min_ects)
+    return any(holds(alt, att) for alt in item.any_of)
+
+
+def attained_text(item: Requirement, att: Attainment) -> str:
+    """What is attained of a requirement item, in words.
+
+    >>> attained_text(AreaRequirement(area="mathematics", min_ects=20), Attainment())
+    '0 EC'
+    """
+    if isinstance(item, OutcomeAt):
+        have = att.level(item.outcome)
+        return level_label(have) if have else "nothing"
+    if isinstance(item, AreaRequirement):
+        return f"{att.ects(item.area):g} EC"
+    return "; ".join(f"{alt}: {attained_text(alt, att)}" for alt in item.any_of)
+
+
+def describe(item: Requirement, att: Attainment) -> str:
+    """A requirement and what is attained of it, in words for a report.
+
+    >>> describe(AreaRequirement(area="mathematics", min_ects=20), Attainment(area_ects={"mathematics": 12}))
+    '>= 20 EC mathematics (has 12 EC)'
+    """  # noqa: E501
+    if isinstance(item, AnyOf):
+        return "any of (" + " | ".join(describe(alt, att) for alt in item.any_of) + ")"
+    return f"{item} (has {attained_text(item, att)})"
+
+
+LEVEL_WORDS = {
+    "en": ("nothing", "remember", "understand", "apply", "analyse", "evaluate", "create"),
+    "nl": ("niets", "onthouden", "begrijpen", "toepassen", "analyseren", "evalueren", "creëren"),
+}
+_PHRASES = {
+    "en": (
+        "{title} at level {level} (has: {has})",
+        "at least {n} EC in {area} (has {has} EC)",
+        "one of: {items}",
+    ),
+    "nl": (
+        "{title} op niveau {level} (heeft: {has})",
+        "minstens {n} EC in {area} (heeft {has} EC)",
+        "een van: {items}",
+    ),
+}
+
+
+def words(catalogue: Catalogue, item: Requirement, att: Attainment, lang: str = "en") -> str:
+    """A requirement and what is attained of it, in words of ``lang`` (``en`` or ``nl``), with
+    the outcome's title (English where no Dutch title is given).
+
+    >>> from articulation.curriculum.loader import load_curricula
+    >>> cat = load_curricula("tests/fixtures/mini")
+    >>> words(cat, OutcomeAt(outcome="cs.algorithms", level="apply"), Attainment({"cs.algorithms": 2}))
+    'Algorithms and data structures at level apply (has: understand)'
+    >>> words(cat, AreaRequirement(area="mathematics", min_ects=12), Attainment(), "nl")
+    'minstens 12 EC in mathematics (heeft 0 EC)'
+    """  # noqa: E501
+    lang = lang if lang in _PHRASES else "en"
+    outcome_text, area_text, any_text = _PHRASES[lang]
+    levels = LEVEL_WORDS[lang]
+    if isinstance(item, OutcomeAt):
+        outcome = catalogue.outcomes.get(item.outcome)
+        title = outcome.title_in(lang) if outcome else item.outcome
+        return outcome_text.format(
+            title=title, level=levels[item.level], has=levels[att.level(item.outcome)]
+        )
+    if isinstance(item, AreaRequirement):
+        return area_text.format(
+            n=f"{item.min_ects:g}", area=item.area, has=f"{att.ects(item.area):g}"
+        )
+    return any_text.format(items="; ".join(words(catalogue, alt, att, lang) for alt in item.any_of))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The requirements of a master that an attainment leaves unmet."""
+
+    master: str
+    unmet: tuple[Requirement, ...]
+    attained: Attainment
+
+    @property
+    def closed(self) -> bool:
+        return not self.unmet
+
+    def texts(self) -> list[str]:
+        return [str(item) for item in self.unmet]
+
+    def details(self) -> list[str]:
+        return [describe(item, self.attained) for item in self.unmet]
+
+    def in_words(self, catalogue: Catalogue, lang: str = "en") -> list[dict[str, str]]:
+        """Each unmet requirement's id and its text in words of ``lang``."""
+        return [
+            {"id": str(item), "text": words(catalogue, item, self.attained, lang)}
+            for item in self.unmet
+        ]
+
+
+def gap(master: Master, att: Attainment) -> Gap:
+    """The top-level requirement items of ``master`` that ``att`` does not meet."""
+    unmet = tuple(item for item in master.requires if not holds(item, att))
+    return Gap(master=master.code, unmet=unmet, attained=att)
+
+
+def named(items: Iterable[Requirement]) -> tuple[set[str], set[str]]:
+    """The outcomes and the areas that requirement items name, in ``any_of`` alternatives too.
+
+    >>> named([OutcomeAt(outcome="math.calculus", level=3), AreaRequirement(area="cs", min_ects=5)])
+    ({'math.calculus'}, {'cs'})
+    """
+    outcomes: set[str] = set()
+    areas: set[str] = set()
+
+    def collect(item: Requirement) -> None:
+        if isinstance(item, OutcomeAt):
+            outcomes.add(item.outcome)
+        elif isinstance(item, AreaRequirement):
+            areas.add(item.area)
+        elif isinstance(item, AnyOf):
+            for alt in item.any_of:
+                collect(alt)
+
+    for item in items:
+        collect(item)
+    return outcomes, areas
+
+
+def deciding_courses(catalogue: Catalogue, master: Master, taken: Iterable[str]) -> set[str]:
+    """The passed courses a master's gap is decided by: each that teaches an outcome the master
+    requires (at any level: a level too low decides the gap as much as one high enough) or
+    earns credit in an area it requires. Whether an answer rests on illustrative data depends
+    on these too.
+
+    >>> from articulation.curriculum.loader import load_curricula
+    >>> cat = load_curricula("tests/fixtures/mini")
+    >>> sorted(deciding_courses(cat, cat.master("UT-M-CS"), cat.bachelor("VU-B-AI").courses))
+    ['VU-LAC']
+    """
+    outcomes, areas = named(master.requires)
+    return {
+        code
+        for code in taken
+        if code in catalogue.courses
+        and (
+            outcomes.intersection(catalogue.courses[code].teaches)
+            or areas.intersection(catalogue.course_areas[code])
+        )
+    }

@@ -1,0 +1,421 @@
+"""The candidate pool of a bridging problem: what can be reached, what can matter, and a bound.
+
+For the passed courses and a pool of candidate courses, a :class:`PoolContext` knows which
+prerequisite groups are still open, which candidates can meet them, and which candidates can be
+put in a valid order at all (a worklist). :func:`prune` keeps only the candidates that can matter
+for a gap (a walk back from the unmet requirements through the open groups) and gives the
+:class:`Problem` the cover model is built from. :func:`lower_bound_half_ects` settles most
+over-cap gaps without a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.credits import half, half_ceil, reaches
+from articulation.curriculum.model import (
+    AnyOf,
+    AreaRequirement,
+    Bachelor,
+    Master,
+    OutcomeAt,
+    Requirement,
+)
+from articulation.solving.gap import Attainment, attainment, holds
+from articulation.support import memo
+
+
+@dataclass
+class Problem:
+    """The pruned instance: candidates, their unmet prerequisite groups and supporters."""
+
+    catalogue: Catalogue
+    taken: frozenset[str]
+    attained: Attainment
+    unmet: tuple[Requirement, ...]
+    candidates: list[str] = field(default_factory=list)
+    # per candidate: one list of supporting candidates per prerequisite group not met by `taken`
+    groups: dict[str, list[list[str]]] = field(default_factory=dict)
+    context: PoolContext | None = None
+
+    def helpers(self, item: Requirement) -> frozenset[str]:
+        """Candidates that contribute to ``item`` (an unmet item or one of its alternatives)."""
+        if self.context is not None:
+            return self.context.helpers(item)
+        return frozenset(helps(self.catalogue, item, set(self.candidates)))
+
+
+def eligible_courses(
+    catalogue: Catalogue,
+    institutions: Iterable[str],
+    taken: Iterable[str],
+    *,
+    bridging_only: bool = True,
+) -> list[str]:
+    """Courses of ``institutions`` not already taken (only ``bridging: true`` ones by default).
+
+    The candidates of a pre-master are the bridging courses of its ``premaster.catalogue``.
+    """
+    chosen = tuple(sorted(set(institutions)))
+    courses = catalogue.courses
+    base = catalogue.remembered(
+        memo.ELIGIBLE,
+        (chosen, bridging_only),
+        lambda: tuple(
+            sorted(
+                code
+                for inst in chosen
+                for code in catalogue.by_institution.get(inst, ())
+                if not bridging_only or courses[code].bridging
+            )
+        ),
+    )
+    done = taken if isinstance(taken, Set) else set(taken)
+    return [code for code in base if code not in done]
+
+
+def helps(catalogue: Catalogue, item: Requirement, pool: Set[str]) -> set[str]:
+    """Candidates in ``pool`` that contribute to a requirement item."""
+    if isinstance(item, OutcomeAt):
+        return {
+            c
+            for c, level in catalogue.teachers.get(item.outcome, ())
+            if level >= item.level and c in pool
+        }
+    if isinstance(item, AreaRequirement):
+        in_area = catalogue.by_area.get(item.area, frozenset())
+        return set(in_area & pool) if len(in_area) < len(pool) else set(pool & in_area)
+    return set().union(*(helps(catalogue, alt, pool) for alt in item.any_of))
+
+
+def _supporters(catalogue: Catalogue, member: str | OutcomeAt, pool: Set[str]) -> list[str]:
+    if isinstance(member, OutcomeAt):
+        return [
+            c
+            for c, level in catalogue.teachers.get(member.outcome, ())
+            if level >= member.level and c in pool
+        ]
+    return [member] if member in pool else []
+
+
+@dataclass(frozen=True)
+class PoolContext:
+    """What the passed courses ``taken`` can reach in a candidate ``pool``.
+
+    It depends only on the passed courses and the pool, so every master that draws on the same
+    pool (a bachelor's whole row of the scan) shares it: the prerequisite groups the passed
+    courses leave open, their supporters, and the courses that can be put in a valid order at
+    all; per requirement item, the reachable courses that help it.
+    """
+
+    catalogue: Catalogue
+    taken: frozenset[str]
+    attained: Attainment
+    pool: frozenset[str]
+    reachable: frozenset[str]
+    groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
+    _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def meetable(self, item: Requirement) -> bool:
+        """Whether taking every reachable course would meet ``item``."""
+        if holds(item, self.attained):
+            return True
+        if type(item) is AreaRequirement:
+            credits = self.catalogue.course_areas
+            ects = sum(credits[c][item.area] for c in self.helpers(item))
+            return reaches(self.attained.ects(item.area) + ects, item.min_ects)
+        if type(item) is AnyOf:
+            return any(self.meetable(alt) for alt in item.any_of)
+        return bool(self.helpers(item))
+
+    def helpers(self, item: Requirement) -> frozenset[str]:
+        """The reachable courses that contribute to ``item`` (remembered per item)."""
+        key = str(item)
+        found = self._helpers.get(key)
+        if found is None:
+            found = frozenset(helps(self.catalogue, item, self.reachable))
+            self._helpers[key] = found
+        return found
+
+
+def _support_index(catalogue: Catalogue) -> dict[str, list[tuple[tuple, tuple[str, ...]]]]:
+    """Per course: each prerequisite group with every course (catalogue-wide) that can meet it."""
+    every = catalogue.courses.keys()
+
+    def build() -> dict[str, list[tuple[tuple, tuple[str, ...]]]]:
+        return {
+            code: [
+                (
+                    tuple(group),
+                    tuple(
+                        sorted(
+                            {s for m in group for s in _supporters(catalogue, m, every)} - {code}
+                        )
+                    ),
+                )
+                for group in course.prerequisites
+            ]
+            for code, course in catalogue.courses.items()
+            if course.prerequisites
+        }
+
+    return catalogue.remembered(memo.INDEXES, "support", build)
+
+
+def circular_courses(catalogue: Catalogue) -> frozenset[str]:
+    """Courses on a circle of the catalogue-wide support graph (A can meet a prerequisite of B
+    and B one of A, possibly through others). Only these ever need explicit positions."""
+
+    def build() -> frozenset[str]:
+        graph = nx.DiGraph(
+            (s, code)
+            for code, groups in _support_index(catalogue).items()
+            for _, everyone in groups
+            for s in everyone
+        )
+        return frozenset(
+            c for comp in nx.strongly_connected_components(graph) if len(comp) > 1 for c in comp
+        )
+
+    return catalogue.remembered(memo.INDEXES, "circular", build)
+
+
+def pool_context(
+    catalogue: Catalogue,
+    pool: Iterable[str],
+    taken: Iterable[str],
+    key: Any = None,
+    focus: Sequence[Requirement] | None = None,
+) -> PoolContext:
+    """Build (or fetch from the catalogue's memo) the :class:`PoolContext` of a pool.
+
+    ``key`` names the pool for the memo (default: the pool itself). With ``focus``, only the part
+    of the pool that can matter for those requirements is examined (not remembered): the
+    courses that help them and, transitively, whatever can meet their open prerequisite groups.
+    That is what one query needs; a whole scan row shares the full context instead.
+
+    Forward reachability is a worklist over open groups: a course is reached once each of its
+    open groups has a reached supporter; linear in the size of the prerequisite structure.
+    """
+    done = frozenset(taken)
+    if focus is not None:
+        return _pool_context(catalogue, frozenset(pool) - done, done, focus)
+    if not isinstance(pool, list | tuple | Set):
+        pool = list(pool)
+    return catalogue.remembered(
+        memo.POOL_CONTEXTS,
+        (done, key if key is not None else frozenset(pool)),
+        lambda: _pool_context(catalogue, frozenset(pool) - done, done),
+    )
+
+
+def _pool_context(
+    catalogue: Catalogue,
+    candidates: frozenset[str],
+    done: frozenset[str],
+    focus: Sequence[Requirement] | None = None,
+) -> PoolContext:
+    att = attainment(catalogue, done)
+    levels = att.levels
+    index = _support_index(catalogue)
+
+    def met(group: tuple) -> bool:
+        return any(
+            levels.get(m.outcome, 0) >= m.level if isinstance(m, OutcomeAt) else m in done
+            for m in group
+        )
+
+    if focus is not None:  # backward closure from the requirements through open groups
+        closure: set[str] = set()
+        frontier = set().union(*(helps(catalogue, item, candidates) for item in focus))
+        while frontier:
+            code = frontier.pop()
+            closure.add(code)
+            for group, everyone in index.get(code, ()):
+                if not met(group):
+                    frontier.update(s for s in everyone if s in candidates and s not in closure)
+        candidates = frozenset(closure)
+    open_groups: dict[str, list[list[str]]] = {}
+    waiting: dict[str, int] = {}
+    supports: dict[str, list[tuple[str, int]]] = {}
+    queue: list[str] = []
+    for code in sorted(candidates):
+        groups: list[list[str]] = []
+        for group, everyone in index.get(code, ()):
+            if met(group):
+                continue
+            support = [s for s in everyone if s in candidates]
+            for s in support:
+                supports.setdefault(s, []).append((code, len(groups)))
+            groups.append(support)
+        open_groups[code] = groups
+        waiting[code] = len(groups)
+        if not groups:
+            queue.append(code)
+    reached: set[str] = set()
+    satisfied: set[tuple[str, int]] = set()
+    while queue:
+        code = queue.pop()
+        if code in reached:
+            continue
+        reached.add(code)
+        for target, g in supports.get(code, ()):
+            if (target, g) not in satisfied:
+                satisfied.add((target, g))
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    queue.append(target)
+    reachable = frozenset(reached)
+    return PoolContext(
+        catalogue=catalogue,
+        taken=done,
+        attained=att,
+        pool=candidates,
+        reachable=reachable,
+        groups={c: open_groups[c] for c in reachable},
+    )
+
+
+def prune(context: PoolContext, unmet: Sequence[Requirement]) -> Problem:
+    """Reduce the pool to the courses that can matter for ``unmet``, with their support.
+
+    A breadth-first walk from the unmet requirements through the open prerequisite groups,
+    within the courses that can be reached at all from the passed courses.
+    """
+    catalogue, reachable = context.catalogue, context.reachable
+    relevant: set[str] = set()
+    frontier = sorted(set().union(*(context.helpers(item) for item in unmet)))
+    while frontier:
+        nxt: set[str] = set()
+        for code in frontier:
+            if code in relevant:
+                continue
+            relevant.add(code)
+            for group in context.groups[code]:
+                nxt.update(s for s in group if s in reachable and s not in relevant)
+        frontier = sorted(nxt)
+    candidates = sorted(relevant)
+    return Problem(
+        catalogue=catalogue,
+        taken=context.taken,
+        attained=context.attained,
+        unmet=tuple(unmet),
+        candidates=candidates,
+        groups={
+            c: [[s for s in g if s in relevant] for g in context.groups[c]] for c in candidates
+        },
+        context=context,
+    )
+
+
+def lower_bound_half_ects(context: PoolContext, unmet: Sequence[Requirement]) -> int:
+    """A quick lower bound on the EC (in half EC) of any programme that meets ``unmet``.
+
+    Items whose helper sets are pairwise disjoint each need a course of their own; each EC of
+    a course counts toward one area (a course's area credits add up to its EC), so the area
+    deficits add up. The larger of the two sums is a
+    valid bound (prerequisites only add to it). It needs no pruning, so it runs first.
+    """
+    half = half_ects(context.catalogue)
+    items = []
+    for item in unmet:
+        if type(item) is not AreaRequirement:
+            helpers = context.helpers(item)
+            if helpers:
+                items.append((-min(half[c] for c in helpers), str(item), helpers))
+    used: set[str] = set()
+    disjoint = 0
+    for negative_cost, _, helpers in sorted(items, key=lambda entry: entry[:2]):
+        if used.isdisjoint(helpers):
+            used.update(helpers)
+            disjoint -= negative_cost
+    deficit: dict[str, int] = {}
+    for item in unmet:
+        if type(item) is AreaRequirement:
+            need = half_ceil(item.min_ects - context.attained.ects(item.area))
+            deficit[item.area] = max(deficit.get(item.area, 0), need)
+    return max(disjoint, sum(deficit.values()))
+
+
+def half_area_credits(catalogue: Catalogue) -> dict[str, dict[str, int]]:
+    """Per credit area, the half EC each course counts toward it."""
+
+    def build() -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for code, credits in catalogue.course_areas.items():
+            for area, ects in credits.items():
+                found.setdefault(area, {})[code] = half(ects)
+        return found
+
+    return catalogue.remembered(memo.INDEXES, "half areas", build)
+
+
+def half_ects(catalogue: Catalogue) -> dict[str, int]:
+    """Every course's EC in half-EC units (CP-SAT needs integers; 7.5 EC courses exist)."""
+    return catalogue.remembered(
+        memo.INDEXES,
+        "half",
+        lambda: {c: half(course.ects) for c, course in catalogue.courses.items()},
+    )
+
+
+def elective_institutions(catalogue: Catalogue, bachelor: Bachelor) -> list[str]:
+    """Institutions whose courses may fill the bachelor's elective space."""
+    if bachelor.elective_catalogue is not None:
+        return sorted(bachelor.elective_catalogue)
+    own = {bachelor.institution}
+    own |= {catalogue.institution_of[c] for c in bachelor.courses if c in catalogue.institution_of}
+    return sorted(own)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The courses a route may choose from, their name in reasons, and their key in the memo."""
+
+    codes: tuple[str, ...]
+    name: str
+    key: Any
+
+
+def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) -> Candidates:
+    """The pre-master's candidates not passed: the courses of the master's own pre-master list
+    (``premaster.courses``) when it has one, else the bridging courses of ``premaster.catalogue``.
+    """
+    listed = master.premaster.courses
+    if listed is not None:
+        return Candidates(
+            tuple(sorted(set(listed) - set(taken))),
+            f"course of the {master.code} pre-master",
+            ("premaster list", master.code),
+        )
+    institutions = master.premaster.catalogue
+    where = ", ".join(institutions) or "no institution"
+    return Candidates(
+        tuple(eligible_courses(catalogue, institutions, taken)),
+        f"eligible bridging course ({where})",
+        ("premaster", tuple(sorted(institutions))),
+    )
+
+
+def elective_candidates(
+    catalogue: Catalogue, bachelor: Bachelor, track: str | None = None
+) -> Candidates:
+    """The courses that may fill the elective space of a student of the bachelor (and track):
+    bachelor-level courses of :func:`elective_institutions` not passed."""
+
+    def build() -> Candidates:
+        institutions = elective_institutions(catalogue, bachelor)
+        passed = set(bachelor.courses_of(track))
+        pool = eligible_courses(catalogue, institutions, passed, bridging_only=False)
+        return Candidates(
+            tuple(c for c in pool if c in catalogue.bachelor_level),
+            f"elective course ({', '.join(institutions)})",
+            ("electives", bachelor.code, track),
+        )
+
+    return catalogue.remembered(memo.ELECTIVE_POOLS, (bachelor.code, track), build)
