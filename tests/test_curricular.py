@@ -13,15 +13,15 @@ from articulation.cli import app
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Bachelor, Course, Outcome
-from articulation.interop.curricular import (
+from articulation.interop.ca_format import (
     CurricularError,
-    curricular_metrics,
     from_bachelor,
     parse_csv,
     read_csv,
     to_programme,
     write_csv,
 )
+from articulation.interop.ca_metrics import curricular_metrics
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curricular"
 MINI = Path(__file__).parent / "fixtures" / "mini"

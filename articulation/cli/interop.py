@@ -45,14 +45,8 @@ def metrics(
 ) -> None:
     """CurricularAnalytics' metrics of a curriculum: blocking factor, delay factor, centrality
     and structural complexity (delay + blocking), per course and in total."""
-    from articulation.interop.curricular import (
-        METRICS,
-        CurricularError,
-        curricular_metrics,
-        from_bachelor,
-        metric_rows,
-        read_csv,
-    )
+    from articulation.interop.ca_format import CurricularError, from_bachelor, read_csv
+    from articulation.interop.ca_metrics import METRICS, curricular_metrics, metric_rows
 
     with user_errors():
         try:
@@ -94,7 +88,7 @@ def ca_export(
     curricula: CurriculaOpt = None,
 ) -> None:
     """A bachelor's courses, prerequisites and terms as a CurricularAnalytics CSV file."""
-    from articulation.interop.curricular import from_bachelor, write_csv
+    from articulation.interop.ca_format import from_bachelor, write_csv
 
     with user_errors():
         curriculum = from_bachelor(load(curricula), bachelor, track)
@@ -117,7 +111,7 @@ def ca_import(
     """A CurricularAnalytics curriculum as curricula files: ``courses.yaml`` (its catalogue)
     and ``bachelor.yaml`` below --out; every requisite becomes a prerequisite."""
     from articulation.curriculum.model import Bachelor, CatalogueFile
-    from articulation.interop.curricular import CurricularError, read_csv, to_programme
+    from articulation.interop.ca_format import CurricularError, read_csv, to_programme
 
     with user_errors():
         try:

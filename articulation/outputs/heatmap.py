@@ -21,7 +21,7 @@ from articulation.curriculum.model import (
     Requirement,
     level_label,
 )
-from articulation.interop.curricular import bachelor_complexity
+from articulation.interop.ca_metrics import bachelor_complexity
 from articulation.messages.status import STATUS, VALUES, rank
 from articulation.outputs.report import Report, cell_label, ec, provenance
 from articulation.solving.gap import attained_text, holds
