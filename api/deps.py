@@ -16,7 +16,7 @@ from api.executor import EngineExecutor
 from api.jobs import ScanRunner
 from api.schemas import MAX_OFFSET
 from articulation.settings import Settings
-from articulation.storage.repository import client_for_token
+from articulation.storage.clients import client_for_token
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
 

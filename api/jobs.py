@@ -33,17 +33,16 @@ from articulation.answers.scan import status_counts
 from articulation.curriculum.catalogue import Catalogue
 from articulation.outputs.render import render
 from articulation.outputs.report import make_report
-from articulation.storage.repository import (
+from articulation.storage.jobs import (
     UNFINISHED,
     create_job,
     expire_reports,
     fail_stale_jobs,
     finish_job,
     heartbeat,
-    now,
     transition,
 )
-from articulation.storage.tables import ScanJob
+from articulation.storage.tables import ScanJob, now
 
 log = logging.getLogger("articulation.api")
 

@@ -58,7 +58,8 @@ def seed(engine, settings: Settings) -> bool:
     from sqlmodel import Session
 
     from articulation.curriculum.loader import load_curricula
-    from articulation.storage.repository import import_catalogue, is_empty
+    from articulation.storage.catalogue_import import import_catalogue
+    from articulation.storage.rows import is_empty
 
     with Session(engine) as session:
         if not is_empty(session):
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from articulation.storage.repository import fail_stale_jobs
+        from articulation.storage.jobs import fail_stale_jobs
 
         prepare_database(settings)
         try:  # jobs of a server that stopped; jobs of live servers keep their heartbeat

@@ -126,8 +126,8 @@ def with_search_path(url: str, schema: str) -> str:
 def prepare_database_with_fixture(engine: Engine) -> None:
     """Migrate the database and import the fixture curricula into it."""
     from articulation.curriculum.loader import load_curricula
+    from articulation.storage.catalogue_import import import_catalogue
     from articulation.storage.db import migrate
-    from articulation.storage.repository import import_catalogue
 
     migrate(engine)
     import_catalogue(engine, load_curricula(MINI))

@@ -23,8 +23,11 @@ from articulation.cli import app as cli_app
 from articulation.curriculum.loader import load_curricula
 from articulation.messages.status import VALUES as STATUSES
 from articulation.settings import Settings
+from articulation.storage.audit import audit_log
+from articulation.storage.clients import add_client
 from articulation.storage.db import head_revision
-from articulation.storage.repository import add_client, audit_log, create_job, read_version
+from articulation.storage.jobs import create_job
+from articulation.storage.rows import read_version
 from tests.conftest import MINI, calendar_curricula
 
 TINY = 0.000001  # a time limit no solve can finish in
@@ -209,7 +212,7 @@ def test_transfer_paths_keep_the_curricula_calendars(
 ) -> None:
     """Curricula with academic calendars of their own, imported into the database: the server
     plans in those calendars, as the command line does on the same curricula."""
-    from articulation.storage.repository import import_catalogue
+    from articulation.storage.catalogue_import import import_catalogue
 
     curricula = calendar_curricula(tmp_path / "curricula")
     import_catalogue(app.state.engine, load_curricula(curricula))

@@ -25,8 +25,8 @@ from schemathesis.core.parameters import ParameterLocation
 
 from api.main import create_app
 from articulation.settings import Settings
+from articulation.storage.clients import add_client
 from articulation.storage.db import make_engine
-from articulation.storage.repository import add_client
 from tests.conftest import (
     postgres_url,
     prepare_database_with_fixture,

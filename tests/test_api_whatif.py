@@ -12,7 +12,7 @@ from api.main import create_app
 from articulation.answers.whatif import Edit, what_if
 from articulation.curriculum.loader import load_curricula
 from articulation.settings import Settings
-from articulation.storage.repository import programme_document
+from articulation.storage.rows import programme_document
 from tests.conftest import MINI
 
 

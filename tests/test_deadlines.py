@@ -33,8 +33,8 @@ from articulation.solving.bridging import bridge
 from articulation.solving.cover import CoverModel
 from articulation.solving.gap import attainment, gap
 from articulation.solving.pool import pool_context, premaster_candidates, prune
+from articulation.storage.catalogue_import import import_catalogue
 from articulation.storage.db import make_engine, migrate
-from articulation.storage.repository import import_catalogue
 from articulation.support.deadline import deadline, remaining, stopped
 from benchmarks.synthetic import hard_cover
 from tests.conftest import MINI

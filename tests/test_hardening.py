@@ -24,9 +24,12 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.curriculum.model import Minor
 from articulation.settings import Settings
+from articulation.storage.audit import audit_log
+from articulation.storage.clients import add_client
 from articulation.storage.export import export_curricula
-from articulation.storage.repository import add_client, audit_log, create_job, now, read_version
-from articulation.storage.tables import ScanFile, ScanJob
+from articulation.storage.jobs import create_job
+from articulation.storage.rows import read_version
+from articulation.storage.tables import ScanFile, ScanJob, now
 from tests.conftest import MINI
 
 

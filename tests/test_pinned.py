@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from articulation.cli import app as cli
-from articulation.storage.repository import add_client
+from articulation.storage.clients import add_client
 from benchmarks.synthetic import FACULTY, build, write_curricula
 from tests.conftest import MINI
 

@@ -37,7 +37,10 @@ from articulation.curriculum.model import (
     Track,
 )
 from articulation.interop.ooapi import export_ooapi, import_ooapi
-from articulation.storage import repository
+from articulation.storage import catalogue_import
+from articulation.storage.audit import Actor, audit_log
+from articulation.storage.catalogue_import import import_catalogue
+from articulation.storage.clients import client_for_token
 from articulation.storage.db import (
     current_revision,
     downgrade,
@@ -45,17 +48,15 @@ from articulation.storage.db import (
     make_engine,
     migrate,
 )
-from articulation.storage.export import export_curricula
-from articulation.storage.repository import (
-    Actor,
+from articulation.storage.edits import (
     Edit,
-    Parts,
+    EditResult,
+    InvalidCatalogue,
     PreconditionFailed,
     apply_edit,
-    import_catalogue,
-    read_parts,
-    read_version,
 )
+from articulation.storage.export import export_curricula
+from articulation.storage.rows import Parts, read_parts, read_version
 from articulation.storage.snapshot import Snapshots
 from articulation.storage.tables import AuditEntry, CalendarPeriod, CourseRow, metadata
 from tests.conftest import MINI, calendar_curricula, postgres_url, skip_group, with_search_path
@@ -261,7 +262,7 @@ def test_import_writes_only_the_differences_and_audits_them(engine, mini: Catalo
     assert stored(engine) == new
     assert count(engine, AuditEntry) == before + 3
     with Session(engine) as session:
-        entries = repository.audit_log(session)
+        entries = audit_log(session)
     by_code = {e.code: e for e in entries if e.catalogue_version == 2}
     assert set(by_code) == {"UT-LA", "UT-QM", "UT-MIN-PHYS"}
     assert by_code["UT-LA"].before["title"] == "Linear Algebra"
@@ -277,7 +278,7 @@ def test_a_failing_import_leaves_the_database_untouched(
     def explode(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repository, "_write_programmes", explode)
+    monkeypatch.setattr(catalogue_import, "write_programmes", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         import_catalogue(engine, new)
     assert stored(engine) == mini
@@ -318,7 +319,7 @@ def test_calendars_survive_the_database(engine, with_calendars: Catalogue) -> No
     again = import_catalogue(engine, with_calendars)
     assert again.unchanged and again.version == summary.version
     with Session(engine) as session:
-        changes = repository.audit_log(session, entity="calendar")
+        changes = audit_log(session, entity="calendar")
     assert sorted((e.code, e.action) for e in changes) == [("UT", "create"), ("VU", "create")]
     ut = next(e for e in changes if e.code == "UT")
     assert ut.after == {
@@ -416,7 +417,7 @@ def test_edits_are_checked_against_the_stored_calendars(engine, with_calendars: 
     in_s2 = course.model_copy(update={"periods": ["S2"]})
     apply_edit(engine, Edit("update", "course", "UT-LA", ("UT", in_s2)), Actor("t"))
     in_q1 = course.model_copy(update={"periods": ["Q1"]})
-    with pytest.raises(repository.InvalidCatalogue, match="unknown period 'Q1'"):
+    with pytest.raises(InvalidCatalogue, match="unknown period 'Q1'"):
         apply_edit(engine, Edit("update", "course", "UT-LA", ("UT", in_q1)), Actor("t"))
     snapshot = Snapshots(engine).get().catalogue
     assert snapshot.courses["UT-LA"].periods == ["S2"]
@@ -527,12 +528,12 @@ def test_concurrent_updates_from_one_version_let_exactly_one_win(engine, mini: C
     two.start()
     one.join(10)
     two.join(10)
-    assert isinstance(results["one"], repository.EditResult)
+    assert isinstance(results["one"], EditResult)
     assert isinstance(results["two"], PreconditionFailed)
     assert results["two"].current == 2
     assert stored(engine).courses["UT-LA"].title == "First"
     with Session(engine) as session:
-        changes = repository.audit_log(session, entity="course", code="UT-LA")
+        changes = audit_log(session, entity="course", code="UT-LA")
     assert [(e.actor, e.action) for e in changes if e.catalogue_version > 1] == [("one", "update")]
 
 
@@ -579,10 +580,10 @@ def test_cli_add_client_prints_a_token_that_only_its_hash_is_stored_for(database
     assert token.startswith("art_") and len(token) > 30
     engine = make_engine(database_url)
     with Session(engine) as session:
-        client = repository.client_for_token(session, token)
+        client = client_for_token(session, token)
         assert client is not None and client.institution == "UT" and client.role == "editor"
         assert client.token_hash != token and token not in client.token_hash
-        assert repository.client_for_token(session, token + "x") is None
+        assert client_for_token(session, token + "x") is None
     engine.dispose()
     again = run(
         "db", "add-client", "ut-admissions", "--institution", "UT", "--database-url", database_url
@@ -609,7 +610,7 @@ def test_cli_add_client_scanner_needs_no_institution_editor_does(database_url: s
     assert scanner.exit_code == 0, scanner.output
     engine = make_engine(database_url)
     with Session(engine) as session:
-        client = repository.client_for_token(session, scanner.stdout.strip())
+        client = client_for_token(session, scanner.stdout.strip())
         assert client is not None and client.role == "scanner" and client.institution == "*"
     engine.dispose()
     editor = run("db", "add-client", "someone", "--database-url", database_url)

@@ -46,8 +46,9 @@ def server(tmp_path_factory) -> Iterator[str]:
 
     from articulation.answers.scan import scan
     from articulation.curriculum.loader import load_curricula
+    from articulation.storage.catalogue_import import import_catalogue
     from articulation.storage.db import make_engine, migrate
-    from articulation.storage.repository import create_job, finish_job, import_catalogue
+    from articulation.storage.jobs import create_job, finish_job
 
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     engine = make_engine(url)

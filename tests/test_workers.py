@@ -94,7 +94,7 @@ def database(postgres: PostgresDatabase) -> Iterator[PostgresDatabase]:
 
 
 def _token(database: PostgresDatabase, role: str, institution: str) -> dict[str, str]:
-    from articulation.storage.repository import add_client
+    from articulation.storage.clients import add_client
 
     token = add_client(database.engine, f"{role}-{institution}", role, institution)
     return {"Authorization": f"Bearer {token}"}
@@ -140,7 +140,7 @@ def test_a_scan_job_is_served_by_any_worker(database: PostgresDatabase) -> None:
 def test_a_job_whose_worker_is_killed_ends_failed_never_running(
     database: PostgresDatabase,
 ) -> None:
-    from articulation.storage.repository import import_catalogue
+    from articulation.storage.catalogue_import import import_catalogue
     from benchmarks.synthetic import hard_cover
 
     import_catalogue(database.engine, hard_cover(), actor="test")  # solves that take seconds

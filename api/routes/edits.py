@@ -20,8 +20,8 @@ from api.routes.catalogue import CodePath, etag
 from api.schemas import MAX_VERSION, CourseDocument
 from api.services import split_path
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
-from articulation.storage.repository import (
-    Actor,
+from articulation.storage.audit import Actor
+from articulation.storage.edits import (
     AlreadyExists,
     Edit,
     EditResult,
@@ -30,8 +30,8 @@ from articulation.storage.repository import (
     NotFound,
     PreconditionFailed,
     apply_edit,
-    course_document,
 )
+from articulation.storage.rows import course_document
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
 

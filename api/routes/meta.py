@@ -11,8 +11,9 @@ from api.deps import ClientDep, EngineDep, PageLimit, PageOffset, SessionDep
 from api.errors import ApiError, responses
 from api.schemas import NO_CONTROL, AuditList, AuditOut, Health
 from articulation.curriculum.model import MAX_ID
+from articulation.storage.audit import audit_log
 from articulation.storage.db import current_revision
-from articulation.storage.repository import audit_log, read_version
+from articulation.storage.rows import read_version
 
 router = APIRouter(tags=["service"])
 

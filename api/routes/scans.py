@@ -12,7 +12,7 @@ from api.errors import ApiError, responses
 from api.jobs import MEDIA_TYPES, request_key
 from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
 from articulation.outputs.render import main_file
-from articulation.storage.repository import get_file, get_job, reusable_job, unfinished_jobs
+from articulation.storage.jobs import get_file, get_job, reusable_job, unfinished_jobs
 from articulation.storage.tables import ScanJob
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])

@@ -39,7 +39,7 @@ from articulation.curriculum.model import MAX_LINE
 from articulation.messages.status import STATUS, STATUSES, VALUES
 from articulation.outputs.report import ALTERNATIVES
 from articulation.settings import Settings
-from articulation.storage.repository import latest_finished_job
+from articulation.storage.jobs import latest_finished_job
 from articulation.storage.snapshot import Snapshot
 
 HERE = Path(__file__).parent

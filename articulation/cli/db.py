@@ -73,7 +73,7 @@ def import_command(
 ) -> None:
     """Make the database hold exactly the curricula: in one transaction, only what differs is
     written; importing the same curricula again changes nothing."""
-    from articulation.storage.repository import import_catalogue
+    from articulation.storage.catalogue_import import import_catalogue
 
     with user_errors():
         catalogue = load(curricula)
@@ -143,7 +143,7 @@ def add_client_command(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Register an API client and print its bearer token (shown once; only its hash is kept)."""
-    from articulation.storage.repository import ROLES, ClientExists, add_client
+    from articulation.storage.clients import ROLES, ClientExists, add_client
     from articulation.storage.snapshot import Snapshots
     from articulation.support.suggest import unknown
 

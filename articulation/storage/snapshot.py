@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.storage.repository import Parts, read_parts, read_version
+from articulation.storage.rows import Parts, read_parts, read_version
 
 
 @dataclass(frozen=True)

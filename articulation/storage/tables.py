@@ -14,7 +14,18 @@ Fields of a course or programme without a column of their own are kept in its ``
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    insert,
+)
 from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
@@ -265,3 +276,21 @@ class ScanFile(SQLModel, table=True):
     path: str = Field(primary_key=True)
     media_type: str
     content: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --- writing rows --------------------------------------------------------------------------------
+
+
+def now() -> dt.datetime:
+    """The time rows are stamped with (time-zone aware, UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined, return-value]
+
+
+def insert_rows(connection: Connection, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (column values) into the table of ``model`` in one statement, if any."""
+    if rows:
+        connection.execute(insert(table_of(model)), rows)

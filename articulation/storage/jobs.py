@@ -1,0 +1,181 @@
+"""Scan jobs: queued, running, finished with their report files, failed or expired.
+
+Every status change goes through :func:`transition` (or :func:`finish_job`), so a job never
+leaves ``done``, ``failed`` or ``expired`` again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, update
+from sqlmodel import Session, col, select
+
+from articulation.storage.tables import ScanFile, ScanJob, insert_rows, now
+
+UNFINISHED = ("queued", "running")
+
+
+def create_job(
+    engine: Engine,
+    job_id: str,
+    parameters: dict[str, Any],
+    total: int,
+    version: int,
+    *,
+    client_id: int | None = None,
+    request_key: str | None = None,
+    heartbeat: bool = False,
+    server: str | None = None,
+) -> ScanJob:
+    """Record a queued job (with a first heartbeat when its runner is alive), run by
+    ``server`` (host and process id)."""
+    at = now()
+    job = ScanJob(
+        id=job_id,
+        status="queued",
+        created_at=at,
+        catalogue_version=version,
+        parameters=parameters,
+        total=total,
+        done=0,
+        client_id=client_id,
+        request_key=request_key,
+        heartbeat_at=at if heartbeat else None,
+        server=server,
+    )
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        session.add(job)
+    return job
+
+
+def get_job(session: Session, job_id: str) -> ScanJob | None:
+    return session.get(ScanJob, job_id)
+
+
+def latest_finished_job(session: Session, version: int) -> ScanJob | None:
+    """The scan of catalogue ``version`` that finished last (done, or expired: its cells stay)."""
+    query = (
+        select(ScanJob)
+        .where(
+            ScanJob.catalogue_version == version,
+            col(ScanJob.status).in_(["done", "expired"]),
+        )
+        .order_by(col(ScanJob.finished_at).desc(), col(ScanJob.id))
+    )
+    return next((job for job in session.exec(query) if job.cells), None)
+
+
+def reusable_job(session: Session, request_key: str, version: int) -> ScanJob | None:
+    """The newest job of the same request on the same catalogue version that is unfinished or
+    done (its report files still there), if any."""
+    query = (
+        select(ScanJob)
+        .where(
+            ScanJob.request_key == request_key,
+            ScanJob.catalogue_version == version,
+            col(ScanJob.status).in_([*UNFINISHED, "done"]),
+        )
+        .order_by(col(ScanJob.created_at).desc())
+    )
+    return session.exec(query).first()
+
+
+def unfinished_jobs(session: Session, client_id: int | None = None) -> int:
+    """How many jobs are queued or running (of one client, or of all)."""
+    query = select(func.count()).select_from(ScanJob).where(col(ScanJob.status).in_(UNFINISHED))
+    if client_id is not None:
+        query = query.where(ScanJob.client_id == client_id)
+    return session.exec(query).one()
+
+
+def transition(engine: Engine, job_id: str, from_states: tuple[str, ...], **values: Any) -> bool:
+    """Set ``values`` of a job that is in one of ``from_states``; whether it was.
+
+    Every status change goes through here, so a job never leaves ``done``, ``failed`` or
+    ``expired`` again (a sweeper that failed a job wins over its late runner)."""
+    with Session(engine) as session, session.begin():
+        result = session.exec(
+            update(ScanJob)
+            .where(col(ScanJob.id) == job_id, col(ScanJob.status).in_(from_states))
+            .values(**values)
+        )
+        return result.rowcount > 0
+
+
+def finish_job(
+    engine: Engine, job_id: str, files: dict[str, tuple[str, str]], **values: Any
+) -> bool:
+    """Store the report files (path → (media type, content)) and the final status together,
+    if the job is still unfinished; whether it was."""
+    with Session(engine) as session, session.begin():
+        result = session.exec(
+            update(ScanJob)
+            .where(col(ScanJob.id) == job_id, col(ScanJob.status).in_(UNFINISHED))
+            .values(**values)
+        )
+        if result.rowcount == 0:
+            return False
+        rows = [
+            {"job_id": job_id, "path": path, "media_type": media, "content": content}
+            for path, (media, content) in sorted(files.items())
+        ]
+        insert_rows(session.connection(), ScanFile, rows)
+        return True
+
+
+def get_file(session: Session, job_id: str, path: str) -> ScanFile | None:
+    return session.get(ScanFile, (job_id, path))
+
+
+def heartbeat(engine: Engine, job_ids: list[str]) -> None:
+    """Mark the unfinished jobs ``job_ids`` as still looked after by a live server."""
+    if job_ids:
+        with Session(engine) as session, session.begin():
+            session.exec(
+                update(ScanJob)
+                .where(col(ScanJob.id).in_(job_ids), col(ScanJob.status).in_(UNFINISHED))
+                .values(heartbeat_at=now())
+            )
+
+
+def fail_stale_jobs(engine: Engine, stale_after: float, reason: str) -> int:
+    """Fail unfinished jobs without a heartbeat for ``stale_after`` seconds: the server that
+    ran them is gone. Jobs of live servers (in any process) keep their heartbeat fresh."""
+    cutoff = now() - dt.timedelta(seconds=stale_after)
+    with Session(engine) as session, session.begin():
+        result = session.exec(
+            update(ScanJob)
+            .where(
+                col(ScanJob.status).in_(UNFINISHED),
+                (col(ScanJob.heartbeat_at).is_(None)) | (col(ScanJob.heartbeat_at) < cutoff),
+            )
+            .values(status="failed", error=reason, finished_at=now())
+        )
+        return result.rowcount
+
+
+def expire_reports(engine: Engine, keep_seconds: float, keep_count: int) -> list[str]:
+    """Delete the report files of finished jobs older than ``keep_seconds`` or beyond the newest
+    ``keep_count``; those jobs become ``expired`` (their cells stay). The expired job ids."""
+    cutoff = now() - dt.timedelta(seconds=keep_seconds)
+    with Session(engine) as session, session.begin():
+        done = session.exec(
+            select(ScanJob.id, ScanJob.finished_at)
+            .where(ScanJob.status == "done")
+            .order_by(col(ScanJob.finished_at).desc(), col(ScanJob.id))
+        ).all()
+        old = [
+            job_id
+            for rank, (job_id, finished) in enumerate(done)
+            if rank >= keep_count or finished is None or finished < cutoff
+        ]
+        if old:
+            session.exec(delete(ScanFile).where(col(ScanFile.job_id).in_(old)))
+            session.exec(
+                update(ScanJob)
+                .where(col(ScanJob.id).in_(old), ScanJob.status == "done")
+                .values(status="expired", expired_at=now())
+            )
+        return old
