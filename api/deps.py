@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -82,8 +82,15 @@ def language(accept: str | None, default: str = "en") -> str:
     return best
 
 
-def request_language(request: Request) -> str:
-    return language(request.headers.get("accept-language"))
+def request_language(
+    accept_language: Annotated[str | None, Header()] = None,
+    lang: Annotated[
+        Literal["en", "nl"] | None,
+        Query(description="The language of the answer's texts (default: Accept-Language, else en)"),
+    ] = None,
+) -> str:
+    """The language asked for: ``?lang=`` when given, else the ``Accept-Language`` header."""
+    return lang or language(accept_language)
 
 
 LangDep = Annotated[str, Depends(request_language)]

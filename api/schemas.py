@@ -114,6 +114,15 @@ class ChosenCourseOut(Open):
     needed_for: list[str]
 
 
+class ReasonOut(BaseModel):
+    """One reason as a structured message: its id in the catalogue, its parameters (a nested
+    message as ``{"id", "params"}``) and its text in the language asked."""
+
+    id: str = Field(description="The message id, e.g. explain.total_over_cap")
+    params: dict[str, Any]
+    text: str = Field(description="In the language of ?lang= or Accept-Language (en, nl)")
+
+
 class CellOut(Open):
     """One (bachelor, master) pair, as one cell of ``articulation scan --json``."""
 
@@ -134,6 +143,11 @@ class CellOut(Open):
     )
     bound_ects: float | None = None
     illustrative: list[str]
+    reasons: list[ReasonOut] = Field(
+        default_factory=list,
+        description="The answer explained, message by message (the verdict and its reason, the "
+        "gap, why no earlier route, each course, the total and its proof)",
+    )
 
 
 class AlternativeOut(Open):
@@ -223,6 +237,7 @@ class EligibilityResult(Open):
     name: str
     status: Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
     reason: str
+    reasons: list[ReasonOut] = Field(default_factory=list, description="Why, as messages")
     gap: list[str]
     requirements: list[RequirementText] = Field(description="The gap in words, id by id")
     bridging: BridgingOut

@@ -15,12 +15,14 @@ from typing import Any
 from api.errors import ApiError, SolveTimeout, TimedOut
 from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
 from articulation.answers.eligibility import assess_transcript, recognise
+from articulation.answers.explain import unproven
 from articulation.answers.minor import design_minor
 from articulation.answers.scan import assess
 from articulation.answers.scan import transfer_path as engine_path
-from articulation.curriculum.catalogue import Catalogue, Programme, UnknownCode
+from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import Bachelor, Course, Master, TranscriptEntry
 from articulation.interop.transcript import match_programme, programme_suggestions
+from articulation.messages.message import translated
 from articulation.messages.status import rank as status_rank
 from articulation.support import deadline
 from articulation.support.suggest import unknown
@@ -90,19 +92,9 @@ def timed_out(cell: dict[str, Any]) -> bool:
     return cell["status"] == "unknown" or not cell["optimal"]
 
 
-def unproven(answer: dict[str, Any], time_limit: float) -> str:
-    """The reason of a master's answer the request's time limit left unproven."""
-    reason = f"not proven within the time limit of {time_limit:g} s (retry with a larger one)"
-    if answer["status"] != "unknown" and answer["reason"]:
-        reason += f"; found so far: {answer['status']}, {answer['reason']}"
-    return reason
-
-
-def unknown_cell(cell: dict[str, Any], time_limit: float) -> dict[str, Any]:
-    """A cell the time limit left unproven, as ``unknown``: the best route found so far (its
-    courses, if any, not proven best) and the best bound known stay."""
-    reason = unproven(cell, time_limit)
-    return {**cell, "status": "unknown", "optimal": False, "over_cap_by": None, "reason": reason}
+def in_language(cell: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The cell with its reasons said in ``lang``."""
+    return {**cell, "reasons": translated(cell.get("reasons", []), lang)}
 
 
 def _timed_out(cells: Iterable[dict[str, Any]]) -> list[TimedOut]:
@@ -135,9 +127,10 @@ def transfer_path(
     k: int,
     time_limit: float,
     track_name: str | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """The cell of one pair (of a track, else the best track) with its explanation and up to
-    ``k`` alternatives."""
+    """The cell of one pair (of a track, else the best track) with its explanation in ``lang``
+    and up to ``k`` alternatives."""
     b = bachelor(catalogue, bachelor_code, ["path", "bachelor"])
     m = master(catalogue, master_code, ["path", "master"])
     chosen = track(catalogue, b, track_name, ["query", "track"])
@@ -145,7 +138,8 @@ def transfer_path(
     data = engine_path(catalogue, b.code, m.code, k, time_limit, chosen)
     data.setdefault("alternatives", [])
     data["bachelor_name"], data["master_name"] = b.name, m.name
-    data["explanation"] = explain(data, b, m)
+    data = in_language(data, lang)
+    data["explanation"] = [reason["text"] for reason in data["reasons"]]
     late = _timed_out([data])
     if not late and deadline.stopped() > stopped:  # an earlier route or an alternative
         late = [
@@ -162,7 +156,11 @@ def transfer_path(
 
 
 def transfer_row(
-    catalogue: Catalogue, bachelor_code: str, time_limit: float, track_name: str | None = None
+    catalogue: Catalogue,
+    bachelor_code: str,
+    time_limit: float,
+    track_name: str | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Every master for one bachelor (of a track, else each master's best track), ranked by
     status then EC; the masters whose answer the time limit left unproven (a solve of theirs
@@ -171,49 +169,11 @@ def transfer_row(
     chosen = track(catalogue, b, track_name, ["query", "track"])
     cells = []
     for m in catalogue.masters:
-        stopped = deadline.stopped()
         cell = assess(catalogue, b, m, track=chosen, time_limit=time_limit).to_json()
-        if deadline.stopped() > stopped or timed_out(cell):
-            cell = unknown_cell(cell, time_limit)
-        cells.append(cell)
+        if cell["status"] == "unknown":
+            cell = unproven(cell, time_limit)
+        cells.append(in_language(cell, lang))
     return {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
-
-
-def explain(cell: dict[str, Any], b: Programme, m: Programme) -> list[str]:
-    """The answer of one pair in sentences."""
-    lines = [f"{b.name} ({b.code}) to {m.name} ({m.code}): {cell['status']}. {cell['reason']}."]
-    if cell["gap"]:
-        lines.append("Unmet requirements: " + "; ".join(cell["gap"]) + ".")
-    else:
-        lines.append("The bachelor's mandatory courses meet every requirement of the master.")
-    lines += [f"Not {note}." for note in cell.get("why_not", [])]
-    if cell.get("minor"):
-        lines.append(f"The minor {cell['minor']} closes the gap.")
-    for course in cell["courses"]:
-        parts = []
-        if course["covers"]:
-            parts.append("covers " + "; ".join(course["covers"]))
-        if course["needed_for"]:
-            parts.append("is a prerequisite of " + ", ".join(course["needed_for"]))
-        head = f"Take {course['code']} {course['title']} ({course['ects']:g} EC)"
-        lines.append(head + (": " + " and ".join(parts) if parts else "") + ".")
-    if cell["courses"] and cell["status"] in ("electives", "premaster", "over_cap"):
-        if cell["optimal"]:
-            proof = "proven optimal"
-        else:
-            proof = f"not proven optimal (at least {cell.get('bound_ects') or 0:g} EC are needed)"
-        if cell["status"] == "over_cap":
-            size = f"over the cap of {cell['cap']:g} EC by {cell['over_cap_by']:g} EC"
-        else:
-            size = f"of at most {cell['cap']:g} EC"
-        lines.append(f"In total {cell['total_ects']:g} EC {size}, {proof}.")
-    if cell["unmet"]:
-        lines.append("No eligible course can meet: " + "; ".join(cell["unmet"]) + ".")
-    if cell["illustrative"]:
-        lines.append(
-            "Illustrative data, not sourced facts: " + ", ".join(cell["illustrative"]) + "."
-        )
-    return lines
 
 
 # --- eligibility --------------------------------------------------------------------------------
@@ -253,15 +213,11 @@ def eligibility(
         lang=lang,
     )
     data = answer.to_json()
-    late = {
-        r.master
-        for r in answer.late
-        if r.status != "infeasible"  # a grade average below the minimum is proven without it
-    }
-    for result in data["results"]:
-        if result["master"] in late:
-            result["reason"] = unproven(result, time_limit)
-            result["status"] = "unknown"
+    late = {r.master for r in answer.results if r.status == "unknown"}
+    data["results"] = [
+        in_language(unproven(result, time_limit) if result["master"] in late else result, lang)
+        for result in data["results"]
+    ]
     data["results"].sort(
         key=lambda r: (status_rank(r["status"]), r["bridging"]["total_ects"], r["master"])
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api import services
-from api.deps import SolverDep, at_most
+from api.deps import LangDep, SolverDep, at_most
 from api.errors import responses
 from api.schemas import NO_CONTROL, PathOut, PathRow
 from articulation.curriculum.model import CODE, MAX_CODE
@@ -38,6 +38,7 @@ TimeLimitQuery = Annotated[
 @router.get("/{bachelor}/{master}", response_model=PathOut, responses=responses(404, 503))
 async def transfer_path(
     solver: SolverDep,
+    lang: LangDep,
     bachelor: ProgrammeCode,
     master: ProgrammeCode,
     alternatives: Annotated[
@@ -56,13 +57,14 @@ async def transfer_path(
     at_most(alternatives, settings.max_alternatives, ["query", "alternatives"], "alternatives")
     limit = solver.time_limit(time_limit, ["query", "time_limit"])
     return await solver.run(
-        limit, services.transfer_path, bachelor, master, alternatives, limit, track
+        limit, services.transfer_path, bachelor, master, alternatives, limit, track, lang
     )
 
 
 @router.get("/{bachelor}", response_model=PathRow, responses=responses(404, 503))
 async def transfer_row(
     solver: SolverDep,
+    lang: LangDep,
     bachelor: ProgrammeCode,
     time_limit: TimeLimitQuery = None,
     track: TrackQuery = None,
@@ -71,4 +73,4 @@ async def transfer_row(
     status (direct first), then EC. The masters not proven when the time limit passes are
     ``unknown``, with the best bound known."""
     limit = solver.time_limit(time_limit, ["query", "time_limit"])
-    return await solver.run(limit, services.transfer_row, bachelor, limit, track)
+    return await solver.run(limit, services.transfer_row, bachelor, limit, track, lang)

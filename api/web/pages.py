@@ -36,6 +36,7 @@ from api.web.i18n import choose, translations
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
+from articulation.messages.message import Message, number, render, render_json
 from articulation.messages.status import STATUS, STATUSES, VALUES
 from articulation.outputs.report import ALTERNATIVES
 from articulation.settings import Settings
@@ -81,8 +82,11 @@ def environment(lang: str) -> Environment:
         _=_translator(lang),
         STATUS=STATUS,
         STATUSES=STATUSES,
-        status_words=lambda value: getattr(STATUS[value], lang) if value in STATUS else value,
-        ec=lambda value: f"{value:g}".replace(".", ",") if lang == "nl" else f"{value:g}",
+        status_words=lambda value: (
+            render(Message(STATUS[value].means_id), lang) if value in STATUS else value
+        ),
+        ec=lambda value: number(value, lang),
+        say=lambda message: render_json(message, lang),
     )
     return env
 
@@ -333,7 +337,7 @@ async def directors_pair(
         "pair",
         {"bachelor": bachelor, "master": master, "track": track},
         lambda catalogue, limit: services.transfer_path(
-            catalogue, bachelor, master, k, limit, track or None
+            catalogue, bachelor, master, k, limit, track or None, _lang(desk.request, lang)
         ),
     )
 

@@ -25,6 +25,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import reaches
 from articulation.curriculum.model import TranscriptEntry
 from articulation.interop.transcript import Matched, Unmatched, recognise_texts
+from articulation.messages.message import Message
 from articulation.messages.status import rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
@@ -49,7 +50,7 @@ class MasterResult:
     master: str
     name: str
     status: str
-    reason: str
+    reason: Message
     gap: Gap
     bridging: Bridging  # the optimal pre-master, also shown when admitted directly by policy
     grade: GradeCheck | None
@@ -69,7 +70,8 @@ class MasterResult:
             "master": self.master,
             "name": self.name,
             "status": self.status,
-            "reason": self.reason,
+            "reason": self.reason.text(),
+            "reasons": [self.reason.to_json()],
             "gap": self.gap.details(),
             "requirements": list(self.requirements),
             "bridging": self.bridging.to_json(),
@@ -159,9 +161,7 @@ def assess_transcript(
             check = GradeCheck(required=master.min_gpa, gpa=gpa, met=met)
             if met is False:
                 status = "infeasible"
-                reason = (
-                    f"the grade average {gpa:g} is below the master's minimum of {master.min_gpa:g}"
-                )
+                reason = Message.of("grade.below_minimum", gpa=gpa, minimum=master.min_gpa)
         results.append(
             MasterResult(
                 master=master.code,

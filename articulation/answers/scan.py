@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from articulation.answers.explain import explain
 from articulation.answers.parallel import parallel_map
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master
 from articulation.messages import status
+from articulation.messages.message import Message
 from articulation.messages.status import STATUS, rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
@@ -33,10 +35,10 @@ class TrackRoute:
     status: str
     total_ects: float
     codes: tuple[str, ...]
-    reason: str
+    reason: Message
 
     def to_json(self) -> dict[str, Any]:
-        return fields_json(self, codes="courses")
+        return {**fields_json(self, codes="courses"), "reason": self.reason.text()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +54,7 @@ class Cell(Route):
     illustrative: tuple[str, ...] = ()
     track: str | None = None
     tracks: tuple[TrackRoute, ...] = ()
+    explanation: tuple[Message, ...] = ()  # the answer in messages (:mod:`explain`)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,8 +67,8 @@ class Cell(Route):
             "optimal": self.optimal,
             "unmet": list(self.unmet),
             "gap": self.gap.details(),
-            "reason": self.reason,
-            "why_not": list(self.why_not),
+            "reason": self.reason.text(),
+            "why_not": [note.text() for note in self.why_not],
             "minor": self.minor,
             "cap": self.cap,
             "over_cap_by": self.over_cap_by,
@@ -74,6 +77,7 @@ class Cell(Route):
             "tracks": [t.to_json() for t in self.tracks],
             "finish": self.plan.finish_text if self.plan else None,
             "plan": self.plan.to_json() if self.plan else None,
+            "reasons": [m.to_json() for m in self.explanation],
         }
 
 
@@ -91,7 +95,8 @@ def assess(
     best track's (by status, then EC, then the order of the tracks) and lists every track's.
     """
     if track is not None or not bachelor.tracks:
-        return _assess(catalogue, bachelor, master, track, time_limit)
+        cell = _assess(catalogue, bachelor, master, track, time_limit)
+        return replace(cell, explanation=_explained(catalogue, cell))
     cells = [_assess(catalogue, bachelor, master, t, time_limit) for t in bachelor.track_names]
     best = min(
         enumerate(cells),
@@ -104,7 +109,11 @@ def assess(
     routes = tuple(
         TrackRoute(c.track or "", c.status, c.total_ects, c.codes, c.reason) for c in cells
     )
-    return replace(best, tracks=routes)
+    return replace(best, tracks=routes, explanation=_explained(catalogue, best))
+
+
+def _explained(catalogue: Catalogue, cell: Cell) -> tuple[Message, ...]:
+    return explain(catalogue, cell.bachelor, cell, cell.gap, cell.illustrative)
 
 
 def _assess(

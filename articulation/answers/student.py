@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from articulation.answers.eligibility import assess_transcript
+from articulation.answers.explain import size
 from articulation.answers.scan import assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import TranscriptEntry
@@ -138,6 +139,7 @@ def _cell_row(
         "courses": _courses(catalogue, cell["courses"]),
         "minor": cell.get("minor"),
         "reason": cell["reason"],
+        "size": _size(cell["status"], cell),
         "requirements": requirements,
         "unmet": cell["unmet"],
         "optimal": cell["optimal"],
@@ -147,6 +149,19 @@ def _cell_row(
         "finish": cell.get("finish"),
         "gpa": None,
     }
+
+
+def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
+    """The programme's size against its cap, as a message in its JSON form (None without one)."""
+    found = size(
+        status,
+        programme["total_ects"],
+        programme["cap"],
+        programme.get("over_cap_by"),
+        programme["optimal"],
+        programme.get("bound_ects"),
+    )
+    return None if found is None or not programme["courses"] else found.to_json()
 
 
 def _result_row(catalogue: Catalogue, result: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +180,7 @@ def _result_row(catalogue: Catalogue, result: dict[str, Any]) -> dict[str, Any]:
         "courses": _courses(catalogue, bridging["courses"]) if route else [],
         "minor": None,
         "reason": result["reason"],
+        "size": _size(status, {**bridging, "over_cap_by": bridging.get("over_cap_by")}),
         "requirements": result["requirements"],
         "unmet": bridging["unmet"],
         "optimal": bridging["optimal"],

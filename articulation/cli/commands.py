@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from articulation.answers.scan import Cell, status_counts
@@ -19,8 +20,10 @@ from articulation.cli.common import (
     BadInput,
     CurriculaOpt,
     JsonOpt,
+    LangOpt,
     TimeLimitOpt,
     TrackOpt,
+    default_language,
     err,
     load,
     out,
@@ -30,6 +33,7 @@ from articulation.cli.common import (
 )
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
+from articulation.messages.message import Message, render
 from articulation.messages.status import STATUS
 
 
@@ -121,17 +125,21 @@ def bridge(
     ] = 0,
     time_limit: TimeLimitOpt = DEFAULTS.time_limit,
     track: TrackOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """How a bachelor gets into a master: the cheapest route and its optimal course set."""
     from articulation.answers.scan import transfer_path
+    from articulation.messages.message import translated
 
+    lang = str(lang or default_language())
     with user_errors():
         catalogue = load(curricula)
         data = transfer_path(catalogue, bachelor, master, alternatives, time_limit, track)
+    data["reasons"] = translated(data["reasons"], lang)
     if as_json:
         print_json(data)
         return
-    _print_cell(catalogue, data)
+    _print_cell(catalogue, data, lang)
     for k, other in enumerate(data.get("alternatives", []), start=2):
         codes = ", ".join(c["code"] for c in other["courses"])
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
@@ -140,37 +148,46 @@ def bridge(
         out.print(f"  no other distinct programme within {data['cap']:g} EC can be planned in time")
 
 
-def _print_cell(catalogue: Catalogue, data: dict[str, Any]) -> None:
+def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") -> None:
+    """The pair's answer: its messages (``reasons``, already in the reader's language), with
+    the route's courses as a table in place of the sentence per course."""
     b, m = catalogue.programmes[data["bachelor"]], catalogue.programmes[data["master"]]
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     if data["track"]:
         out.print(f"track: {data['track']}")
-    out.print(f"status: [bold]{data['status']}[/bold] — {data['reason']}")
-    for note in data["why_not"]:
-        out.print(f"  not {note}")
-    if data["gap"]:
-        out.print("gap: " + "; ".join(data["gap"]))
-    if data["courses"]:
-        table = Table("course", "title", "EC", "covers", "needed for")
-        for c in data["courses"]:
-            table.add_row(
-                c["code"],
-                c["title"],
-                f"{c['ects']:g}",
-                "\n".join(c["covers"]),
-                ", ".join(c["needed_for"]),
-            )
-        out.print(table)
-        proof = "proven optimal" if data["optimal"] else "not proven optimal"
-        if data["status"] == "over_cap" and data["over_cap_by"] is not None:
-            out.print(
-                f"total: {data['total_ects']:g} EC, over the cap of {data['cap']:g} EC by "
-                f"{data['over_cap_by']:g} EC ({proof})"
-            )
-        else:
-            out.print(f"total: {data['total_ects']:g} EC of at most {data['cap']:g} ({proof})")
+    reasons = data["reasons"]
+    verdict, rest = reasons[0], reasons[1:]
+    reason = render(Message.from_json(verdict).kwargs["reason"], lang)
+    out.print(f"status: [bold]{data['status']}[/bold] — {escape(reason)}")
+    table = bool(data["courses"])
+    for reason in rest:
+        if reason["id"].startswith("explain.take"):
+            continue
+        after = reason["id"].startswith("explain.total") or reason["id"] in AFTER_COURSES
+        if table and after:
+            _print_courses(data["courses"])
+            table = False
+        out.print(escape(reason["text"]))
+    if table:
+        _print_courses(data["courses"])
     _print_plan(data.get("plan"))
-    _print_illustrative(data["illustrative"])
+
+
+#: The messages of a pair printed after its table of courses.
+AFTER_COURSES = ("explain.unmet", "explain.illustrative")
+
+
+def _print_courses(courses: list[dict[str, Any]]) -> None:
+    table = Table("course", "title", "EC", "covers", "needed for")
+    for c in courses:
+        table.add_row(
+            c["code"],
+            c["title"],
+            f"{c['ects']:g}",
+            "\n".join(c["covers"]),
+            ", ".join(c["needed_for"]),
+        )
+    out.print(table)
 
 
 def minor(

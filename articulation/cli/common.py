@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +32,26 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON 
 TrackOpt = Annotated[
     str | None,
     typer.Option("--track", help="The bachelor's track (default: the best track, or none)."),
+]
+
+
+def default_language() -> str:
+    """``nl`` when the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) is Dutch, else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+class Language(StrEnum):
+    en = "en"
+    nl = "nl"
+
+
+LangOpt = Annotated[
+    Language | None,
+    typer.Option("--lang", help="Language of the texts (default: from the locale, else en)."),
 ]
 TimeLimitOpt = Annotated[
     float, typer.Option("--time-limit", min=0.01, help="Solver time limit per solve, seconds.")

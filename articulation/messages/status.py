@@ -1,12 +1,16 @@
 """The status of a (bachelor, master) pair: the one table every output reads.
 
-The statuses in their order of preference, each with its mark, colour and words in English and
-Dutch. The scan, the CLI, the report, the API and the web pages all take them from here.
+The statuses in their order of preference, each with its mark, colour and the groups it belongs
+to (has a route, sized against a cap, planned, with alternatives, in the minor semester). Their
+words in English and Dutch are messages of the catalogue. The scan, the CLI, the report, the API
+and the web pages all take them from here.
 
 >>> [s.value for s in STATUSES]
 ['direct', 'electives', 'minor', 'premaster', 'over_cap', 'infeasible', 'unknown']
 >>> rank("premaster"), STATUS["minor"].mark
 (3, 'M')
+>>> PLANNED, WITH_ALTERNATIVES
+(('electives', 'minor', 'premaster', 'over_cap'), ('electives', 'premaster'))
 """
 
 from __future__ import annotations
@@ -17,42 +21,52 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Status:
-    """One status: how it is written in data, marked, coloured and said."""
+    """One status: how it is written in data, marked and coloured, and what it comes with.
+
+    Its name and meaning in words are the messages ``status.<value>`` and
+    ``status.<value>.means`` (:mod:`articulation.messages.catalogue`)."""
 
     value: str
     mark: str  # one character in the heatmap
     colour: str  # heatmap colour (HTML)
     terminal: str  # Rich style of the terminal matrix
     short: str  # terminal matrix label; ``{ec}`` is the route's EC
-    en: str  # what it means, in English
-    nl: str  # what it means, in Dutch
-    has_route: bool  # whether the status comes with courses and EC
+    has_route: bool = False  # comes with courses and EC
+    sized: bool = False  # its EC is measured against a cap (elective space or pre-master cap)
+    planned: bool = False  # its courses are placed in periods (a plan)
+    alternatives: bool = False  # next-best distinct programmes are shown
+    window: bool = False  # planned inside the bachelor's minor semester
+    admits: bool = False  # the student is admitted (directly or after the route)
 
     def label(self, ects: str) -> str:
         """The terminal label of a cell with this status and ``ects`` EC."""
         return self.short.format(ec=ects)
 
+    @property
+    def name_id(self) -> str:
+        """The message id of its name."""
+        return f"status.{self.value}"
+
+    @property
+    def means_id(self) -> str:
+        """The message id of what it means."""
+        return f"status.{self.value}.means"
+
 
 STATUSES: tuple[Status, ...] = (
-    Status(
-        "direct",
-        "✓",
-        "#1a9850",
-        "green",
-        "ok",
-        "admitted directly (no gap, or by policy)",
-        "direct toelaatbaar (geen tekort, of op grond van het toelatingsbeleid)",
-        has_route=False,
-    ),
+    Status("direct", "✓", "#1a9850", "green", "ok", admits=True),
     Status(
         "electives",
         "E",
         "#66bd63",
         "cyan",
         "e{ec}",
-        "gap closes inside the bachelor's elective space",
-        "het tekort sluit binnen de keuzeruimte van de bachelor",
         has_route=True,
+        sized=True,
+        planned=True,
+        alternatives=True,
+        window=True,
+        admits=True,
     ),
     Status(
         "minor",
@@ -60,9 +74,10 @@ STATUSES: tuple[Status, ...] = (
         "#4a90c2",
         "blue",
         "minor",
-        "an existing minor closes the gap",
-        "een bestaande minor sluit het tekort",
         has_route=True,
+        planned=True,
+        window=True,
+        admits=True,
     ),
     Status(
         "premaster",
@@ -70,43 +85,25 @@ STATUSES: tuple[Status, ...] = (
         "#fdae61",
         "yellow",
         "{ec}",
-        "a pre-master (bridging programme) within the cap",
-        "een schakelprogramma (pre-master) binnen het maximum",
         has_route=True,
+        sized=True,
+        planned=True,
+        alternatives=True,
+        admits=True,
     ),
     Status(
-        "over_cap",
-        "C",
-        "#f46d43",
-        "bright_red",
-        ">{ec}",
-        "a pre-master exists but exceeds the master's cap (an exception would be needed)",
-        "een schakelprogramma bestaat, maar is groter dan het maximum (alleen met uitzondering)",
-        has_route=True,
+        "over_cap", "C", "#f46d43", "bright_red", ">{ec}", has_route=True, sized=True, planned=True
     ),
-    Status(
-        "infeasible",
-        "✗",
-        "#d73027",
-        "red",
-        "—",
-        "no route within the rules or the cap",
-        "geen route binnen de regels of het maximum",
-        has_route=False,
-    ),
-    Status(
-        "unknown",
-        "?",
-        "#9e9ac8",
-        "magenta",
-        "?",
-        "no programme found within the time limit",
-        "geen programma gevonden binnen de tijdslimiet",
-        has_route=False,
-    ),
+    Status("infeasible", "✗", "#d73027", "red", "—"),
+    Status("unknown", "?", "#9e9ac8", "magenta", "?"),
 )
 STATUS: dict[str, Status] = {s.value: s for s in STATUSES}
 VALUES: tuple[str, ...] = tuple(s.value for s in STATUSES)
+#: The groups of statuses, read off the table.
+ROUTED = tuple(s.value for s in STATUSES if s.has_route)
+PLANNED = tuple(s.value for s in STATUSES if s.planned)
+IN_WINDOW = tuple(s.value for s in STATUSES if s.window)
+WITH_ALTERNATIVES = tuple(s.value for s in STATUSES if s.alternatives)
 
 
 def rank(value: str) -> int:

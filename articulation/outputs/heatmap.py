@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from articulation.answers.explain import total
 from articulation.answers.scan import Cell
 from articulation.answers.whatif import Diff
 from articulation.curriculum.catalogue import Catalogue
@@ -22,6 +23,7 @@ from articulation.curriculum.model import (
     level_label,
 )
 from articulation.interop.ca_metrics import bachelor_complexity
+from articulation.messages.message import Message, render, render_json
 from articulation.messages.status import STATUS, VALUES, rank
 from articulation.outputs.report import Report, cell_label, ec, provenance
 from articulation.solving.gap import attained_text, holds
@@ -47,7 +49,14 @@ def bachelor_path(bachelor: str) -> str:
     return f"bachelors/{bachelor}.html"
 
 
-def _environment() -> Environment:
+def say(message: Message | dict[str, Any], lang: str = "en") -> str:
+    """A message (or its JSON form) in the report's language."""
+    if isinstance(message, Message):
+        return render(message, lang)
+    return render_json(message, lang)
+
+
+def _environment(lang: str = "en") -> Environment:
     env = Environment(
         loader=PackageLoader("articulation.outputs", "templates"),
         autoescape=True,
@@ -63,6 +72,9 @@ def _environment() -> Environment:
         cell_label=cell_label,
         pair_path=pair_path,
         bachelor_path=bachelor_path,
+        say=lambda message: say(message, lang),
+        means=lambda status: render(Message(STATUS[status].means_id), lang),
+        size=total,
     )
     return env
 

@@ -98,7 +98,7 @@ def render_csv(report: Report) -> str:
                 "true" if cell.optimal else "false",
                 cell.minor or "",
                 ";".join(cell.unmet),
-                cell.reason,
+                cell.reason.text(),
                 ";".join(cell.illustrative),
             ]
         )
@@ -162,7 +162,7 @@ def render_markdown(report: Report) -> str:
                 text += " — " + ", ".join(cell.codes)
             if not cell.optimal:
                 text += " (not proven optimal)"
-            text += f"; {cell.reason}" + (" †" if cell.illustrative else "")
+            text += f"; {cell.reason.text()}" + (" †" if cell.illustrative else "")
             lines.append(text)
         design = report.minor_designs.get(b)
         if design is not None:

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import half_floor
 from articulation.curriculum.model import Master
+from articulation.messages.message import Message
 from articulation.solving.cover import Constrain, order_courses, solve_cover
 from articulation.solving.gap import Gap, attainment, gap
 from articulation.solving.pool import (
@@ -62,6 +63,9 @@ class ChosenCourse(JsonRecord):
         return cls(code, course.title, course.ects, tuple(covers), tuple(needed_for))
 
 
+NOTHING_UNMET = Message("bridging.no_requirement")
+
+
 @dataclass(frozen=True)
 class Bridging:
     """The answer for one gap: a status, the programme and the proof status."""
@@ -71,7 +75,7 @@ class Bridging:
     total_ects: float = 0.0
     optimal: bool = True
     unmet: tuple[str, ...] = ()
-    reason: str = ""
+    reason: Message = NOTHING_UNMET
     cap: float = 0.0
     bound_ects: float | None = None
     candidates: int = 0
@@ -101,7 +105,7 @@ class Bridging:
             "courses": [c.to_json() for c in self.courses],
             "optimal": self.optimal,
             "unmet": list(self.unmet),
-            "reason": self.reason,
+            "reason": self.reason.text(),
             "cap": self.cap,
             "over_cap_by": self.over_cap_by,
             "bound_ects": self.bound_ects,
@@ -180,7 +184,7 @@ def bridge_gap(
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:
-        return Bridging(status="direct", cap=limit, reason="no requirement is unmet")
+        return Bridging(status="direct", cap=limit, reason=NOTHING_UNMET)
     if candidates is None:
         candidates = premaster_candidates(catalogue, master, taken)
     if shared:
@@ -194,7 +198,7 @@ def bridge_gap(
             status="infeasible",
             unmet=texts,
             cap=limit,
-            reason=f"no {candidates.name} can meet: " + "; ".join(texts),
+            reason=Message.of("bridging.unmeetable", pool=candidates.name, requirements=texts),
         )
     bound = lower_bound_half_ects(context, the_gap.unmet)
     over = ceiling if ceiling is not None and ceiling > limit and not exclude else None
@@ -211,15 +215,16 @@ def bridge_gap(
             status="infeasible",
             cap=limit,
             bound_ects=bound / 2,
-            reason=f"closing the gap needs at least {bound / 2:g} EC; the cap is {limit:g} EC",
+            reason=Message.of("bridging.bound_over_cap", bound=bound / 2, cap=limit),
         )
     if bound > half_floor(over):
         return Bridging(
             status="infeasible",
             cap=limit,
             bound_ects=bound / 2,
-            reason=f"closing the gap needs at least {bound / 2:g} EC, more than the largest "
-            f"pre-master of {over:g} EC (the cap is {limit:g} EC)",
+            reason=Message.of(
+                "bridging.bound_over_ceiling", bound=bound / 2, ceiling=over, cap=limit
+            ),
         )
     problem = problem or prune(context, the_gap.unmet)
     found = _programme(problem, "over_cap", over, (), time_limit)
@@ -242,8 +247,10 @@ def _programme(
         courses = _explain(problem, solution.chosen)
         total = float(sum(c.ects for c in courses))
         optimal = solution.status == "optimal"
-        reason = f"{len(courses)} course(s), {total:g} EC close the gap" + (
-            "" if optimal else " (best found within the time limit, not proven)"
+        reason = Message.of(
+            "bridging.closes" if optimal else "bridging.closes_unproven",
+            courses=len(courses),
+            ects=total,
         )
         return Bridging(
             status=status,
@@ -257,11 +264,11 @@ def _programme(
         )
     if solution.status == "infeasible":
         if constrain is not None:
-            reason = f"no programme within {limit:g} EC that closes the gap can be planned in time"
+            reason = Message.of("bridging.none_in_time", cap=limit)
         elif exclude:
-            reason = f"no further distinct programme within {limit:g} EC"
+            reason = Message.of("bridging.no_further", cap=limit)
         else:
-            reason = f"every programme that closes the gap exceeds the cap of {limit:g} EC"
+            reason = Message.of("bridging.all_over_cap", cap=limit)
         return Bridging(status="infeasible", cap=limit, candidates=size, reason=reason)
     return Bridging(
         status="unknown",
@@ -269,23 +276,22 @@ def _programme(
         cap=limit,
         candidates=size,
         bound_ects=(solution.bound or 0) / 2,
-        reason=f"no programme found within the time limit of {time_limit:g} s",
+        reason=Message.of("bridging.timed_out", seconds=time_limit),
     )
 
 
-def _over_cap_reason(found: Bridging, cap: float, ceiling: float) -> str:
-    """Why an over-cap answer is what it is, in words."""
+def _over_cap_reason(found: Bridging, cap: float, ceiling: float) -> Message:
+    """Why an over-cap answer is what it is."""
     if found.status == "over_cap":
-        proof = "" if found.optimal else " (best found within the time limit, not proven)"
-        return (
-            f"the smallest programme, {len(found.courses)} course(s) and {found.total_ects:g} EC, "
-            f"exceeds the cap of {cap:g} EC by {found.total_ects - cap:g} EC{proof}"
+        return Message.of(
+            "bridging.over_cap" if found.optimal else "bridging.over_cap_unproven",
+            courses=len(found.courses),
+            ects=found.total_ects,
+            cap=cap,
+            by=found.total_ects - cap,
         )
     if found.status == "infeasible":
-        return (
-            f"every programme that closes the gap needs more than the largest pre-master of "
-            f"{ceiling:g} EC (the cap is {cap:g} EC)"
-        )
+        return Message.of("bridging.over_ceiling", ceiling=ceiling, cap=cap)
     return found.reason
 
 

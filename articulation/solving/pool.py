@@ -26,6 +26,7 @@ from articulation.curriculum.model import (
     OutcomeAt,
     Requirement,
 )
+from articulation.messages.message import Message
 from articulation.solving.gap import Attainment, attainment, holds
 from articulation.support import memo
 
@@ -378,7 +379,7 @@ class Candidates:
     """The courses a route may choose from, their name in reasons, and their key in the memo."""
 
     codes: tuple[str, ...]
-    name: str
+    name: Message
     key: Any
 
 
@@ -390,14 +391,13 @@ def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) 
     if listed is not None:
         return Candidates(
             tuple(sorted(set(listed) - set(taken))),
-            f"course of the {master.code} pre-master",
+            Message.of("pool.premaster_list", master=master.code),
             ("premaster list", master.code),
         )
     institutions = master.premaster.catalogue
-    where = ", ".join(institutions) or "no institution"
     return Candidates(
         tuple(eligible_courses(catalogue, institutions, taken)),
-        f"eligible bridging course ({where})",
+        Message.of("pool.bridging", institutions=", ".join(institutions) or "—"),
         ("premaster", tuple(sorted(institutions))),
     )
 
@@ -414,7 +414,7 @@ def elective_candidates(
         pool = eligible_courses(catalogue, institutions, passed, bridging_only=False)
         return Candidates(
             tuple(c for c in pool if c in catalogue.bachelor_level),
-            f"elective course ({', '.join(institutions)})",
+            Message.of("pool.electives", institutions=", ".join(institutions)),
             ("electives", bachelor.code, track),
         )
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master, Minor
+from articulation.messages.message import Message
 from articulation.solving.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
 from articulation.solving.cover import Constrain
 from articulation.solving.gap import Attainment, Gap, attainment, holds
@@ -55,9 +56,6 @@ DEFAULT_TIME_LIMIT = 10.0
 #: Constraints that the chosen courses (a Boolean per candidate) can be planned in time, on a
 #: cover model, only in placements that end before ``before`` when given; returns the finish.
 Timing = Callable[..., Finish]
-NO_GAP = "every requirement is met"
-BY_POLICY = "admitted directly by the master's admission policy (the gap is shown)"
-UNSETTLED = "whether an equally large programme finishes earlier was not settled"
 
 
 @dataclass(frozen=True)
@@ -65,8 +63,8 @@ class Route:
     """How the gap closes: the status, its reason, the courses and the proof."""
 
     status: str
-    reason: str
-    why_not: tuple[str, ...] = ()
+    reason: Message
+    why_not: tuple[Message, ...] = ()
     courses: tuple[ChosenCourse, ...] = ()
     total_ects: float = 0.0
     optimal: bool = True
@@ -85,9 +83,9 @@ class Route:
 def direct(master: Master, the_gap: Gap, bachelor: str | None) -> Route | None:
     """The direct route, when it applies: no gap, or the bachelor is admitted by policy."""
     if the_gap.closed:
-        return Route("direct", NO_GAP)
+        return Route("direct", Message("route.no_gap"))
     if bachelor is not None and bachelor in master.direct_admission:
-        return Route("direct", BY_POLICY)
+        return Route("direct", Message("route.by_policy"))
     return None
 
 
@@ -120,7 +118,7 @@ def decide(
     found = direct(master, the_gap, bachelor.code if bachelor else None)
     if found is not None:
         return found
-    why_not = [f"direct: {len(the_gap.unmet)} requirement(s) unmet"]
+    why_not = [Message.of("why_not.direct", count=len(the_gap.unmet))]
     if studying and bachelor is not None:
         if bachelor.electives > 0:
             candidates = window_candidates(catalogue, bachelor, track)
@@ -148,19 +146,19 @@ def decide(
                 )
                 if plan.plan.fits:
                     return from_bridging("electives", route, why_not, plan, note)
-                why_not.append(
-                    f"electives: no programme within the cap can be planned in time: {note}"
-                )
+                why_not.append(Message.of("why_not.electives_late", note=note))
+            elif route.status == "unknown":  # the elective route is not settled: neither is any
+                return from_bridging("unknown", route, why_not)
             else:
-                why_not.append(f"electives: {route.reason}")
+                why_not.append(Message.of("why_not.electives", reason=route.reason))
         else:
-            why_not.append("electives: the bachelor has no elective space")
+            why_not.append(Message("why_not.no_electives"))
         minor, notes = minor_options(catalogue, bachelor, the_gap, track)
         if minor is not None:
             courses = _minor_courses(catalogue, taken, minor, the_gap)
             return Route(
                 "minor",
-                f"the minor {minor.code} ({minor.name}, {minor.ects:g} EC) closes the gap",
+                Message.of("route.minor_closes", code=minor.code, name=minor.name, ects=minor.ects),
                 why_not=tuple(why_not),
                 courses=courses,
                 total_ects=minor.ects,
@@ -175,7 +173,7 @@ def decide(
                     time_limit=time_limit,
                 ),
             )
-        why_not.append("minor: " + "; ".join(notes))
+        why_not.append(Message.of("why_not.minor", notes=notes))
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=studying)
     if premaster.status not in PLANNED_ROUTES:
@@ -200,7 +198,7 @@ def decide(
     late = from_bridging("over_cap", chosen, why_not, plan)
     return replace(
         late,
-        reason=f"no programme within the cap can be finished within a year: {note}",
+        reason=Message.of("route.late", note=note),
         over_cap_by=None,
     )
 
@@ -263,7 +261,7 @@ def _in_time(
     cap: float | None,
     candidates: Candidates | None,
     time_limit: float,
-) -> tuple[Bridging, RoutePlan, str]:
+) -> tuple[Bridging, RoutePlan, Message | None]:
     """The programme whose plan fits, smallest by EC, then by its finish, then courses and the
     tie-break; its plan; and a note when it is not the smallest one (``first``). ``first`` with
     its plan and why, when none fits.
@@ -306,13 +304,17 @@ def _in_time(
         other = place(found.codes)
         if other.plan.fits:
             chosen, chosen_plan, earlier = _first_to_finish(found, other, place, solve, bound)
-            note = (
-                f"the smallest programme ({first.total_ects:g} EC) cannot be planned in time "
-                f"({plan.plan.reason}); this {chosen.total_ects:g} EC one can"
+            note = Message.of(
+                "in_time.smaller_late",
+                first=first.total_ects,
+                why=plan.plan.reason,
+                chosen=chosen.total_ects,
             )
-            return chosen, chosen_plan, note + (f"; {earlier}" if earlier else "")
-    proof = "proven" if found.status == "infeasible" else "not proven within the time limit"
-    return first, plan, f"{plan.plan.reason} ({proof})"
+            if earlier is not None:
+                note = Message.of("in_time.both", first=note, second=earlier)
+            return chosen, chosen_plan, note
+    proven = "in_time.late_proven" if found.status == "infeasible" else "in_time.late_unproven"
+    return first, plan, Message.of(proven, why=plan.plan.reason)
 
 
 def _first_to_finish(
@@ -321,7 +323,7 @@ def _first_to_finish(
     place: Callable[[Sequence[str]], RoutePlan],
     solve: Callable[[float, int], Bridging],
     bound: Callable[[float, int], int],
-) -> tuple[Bridging, RoutePlan, str]:
+) -> tuple[Bridging, RoutePlan, Message | None]:
     """Of the programmes of the EC of ``smallest`` (the smallest whose plan fits, ``plan``) that
     can be planned in time, the one that finishes first, then by courses and the tie-break; a
     note when it is not ``smallest``.
@@ -333,19 +335,21 @@ def _first_to_finish(
     """
     finish = plan.plan.finish_week
     if finish is None or finish <= bound(smallest.total_ects, finish):
-        return smallest, plan, ""
+        return smallest, plan, None
     found = solve(smallest.total_ects, finish)
     if found.status == "unknown":
-        return smallest, plan, f"{UNSETTLED} within the time limit"
+        return smallest, plan, Message("in_time.unsettled")
     if found.status != "premaster" or found.codes == smallest.codes:
-        return smallest, plan, ""
+        return smallest, plan, None
     other = place(found.codes)
     earlier = other.plan.finish_week
     if not other.plan.fits or earlier is None or earlier >= finish:
-        return smallest, plan, ""
-    note = (
-        f"an equally large programme finishes earlier: this one at the {other.plan.finish}, "
-        f"{' + '.join(smallest.codes)} only at the {plan.plan.finish}"
+        return smallest, plan, None
+    note = Message.of(
+        "in_time.earlier",
+        finish=other.plan.finish,
+        codes=" + ".join(smallest.codes),
+        other=plan.plan.finish,
     )
     return replace(found, cap=smallest.cap), other, note
 
@@ -357,7 +361,8 @@ def window_candidates(catalogue: Catalogue, bachelor: Bachelor, track: str | Non
         window = study_window(catalogue, bachelor)
         pool = elective_candidates(catalogue, bachelor, track)
         codes = tuple(c for c in pool.codes if offered_in(catalogue, c, window))
-        return Candidates(codes, f"{pool.name} in {window.label()}", (*pool.key, "window"))
+        name = Message.of("pool.in_window", pool=pool.name, window=window.label())
+        return Candidates(codes, name, (*pool.key, "window"))
 
     return catalogue.remembered(memo.ELECTIVE_POOLS, (bachelor.code, track, "window"), build)
 
@@ -387,9 +392,9 @@ def premaster_route(
 def from_bridging(
     status: str,
     route: Bridging,
-    why_not: Sequence[str],
+    why_not: Sequence[Message],
     plan: RoutePlan | None = None,
-    note: str = "",
+    note: Message | None = None,
 ) -> Route:
     """A bridging programme as the route ``status`` (electives or pre-master), with its plan;
     the fields the two share are copied."""
@@ -397,7 +402,9 @@ def from_bridging(
     return Route(
         **{name: getattr(route, name) for name in shared - {"status", "reason"}},
         status=status,
-        reason=route.reason + (f"; {note}" if note else ""),
+        reason=route.reason
+        if note is None
+        else Message.of("route.with_note", reason=route.reason, note=note),
         why_not=tuple(why_not),
         plan=plan,
         over_cap_by=route.over_cap_by,
@@ -416,32 +423,35 @@ def _after_minor(
 
 def minor_options(
     catalogue: Catalogue, bachelor: Bachelor, the_gap: Gap, track: str | None = None
-) -> tuple[Minor | None, list[str]]:
+) -> tuple[Minor | None, list[Message]]:
     """The smallest existing minor that closes the gap, or None with the reasons per minor."""
-    notes: list[str] = []
+    notes: list[Message] = []
     closing: list[Minor] = []
-    partial: list[tuple[int, float, str]] = []
+    partial: list[tuple[int, float, str, Message]] = []
     for minor in catalogue.minors:
         if minor.open_to and bachelor.institution not in minor.open_to:
             continue
         if minor.ects > bachelor.electives:
-            partial.append((10**6, minor.ects, f"{minor.code} ({minor.ects:g} EC) does not fit"))
+            note = Message.of("minor.does_not_fit", code=minor.code, ects=minor.ects)
+            partial.append((10**6, minor.ects, minor.code, note))
             continue
         if not all(holds(item, the_gap.attained) for item in minor.entry):
-            partial.append((10**6, minor.ects, f"{minor.code}: entry requirements not met"))
+            note = Message.of("minor.entry_unmet", code=minor.code)
+            partial.append((10**6, minor.ects, minor.code, note))
             continue
         after = _after_minor(catalogue, bachelor, track, minor)
         left = [item for item in the_gap.unmet if not holds(item, after)]  # the rest stay met
         if not left:
             closing.append(minor)
         else:
-            partial.append((len(left), minor.ects, f"{minor.code} leaves {len(left)} unmet"))
+            note = Message.of("minor.leaves_unmet", code=minor.code, count=len(left))
+            partial.append((len(left), minor.ects, minor.code, note))
     if closing:
         return min(closing, key=lambda m: (m.ects, m.code)), []
     if not partial:
-        notes.append(f"no minor is open to {bachelor.institution} students")
+        notes.append(Message.of("minor.none_open", institution=bachelor.institution))
     else:
-        notes.extend(text for _, _, text in sorted(partial)[:3])
+        notes.extend(note for *_, note in sorted(partial, key=lambda p: p[:3])[:3])
     return None, notes
 
 

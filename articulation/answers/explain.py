@@ -1,0 +1,149 @@
+"""A pair's answer explained: the messages every surface shows, in one order.
+
+The CLI, the API, the report's pair page and the directors' and students' pages all show these
+(rendered in the reader's language, :mod:`articulation.messages.message`); none composes a
+sentence of its own.
+
+>>> from articulation.curriculum.loader import load_curricula
+>>> from articulation.solving.gap import attainment, gap
+>>> from articulation.solving.route import decide
+>>> cat = load_curricula("tests/fixtures/mini")
+>>> b, m = cat.bachelor("VU-B-AI"), cat.master("UT-M-CS")
+>>> the_gap = gap(m, attainment(cat, set(b.courses)))
+>>> route = decide(cat, m, frozenset(b.courses), the_gap, bachelor=b)
+>>> [x.id for x in explain(cat, b.code, route, the_gap)][:2]
+['explain.verdict', 'explain.gap']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from articulation.curriculum.catalogue import Catalogue
+from articulation.messages.message import Message
+from articulation.messages.status import STATUS
+from articulation.solving.gap import Gap
+from articulation.solving.route import Route
+
+
+def status_name(status: str) -> Message:
+    """The status's name as the reader says it."""
+    return Message(f"status.{status}")
+
+
+def proof(optimal: bool, bound_ects: float | None) -> Message:
+    """Whether the programme's size is proven minimal, and the bound when it is not."""
+    if optimal:
+        return Message("explain.proven")
+    return Message.of("explain.unproven", bound=bound_ects or 0)
+
+
+def total(cell: Route) -> Message | None:
+    """The route's size against its cap, with its proof (None without courses)."""
+    if not cell.courses:
+        return None
+    return size(
+        cell.status, cell.total_ects, cell.cap, cell.over_cap_by, cell.optimal, cell.bound_ects
+    )
+
+
+def size(
+    status: str,
+    ects: float,
+    cap: float,
+    over_cap_by: float | None,
+    optimal: bool,
+    bound_ects: float | None,
+) -> Message | None:
+    """A programme of ``ects`` EC against its ``cap``, with its proof: over the cap by how much,
+    or within it but not to be finished in time (over the cap without an excess), or within it.
+    None for a status whose EC are not measured against a cap."""
+    if not STATUS[status].sized:
+        return None
+    shown = proof(optimal, bound_ects)
+    if status == "over_cap" and over_cap_by is not None:
+        return Message.of("explain.total_over_cap", ects=ects, cap=cap, by=over_cap_by, proof=shown)
+    if status == "over_cap":
+        return Message.of("explain.total_late", ects=ects, cap=cap, proof=shown)
+    return Message.of("explain.total", ects=ects, cap=cap, proof=shown)
+
+
+def take(
+    code: str, title: str, ects: float, covers: Sequence[str], needed_for: Sequence[str]
+) -> Message:
+    """Why one course of the route is in it."""
+    head = {"code": code, "title": title, "ects": ects}
+    if covers and needed_for:
+        return Message.of("explain.take_both", **head, covers=covers, needed_for=needed_for)
+    if covers:
+        return Message.of("explain.take_covers", **head, covers=covers)
+    if needed_for:
+        return Message.of("explain.take_enables", **head, needed_for=needed_for)
+    return Message.of("explain.take", **head)
+
+
+def explain(
+    catalogue: Catalogue,
+    bachelor: str,
+    cell: Route,
+    the_gap: Gap,
+    illustrative: Sequence[str] = (),
+) -> tuple[Message, ...]:
+    """The answer of ``bachelor`` (a code) into the master of ``the_gap`` along the route
+    ``cell``: the verdict and its reason, the gap, why no earlier route, the minor, each course,
+    the total and its proof, what no course can meet, and the illustrative data it reads."""
+    b, m = catalogue.programmes[bachelor], catalogue.programmes[the_gap.master]
+    lines = [
+        Message.of(
+            "explain.verdict",
+            bachelor=b.name,
+            bachelor_code=b.code,
+            master=m.name,
+            master_code=m.code,
+            status=status_name(cell.status),
+            reason=cell.reason,
+        )
+    ]
+    if the_gap.unmet:
+        lines.append(Message.of("explain.gap", requirements=the_gap.details()))
+    else:
+        lines.append(Message("explain.no_gap"))
+    lines += [Message.of("explain.why_not", note=note) for note in cell.why_not]
+    if cell.minor:
+        lines.append(Message.of("explain.minor", minor=cell.minor))
+    lines += [take(c.code, c.title, c.ects, c.covers, c.needed_for) for c in cell.courses]
+    size = total(cell)
+    if size is not None:
+        lines.append(size)
+    if cell.unmet:
+        lines.append(Message.of("explain.unmet", requirements=cell.unmet))
+    if illustrative:
+        lines.append(Message.of("explain.illustrative", codes=", ".join(illustrative)))
+    return tuple(lines)
+
+
+def unproven(cell: Mapping[str, Any], seconds: float) -> dict[str, Any]:
+    """A cell (its JSON) whose solves the deadline of a request stopped before its status was
+    settled, as ``unknown``: the best route found so far (its courses, if any, not proven best)
+    and the best bound known stay; the reason says what was found."""
+    if cell["status"] != "unknown" and cell["reason"]:
+        reason: Message | str = cell["reason"]
+        if cell.get("reasons"):  # the verdict's reason, to be said in the reader's language
+            reason = Message.from_json(cell["reasons"][0]).kwargs["reason"]
+        found = Message.of(
+            "answer.unproven_found",
+            seconds=seconds,
+            status=status_name(cell["status"]),
+            reason=reason,
+        )
+    else:
+        found = Message.of("answer.unproven", seconds=seconds)
+    return {
+        **cell,
+        "status": "unknown",
+        "optimal": False,
+        "over_cap_by": None,
+        "reason": found.text(),
+        "reasons": [found.to_json(), *cell.get("reasons", [])],
+    }
