@@ -29,7 +29,7 @@ from articulation.solving.route import Route
 
 def status_name(status: str) -> Message:
     """The status's name as the reader says it."""
-    return Message(f"status.{status}")
+    return Message(STATUS[status].name_id)
 
 
 def proof(optimal: bool, bound_ects: float | None) -> Message:

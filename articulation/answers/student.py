@@ -28,7 +28,7 @@ from articulation.answers.scan import assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import TranscriptEntry
 from articulation.interop.transcript import Line, Matched, Unmatched, parse_text, recognise_texts
-from articulation.messages.status import STATUS, rank
+from articulation.messages.status import ROUTED, STATUS, rank
 from articulation.solving.route import DEFAULT_TIME_LIMIT
 
 
@@ -167,7 +167,7 @@ def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
 def _result_row(catalogue: Catalogue, result: dict[str, Any]) -> dict[str, Any]:
     bridging = result["bridging"]
     status = result["status"]
-    route = status in ("premaster", "over_cap")
+    route = status in ROUTED
     cap = bridging["cap"]
     total = bridging["total_ects"] if route else 0.0
     return {

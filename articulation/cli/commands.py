@@ -34,7 +34,7 @@ from articulation.cli.common import (
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.messages.message import Message, render
-from articulation.messages.status import STATUS
+from articulation.messages.status import STATUS, WITH_ALTERNATIVES
 
 
 def validate(curricula: CurriculaOpt = None, as_json: JsonOpt = False) -> None:
@@ -143,7 +143,7 @@ def bridge(
     for k, other in enumerate(data.get("alternatives", []), start=2):
         codes = ", ".join(c["code"] for c in other["courses"])
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
-    routed = data["status"] in ("electives", "premaster")
+    routed = data["status"] in WITH_ALTERNATIVES
     if alternatives and routed and not data.get("alternatives"):
         out.print(f"  no other distinct programme within {data['cap']:g} EC can be planned in time")
 

@@ -18,7 +18,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,10 +114,6 @@ def render(message: Message, lang: str = "en") -> str:
         lang = "en"
     params = {k: _param_text(v, lang, "; ") for k, v in message.params}
     return catalogue.template(message.id, lang).format(**params)
-
-
-def render_all(messages: Iterable[Message], lang: str = "en") -> list[str]:
-    return [render(m, lang) for m in messages]
 
 
 def render_json(data: Mapping[str, Any] | Sequence[Mapping[str, Any]], lang: str) -> Any:

@@ -36,7 +36,6 @@ class Status:
     planned: bool = False  # its courses are placed in periods (a plan)
     alternatives: bool = False  # next-best distinct programmes are shown
     window: bool = False  # planned inside the bachelor's minor semester
-    admits: bool = False  # the student is admitted (directly or after the route)
 
     def label(self, ects: str) -> str:
         """The terminal label of a cell with this status and ``ects`` EC."""
@@ -54,7 +53,7 @@ class Status:
 
 
 STATUSES: tuple[Status, ...] = (
-    Status("direct", "✓", "#1a9850", "green", "ok", admits=True),
+    Status("direct", "✓", "#1a9850", "green", "ok"),
     Status(
         "electives",
         "E",
@@ -66,7 +65,6 @@ STATUSES: tuple[Status, ...] = (
         planned=True,
         alternatives=True,
         window=True,
-        admits=True,
     ),
     Status(
         "minor",
@@ -77,7 +75,6 @@ STATUSES: tuple[Status, ...] = (
         has_route=True,
         planned=True,
         window=True,
-        admits=True,
     ),
     Status(
         "premaster",
@@ -89,7 +86,6 @@ STATUSES: tuple[Status, ...] = (
         sized=True,
         planned=True,
         alternatives=True,
-        admits=True,
     ),
     Status(
         "over_cap", "C", "#f46d43", "bright_red", ">{ec}", has_route=True, sized=True, planned=True
@@ -102,7 +98,6 @@ VALUES: tuple[str, ...] = tuple(s.value for s in STATUSES)
 #: The groups of statuses, read off the table.
 ROUTED = tuple(s.value for s in STATUSES if s.has_route)
 PLANNED = tuple(s.value for s in STATUSES if s.planned)
-IN_WINDOW = tuple(s.value for s in STATUSES if s.window)
 WITH_ALTERNATIVES = tuple(s.value for s in STATUSES if s.alternatives)
 
 

@@ -169,7 +169,7 @@ def compute_alternatives(
     spread over ``workers`` processes; the result does not depend on ``workers``."""
     progress = progress or _Silent()
     todo = sorted(
-        (c for c in cells if c.status in ("electives", "premaster")),
+        (c for c in cells if c.status in status.WITH_ALTERNATIVES),
         key=lambda c: (c.bachelor, c.master),
     )
     progress.start("alternatives", len(todo))

@@ -28,11 +28,11 @@ from typing import Any
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master, Minor
 from articulation.messages.message import Message
+from articulation.messages.status import PLANNED, WITH_ALTERNATIVES
 from articulation.solving.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
 from articulation.solving.cover import Constrain
 from articulation.solving.gap import Attainment, Gap, attainment, holds
 from articulation.solving.plan import (
-    PLANNED_ROUTES,
     Finish,
     RoutePlan,
     Window,
@@ -176,7 +176,7 @@ def decide(
         why_not.append(Message.of("why_not.minor", notes=notes))
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=studying)
-    if premaster.status not in PLANNED_ROUTES:
+    if premaster.status not in PLANNED:
         return from_bridging(premaster.status, premaster, why_not)
 
     timed = scheduling(catalogue, bachelor, premaster.status, taken, time_limit)
@@ -487,7 +487,7 @@ def route_alternatives(
     smallest programmes are found without the timing first; only when one of them cannot be
     planned in time are they found again with it (one model per programme, as the route's).
     """
-    if status not in ("electives", "premaster") or k <= 0:
+    if status not in WITH_ALTERNATIVES or k <= 0:
         return ()
     candidates, cap = None, None
     if status == "electives":
