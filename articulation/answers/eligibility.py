@@ -72,7 +72,7 @@ class MasterResult:
             "status": self.status,
             "reason": self.reason.text(),
             "reasons": [self.reason.to_json()],
-            "gap": self.gap.details(),
+            "gap": [item.text() for item in self.gap.details()],
             "requirements": list(self.requirements),
             "bridging": self.bridging.to_json(),
             "min_gpa": None if self.grade is None else self.grade.to_json(),

@@ -66,7 +66,7 @@ class Cell(Route):
             "courses": [c.to_json() for c in self.courses],
             "optimal": self.optimal,
             "unmet": list(self.unmet),
-            "gap": self.gap.details(),
+            "gap": [item.text() for item in self.gap.details()],
             "reason": self.reason.text(),
             "why_not": [note.text() for note in self.why_not],
             "minor": self.minor,

@@ -100,7 +100,7 @@ def gap_command(
                 "master": m.code,
                 "closed": the_gap.closed,
                 "unmet": the_gap.texts(),
-                "details": the_gap.details(),
+                "details": [item.text() for item in the_gap.details()],
                 "direct_admission": b.code in m.direct_admission,
             }
         )
@@ -111,7 +111,7 @@ def gap_command(
         return
     table = Table("unmet requirement", "attained")
     for item in the_gap.unmet:
-        table.add_row(str(item), attained_text(item, the_gap.attained))
+        table.add_row(str(item), attained_text(item, the_gap.attained).text())
     out.print(table)
 
 

@@ -96,6 +96,17 @@ def number(value: float, lang: str = "en") -> str:
     return format_decimal(value, locale=LANGUAGES[lang], group_separator=False)
 
 
+class _Said:
+    """A parameter as the template formats it: ``{items}`` joins a list with ``; ``, and a
+    format spec names another joiner (``{items: | }``)."""
+
+    def __init__(self, value: Param, lang: str) -> None:
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        return _param_text(self.value, self.lang, spec or "; ")
+
+
 def _param_text(value: Param, lang: str, joiner: str) -> str:
     if isinstance(value, Message):
         return render(value, lang)
@@ -109,10 +120,15 @@ def _param_text(value: Param, lang: str, joiner: str) -> str:
 
 
 def render(message: Message, lang: str = "en") -> str:
-    """The message in ``lang`` (``en`` or ``nl``); lists join with ``; ``."""
+    """The message in ``lang`` (``en`` or ``nl``); lists join with ``; `` unless the template
+    names another joiner.
+
+    >>> render(Message.of("gap.any_of_has", items=["a (has nothing)", "b (has 2 EC)"]))
+    'any of (a (has nothing) | b (has 2 EC))'
+    """
     if lang not in LANGUAGES:
         lang = "en"
-    params = {k: _param_text(v, lang, "; ") for k, v in message.params}
+    params = {k: _Said(v, lang) for k, v in message.params}
     return catalogue.template(message.id, lang).format(**params)
 
 

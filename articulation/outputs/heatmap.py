@@ -14,31 +14,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from articulation.answers.explain import total
 from articulation.answers.scan import Cell
 from articulation.answers.whatif import Diff
-from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.model import (
-    AnyOf,
-    AreaRequirement,
-    OutcomeAt,
-    Requirement,
-    level_label,
-)
 from articulation.interop.ca_metrics import bachelor_complexity
 from articulation.messages.message import Message, render, render_json
 from articulation.messages.status import STATUS, VALUES, rank
 from articulation.outputs.report import Report, cell_label, ec, provenance
-from articulation.solving.gap import attained_text, holds
-
-
-def requirement_words(catalogue: Catalogue, item: Requirement) -> str:
-    """A requirement spelled out with outcome titles."""
-    if isinstance(item, OutcomeAt):
-        outcome = catalogue.outcomes.get(item.outcome)
-        title = outcome.title if outcome else item.outcome
-        return f"{title} at level {level_label(item.level)}"
-    if isinstance(item, AreaRequirement):
-        return f"at least {item.min_ects:g} EC in {item.area}"
-    assert isinstance(item, AnyOf)
-    return "one of: " + "; ".join(requirement_words(catalogue, alt) for alt in item.any_of)
+from articulation.solving.gap import attained_text, holds, words
 
 
 def pair_path(bachelor: str, master: str) -> str:
@@ -148,9 +128,9 @@ def _requirement_rows(report: Report, cell: Cell) -> list[dict[str, Any]]:
     return [
         {
             "text": str(item),
-            "words": requirement_words(cat, item),
+            "words": words(cat, item).text(),
             "met": holds(item, att),
-            "has": attained_text(item, att),
+            "has": attained_text(item, att).text(),
         }
         for item in cat.master(cell.master).requires
     ]

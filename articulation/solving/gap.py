@@ -21,8 +21,8 @@ from articulation.curriculum.model import (
     Master,
     OutcomeAt,
     Requirement,
-    level_label,
 )
+from articulation.messages.message import Message
 from articulation.support import memo
 
 
@@ -74,74 +74,70 @@ def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
     return any(holds(alt, att) for alt in item.any_of)
 
 
-def attained_text(item: Requirement, att: Attainment) -> str:
-    """What is attained of a requirement item, in words.
+def level_word(level: int) -> Message:
+    """A Bloom level (0: nothing) as the reader says it."""
+    return Message(f"level.{level}")
 
-    >>> attained_text(AreaRequirement(area="mathematics", min_ects=20), Attainment())
+
+def attained_text(item: Requirement, att: Attainment) -> Message:
+    """What is attained of a requirement item.
+
+    >>> attained_text(AreaRequirement(area="mathematics", min_ects=20), Attainment()).text()
     '0 EC'
     """
     if isinstance(item, OutcomeAt):
-        have = att.level(item.outcome)
-        return level_label(have) if have else "nothing"
+        return level_word(att.level(item.outcome))
     if isinstance(item, AreaRequirement):
-        return f"{att.ects(item.area):g} EC"
-    return "; ".join(f"{alt}: {attained_text(alt, att)}" for alt in item.any_of)
+        return Message.of("gap.ects", ects=att.ects(item.area))
+    alternatives = [
+        Message.of("gap.alternative_has", requirement=str(alt), has=attained_text(alt, att))
+        for alt in item.any_of
+    ]
+    return Message.of("gap.each", items=alternatives)
 
 
-def describe(item: Requirement, att: Attainment) -> str:
-    """A requirement and what is attained of it, in words for a report.
+def describe(item: Requirement, att: Attainment) -> Message:
+    """A requirement and what is attained of it.
 
-    >>> describe(AreaRequirement(area="mathematics", min_ects=20), Attainment(area_ects={"mathematics": 12}))
+    >>> describe(AreaRequirement(area="mathematics", min_ects=20), Attainment(area_ects={"mathematics": 12})).text()
     '>= 20 EC mathematics (has 12 EC)'
     """  # noqa: E501
     if isinstance(item, AnyOf):
-        return "any of (" + " | ".join(describe(alt, att) for alt in item.any_of) + ")"
-    return f"{item} (has {attained_text(item, att)})"
+        return Message.of("gap.any_of_has", items=[describe(alt, att) for alt in item.any_of])
+    return Message.of("gap.has", requirement=str(item), has=attained_text(item, att))
 
 
-LEVEL_WORDS = {
-    "en": ("nothing", "remember", "understand", "apply", "analyse", "evaluate", "create"),
-    "nl": ("niets", "onthouden", "begrijpen", "toepassen", "analyseren", "evalueren", "creëren"),
-}
-_PHRASES = {
-    "en": (
-        "{title} at level {level} (has: {has})",
-        "at least {n} EC in {area} (has {has} EC)",
-        "one of: {items}",
-    ),
-    "nl": (
-        "{title} op niveau {level} (heeft: {has})",
-        "minstens {n} EC in {area} (heeft {has} EC)",
-        "een van: {items}",
-    ),
-}
-
-
-def words(catalogue: Catalogue, item: Requirement, att: Attainment, lang: str = "en") -> str:
-    """A requirement and what is attained of it, in words of ``lang`` (``en`` or ``nl``), with
-    the outcome's title (English where no Dutch title is given).
+def words(
+    catalogue: Catalogue, item: Requirement, att: Attainment | None = None, lang: str = "en"
+) -> Message:
+    """A requirement spelled out with the outcome's title in ``lang`` (English where no Dutch
+    title is given), and what is attained of it when ``att`` is given.
 
     >>> from articulation.curriculum.loader import load_curricula
     >>> cat = load_curricula("tests/fixtures/mini")
-    >>> words(cat, OutcomeAt(outcome="cs.algorithms", level="apply"), Attainment({"cs.algorithms": 2}))
+    >>> words(cat, OutcomeAt(outcome="cs.algorithms", level="apply"), Attainment({"cs.algorithms": 2})).text()
     'Algorithms and data structures at level apply (has: understand)'
-    >>> words(cat, AreaRequirement(area="mathematics", min_ects=12), Attainment(), "nl")
+    >>> words(cat, AreaRequirement(area="mathematics", min_ects=12), Attainment()).text("nl")
     'minstens 12 EC in mathematics (heeft 0 EC)'
     """  # noqa: E501
-    lang = lang if lang in _PHRASES else "en"
-    outcome_text, area_text, any_text = _PHRASES[lang]
-    levels = LEVEL_WORDS[lang]
     if isinstance(item, OutcomeAt):
         outcome = catalogue.outcomes.get(item.outcome)
         title = outcome.title_in(lang) if outcome else item.outcome
-        return outcome_text.format(
-            title=title, level=levels[item.level], has=levels[att.level(item.outcome)]
+        if att is None:
+            return Message.of("gap.outcome", title=title, level=level_word(item.level))
+        return Message.of(
+            "gap.outcome_has",
+            title=title,
+            level=level_word(item.level),
+            has=level_word(att.level(item.outcome)),
         )
     if isinstance(item, AreaRequirement):
-        return area_text.format(
-            n=f"{item.min_ects:g}", area=item.area, has=f"{att.ects(item.area):g}"
+        if att is None:
+            return Message.of("gap.area", ects=item.min_ects, area=item.area)
+        return Message.of(
+            "gap.area_has", ects=item.min_ects, area=item.area, has=att.ects(item.area)
         )
-    return any_text.format(items="; ".join(words(catalogue, alt, att, lang) for alt in item.any_of))
+    return Message.of("gap.one_of", items=[words(catalogue, alt, att, lang) for alt in item.any_of])
 
 
 @dataclass(frozen=True)
@@ -159,13 +155,14 @@ class Gap:
     def texts(self) -> list[str]:
         return [str(item) for item in self.unmet]
 
-    def details(self) -> list[str]:
+    def details(self) -> list[Message]:
+        """Each unmet requirement with what is attained of it."""
         return [describe(item, self.attained) for item in self.unmet]
 
     def in_words(self, catalogue: Catalogue, lang: str = "en") -> list[dict[str, str]]:
         """Each unmet requirement's id and its text in words of ``lang``."""
         return [
-            {"id": str(item), "text": words(catalogue, item, self.attained, lang)}
+            {"id": str(item), "text": words(catalogue, item, self.attained, lang).text(lang)}
             for item in self.unmet
         ]
 
