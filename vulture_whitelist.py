@@ -119,3 +119,5 @@ redoc
 # the memo spaces as a whole: read by the benchmarks (which spaces hold answers) and the tests
 SPACES
 answers
+# read by the student page template (answer.mode)
+mode

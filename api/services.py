@@ -14,7 +14,11 @@ from typing import Any
 
 from api.errors import ApiError, SolveTimeout, TimedOut
 from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
-from articulation.answers.eligibility import assess_transcript, recognise
+from articulation.answers.eligibility import (
+    TooManyEntries,
+    UnrecognisedEntries,
+    assess_transcript,
+)
 from articulation.answers.explain import unproven
 from articulation.answers.minor import design_minor
 from articulation.answers.scan import assess
@@ -180,14 +184,40 @@ def transfer_row(
 
 
 def eligibility(
-    catalogue: Catalogue, request: EligibilityRequest, time_limit: float, lang: str = "en"
+    catalogue: Catalogue,
+    request: EligibilityRequest,
+    time_limit: float,
+    lang: str = "en",
+    max_entries: int | None = None,
 ) -> dict[str, Any]:
-    """Per master: what the transcript leaves unmet and the optimal bridging programme."""
+    """Per master: what the transcript leaves unmet and the route (the engine's one
+    eligibility use case, as the student page)."""
     entries = [
         TranscriptEntry(code=item) if isinstance(item, str) else item for item in request.courses
     ]
-    _, unrecognised = recognise(catalogue, entries)
-    if unrecognised and request.strict:
+    student = request.bachelor
+    if student is not None:
+        student = bachelor_named(catalogue, student, ["body", "bachelor"]).code
+    targets = masters(catalogue, request.masters, "masters")
+    try:
+        answer = assess_transcript(
+            catalogue,
+            entries,
+            bachelor=student,
+            masters=[m.code for m in targets],
+            time_limit=time_limit,
+            lang=lang,
+            max_entries=max_entries,
+            strict=request.strict,
+        )
+    except TooManyEntries as exc:
+        raise ApiError(
+            422,
+            ["body", "courses"],
+            f"a transcript lists at most {exc.limit} courses (got {exc.count})",
+            "too_long",
+        ) from None
+    except UnrecognisedEntries as exc:
         raise ApiError.many(
             422,
             [
@@ -197,30 +227,14 @@ def eligibility(
                     u.message,
                     "unknown_code",
                 )
-                for u in unrecognised
+                for u in exc.unrecognised
             ],
-        )
-    student = request.bachelor
-    if student is not None:
-        student = bachelor_named(catalogue, student, ["body", "bachelor"]).code
-    targets = masters(catalogue, request.masters, "masters")
-    answer = assess_transcript(
-        catalogue,
-        entries,
-        bachelor=student,
-        masters=[m.code for m in targets],
-        time_limit=time_limit,
-        lang=lang,
-    )
+        ) from None
     data = answer.to_json()
-    late = {r.master for r in answer.results if r.status == "unknown"}
     data["results"] = [
-        in_language(unproven(result, time_limit) if result["master"] in late else result, lang)
-        for result in data["results"]
+        in_language(unproven(r, time_limit) if r["status"] == "unknown" else r, lang)
+        for r in data["results"]
     ]
-    data["results"].sort(
-        key=lambda r: (status_rank(r["status"]), r["bridging"]["total_ects"], r["master"])
-    )
     return data
 
 

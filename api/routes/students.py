@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api import services
 from api.deps import LangDep, SolverDep
-from api.errors import ApiError, responses
+from api.errors import responses
 from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
 
 router = APIRouter(prefix="/v1", tags=["students and programme design"])
@@ -26,17 +26,9 @@ async def eligibility(
     The requirements' texts are in the language of ``Accept-Language`` (English or Dutch). The
     masters not proven when the time limit passes are ``unknown``, with the best programme and
     bound known."""
-    settings = solver.settings
     limit = solver.time_limit(request.time_limit, ["body", "time_limit"])
-    if len(request.courses) > settings.max_transcript_entries:
-        raise ApiError(
-            422,
-            ["body", "courses"],
-            f"a transcript lists at most {settings.max_transcript_entries} courses "
-            f"(got {len(request.courses)})",
-            "too_long",
-        )
-    return await solver.run(limit, services.eligibility, request, limit, lang)
+    most = solver.settings.max_transcript_entries
+    return await solver.run(limit, services.eligibility, request, limit, lang, most)
 
 
 @router.post("/minors/design", response_model=MinorDesignOut, responses=responses(413, 422, 503))

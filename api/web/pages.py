@@ -33,6 +33,7 @@ from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, Sol
 from api.errors import ApiError, SolveTimeout
 from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
+from articulation.answers.eligibility import TooManyEntries
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
@@ -160,9 +161,7 @@ async def student_check(
     form = {"courses": courses, "bachelor": bachelor, "track": track, "studying": bool(studying)}
     answer, error, status, busy = None, None, 200, None
     lines = [line for line in courses.splitlines() if line.strip()]
-    if len(lines) > settings.max_transcript_entries:
-        error, status = f"> {settings.max_transcript_entries}", 422
-    elif not lines and not bachelor:
+    if not lines and not bachelor:
         error, status = "empty", 422
     else:
         limit = solver.time_limit(None, ["body", "time_limit"])
@@ -176,12 +175,15 @@ async def student_check(
                 studying=bool(studying),
                 lang=chosen,
                 time_limit=limit,
+                max_entries=settings.max_transcript_entries,
             )
 
         try:
             answer = await solver.run(limit, check)
         except UnknownCode as exc:
             error, status = str(exc), 422
+        except TooManyEntries as exc:
+            error, status = f"> {exc.limit}", 422
         except ApiError as exc:
             busy = _busy(exc)
             status = exc.status

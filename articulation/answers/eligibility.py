@@ -1,14 +1,18 @@
-"""A student's eligibility: a transcript against every master it asks about.
+"""A student's eligibility: a transcript against every master it asks about. The one use case
+the API (``POST /v1/eligibility``) and the student page both call (:func:`assess_transcript`).
 
-The transcript's recognised courses are what the student has passed; per master the route
-decision of :mod:`articulation.solving.route` applies as for a graduate (direct — no gap or
-admitted by
-policy when the student names their bachelor — else the optimal pre-master, or infeasible), and
-a master's ``min_gpa`` is checked against the transcript's EC-weighted grade average. Results
-are ranked by status, then EC, then master code.
+The transcript is recognised once (codes in any common form, or titles), and counted against
+one limit (``max_entries``). The recognised courses are what the student has passed; per master
+the route decision of :mod:`articulation.solving.route` applies as for a graduate (direct — no
+gap or admitted by policy when the student names their bachelor — else the optimal pre-master,
+or infeasible), and a master's ``min_gpa`` is checked against the transcript's EC-weighted grade
+average. A student who names their bachelor and is still ``studying`` gets their bachelor's scan
+cells instead (every route: electives and minors too). A graduate who names a bachelor and gives
+no transcript is assessed on the bachelor's mandatory courses. Results come in one order: the
+masters the student chose (``prefer``) first, then by status, then EC, then master code.
 
 >>> from articulation.curriculum.loader import load_curricula
->>> from articulation.curriculum.model import TranscriptEntry
+>>> from articulation.curriculum.model import Bachelor, Master, TranscriptEntry
 >>> cat = load_curricula("tests/fixtures/mini")
 >>> answer = assess_transcript(cat, [TranscriptEntry(code="VU-PROG")], masters=["UT-M-CS"])
 >>> answer.results[0].status, answer.recognised
@@ -21,9 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from articulation.answers.scan import Cell, assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import reaches
-from articulation.curriculum.model import TranscriptEntry
+from articulation.curriculum.model import Bachelor, Master, TranscriptEntry
 from articulation.interop.transcript import Matched, Unmatched, recognise_texts
 from articulation.messages.message import Message
 from articulation.messages.status import rank
@@ -57,6 +62,9 @@ class MasterResult:
     illustrative: tuple[str, ...]
     requirements: tuple[dict[str, str], ...] = ()  # the gap: each id with its text in words
     plan: RoutePlan | None = None  # when each course of the programme is taken
+    minor: str | None = None  # the minor route's minor (a student still studying)
+    track: str | None = None  # the bachelor's track the route is of (a student still studying)
+    explanation: tuple[Message, ...] = ()  # the answer in messages (the scan cell's, if any)
 
     @property
     def late(self) -> bool:
@@ -71,7 +79,7 @@ class MasterResult:
             "name": self.name,
             "status": self.status,
             "reason": self.reason.text(),
-            "reasons": [self.reason.to_json()],
+            "reasons": [m.to_json() for m in self.explanation or (self.reason,)],
             "gap": [item.text() for item in self.gap.details()],
             "requirements": list(self.requirements),
             "bridging": self.bridging.to_json(),
@@ -93,6 +101,8 @@ class Eligibility:
     results: tuple[MasterResult, ...]
     matched: tuple[Matched, ...] = ()
     suggested: dict[str, list[dict[str, str]]] | None = None  # input → nearest courses
+    track: str | None = None
+    studying: bool = False  # the bachelor's scan cells (a student still studying)
 
     @property
     def late(self) -> tuple[MasterResult, ...]:
@@ -110,75 +120,86 @@ class Eligibility:
         }
 
 
+class TooManyEntries(ValueError):
+    """A transcript of more entries than the one limit allows."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"{count} transcript entries; at most {limit} are read")
+        self.count, self.limit = count, limit
+
+
+class UnrecognisedEntries(ValueError):
+    """Entries that name no course, when the caller asked for a transcript read strictly."""
+
+    def __init__(self, unrecognised: Sequence[Unmatched]) -> None:
+        super().__init__("; ".join(u.message for u in unrecognised))
+        self.unrecognised = tuple(unrecognised)
+
+
 def assess_transcript(
     catalogue: Catalogue,
     entries: Sequence[TranscriptEntry],
     *,
     bachelor: str | None = None,
+    track: str | None = None,
+    studying: bool = False,
     masters: Sequence[str] | None = None,
+    prefer: Sequence[str] = (),
     time_limit: float = DEFAULT_TIME_LIMIT,
     lang: str = "en",
+    max_entries: int | None = None,
+    strict: bool = False,
 ) -> Eligibility:
-    """Per master (default: all), the transcript's status, gap and optimal bridging programme.
+    """Per master (default: all), the student's status, gap and route.
 
-    ``bachelor`` (a bachelor's code) lets the masters' direct-admission policies apply. Unknown
-    bachelor or master codes raise :class:`~articulation.curriculum.catalogue.UnknownCode`. Entries
-    name
-    courses by code in any common form or by title (:mod:`articulation.interop.transcript`); the
-    texts of the requirements are in ``lang`` (``en`` or ``nl``).
+    ``bachelor`` (a bachelor's code) lets the masters' direct-admission policies apply; with
+    ``studying`` its scan cells (of ``track``, else the best track) are the answer. Unknown
+    bachelor, track or master codes raise
+    :class:`~articulation.curriculum.catalogue.UnknownCode`; more than ``max_entries`` entries
+    raise :class:`TooManyEntries`; with ``strict``, entries that name no course raise
+    :class:`UnrecognisedEntries` before anything is solved. Entries name courses by code in any
+    common form or by title (:mod:`articulation.interop.transcript`); the texts of the
+    requirements are in ``lang``.
     """
+    if max_entries is not None and len(entries) > max_entries:
+        raise TooManyEntries(len(entries), max_entries)
     student = catalogue.bachelor(bachelor) if bachelor is not None else None
+    chosen_track = catalogue.track(student, track) if student is not None else None
     if masters is None:
         targets = catalogue.masters
     else:
         targets = [catalogue.master(code) for code in sorted(set(masters))]
     matched, unrecognised = recognise(catalogue, entries)
-    recognised = tuple(sorted({m.code for m in matched}))
-    taken = frozenset(recognised)
-    attained = attainment(catalogue, taken)
+    if strict and unrecognised:
+        raise UnrecognisedEntries(unrecognised)
     codes = {m.index: m.code for m in matched}
+    recognised = tuple(sorted(set(codes.values())))
     gpa = grade_average(
         catalogue,
         [e.model_copy(update={"code": codes.get(i, e.code)}) for i, e in enumerate(entries)],
     )
-    results = []
-    for master in targets:
-        the_gap = gap(master, attained)
-        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=True)
-        route = decide(
-            catalogue,
-            master,
-            taken,
-            the_gap,
-            bachelor=student,
-            studying=False,
-            premaster=premaster,
-            time_limit=time_limit,
-        )
-        status, reason, check = route.status, route.reason, None
-        if master.min_gpa is not None:
-            met = None if gpa is None else reaches(gpa, master.min_gpa)
-            check = GradeCheck(required=master.min_gpa, gpa=gpa, met=met)
-            if met is False:
-                status = "infeasible"
-                reason = Message.of("grade.below_minimum", gpa=gpa, minimum=master.min_gpa)
-        results.append(
-            MasterResult(
-                master=master.code,
-                name=master.name,
-                status=status,
-                reason=reason,
-                gap=the_gap,
-                bridging=premaster if route.status == "direct" else _programme(route),
-                grade=check,
-                illustrative=catalogue.illustrative(
-                    [master.code, *route.codes, *deciding_courses(catalogue, master, taken)]
-                ),
-                requirements=tuple(the_gap.in_words(catalogue, lang)),
-                plan=route.plan,
+    if student is not None and studying:
+        results = [
+            _cell_result(
+                catalogue,
+                assess(catalogue, student, m, track=chosen_track, time_limit=time_limit),
+                lang,
             )
-        )
-    results.sort(key=lambda r: (rank(r.status), r.bridging.total_ects, r.master))
+            for m in targets
+        ]
+    else:
+        if not entries and student is not None:
+            recognised = tuple(sorted(student.courses_of(chosen_track)))
+        results = [
+            _graduate_result(
+                catalogue, master, frozenset(recognised), student, gpa, time_limit, lang
+            )
+            for master in targets
+        ]
+    first = set(prefer)
+    results.sort(
+        key=lambda r: (r.master not in first, rank(r.status), r.bridging.total_ects, r.master)
+    )
     return Eligibility(
         bachelor=student.code if student else None,
         recognised=recognised,
@@ -187,6 +208,74 @@ def assess_transcript(
         results=tuple(results),
         matched=matched,
         suggested={u.text: u.to_json(catalogue)["suggestions"] for u in unrecognised},
+        track=chosen_track,
+        studying=student is not None and studying,
+    )
+
+
+def _graduate_result(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    student: Bachelor | None,
+    gpa: float | None,
+    time_limit: float,
+    lang: str,
+) -> MasterResult:
+    """A graduate's answer for one master: direct, the pre-master, over the cap or infeasible;
+    infeasible too when the grade average is below the master's minimum."""
+    the_gap = gap(master, attainment(catalogue, taken))
+    premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=True)
+    route = decide(
+        catalogue,
+        master,
+        taken,
+        the_gap,
+        bachelor=student,
+        studying=False,
+        premaster=premaster,
+        time_limit=time_limit,
+    )
+    status, reason, check = route.status, route.reason, None
+    if master.min_gpa is not None:
+        met = None if gpa is None else reaches(gpa, master.min_gpa)
+        check = GradeCheck(required=master.min_gpa, gpa=gpa, met=met)
+        if met is False:
+            status = "infeasible"
+            reason = Message.of("grade.below_minimum", gpa=gpa, minimum=master.min_gpa)
+    return MasterResult(
+        master=master.code,
+        name=master.name,
+        status=status,
+        reason=reason,
+        gap=the_gap,
+        bridging=premaster if route.status == "direct" else _programme(route),
+        grade=check,
+        illustrative=catalogue.illustrative(
+            [master.code, *route.codes, *deciding_courses(catalogue, master, taken)]
+        ),
+        requirements=tuple(the_gap.in_words(catalogue, lang)),
+        plan=route.plan,
+    )
+
+
+def _cell_result(catalogue: Catalogue, cell: Cell, lang: str) -> MasterResult:
+    """A student's answer for one master while still studying: the bachelor's scan cell."""
+    master = catalogue.master(cell.master)
+    return MasterResult(
+        master=master.code,
+        name=master.name,
+        status=cell.status,
+        reason=cell.reason,
+        gap=cell.gap,
+        bridging=_programme(cell),
+        grade=None,
+        illustrative=cell.illustrative,
+        requirements=tuple(cell.gap.in_words(catalogue, lang)),
+        plan=cell.plan,
+        minor=cell.minor,
+        track=cell.track,
+        explanation=cell.explanation,
     )
 
 

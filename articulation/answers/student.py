@@ -19,16 +19,16 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from articulation.answers.eligibility import assess_transcript
+from articulation.answers.eligibility import MasterResult, assess_transcript
 from articulation.answers.explain import size
-from articulation.answers.scan import assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import TranscriptEntry
-from articulation.interop.transcript import Line, Matched, Unmatched, parse_text, recognise_texts
-from articulation.messages.status import ROUTED, STATUS, rank
+from articulation.interop.transcript import Line, Matched, Unmatched, parse_text
+from articulation.messages.status import ROUTED
 from articulation.solving.route import DEFAULT_TIME_LIMIT
 
 
@@ -56,57 +56,39 @@ def advise(
     studying: bool = False,
     lang: str = "en",
     time_limit: float = DEFAULT_TIME_LIMIT,
+    max_entries: int | None = None,
+    prefer: Sequence[str] = (),
 ) -> Advice:
-    """The student's route into every master, ranked best first (status, then EC, then code).
+    """The student's route into every master, in the order of
+    :func:`articulation.answers.eligibility.assess_transcript` (the masters in ``prefer`` first,
+    then status, EC and code).
 
     ``text`` is the transcript as pasted (:func:`articulation.interop.transcript.parse_text`);
     ``bachelor`` a bachelor's code, ``track`` one of its tracks (unknown ones raise
     :class:`~articulation.curriculum.catalogue.UnknownCode`).
     """
     lines = tuple(parse_text(text))
-    matched, unmatched = recognise_texts(catalogue, [line.text for line in lines])
-    b = catalogue.bachelor(bachelor) if bachelor else None
-    chosen = catalogue.track(b, track or None) if b else None
-    if b is not None and studying:
-        cells = [
-            assess(catalogue, b, m, track=chosen, time_limit=time_limit) for m in catalogue.masters
-        ]
-        rows = [_cell_row(catalogue, c.to_json(), c.gap.in_words(catalogue, lang)) for c in cells]
-        late = [c.master for c in cells if c.status == "unknown" or not c.optimal]
-        gpa = None
-        mode = "studying"
-    else:
-        if lines or b is None:
-            grades = {m.index: m.code for m in matched}
-            entries = [
-                TranscriptEntry(code=grades[i], grade=line.grade)
-                for i, line in enumerate(lines)
-                if i in grades
-            ]
-        else:
-            entries = [TranscriptEntry(code=c) for c in b.courses_of(chosen)]
-        answer = assess_transcript(
-            catalogue,
-            entries,
-            bachelor=b.code if b else None,
-            time_limit=time_limit,
-            lang=lang,
-        )
-        rows = [_result_row(catalogue, r.to_json()) for r in answer.results]
-        late = [r.master for r in answer.late]
-        gpa = answer.gpa
-        mode = "graduate"
-    rows.sort(key=lambda r: (rank(r["status"]), r["total_ects"], r["master"]))
+    answer = assess_transcript(
+        catalogue,
+        [TranscriptEntry(code=line.text, grade=line.grade) for line in lines],
+        bachelor=bachelor or None,
+        track=track or None,
+        studying=studying,
+        prefer=prefer,
+        time_limit=time_limit,
+        lang=lang,
+        max_entries=max_entries,
+    )
     return Advice(
-        mode=mode,
-        bachelor=b.code if b else None,
-        track=chosen,
+        mode="studying" if answer.studying else "graduate",
+        bachelor=answer.bachelor,
+        track=answer.track,
         lines=lines,
-        matched=matched,
-        unmatched=unmatched,
-        gpa=gpa,
-        rows=tuple(rows),
-        late=tuple(sorted(late)),
+        matched=answer.matched,
+        unmatched=answer.unrecognised,
+        gpa=None if answer.studying else answer.gpa,
+        rows=tuple(_row(catalogue, r) for r in answer.results),
+        late=tuple(sorted(r.master for r in answer.results if r.late)),
     )
 
 
@@ -124,33 +106,6 @@ def _courses(catalogue: Catalogue, courses: list[dict[str, Any]]) -> list[dict[s
     ]
 
 
-def _cell_row(
-    catalogue: Catalogue, cell: dict[str, Any], requirements: list[dict[str, str]]
-) -> dict[str, Any]:
-    master = catalogue.master(cell["master"])
-    has_route = STATUS[cell["status"]].has_route
-    return {
-        "master": master.code,
-        "name": master.name,
-        "status": cell["status"],
-        "total_ects": cell["total_ects"] if has_route else 0.0,
-        "cap": cell["cap"],
-        "over_cap_by": cell.get("over_cap_by"),
-        "courses": _courses(catalogue, cell["courses"]),
-        "minor": cell.get("minor"),
-        "reason": cell["reason"],
-        "size": _size(cell["status"], cell),
-        "requirements": requirements,
-        "unmet": cell["unmet"],
-        "optimal": cell["optimal"],
-        "track": cell.get("track"),
-        "illustrative": cell["illustrative"],
-        "plan": cell.get("plan"),
-        "finish": cell.get("finish"),
-        "gpa": None,
-    }
-
-
 def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
     """The programme's size against its cap, as a message in its JSON form (None without one)."""
     found = size(
@@ -164,29 +119,29 @@ def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
     return None if found is None or not programme["courses"] else found.to_json()
 
 
-def _result_row(catalogue: Catalogue, result: dict[str, Any]) -> dict[str, Any]:
-    bridging = result["bridging"]
-    status = result["status"]
+def _row(catalogue: Catalogue, result: MasterResult) -> dict[str, Any]:
+    """One master as the page shows it."""
+    data = result.to_json()
+    bridging = data["bridging"]
+    status = data["status"]
     route = status in ROUTED
-    cap = bridging["cap"]
-    total = bridging["total_ects"] if route else 0.0
     return {
-        "master": result["master"],
-        "name": result["name"],
+        "master": data["master"],
+        "name": data["name"],
         "status": status,
-        "total_ects": total,
-        "cap": cap,
-        "over_cap_by": total - cap if status == "over_cap" else None,
+        "total_ects": bridging["total_ects"] if route else 0.0,
+        "cap": bridging["cap"],
+        "over_cap_by": bridging.get("over_cap_by") if route else None,
         "courses": _courses(catalogue, bridging["courses"]) if route else [],
-        "minor": None,
-        "reason": result["reason"],
-        "size": _size(status, {**bridging, "over_cap_by": bridging.get("over_cap_by")}),
-        "requirements": result["requirements"],
+        "minor": result.minor,
+        "reason": data["reason"],
+        "size": _size(status, bridging) if route else None,
+        "requirements": data["requirements"],
         "unmet": bridging["unmet"],
         "optimal": bridging["optimal"],
-        "track": None,
-        "illustrative": result["illustrative"],
-        "plan": result.get("plan") or bridging.get("plan"),
-        "finish": result.get("finish") or bridging.get("finish"),
-        "gpa": result["min_gpa"],
+        "track": result.track,
+        "illustrative": data["illustrative"],
+        "plan": data.get("plan"),
+        "finish": data.get("finish"),
+        "gpa": data["min_gpa"],
     }
