@@ -19,6 +19,7 @@ from api.main import create_app
 from articulation.cli import app as cli
 from articulation.curriculum.loader import load_curricula
 from articulation.messages import catalogue as messages
+from articulation.messages.status import ROUTED
 from articulation.settings import BUNDLED_CURRICULA, Settings
 
 CATALOGUE = load_curricula(BUNDLED_CURRICULA)
@@ -169,3 +170,45 @@ def test_every_reason_on_every_surface_comes_from_the_catalogue(
                 plain = PLAN_REASON.sub("", re.sub(r"⟦[\w.]+⟧", "", text))
                 english = [part for part in ENGLISH if part in plain]
                 assert not english, (where, text, english)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_every_bachelor_reads_the_same_on_the_student_page_and_the_api(
+    client: TestClient, lang: str
+) -> None:
+    """A graduate's transcript (the bachelor's mandatory courses) and a student still studying:
+    the student page and the API (``POST /v1/eligibility``, ``GET /v1/paths/{b}``) give every
+    master the same status and EC, in the same order."""
+    row = re.compile(r'id="m-([\w-]+)" data-status="(\w+)" data-ects="([\d.]+)"')
+    for b in CATALOGUE.bachelors:
+        codes = list(b.courses)
+        form = {"courses": "\n".join(codes), "bachelor": b.code, "lang": lang}
+        page = client.post("/", data=form)
+        assert page.status_code == 200, (b.code, page.text[:300])
+        shown = [(m, s, float(e)) for m, s, e in row.findall(page.text)]
+        api = client.post(
+            "/v1/eligibility", json={"courses": codes, "bachelor": b.code}, params={"lang": lang}
+        )
+        assert api.status_code == 200, api.text
+        expected = [
+            (
+                r["master"],
+                r["status"],
+                r["bridging"]["total_ects"] if r["status"] in ROUTED else 0.0,
+            )
+            for r in api.json()["results"]
+        ]
+        assert len(shown) == len(CATALOGUE.masters) and shown == expected, b.code
+        for r in api.json()["results"]:
+            said([x["text"] for x in r["reasons"]], lang, f"{b.code} → {r['master']}")
+
+        studying = client.post("/", data={"bachelor": b.code, "studying": "1", "lang": lang})
+        assert studying.status_code == 200, b.code
+        shown = {m: (s, float(e)) for m, s, e in row.findall(studying.text)}
+        paths = client.get(f"/v1/paths/{b.code}", params={"lang": lang}).json()["paths"]
+        for cell in paths:
+            has_route = cell["status"] in ROUTED
+            assert shown[cell["master"]] == (
+                cell["status"],
+                cell["total_ects"] if has_route else 0.0,
+            ), (b.code, cell["master"])

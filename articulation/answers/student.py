@@ -87,7 +87,7 @@ def advise(
         matched=answer.matched,
         unmatched=answer.unrecognised,
         gpa=None if answer.studying else answer.gpa,
-        rows=tuple(_row(catalogue, r) for r in answer.results),
+        rows=tuple(_row(catalogue, r, lang) for r in answer.results),
         late=tuple(sorted(r.master for r in answer.results if r.late)),
     )
 
@@ -119,7 +119,7 @@ def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
     return None if found is None or not programme["courses"] else found.to_json()
 
 
-def _row(catalogue: Catalogue, result: MasterResult) -> dict[str, Any]:
+def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any]:
     """One master as the page shows it."""
     data = result.to_json()
     bridging = data["bridging"]
@@ -134,7 +134,7 @@ def _row(catalogue: Catalogue, result: MasterResult) -> dict[str, Any]:
         "over_cap_by": bridging.get("over_cap_by") if route else None,
         "courses": _courses(catalogue, bridging["courses"]) if route else [],
         "minor": result.minor,
-        "reason": data["reason"],
+        "reason": result.reason.text(lang),
         "size": _size(status, bridging) if route else None,
         "requirements": data["requirements"],
         "unmet": bridging["unmet"],
