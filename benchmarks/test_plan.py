@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 
 from articulation.answers.scan import scan
+from articulation.curriculum.calendar import SEPTEMBER
 from articulation.curriculum.catalogue import Catalogue
 from articulation.solving import route
-from articulation.solving.plan import DEFAULT_LOAD, SEPTEMBER, Plan, RoutePlan
+from articulation.solving.planning.options import DEFAULT_LOAD
+from articulation.solving.planning.results import Plan
+from articulation.solving.planning.route_plan import RoutePlan
 from benchmarks.conftest import forget, record
 
 UT_OFFERINGS = (["Q1"], ["Q2"], ["Q3"], ["Q4"], ["Q1", "Q3"], ["Q2", "Q4"], ["Q1-Q2"])

@@ -1,7 +1,7 @@
 """An independent checker and a brute-force planner, written from the planning semantics only.
 
-Neither uses :mod:`articulation.solving.plan`: they read the courses, their ``periods`` strings and
-the calendars of the catalogue, and check (or search) plans directly.
+Neither uses :mod:`articulation.solving.planning`: they read the courses, their ``periods``
+strings and the calendars of the catalogue, and check (or search) plans directly.
 
 - A course starts in a period it is offered in; ``A-B`` runs from A through B; no periods means
   any single period.

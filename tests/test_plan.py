@@ -9,8 +9,9 @@ import pytest
 from articulation.curriculum.calendar import FEBRUARY, SEPTEMBER, Calendar, Start
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import CalendarSpec, Course, Outcome
-from articulation.solving import plan as planning
-from articulation.solving.plan import Window, minor_window, plan_courses
+from articulation.solving.planning import solver
+from articulation.solving.planning.solver import plan_courses
+from articulation.solving.planning.windows import Window, minor_window
 from tests.plan_checker import brute_force, check_plan
 
 OUTCOMES = ["o.a", "o.b", "o.c"]
@@ -131,14 +132,14 @@ def test_random_instances_against_brute_force(chunk: int):
 
 def test_solver_path_agrees_with_the_shortcut(monkeypatch: pytest.MonkeyPatch):
     """With the lower-bound shortcut off, CP-SAT gives plans as good on the same instances."""
-    monkeypatch.setattr(planning, "_lower_bound", lambda *_: (-1, -1))
+    monkeypatch.setattr(solver, "_lower_bound", lambda *_: (-1, -1))
     for seed in range(0, 200, 5):
         catalogue, codes, taken, load, start, window = random_instance(seed)
         plan = plan_courses(catalogue, codes, taken, start=start, load=load, window=window)
         again, *_ = random_instance(seed)  # a fresh catalogue: no memo
         monkeypatch.undo()
         fast = plan_courses(again, codes, taken, start=start, load=load, window=window)
-        monkeypatch.setattr(planning, "_lower_bound", lambda *_: (-1, -1))
+        monkeypatch.setattr(solver, "_lower_bound", lambda *_: (-1, -1))
         assert (plan.placed, plan.finish_week, plan.periods_used) == (
             fast.placed,
             fast.finish_week,

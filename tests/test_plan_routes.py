@@ -14,7 +14,7 @@ from articulation.cli import app
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
 from articulation.settings import BUNDLED_CURRICULA
-from articulation.solving.plan import study_window
+from articulation.solving.planning.windows import study_window
 from tests.plan_checker import check_plan
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -34,7 +34,7 @@ from articulation.messages.message import Message
 from articulation.messages.status import rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
-from articulation.solving.plan import RoutePlan
+from articulation.solving.planning.route_plan import RoutePlan
 from articulation.solving.route import DEFAULT_TIME_LIMIT, Route, decide, premaster_route
 from articulation.support.jsonable import JsonRecord
 

@@ -20,13 +20,11 @@ from articulation.curriculum.credits import half_floor
 from articulation.curriculum.model import Requirement
 from articulation.solving.cover import CoverModel, order_courses
 from articulation.solving.gap import attainment, deciding_courses, gap, holds
-from articulation.solving.plan import (
-    Plan,
-    add_window_timing,
-    offered_in,
-    plan_courses,
-    study_window,
-)
+from articulation.solving.planning.options import offered_in
+from articulation.solving.planning.results import Plan
+from articulation.solving.planning.solver import plan_courses
+from articulation.solving.planning.timing import add_window_timing
+from articulation.solving.planning.windows import study_window
 from articulation.solving.pool import (
     elective_candidates,
     eligible_courses,
@@ -112,10 +110,10 @@ def design_minor(
     of the bachelor (and ``track``; without one, what every track has in common).
 
     With ``in_window`` (the default) the minor fits the bachelor's minor semester
-    (:func:`~articulation.solving.plan.study_window`): the model places every chosen course in a
-    period
-    of the semester it is offered in, after its prerequisites, within the load at every moment
-    (:func:`~articulation.solving.plan.add_window_timing`), and the design comes with its timetable.
+    (:func:`~articulation.solving.planning.windows.study_window`): the model places every chosen
+    course in a period of the semester it is offered in, after its prerequisites, within the load
+    at every moment (:func:`~articulation.solving.planning.timing.add_window_timing`), and the
+    design comes with its timetable.
 
     >>> from articulation.curriculum.loader import load_curricula
     >>> cat = load_curricula("tests/fixtures/mini")

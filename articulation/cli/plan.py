@@ -48,7 +48,8 @@ def plan(
     """Place the pair's route courses (electives, minor or pre-master) in periods: per period the
     courses and the load, and when it is finished."""
     from articulation.answers.scan import assess
-    from articulation.solving.plan import PLANNED_ROUTES, plan_route
+    from articulation.messages.status import PLANNED
+    from articulation.solving.planning.route_plan import plan_route
 
     with user_errors():
         if not load_ec > 0:
@@ -66,7 +67,7 @@ def plan(
         names = [w.strip() for w in window.split(",")] if window else None
         if names is not None:
             from articulation.curriculum.calendar import PeriodError, parse_offering
-            from articulation.solving.plan import study_window
+            from articulation.solving.planning.windows import study_window
 
             calendar = catalogue.calendar(min(i for _, i, _ in study_window(catalogue, b).slots))
             for name in names:
@@ -75,7 +76,7 @@ def plan(
                 except PeriodError as exc:
                     raise BadInput(f"--window {window!r}: {exc}") from None
         cell = assess(catalogue, b, m, track=track, time_limit=time_limit)
-        if cell.status not in PLANNED_ROUTES:
+        if cell.status not in PLANNED:
             routed = None
         else:
             try:

@@ -177,10 +177,10 @@ def bridge_gap(
     it, for callers that ask about many masters with the same passed courses (a scan row);
     otherwise only the part of the pool that can matter for this gap is examined.
     ``constrain`` adds constraints on the chosen courses to the one model (that they can be
-    planned in time: :func:`articulation.solving.plan.add_window_timing`, ``add_year_timing``), so
-    the answer is the smallest programme that also meets them, proven; ``infeasible`` when none
-    within the cap does (no ``ceiling`` then). With ``earliest``, the smallest is by EC, then
-    the finish that ``constrain`` gives, then courses and the tie-break.
+    planned in time: :func:`articulation.solving.planning.timing.add_window_timing`,
+    ``add_year_timing``), so the answer is the smallest programme that also meets them, proven;
+    ``infeasible`` when none within the cap does (no ``ceiling`` then). With ``earliest``, the
+    smallest is by EC, then the finish that ``constrain`` gives, then courses and the tie-break.
     """
     limit = master.premaster.max_ects if cap is None else cap
     if the_gap.closed:

@@ -32,17 +32,15 @@ from articulation.messages.status import PLANNED, WITH_ALTERNATIVES
 from articulation.solving.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
 from articulation.solving.cover import Constrain
 from articulation.solving.gap import Attainment, Gap, attainment, holds
-from articulation.solving.plan import (
+from articulation.solving.planning.options import offered_in
+from articulation.solving.planning.route_plan import RoutePlan, plan_route
+from articulation.solving.planning.timing import (
     Finish,
-    RoutePlan,
-    Window,
     add_window_timing,
     add_year_timing,
     finish_bound,
-    offered_in,
-    plan_route,
-    study_window,
 )
+from articulation.solving.planning.windows import Window, study_window
 from articulation.solving.pool import (
     Candidates,
     elective_candidates,
@@ -329,9 +327,9 @@ def _first_to_finish(
     note when it is not ``smallest``.
 
     ``smallest`` is kept without a model when its plan finishes by the ``bound`` no programme of
-    its EC can beat (:func:`articulation.solving.plan.finish_bound`: many do); otherwise one model
-    of that EC with the placements (``solve``) finds the earliest finish before it, or proves
-    that there is none.
+    its EC can beat (:func:`articulation.solving.planning.timing.finish_bound`: many do);
+    otherwise one model of that EC with the placements (``solve``) finds the earliest finish
+    before it, or proves that there is none.
     """
     finish = plan.plan.finish_week
     if finish is None or finish <= bound(smallest.total_ects, finish):

@@ -1,0 +1,1 @@
+"""Planning: courses placed in the periods of the academic years, finishing first."""
