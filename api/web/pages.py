@@ -41,6 +41,7 @@ from articulation.messages.message import Message, number, render, render_json
 from articulation.messages.status import STATUS, STATUSES, VALUES
 from articulation.outputs.report import ALTERNATIVES
 from articulation.settings import Settings
+from articulation.solving.planning.results import finished_at
 from articulation.storage.jobs import latest_finished_job
 from articulation.storage.snapshot import Snapshot
 
@@ -88,6 +89,7 @@ def environment(lang: str) -> Environment:
         ),
         ec=lambda value: number(value, lang),
         say=lambda message: render_json(message, lang),
+        finished=lambda at: render(finished_at(at["year"], at["period"]), lang),
     )
     return env
 

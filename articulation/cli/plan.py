@@ -12,7 +12,9 @@ from articulation.cli.common import (
     BadInput,
     CurriculaOpt,
     JsonOpt,
+    LangOpt,
     TimeLimitOpt,
+    default_language,
     load,
     out,
     print_json,
@@ -44,9 +46,11 @@ def plan(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
     time_limit: TimeLimitOpt = DEFAULTS.time_limit,
+    lang: LangOpt = None,
 ) -> None:
     """Place the pair's route courses (electives, minor or pre-master) in periods: per period the
     courses and the load, and when it is finished."""
+    lang = str(lang or default_language())
     from articulation.answers.scan import assess
     from articulation.messages.status import PLANNED
     from articulation.solving.planning.route_plan import plan_route
@@ -103,12 +107,12 @@ def plan(
                 "courses": list(cell.codes),
                 "load": load_ec,
                 "plan": routed.to_json() if routed else None,
-                "reason": routed.plan.reason if routed else cell.reason,
+                "reason": (routed.plan.reason if routed else cell.reason).text(lang),
             }
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
-    out.print(f"route: [bold]{cell.status}[/bold] — {cell.reason}")
+    out.print(f"route: [bold]{cell.status}[/bold] — {cell.reason.text(lang)}")
     if routed is None:
         out.print("nothing to plan")
         return
@@ -120,7 +124,7 @@ def plan(
     )
     out.print(f"plan {where}, at most {load_ec:g} EC per 10 weeks")
     if not result.placed:
-        out.print(f"[red]cannot be planned[/red]: {result.reason}")
+        out.print(f"[red]cannot be planned[/red]: {result.reason.text(lang)}")
         return
     headers = ["period", *(["months"] if routed.anchor else []), "courses", "EC", "load"]
     table = Table(*headers)
@@ -141,6 +145,6 @@ def plan(
     proof = "" if result.optimal else " (not proven optimal)"
     out.print(f"{routed.finish_text}; {result.periods_used} period(s) used{proof}")
     if not result.fits:
-        out.print(f"[yellow]does not fit:[/yellow] {result.reason}")
+        out.print(f"[yellow]does not fit:[/yellow] {result.reason.text(lang)}")
     for note in result.notes:
-        out.print(f"note: {note}")
+        out.print(f"note: {note.text(lang)}")

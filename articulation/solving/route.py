@@ -345,9 +345,9 @@ def _first_to_finish(
         return smallest, plan, None
     note = Message.of(
         "in_time.earlier",
-        finish=other.plan.finish,
+        finish=other.plan.finish_message,
         codes=" + ".join(smallest.codes),
-        other=plan.plan.finish,
+        other=plan.plan.finish_message,
     )
     return replace(found, cap=smallest.cap), other, note
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from articulation.curriculum.calendar import Calendar, Start, month_text
 from articulation.curriculum.model import YEAR_WEEKS
+from articulation.messages.message import Message
 from articulation.solving.planning.options import LOAD_WEEKS, Instance, Option, first_start
 from articulation.solving.planning.windows import Slot
 from articulation.support.jsonable import fields_json
@@ -75,13 +76,18 @@ class Placement:
     end_week: int
 
 
+def finished_at(year: int, period: str) -> Message:
+    """A relative finish: the end of ``period`` of ``year``."""
+    return Message.of("plan.end_of", year=year, period=period)
+
+
 def end_of(year: int, period: str) -> str:
-    """A relative finish in words.
+    """A relative finish in English words (the JSON's ``finish``).
 
     >>> end_of(1, "Q4")
     'end of year 1, Q4'
     """
-    return f"end of year {year}, {period}"
+    return finished_at(year, period).text()
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ class Plan:
     load: float
     placed: bool
     fits: bool
-    reason: str
+    reason: Message
     periods: tuple[PlanPeriod, ...] = ()
     placements: tuple[Placement, ...] = ()
     finish_week: int | None = None
@@ -106,12 +112,17 @@ class Plan:
     periods_needed: int = 0  # periods from the first possible one through the finish
     limit_weeks: int | None = None
     optimal: bool = True
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
     @property
     def finish(self) -> str | None:
         """The finish in words, relative: ``end of year 1, Q4``."""
         return None if self.finish_at is None else end_of(*self.finish_at)
+
+    @property
+    def finish_message(self) -> Message | None:
+        """The finish as a message (``end of year 1, Q4``, ``eind van jaar 1, Q4``)."""
+        return None if self.finish_at is None else finished_at(*self.finish_at)
 
     def finished_by(self, anchor: Any) -> str | None:
         """The month the plan finishes in, for a timeline whose week 0 is ``anchor`` (a date)."""
@@ -122,7 +133,7 @@ class Plan:
         data: dict[str, Any] = {
             "placed": self.placed,
             "fits": self.fits,
-            "reason": self.reason,
+            "reason": self.reason.text(),
             "start": {"year": self.start.year, "week": self.start.week},
             "load": self.load,
             "finish_week": self.finish_week,
@@ -134,7 +145,7 @@ class Plan:
             "periods_needed": self.periods_needed,
             "limit_weeks": self.limit_weeks,
             "optimal": self.optimal,
-            "notes": list(self.notes),
+            "notes": [note.text() for note in self.notes],
             "periods": [p.to_json(anchor) for p in self.periods],
         }
         if anchor is not None:
@@ -150,7 +161,7 @@ def result(
     last = max(chosen.values(), key=lambda o: (o.end, o.code))
     calendar = instance.calendars[last.institution]
     finish_at = (last.year, calendar.periods[last.offering.last].name)
-    finish = end_of(*finish_at)
+    finish = finished_at(*finish_at)
     first = first_start(instance)
     needed = sum(
         1
@@ -198,17 +209,16 @@ def result(
     fits = limit is None or finish_week - first <= limit
     word = _period_word(calendar, needed)
     ects = sum(catalogue.courses[c].ects for c in instance.codes)
-    summary = f"{len(chosen)} course(s), {ects:g} EC in {used} period(s), finished at the {finish}"
     if fits:
-        reason = summary
-    else:
-        reason = (
-            f"the smallest programme needs {needed} {word}: it finishes at the {finish}, later "
-            f"than {limit / YEAR_WEEKS:g} year(s) after its start"
+        reason = Message.of(
+            "plan.summary", courses=len(chosen), ects=ects, periods=used, finish=finish
         )
-    notes = tuple(
-        f"{c} has no periods in the catalogue: placed where it fits" for c in sorted(any_period)
-    )
+    else:
+        assert limit is not None
+        reason = Message.of(
+            "plan.too_late", needed=needed, word=word, finish=finish, years=limit / YEAR_WEEKS
+        )
+    notes = tuple(Message.of("plan.any_period", code=c) for c in sorted(any_period))
     return Plan(
         codes=instance.codes,
         start=instance.start,
@@ -250,6 +260,8 @@ def objective(chosen: dict[str, Option]) -> tuple[int, int]:
     return max(o.end for o in chosen.values()), _used(chosen)
 
 
-def _period_word(calendar: Calendar, n: int) -> str:
-    word = "quartile" if all(p.name.startswith("Q") for p in calendar.periods) else "period"
-    return word if n == 1 else word + "s"
+def _period_word(calendar: Calendar, n: int) -> Message:
+    word = (
+        "plan.quartile" if all(p.name.startswith("Q") for p in calendar.periods) else "plan.period"
+    )
+    return Message(word if n == 1 else word + "s")

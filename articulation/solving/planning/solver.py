@@ -31,7 +31,7 @@ the fewest periods whose room holds the EC) no model is built.
 >>> plan = plan_courses(cat, ["UT-A", "UT-B", "UT-C"], within_years=1)
 >>> [(p.label, [c.code for c in p.courses]) for p in plan.periods]
 [('year 1, Q1', ['UT-A']), ('year 1, Q2', ['UT-B']), ('year 2, Q1', ['UT-C'])]
->>> plan.fits, plan.reason
+>>> plan.fits, plan.reason.text()
 (False, 'the smallest programme needs 5 quartiles: it finishes at the end of year 2, Q1, later than 1 year(s) after its start')
 """  # noqa: E501
 
@@ -46,6 +46,7 @@ from articulation.curriculum.calendar import SEPTEMBER, Start
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.credits import half
 from articulation.curriculum.model import YEAR_WEEKS
+from articulation.messages.message import Message
 from articulation.solving.cover import SEED, model_class
 from articulation.solving.planning.options import (
     DEFAULT_LOAD,
@@ -120,7 +121,7 @@ def _plan(
     codes = instance.codes
     empty = {"codes": codes, "start": instance.start, "load": load, "limit_weeks": limit}
     if not codes:
-        return Plan(**empty, placed=True, fits=True, reason="nothing to plan")
+        return Plan(**empty, placed=True, fits=True, reason=Message("plan.nothing"))
     problem = _precheck(instance)
     if problem:
         return Plan(**empty, placed=False, fits=False, reason=problem)
@@ -131,7 +132,7 @@ def _plan(
     options = {c: options_of(instance, c, years) for c in codes}
     greedy = _greedy(instance, options)
     if greedy is None and instance.window is None:  # pragma: no cover - a fresh year always fits
-        return Plan(**empty, placed=False, fits=False, reason="no placement found")
+        return Plan(**empty, placed=False, fits=False, reason=Message("plan.no_placement"))
     if greedy is not None:
         last_year = max(o.year for o in greedy.values())
         options = {c: [o for o in options[c] if o.year <= last_year] for c in codes}
@@ -149,29 +150,23 @@ def _plan(
         if chosen is None:
             chosen, optimal = _solve(instance, options, greedy, time_limit)
     if chosen is None:
-        where = instance.window.label() if instance.window else "the years planned"
-        reason = (
-            f"the courses do not fit in {where}: the load of {load:g} EC per 10 weeks, the "
-            "periods they are offered in and their prerequisites leave no room"
-        )
+        where = instance.window.label() if instance.window else Message("plan.years_planned")
+        reason = Message.of("plan.no_room", where=where, load=load)
         if not optimal:  # not proven: the time limit (or a request's deadline) stopped it
-            reason = f"no placement in {where} found within the time limit"
+            reason = Message.of("plan.not_found", where=where)
         if instance.window is not None or optimal:
             return Plan(**empty, placed=False, fits=False, reason=reason)
         chosen, optimal = greedy, False  # pragma: no cover - timed out: keep the greedy plan
     return result(instance, chosen, load, limit, optimal)
 
 
-def _precheck(instance: Instance) -> str | None:
+def _precheck(instance: Instance) -> Message | None:
     """Why no plan can exist, when that is plain without searching."""
     catalogue, window = instance.catalogue, instance.window
     for code in instance.codes:
         for group, members in zip(instance.groups[code], instance.written[code], strict=True):
             if not group:
-                return (
-                    f"{code} needs one of {', '.join(members)}, which is neither passed nor in "
-                    "the plan"
-                )
+                return Message.of("plan.missing_prerequisite", code=code, members=members)
     if window is None:
         years = [instance.start.year, instance.start.year + 1]
     else:
@@ -185,14 +180,13 @@ def _precheck(instance: Instance) -> str | None:
         if window is not None:
             anywhere = Instance(**{**vars(instance), "window": None, "start": Start(1, 0)})
             if options_of(anywhere, code, [1]):
-                return f"{code} is offered in no period of {window.label()} (it runs in {where})"
+                return Message.of(
+                    "plan.not_in_window", code=code, window=window.label(), where=where
+                )
         most = max(float(instance.cap) * o.weeks(calendar) / 2 for o in instance.offers[code])
-        return (
-            f"{code} ({course.ects:g} EC) is more than the load allows in any period it is "
-            f"offered in ({where}: at most {most:g} EC)"
-        )
+        return Message.of("plan.over_load", code=code, ects=course.ects, where=where, most=most)
     if _order(instance) is None:
-        return "the courses' prerequisites support each other in a circle: no order takes them"
+        return Message("plan.circle")
     return None
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from articulation.curriculum.calendar import parse_offering, semester_periods
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor
+from articulation.messages.message import Message
 
 Slot = tuple[int, str, str]  # (year, institution, period name)
 
@@ -19,13 +20,16 @@ class Window:
 
     slots: frozenset[Slot]
 
-    def label(self) -> str:
+    def label(self) -> Message:
+        """The window as the reader says it: ``UT Q1, Q2 of year 3``."""
         by_year: dict[tuple[int, str], list[str]] = {}
         for year, inst, name in sorted(self.slots):
             by_year.setdefault((year, inst), []).append(name)
-        return "; ".join(
-            f"{inst} {', '.join(names)} of year {year}" for (year, inst), names in by_year.items()
-        )
+        slots = [
+            Message.of("window.slots", institution=inst, periods=", ".join(names), year=year)
+            for (year, inst), names in by_year.items()
+        ]
+        return Message.of("window.label", slots=slots)
 
 
 def minor_window(catalogue: Catalogue, institution: str, year: int = 3) -> Window:
