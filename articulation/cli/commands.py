@@ -82,10 +82,13 @@ def gap_command(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
     track: TrackOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
     requirements."""
-    from articulation.solving.gap import attained_text, attainment, gap
+    from articulation.solving.gap import attained_text, attainment, gap, words
+
+    lang = str(lang or default_language())
 
     with user_errors():
         catalogue = load(curricula)
@@ -109,11 +112,15 @@ def gap_command(
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     if the_gap.closed:
-        out.print("No gap: every requirement is met.")
+        out.print(Message("explain.no_gap").text(lang))
         return
-    table = Table("unmet requirement", "attained")
+    table = Table("unmet requirement", "in words", "attained")
     for item in the_gap.unmet:
-        table.add_row(str(item), attained_text(item, the_gap.attained).text())
+        table.add_row(
+            str(item),
+            words(catalogue, item, lang=lang).text(lang),
+            attained_text(item, the_gap.attained).text(lang),
+        )
     out.print(table)
 
 
