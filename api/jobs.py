@@ -43,20 +43,21 @@ from articulation.storage.jobs import (
     transition,
 )
 from articulation.storage.tables import ScanJob, now
+from articulation.support.deadline import deadline
 
 log = logging.getLogger("articulation.api")
 
 STALE = "interrupted: the server running the scan stopped (no heartbeat for {:g} s)"
 
 
-def request_key(bachelors: list[str], masters: list[str], time_limit: float) -> str:
+def request_key(bachelors: list[str], masters: list[str], solve_limit: float) -> str:
     """What identifies a scan request (with the catalogue version): the same key on the same
     version gives the same report.
 
     >>> request_key(["B"], ["M"], 10.0) == request_key(["B"], ["M"], 10)
     True
     """
-    text = json.dumps([bachelors, masters, float(time_limit)], separators=(",", ":"))
+    text = json.dumps([bachelors, masters, float(solve_limit)], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -104,12 +105,12 @@ class ScanRunner:
         version: int,
         bachelors: list[str],
         masters: list[str],
-        time_limit: float,
+        solve_limit: float,
         *,
         client_id: int | None = None,
     ) -> ScanJob:
         """Record a queued job and start it when the worker is free."""
-        parameters = {"bachelors": bachelors, "masters": masters, "time_limit": time_limit}
+        parameters = {"bachelors": bachelors, "masters": masters, "solve_limit": solve_limit}
         job = create_job(
             self.engine,
             uuid.uuid4().hex,
@@ -117,7 +118,7 @@ class ScanRunner:
             len(bachelors) * len(masters),
             version,
             client_id=client_id,
-            request_key=request_key(bachelors, masters, time_limit),
+            request_key=request_key(bachelors, masters, solve_limit),
             heartbeat=True,
             server=self.server,
         )
@@ -213,15 +214,17 @@ class ScanRunner:
         sweeper failed the job before it started)."""
         if not transition(self.engine, job_id, ("queued",), status="running", started_at=now()):
             return None
-        report = make_report(
-            catalogue,
-            parameters["bachelors"],
-            parameters["masters"],
-            workers=self.workers,
-            time_limit=parameters["time_limit"],
-            progress=_JobProgress(self.engine, job_id, self.progress_interval),
-            cluster=self.cluster,
-        )
+        # jobs stored before solve_limit was named so carry it as time_limit
+        solve_limit = parameters.get("solve_limit", parameters.get("time_limit"))
+        with deadline(solve_limit=solve_limit):
+            report = make_report(
+                catalogue,
+                parameters["bachelors"],
+                parameters["masters"],
+                workers=self.workers,
+                progress=_JobProgress(self.engine, job_id, self.progress_interval),
+                cluster=self.cluster,
+            )
         stored = {
             path: (media_type(path), content.decode("utf-8"))
             for path, content in render(report).items()

@@ -32,11 +32,11 @@ NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"  # query texts: no control characters
 
 CodeStr = Annotated[str, Field(pattern=CODE, max_length=MAX_CODE)]
 TrackName = Annotated[str, Field(pattern=NO_CONTROL, min_length=1, max_length=200)]
-TimeLimit = Annotated[
+SolveLimit = Annotated[
     float,
     Field(
         gt=0,
-        description="Solver time limit per solve, seconds (at most the server's "
+        description="Time limit of each solve, seconds (at most the server's "
         "ARTICULATION_MAX_TIME_LIMIT)",
     ),
 ]
@@ -311,7 +311,7 @@ class ScanRequest(Strict):
     masters: Annotated[list[CodeStr], Field(max_length=500)] | None = Field(
         default=None, description="Masters to scan (default: all)"
     )
-    time_limit: TimeLimit | None = None
+    solve_limit: SolveLimit | None = None
 
 
 class Progress(BaseModel):

@@ -139,7 +139,7 @@ def transfer_path(
     m = master(catalogue, master_code, ["path", "master"])
     chosen = track(catalogue, b, track_name, ["query", "track"])
     stopped = deadline.stopped()
-    data = engine_path(catalogue, b.code, m.code, k, time_limit, chosen)
+    data = engine_path(catalogue, b.code, m.code, k, chosen)
     data.setdefault("alternatives", [])
     data["bachelor_name"], data["master_name"] = b.name, m.name
     data = in_language(data, lang)
@@ -173,7 +173,7 @@ def transfer_row(
     chosen = track(catalogue, b, track_name, ["query", "track"])
     cells = []
     for m in catalogue.masters:
-        cell = assess(catalogue, b, m, track=chosen, time_limit=time_limit).to_json()
+        cell = assess(catalogue, b, m, track=chosen).to_json()
         if cell["status"] == "unknown":
             cell = unproven(cell, time_limit)
         cells.append(in_language(cell, lang))
@@ -205,7 +205,6 @@ def eligibility(
             entries,
             bachelor=student,
             masters=[m.code for m in targets],
-            time_limit=time_limit,
             lang=lang,
             max_entries=max_entries,
             strict=request.strict,
@@ -251,9 +250,7 @@ def minor_design(catalogue: Catalogue, request: MinorRequest, time_limit: float)
     if codes is not None and not codes:
         raise ApiError(422, ["body", "masters"], "name at least one master", "too_short")
     chosen = track(catalogue, b, request.track, ["body", "track"])
-    design = design_minor(
-        catalogue, b.code, codes, budget=request.budget, time_limit=time_limit, track=chosen
-    )
+    design = design_minor(catalogue, b.code, codes, budget=request.budget, track=chosen)
     data = design.to_json()
     if not design.optimal:
         late = [
@@ -331,9 +328,9 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
                 "course or programme document",
                 "missing",
             )
-    before = base_scan(catalogue, time_limit)
+    before = base_scan(catalogue)
     try:
-        result = engine_what_if(catalogue, edits, before=before, time_limit=time_limit)
+        result = engine_what_if(catalogue, edits, before=before)
     except EditError as exc:
         items = []
         for index, path, msg in exc.problems:

@@ -20,6 +20,8 @@ from typing import Annotated, NoReturn
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from articulation.support.deadline import DEFAULT_SOLVE_LIMIT
+
 BUNDLED_CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
 
 Seconds = Annotated[float, Field(gt=0)]
@@ -44,8 +46,11 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     """Import the curricula when the server starts on an empty database"""
     time_limit: Seconds = 10.0
-    """Default solver time limit, seconds: per solve on the command line, per request in the API
-    (one deadline for all the request's solves)"""
+    """Default time limit of one answer, seconds: one deadline for all its solves (a command
+    that answers one question — bridge, plan, minor has its own —, an API request)"""
+    solve_limit: Seconds = DEFAULT_SOLVE_LIMIT
+    """Default time limit of each solve of a batch scan, seconds (`scan --solve-limit`, the
+    `solve_limit` of an API scan job, `diff`)"""
     max_time_limit: Seconds = 60.0
     """Largest time limit (deadline) an API request may ask for, seconds"""
     minor_budget: Annotated[float, Field(gt=0, le=180)] = 30.0

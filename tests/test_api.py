@@ -510,7 +510,10 @@ def test_scan_of_chosen_programmes_and_bad_input(
         ["body", "bachelors", 1],
         ["body", "masters", 0],
     ]
-    item = error(client.post("/v1/scans", json={"time_limit": -1}, headers=scanner), 422)
+    item = error(client.post("/v1/scans", json={"solve_limit": -1}, headers=scanner), 422)
+    assert item["loc"] == ["body", "solve_limit"]
+    # a scan bounds each solve: the whole-request time_limit of other endpoints is not its name
+    item = error(client.post("/v1/scans", json={"time_limit": 5}, headers=scanner), 422)
     assert item["loc"] == ["body", "time_limit"]
 
 

@@ -35,7 +35,7 @@ from articulation.solving.gap import attainment, gap
 from articulation.solving.pool import pool_context, premaster_candidates, prune
 from articulation.storage.catalogue_import import import_catalogue
 from articulation.storage.db import make_engine, migrate
-from articulation.support.deadline import deadline, remaining, stopped
+from articulation.support.deadline import DEFAULT_SOLVE_LIMIT, deadline, remaining, stopped
 from benchmarks.synthetic import hard_cover
 from tests.conftest import MINI
 
@@ -62,14 +62,23 @@ def hard_model(catalogue) -> CoverModel:
 
 
 def test_remaining_is_the_solve_limit_within_the_deadline() -> None:
-    assert remaining(5.0) == 5.0 and stopped() == 0
+    assert remaining() == DEFAULT_SOLVE_LIMIT and stopped() == 0
     with deadline(1.0):
-        assert 0 < remaining(5.0) <= 1.0
-        assert remaining(0.5) == 0.5
+        assert 0 < remaining() <= 1.0
+    with deadline(solve_limit=0.5):
+        assert remaining() == 0.5
+        with deadline(0.2):  # an inner deadline ends no later than its own seconds
+            assert 0 < remaining() <= 0.2
+    with deadline(1.0, solve_limit=5.0):
+        assert 0 < remaining() <= 1.0
+    with deadline(60.0, solve_limit=0.5):
+        assert remaining() == 0.5
     cancelled = threading.Event()
     with deadline(60.0, cancelled=cancelled):
         cancelled.set()
-        assert remaining(5.0) == 0.0
+        assert remaining() == 0.0
+        with deadline(solve_limit=5.0):  # cancelled with the outer one
+            assert remaining() == 0.0
 
 
 def test_a_passed_deadline_starts_no_solve_and_remembers_nothing() -> None:
@@ -92,7 +101,7 @@ def test_cancelling_stops_the_running_solve() -> None:
     def solve() -> None:
         with deadline(60.0, cancelled=cancelled) as current:
             found.append(current)
-            found.append(cover.solve(60.0)[0])
+            found.append(cover.solve()[0])
 
     worker = threading.Thread(target=solve)
     worker.start()

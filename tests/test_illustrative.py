@@ -127,7 +127,7 @@ def test_minor_designs_and_eligibility_say_what_is_illustrative(written) -> None
 
     catalogue, report, _ = written
     bachelor = report.bachelors[0]
-    design = design_minor(catalogue, bachelor, budget=30, time_limit=10)
+    design = design_minor(catalogue, bachelor, budget=30)
     chosen = {c.code for c in design.courses}
     for code in chosen:
         assert (code in design.illustrative) == bool(catalogue.illustrative([code]))

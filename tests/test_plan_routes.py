@@ -138,7 +138,7 @@ def test_route_without_plan():
 def test_every_bachelors_designed_minor_fits_its_semester(bundled: Catalogue):
     """The report designs a minor for every bachelor: each timetable passes the checker."""
     for bachelor in bundled.bachelors:
-        design = design_minor(bundled, bachelor.code, budget=30, time_limit=10)
+        design = design_minor(bundled, bachelor.code, budget=30)
         if not design.courses:
             continue
         assert design.plan is not None and design.plan.fits, (bachelor.code, design.plan)

@@ -13,6 +13,7 @@ from articulation.answers.whatif import Edit, EditError, apply_edits, base_scan,
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Course, OutcomeAt
+from articulation.support.deadline import deadline
 from benchmarks.synthetic import FACULTY, build
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -110,7 +111,11 @@ def check_edits(catalogue: Catalogue, seed: int, count: int) -> tuple[int, int]:
     """``count`` random edits: each what-if's cells equal a full scan of the edited catalogue.
     Returns the cells recomputed and the cells in all."""
     rnd = random.Random(seed)
-    before = base_scan(catalogue, LIMIT)
+    with deadline(solve_limit=LIMIT):
+        return _random_edits(catalogue, rnd, base_scan(catalogue), count)
+
+
+def _random_edits(catalogue, rnd, before, count):
     recomputed = total = 0
     for n in range(count):
         edit = random_edit(catalogue, rnd, n)
@@ -118,8 +123,8 @@ def check_edits(catalogue: Catalogue, seed: int, count: int) -> tuple[int, int]:
             apply_edits(catalogue, [edit])
         except EditError:  # e.g. a course left teaching nothing without an area
             continue
-        result = what_if(catalogue, [edit], before=before, time_limit=LIMIT)
-        full = scan(apply_edits(catalogue, [edit]), time_limit=LIMIT)
+        result = what_if(catalogue, [edit], before=before)
+        full = scan(apply_edits(catalogue, [edit]))
         assert [c.to_json() for c in result.after] == [c.to_json() for c in full], (n, edit)
         recomputed += result.recomputed
         total += result.cells

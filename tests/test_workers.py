@@ -146,7 +146,7 @@ def test_a_job_whose_worker_is_killed_ends_failed_never_running(
     import_catalogue(database.engine, hard_cover(), actor="test")  # solves that take seconds
     scanner = _token(database, "scanner", "*")
     with servers(database.url) as [(a, first), (b, _)]:
-        started = httpx.post(f"{a}/v1/scans", json={"time_limit": 5}, headers=scanner)
+        started = httpx.post(f"{a}/v1/scans", json={"solve_limit": 5}, headers=scanner)
         assert started.status_code == 202
         job_id = started.json()["id"]
         wait_for(lambda: httpx.get(f"{b}/v1/scans/{job_id}").json()["status"] == "running")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Path, Response
 
 from api import services
-from api.deps import RunnerDep, ScannerDep, SessionDep, SettingsDep, SnapshotDep, solve_time
+from api.deps import RunnerDep, ScannerDep, SessionDep, SettingsDep, SnapshotDep, at_most
 from api.errors import ApiError, responses
 from api.jobs import MEDIA_TYPES, request_key
 from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
@@ -88,7 +88,8 @@ def start_scan(
         raise ApiError.many(422, problems)
     bachelors = sorted(set(bachelors)) or [b.code for b in catalogue.bachelors]
     masters = sorted(set(masters)) or [m.code for m in catalogue.masters]
-    limit = solve_time(settings, request.time_limit, ["body", "time_limit"])
+    limit = settings.solve_limit if request.solve_limit is None else request.solve_limit
+    at_most(limit, settings.max_time_limit, ["body", "solve_limit"], "solve_limit")
     key = request_key(bachelors, masters, limit)
     with runner.submit_lock:
         job = reusable_job(session, key, snapshot.version)

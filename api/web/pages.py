@@ -176,7 +176,6 @@ async def student_check(
                 track=track or None,
                 studying=bool(studying),
                 lang=chosen,
-                time_limit=limit,
                 max_entries=settings.max_transcript_entries,
             )
 

@@ -35,7 +35,7 @@ from articulation.messages.status import rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.planning.route_plan import RoutePlan
-from articulation.solving.route import DEFAULT_TIME_LIMIT, Route, decide, premaster_route
+from articulation.solving.route import Route, decide, premaster_route
 from articulation.support.jsonable import JsonRecord
 
 
@@ -145,7 +145,6 @@ def assess_transcript(
     studying: bool = False,
     masters: Sequence[str] | None = None,
     prefer: Sequence[str] = (),
-    time_limit: float = DEFAULT_TIME_LIMIT,
     lang: str = "en",
     max_entries: int | None = None,
     strict: bool = False,
@@ -182,7 +181,7 @@ def assess_transcript(
         results = [
             _cell_result(
                 catalogue,
-                assess(catalogue, student, m, track=chosen_track, time_limit=time_limit),
+                assess(catalogue, student, m, track=chosen_track),
                 lang,
             )
             for m in targets
@@ -191,9 +190,7 @@ def assess_transcript(
         if not entries and student is not None:
             recognised = tuple(sorted(student.courses_of(chosen_track)))
         results = [
-            _graduate_result(
-                catalogue, master, frozenset(recognised), student, gpa, time_limit, lang
-            )
+            _graduate_result(catalogue, master, frozenset(recognised), student, gpa, lang)
             for master in targets
         ]
     first = set(prefer)
@@ -219,13 +216,12 @@ def _graduate_result(
     taken: frozenset[str],
     student: Bachelor | None,
     gpa: float | None,
-    time_limit: float,
     lang: str,
 ) -> MasterResult:
     """A graduate's answer for one master: direct, the pre-master, over the cap or infeasible;
     infeasible too when the grade average is below the master's minimum."""
     the_gap = gap(master, attainment(catalogue, taken))
-    premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=True)
+    premaster = premaster_route(catalogue, master, taken, the_gap, shared=True)
     route = decide(
         catalogue,
         master,
@@ -234,7 +230,6 @@ def _graduate_result(
         bachelor=student,
         studying=False,
         premaster=premaster,
-        time_limit=time_limit,
     )
     status, reason, check = route.status, route.reason, None
     if master.min_gpa is not None:

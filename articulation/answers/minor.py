@@ -102,7 +102,6 @@ def design_minor(
     master_codes: Sequence[str] | None = None,
     *,
     budget: float = 30.0,
-    time_limit: float = 30.0,
     track: str | None = None,
     in_window: bool = True,
 ) -> MinorDesign:
@@ -160,11 +159,11 @@ def design_minor(
         add_window_timing(model, catalogue, cover.x, taken, window)
     size, _, open_weight = cover.size_objective()  # one more master outweighs any size
     model.minimize(size - open_weight * sum(opens.values()))
-    solution, _solver = cover.solve(time_limit)
+    solution, _solver = cover.solve()
     chosen = solution.chosen if solution.status in ("optimal", "feasible") else ()
     timetable = None
     if window is not None:  # the model placed the courses already: this is their best timetable
-        timetable = plan_courses(catalogue, chosen, taken, window=window, time_limit=time_limit)
+        timetable = plan_courses(catalogue, chosen, taken, window=window)
     after = attainment(catalogue, taken | set(chosen))
     opened_now = tuple(m.code for m in targets if gaps[m.code].closed or _closes(m.requires, after))
     opened = tuple(sorted(set(already) | set(opened_now)))

@@ -30,7 +30,10 @@ from concurrent.futures import CancelledError, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from articulation.curriculum.catalogue import Catalogue
+from articulation.support.deadline import carried, deadline
 
+#: A deadline carried to a worker: the seconds left (None: no end) and the solve limit.
+Carried = tuple[float | None, float | None]
 J = TypeVar("J")
 R = TypeVar("R")
 
@@ -45,10 +48,11 @@ def _init(catalogue: Catalogue) -> None:
     _CATALOGUE = catalogue
 
 
-def _call(task: tuple[Callable[[Catalogue, J], R], J]) -> R:
-    function, job = task
+def _call(task: tuple[Callable[[Catalogue, J], R], J, Carried]) -> R:
+    function, job, (seconds, solve_limit) = task
     assert _CATALOGUE is not None, "parallel_map initialises every worker"
-    return function(_CATALOGUE, job)
+    with deadline(seconds, solve_limit=solve_limit):
+        return function(_CATALOGUE, job)
 
 
 def parse_cluster(text: str) -> tuple[str, int | None]:
@@ -99,7 +103,8 @@ def parallel_map(
     if warm_up is not None:
         warm_up(catalogue)
     chunk = max(1, len(jobs) // (8 * workers))
-    tasks = [(function, job) for job in jobs]
+    limits = carried()  # the caller's deadline, continued in every worker
+    tasks = [(function, job, limits) for job in jobs]
     with ProcessPoolExecutor(workers, initializer=_init, initargs=(catalogue,)) as pool:
         yield from pool.map(_call, tasks, chunksize=chunk)
 
@@ -189,12 +194,16 @@ def held(client: Any, future: Any) -> bool:
         return False
 
 
-def _dask_call(function: Callable[[Catalogue, J], R], catalogue: Catalogue, job: J) -> R:
+def _dask_call(
+    function: Callable[[Catalogue, J], R], catalogue: Catalogue, job: J, limits: Carried
+) -> R:
     kept = _KEPT.get(catalogue.token)
     if kept is None:
         _KEPT.clear()
         kept = _KEPT[catalogue.token] = catalogue
-    return function(kept, job)
+    seconds, solve_limit = limits
+    with deadline(seconds, solve_limit=solve_limit):
+        return function(kept, job)
 
 
 def _dask_map(
@@ -212,8 +221,11 @@ def _dask_map(
     with dask_client(cluster, workers) as client:
         shipped = _shipped(client, catalogue)
         prefix = f"{getattr(function, '__name__', 'job')}-{uuid.uuid4().hex}"
+        limits = carried()
         futures = [
-            client.submit(_dask_call, function, shipped, job, key=f"{prefix}-{i}", retries=RETRIES)
+            client.submit(
+                _dask_call, function, shipped, job, limits, key=f"{prefix}-{i}", retries=RETRIES
+            )
             for i, job in enumerate(jobs)
         ]
         index = {future.key: i for i, future in enumerate(futures)}

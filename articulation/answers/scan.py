@@ -23,7 +23,7 @@ from articulation.messages.status import STATUS, rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.pool import circular_courses, half_ects
-from articulation.solving.route import DEFAULT_TIME_LIMIT, Route, decide, route_alternatives
+from articulation.solving.route import Route, decide, route_alternatives
 from articulation.support.jsonable import fields_json
 
 
@@ -87,7 +87,6 @@ def assess(
     master: Master,
     *,
     track: str | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Cell:
     """The scan cell of one pair: the bachelor's courses (of ``track``) against the master.
 
@@ -95,9 +94,9 @@ def assess(
     best track's (by status, then EC, then the order of the tracks) and lists every track's.
     """
     if track is not None or not bachelor.tracks:
-        cell = _assess(catalogue, bachelor, master, track, time_limit)
+        cell = _assess(catalogue, bachelor, master, track)
         return replace(cell, explanation=_explained(catalogue, cell))
-    cells = [_assess(catalogue, bachelor, master, t, time_limit) for t in bachelor.track_names]
+    cells = [_assess(catalogue, bachelor, master, t) for t in bachelor.track_names]
     best = min(
         enumerate(cells),
         key=lambda pair: (
@@ -121,13 +120,10 @@ def _assess(
     bachelor: Bachelor,
     master: Master,
     track: str | None,
-    time_limit: float,
 ) -> Cell:
     taken = frozenset(bachelor.courses_of(track))
     the_gap = gap(master, attainment(catalogue, taken))
-    route = decide(
-        catalogue, master, taken, the_gap, bachelor=bachelor, track=track, time_limit=time_limit
-    )
+    route = decide(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
     read = [
         bachelor.code,
         master.code,
@@ -145,9 +141,7 @@ def _assess(
     )
 
 
-def cell_alternatives(
-    catalogue: Catalogue, cell: Cell, k: int, time_limit: float
-) -> tuple[Bridging, ...]:
+def cell_alternatives(catalogue: Catalogue, cell: Cell, k: int) -> tuple[Bridging, ...]:
     """Up to ``k`` next-best distinct programmes of the cell's route (electives, pre-master),
     for the cell's track."""
     return route_alternatives(
@@ -158,7 +152,6 @@ def cell_alternatives(
         k,
         chosen=cell.codes,
         track=cell.track,
-        time_limit=time_limit,
     )
 
 
@@ -167,16 +160,15 @@ def transfer_path(
     bachelor: str,
     master: str,
     alternatives: int = 0,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     track: str | None = None,
 ) -> dict[str, Any]:
     """The scan cell of one pair (of ``track``, else the best track) as JSON, with up to
     ``alternatives`` next-best programmes (for the electives and pre-master routes)."""
     b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-    cell = assess(catalogue, b, m, track=catalogue.track(b, track), time_limit=time_limit)
+    cell = assess(catalogue, b, m, track=catalogue.track(b, track))
     data = cell.to_json()
     if alternatives:
-        found = cell_alternatives(catalogue, cell, alternatives, time_limit)
+        found = cell_alternatives(catalogue, cell, alternatives)
         data["alternatives"] = [o.summary_json() for o in found]
     return data
 
@@ -196,12 +188,12 @@ def pairs(
     return [(b, m) for b in b_codes for m in m_codes]
 
 
-def _assess_row(catalogue: Catalogue, job: tuple[str, tuple[str, ...], float]) -> list[Cell]:
+def _assess_row(catalogue: Catalogue, job: tuple[str, tuple[str, ...]]) -> list[Cell]:
     """One bachelor's row: its pool contexts are shared by its masters, so a row is the unit
     of work that goes to one process."""
-    b, masters, limit = job
+    b, masters = job
     bachelor = catalogue.bachelor(b)
-    return [assess(catalogue, bachelor, catalogue.master(m), time_limit=limit) for m in masters]
+    return [assess(catalogue, bachelor, catalogue.master(m)) for m in masters]
 
 
 def scan(
@@ -210,7 +202,6 @@ def scan(
     masters: Sequence[str] | None = None,
     *,
     workers: int = 1,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     progress: Callable[[Cell], None] | None = None,
     cluster: str | None = None,
     on_retry: Callable[[str], None] | None = None,
@@ -223,7 +214,7 @@ def scan(
     rows: dict[str, list[str]] = {}
     for b, m in pairs(catalogue, bachelors, masters):
         rows.setdefault(b, []).append(m)
-    jobs = [(b, tuple(ms), time_limit) for b, ms in rows.items()]
+    jobs = [(b, tuple(ms)) for b, ms in rows.items()]
     cells: list[Cell] = []
     results = parallel_map(
         _assess_row,

@@ -29,7 +29,6 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import TranscriptEntry
 from articulation.interop.transcript import Line, Matched, Unmatched, parse_text
 from articulation.messages.status import ROUTED
-from articulation.solving.route import DEFAULT_TIME_LIMIT
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,6 @@ def advise(
     track: str | None = None,
     studying: bool = False,
     lang: str = "en",
-    time_limit: float = DEFAULT_TIME_LIMIT,
     max_entries: int | None = None,
     prefer: Sequence[str] = (),
 ) -> Advice:
@@ -75,7 +73,6 @@ def advise(
         track=track or None,
         studying=studying,
         prefer=prefer,
-        time_limit=time_limit,
         lang=lang,
         max_entries=max_entries,
     )

@@ -25,8 +25,7 @@ from articulation.curriculum.crosscheck import check_parts
 from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
 from articulation.solving.gap import attainment, gap, named
 from articulation.solving.pool import elective_institutions
-from articulation.solving.route import DEFAULT_TIME_LIMIT
-from articulation.support import memo
+from articulation.support import deadline, memo
 from articulation.support.suggest import unknown
 
 Action = Literal["add", "change", "remove"]
@@ -387,14 +386,14 @@ def affected(
 # --- diff and what-if -------------------------------------------------------------------------
 
 
-def base_scan(catalogue: Catalogue, time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[Cell, ...]:
+def base_scan(catalogue: Catalogue) -> tuple[Cell, ...]:
     """The full scan of a catalogue snapshot, computed once per snapshot (only when every cell
     is proven: a scan cut short by a deadline is not kept)."""
-    key = ("scan", time_limit)
+    key = ("scan", deadline.limit())
     found = catalogue.recall(memo.SCANS, key)
     if found is not None:
         return found
-    cells = tuple(scan(catalogue, time_limit=time_limit))
+    cells = tuple(scan(catalogue))
     if all(c.optimal and c.status != "unknown" for c in cells):
         catalogue.remember(memo.SCANS, key, cells)
     return cells
@@ -406,12 +405,11 @@ def diff(
     *,
     before: Sequence[Cell] | None = None,
     changes: Sequence[Change] | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Diff:
     """The cells of ``new`` whose status, EC, route, track or plan finish differ from ``old``'s,
     each with the changes it reads; only the affected cells are computed again."""
     if before is None:
-        before = base_scan(old, time_limit)
+        before = base_scan(old)
     if changes is None:
         changes = changes_between(old, new)
     reach = affected(old, new, before, changes)
@@ -420,10 +418,7 @@ def diff(
     changed: list[CellChange] = []
     for b, m in pairs(new):
         causes = reach.get((b, m))
-        if causes is None:
-            cell = old_cells[(b, m)]
-        else:
-            cell = assess(new, new.bachelor(b), new.master(m), time_limit=time_limit)
+        cell = old_cells[(b, m)] if causes is None else assess(new, new.bachelor(b), new.master(m))
         after.append(cell)
         previous = old_cells.get((b, m))
         if _outcome(previous) != _outcome(cell):
@@ -533,10 +528,9 @@ def what_if(
     edits: Sequence[Edit],
     *,
     before: Sequence[Cell] | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Diff:
     """The diff of proposed edits against the catalogue: applied to a copy, never stored, and
     only the cells an edit can reach computed again."""
     new = apply_edits(catalogue, edits)
     changes = changes_between(catalogue, new, {e.code for e in edits})
-    return diff(catalogue, new, before=before, changes=changes, time_limit=time_limit)
+    return diff(catalogue, new, before=before, changes=changes)

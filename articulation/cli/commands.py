@@ -21,6 +21,7 @@ from articulation.cli.common import (
     CurriculaOpt,
     JsonOpt,
     LangOpt,
+    SolveLimitOpt,
     TimeLimitOpt,
     TrackOpt,
     default_language,
@@ -35,6 +36,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.messages.message import Message, render
 from articulation.messages.status import STATUS, WITH_ALTERNATIVES
+from articulation.support.deadline import deadline
 
 
 def validate(curricula: CurriculaOpt = None, as_json: JsonOpt = False) -> None:
@@ -80,10 +82,13 @@ def gap_command(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
     track: TrackOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
     requirements."""
-    from articulation.solving.gap import attained_text, attainment, gap
+    from articulation.solving.gap import attained_text, attainment, gap, words
+
+    lang = str(lang or default_language())
 
     with user_errors():
         catalogue = load(curricula)
@@ -107,11 +112,15 @@ def gap_command(
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     if the_gap.closed:
-        out.print("No gap: every requirement is met.")
+        out.print(Message("explain.no_gap").text(lang))
         return
-    table = Table("unmet requirement", "attained")
+    table = Table("unmet requirement", "in words", "attained")
     for item in the_gap.unmet:
-        table.add_row(str(item), attained_text(item, the_gap.attained).text())
+        table.add_row(
+            str(item),
+            words(catalogue, item, lang=lang).text(lang),
+            attained_text(item, the_gap.attained).text(lang),
+        )
     out.print(table)
 
 
@@ -134,7 +143,8 @@ def bridge(
     lang = str(lang or default_language())
     with user_errors():
         catalogue = load(curricula)
-        data = transfer_path(catalogue, bachelor, master, alternatives, time_limit, track)
+        with deadline(time_limit):
+            data = transfer_path(catalogue, bachelor, master, alternatives, track)
     data["reasons"] = translated(data["reasons"], lang)
     if as_json:
         print_json(data)
@@ -214,14 +224,8 @@ def minor(
     with user_errors():
         catalogue = load(curricula)
         targets = list(masters or []) + read_codes(masters_file)
-        design = design_minor(
-            catalogue,
-            bachelor,
-            targets or None,
-            budget=budget,
-            time_limit=time_limit,
-            track=track,
-        )
+        with deadline(time_limit):
+            design = design_minor(catalogue, bachelor, targets or None, budget=budget, track=track)
     data = design.to_json()
     if as_json:
         print_json(data)
@@ -272,7 +276,7 @@ def scan(
     workers: Annotated[
         int, typer.Option(min=1, help="Processes to spread the pairs over.")
     ] = DEFAULTS.workers,
-    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
+    solve_limit: SolveLimitOpt = DEFAULTS.solve_limit,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Directory the report is written to.")
     ] = Path("report"),
@@ -308,14 +312,9 @@ def scan(
         except (FormatError, WriteError, ValueError) as exc:
             raise BadInput(str(exc)) from None
         catalogue = load(curricula)
-        with _Bars() as bars:
+        with _Bars() as bars, deadline(solve_limit=solve_limit):
             report = make_report(
-                catalogue,
-                workers=workers,
-                time_limit=time_limit,
-                extras=bool(chosen),
-                progress=bars,
-                cluster=cluster,
+                catalogue, workers=workers, extras=bool(chosen), progress=bars, cluster=cluster
             )
         if bars.again:
             stages = ", ".join(f"{n} {stage}" for stage, n in sorted(bars.again.items()))
@@ -397,7 +396,7 @@ def diff_command(
     old_dir: Annotated[Path, typer.Argument(help="The curricula before the changes.")],
     new_dir: Annotated[Path, typer.Argument(help="The curricula after the changes.")],
     as_json: JsonOpt = False,
-    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
+    solve_limit: SolveLimitOpt = DEFAULTS.solve_limit,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", help="Write the comparison as a page (diff.html) into DIR."),
@@ -421,7 +420,8 @@ def diff_command(
             if not root.is_dir():
                 raise BadInput(f"{root}: not a curricula directory")
             catalogues.append(load_curricula(root))
-        result = diff(*catalogues, time_limit=time_limit)
+        with deadline(solve_limit=solve_limit):
+            result = diff(*catalogues)
         if out_dir is not None:
             page = out_dir / "diff.html"
             try:

@@ -54,7 +54,16 @@ LangOpt = Annotated[
     typer.Option("--lang", help="Language of the texts (default: from the locale, else en)."),
 ]
 TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", min=0.01, help="Solver time limit per solve, seconds.")
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.01,
+        help="Time limit of the whole command, seconds: one deadline for all its solves.",
+    ),
+]
+SolveLimitOpt = Annotated[
+    float,
+    typer.Option("--solve-limit", min=0.01, help="Time limit of each solve, seconds."),
 ]
 
 

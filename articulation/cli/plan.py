@@ -54,6 +54,7 @@ def plan(
     from articulation.answers.scan import assess
     from articulation.messages.status import PLANNED
     from articulation.solving.planning.route_plan import plan_route
+    from articulation.support.deadline import deadline
 
     with user_errors():
         if not load_ec > 0:
@@ -79,22 +80,21 @@ def plan(
                     parse_offering(calendar, name)
                 except PeriodError as exc:
                     raise BadInput(f"--window {window!r}: {exc}") from None
-        cell = assess(catalogue, b, m, track=track, time_limit=time_limit)
-        if cell.status not in PLANNED:
-            routed = None
-        else:
+        with deadline(time_limit):
+            cell = assess(catalogue, b, m, track=track)
             try:
-                routed = plan_route(
-                    catalogue,
-                    b,
-                    cell.status,
-                    cell.codes,
-                    taken=b.courses_of(cell.track),
-                    start=start,
-                    load=load_ec,
-                    window=names,
-                    time_limit=time_limit,
-                )
+                routed = None
+                if cell.status in PLANNED:
+                    routed = plan_route(
+                        catalogue,
+                        b,
+                        cell.status,
+                        cell.codes,
+                        taken=b.courses_of(cell.track),
+                        start=start,
+                        load=load_ec,
+                        window=names,
+                    )
             except ValueError as exc:
                 raise BadInput(f"--window {window!r}: {exc}") from None
     if as_json:

@@ -24,7 +24,6 @@ from articulation.answers.scan import Cell, cell_alternatives, pairs, scan
 from articulation.curriculum.catalogue import Catalogue
 from articulation.messages import status
 from articulation.solving.bridging import Bridging
-from articulation.solving.route import DEFAULT_TIME_LIMIT
 
 ALTERNATIVES = 3  # next-best programmes per pair
 MINOR_BUDGET = 30.0  # EC budget of the designed minor per bachelor
@@ -90,7 +89,6 @@ def make_report(
     masters: Sequence[str] | None = None,
     *,
     workers: int = 1,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     extras: bool = True,
     progress: Progress | None = None,
     cluster: str | None = None,
@@ -106,9 +104,7 @@ def make_report(
     progress = progress or _Silent()
     progress.start("pairs", len(pairs(catalogue, bachelors, masters)))
     with running_cluster(cluster, workers) as address:
-        return _make_report(
-            catalogue, bachelors, masters, workers, time_limit, extras, progress, address
-        )
+        return _make_report(catalogue, bachelors, masters, workers, extras, progress, address)
 
 
 def _make_report(
@@ -116,7 +112,6 @@ def _make_report(
     bachelors: Sequence[str] | None,
     masters: Sequence[str] | None,
     workers: int,
-    time_limit: float,
     extras: bool,
     progress: Progress,
     cluster: str | None,
@@ -126,7 +121,6 @@ def _make_report(
         bachelors,
         masters,
         workers=workers,
-        time_limit=time_limit,
         progress=lambda _cell: progress.advance("pairs"),
         cluster=cluster,
         on_retry=lambda bachelor: progress.retried("pairs", bachelor),
@@ -138,22 +132,19 @@ def _make_report(
             catalogue,
             cells,
             workers=workers,
-            time_limit=time_limit,
             progress=progress,
             cluster=cluster,
         )
         designs = compute_minor_designs(
             catalogue,
             sorted({cell.bachelor for cell in cells}),
-            time_limit=time_limit,
             progress=progress,
         )
     return build_report(catalogue, cells, designs, alternatives)
 
 
-def _alternatives_of(catalogue: Catalogue, job: tuple[Cell, float]) -> tuple[Bridging, ...]:
-    cell, time_limit = job
-    return cell_alternatives(catalogue, cell, ALTERNATIVES, time_limit)
+def _alternatives_of(catalogue: Catalogue, cell: Cell) -> tuple[Bridging, ...]:
+    return cell_alternatives(catalogue, cell, ALTERNATIVES)
 
 
 def compute_alternatives(
@@ -161,7 +152,6 @@ def compute_alternatives(
     cells: Iterable[Cell],
     *,
     workers: int = 1,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     progress: Progress | None = None,
     cluster: str | None = None,
 ) -> dict[Pair, tuple[Bridging, ...]]:
@@ -173,12 +163,11 @@ def compute_alternatives(
         key=lambda c: (c.bachelor, c.master),
     )
     progress.start("alternatives", len(todo))
-    jobs = [(cell, time_limit) for cell in todo]
     found: dict[Pair, tuple[Bridging, ...]] = {}
     results = parallel_map(
         _alternatives_of,
         catalogue,
-        jobs,
+        todo,
         workers=workers,
         cluster=cluster,
         on_retry=lambda i: progress.retried(
@@ -196,7 +185,6 @@ def compute_minor_designs(
     bachelors: Sequence[str],
     *,
     budget: float = MINOR_BUDGET,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     progress: Progress | None = None,
 ) -> dict[str, MinorDesign]:
     """The designed minor of each bachelor (target masters: the other institution's)."""
@@ -204,7 +192,7 @@ def compute_minor_designs(
     progress.start("minor designs", len(bachelors))
     designs: dict[str, MinorDesign] = {}
     for code in sorted(bachelors):
-        designs[code] = design_minor(catalogue, code, budget=budget, time_limit=time_limit)
+        designs[code] = design_minor(catalogue, code, budget=budget)
         progress.advance("minor designs")
     return designs
 

@@ -40,6 +40,7 @@ from articulation.solving.pool import (
     premaster_candidates,
     prune,
 )
+from articulation.support import deadline
 from articulation.support.jsonable import JsonRecord
 
 Status = Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
@@ -139,7 +140,6 @@ def bridge(
     *,
     cap: float | None = None,
     exclude: Sequence[frozenset[str]] = (),
-    time_limit: float = 10.0,
 ) -> Bridging:
     """The optimal bridging programme from the passed courses ``taken`` into ``master``.
 
@@ -148,9 +148,7 @@ def bridge(
     """
     done = frozenset(taken)
     att = attainment(catalogue, done)
-    return bridge_gap(
-        catalogue, master, done, gap(master, att), cap=cap, exclude=exclude, time_limit=time_limit
-    )
+    return bridge_gap(catalogue, master, done, gap(master, att), cap=cap, exclude=exclude)
 
 
 def bridge_gap(
@@ -163,7 +161,6 @@ def bridge_gap(
     ceiling: float | None = None,
     candidates: Candidates | None = None,
     exclude: Sequence[frozenset[str]] = (),
-    time_limit: float = 10.0,
     shared: bool = False,
     constrain: Constrain | None = None,
     earliest: bool = False,
@@ -207,7 +204,7 @@ def bridge_gap(
     problem = None
     if bound <= half_floor(limit):
         problem = prune(context, the_gap.unmet)
-        found = _programme(problem, "premaster", limit, exclude, time_limit, constrain, earliest)
+        found = _programme(problem, "premaster", limit, exclude, constrain, earliest)
         if found.status != "infeasible" or over is None:
             return found
     elif over is None:
@@ -227,7 +224,7 @@ def bridge_gap(
             ),
         )
     problem = problem or prune(context, the_gap.unmet)
-    found = _programme(problem, "over_cap", over, (), time_limit)
+    found = _programme(problem, "over_cap", over, ())
     return replace(found, cap=limit, reason=_over_cap_reason(found, limit, over))
 
 
@@ -236,12 +233,11 @@ def _programme(
     status: Status,
     limit: float,
     exclude: Sequence[frozenset[str]],
-    time_limit: float,
     constrain: Constrain | None = None,
     earliest: bool = False,
 ) -> Bridging:
     """The smallest programme of a pruned problem within ``limit`` EC, as ``status``."""
-    solution = solve_cover(problem, limit, exclude, time_limit, constrain, earliest)
+    solution = solve_cover(problem, limit, exclude, constrain, earliest)
     size = len(problem.candidates)
     if solution.status in ("optimal", "feasible"):
         courses = _explain(problem, solution.chosen)
@@ -276,7 +272,7 @@ def _programme(
         cap=limit,
         candidates=size,
         bound_ects=(solution.bound or 0) / 2,
-        reason=Message.of("bridging.timed_out", seconds=time_limit),
+        reason=Message.of("bridging.timed_out", seconds=deadline.limit()),
     )
 
 
@@ -303,7 +299,6 @@ def alternatives(
     *,
     cap: float | None = None,
     candidates: Candidates | None = None,
-    time_limit: float = 10.0,
     shared: bool = False,
     constrain: Constrain | None = None,
 ) -> list[Bridging]:
@@ -324,7 +319,6 @@ def alternatives(
             candidates=candidates,
             exclude=exclude,
             shared=shared,
-            time_limit=time_limit,
             constrain=constrain,
         )
         if result.status != "premaster":

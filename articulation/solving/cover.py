@@ -185,9 +185,9 @@ class CoverModel:
             [self.x[c] for c in codes], [weight[c] for c in codes]
         )
 
-    def solve(self, time_limit: float, presolve: bool = False) -> tuple[Solution, Any]:
+    def solve(self, presolve: bool = False) -> tuple[Solution, Any]:
         """Solve with one worker, LP-strong linearisation, no presolve (unless asked) and a
-        fixed seed (deterministic), within ``time_limit`` and the request's deadline (see
+        fixed seed (deterministic), within the deadline's limit of one solve (see
         :mod:`articulation.support.deadline`): ``unknown`` without a bound when no time is left."""
         cp_model = self.cp_model
         solver = cp_model.CpSolver()
@@ -197,7 +197,7 @@ class CoverModel:
         # in the few that choose the earliest finish among equally large programmes
         solver.parameters.cp_model_presolve = presolve
         solver.parameters.random_seed = SEED
-        status = deadline.run(solver, self.model, time_limit)
+        status = deadline.run(solver, self.model)
         if status is None:  # not started: the deadline has passed
             return Solution("unknown"), solver
         bound = int(solver.best_objective_bound) if status != cp_model.INFEASIBLE else None
@@ -230,7 +230,6 @@ def solve_cover(
     problem: Problem,
     cap: float | None,
     exclude: Sequence[frozenset[str]],
-    time_limit: float,
     constrain: Constrain | None = None,
     earliest: bool = False,
 ) -> Solution:
@@ -258,7 +257,7 @@ def solve_cover(
         finish = None if constrain is None else constrain.add(cover.model, cover.x)
         objective, ec_weight, _ = cover.size_objective(finish if earliest else None)
         cover.model.minimize(objective)
-        solution, _ = cover.solve(time_limit, presolve=earliest)
+        solution, _ = cover.solve(presolve=earliest)
         bound = None if solution.bound is None else solution.bound // ec_weight
         if solution.status in ("feasible", "unknown") and problem.context is not None:
             # stopped by the time limit: the quick bound may know more than the search did

@@ -50,7 +50,6 @@ from articulation.solving.pool import (
 )
 from articulation.support import memo
 
-DEFAULT_TIME_LIMIT = 10.0
 #: Constraints that the chosen courses (a Boolean per candidate) can be planned in time, on a
 #: cover model, only in placements that end before ``before`` when given; returns the finish.
 Timing = Callable[..., Finish]
@@ -97,7 +96,6 @@ def decide(
     track: str | None = None,
     studying: bool = True,
     premaster: Bridging | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Route:
     """The first route from the passed courses ``taken`` into ``master`` that closes the gap,
     with its plan (when each course is taken).
@@ -127,7 +125,6 @@ def decide(
                 the_gap,
                 cap=bachelor.electives,
                 candidates=candidates,
-                time_limit=time_limit,
                 shared=True,
             )
             if route.status == "premaster":
@@ -137,10 +134,9 @@ def decide(
                     taken,
                     the_gap,
                     route,
-                    scheduling(catalogue, bachelor, "electives", taken, time_limit),
+                    scheduling(catalogue, bachelor, "electives", taken),
                     cap=bachelor.electives,
                     candidates=candidates,
-                    time_limit=time_limit,
                 )
                 if plan.plan.fits:
                     return from_bridging("electives", route, why_not, plan, note)
@@ -168,16 +164,15 @@ def decide(
                     "minor",
                     [c.code for c in courses],
                     taken=taken,
-                    time_limit=time_limit,
                 ),
             )
         why_not.append(Message.of("why_not.minor", notes=notes))
     if premaster is None:
-        premaster = premaster_route(catalogue, master, taken, the_gap, time_limit, shared=studying)
+        premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
     if premaster.status not in PLANNED:
         return from_bridging(premaster.status, premaster, why_not)
 
-    timed = scheduling(catalogue, bachelor, premaster.status, taken, time_limit)
+    timed = scheduling(catalogue, bachelor, premaster.status, taken)
     if premaster.status == "over_cap":
         return from_bridging("over_cap", premaster, why_not, timed.place(premaster.codes))
     chosen, plan, note = _in_time(
@@ -189,7 +184,6 @@ def decide(
         timed,
         cap=None,
         candidates=None,
-        time_limit=time_limit,
     )
     if plan.plan.fits:
         return from_bridging("premaster", chosen, why_not, plan, note)
@@ -227,12 +221,11 @@ def scheduling(
     bachelor: Bachelor | None,
     status: str,
     taken: frozenset[str],
-    time_limit: float,
 ) -> Scheduling:
     """How a route of ``status`` (electives, or a pre-master after graduating) is placed."""
 
     def place(codes: Sequence[str]) -> RoutePlan:
-        return plan_route(catalogue, bachelor, status, codes, taken=taken, time_limit=time_limit)
+        return plan_route(catalogue, bachelor, status, codes, taken=taken)
 
     if status == "electives" and bachelor is not None:
         window = study_window(catalogue, bachelor)
@@ -258,7 +251,6 @@ def _in_time(
     *,
     cap: float | None,
     candidates: Candidates | None,
-    time_limit: float,
 ) -> tuple[Bridging, RoutePlan, Message | None]:
     """The programme whose plan fits, smallest by EC, then by its finish, then courses and the
     tie-break; its plan; and a note when it is not the smallest one (``first``). ``first`` with
@@ -280,7 +272,6 @@ def _in_time(
             the_gap,
             cap=limit,
             candidates=candidates,
-            time_limit=time_limit,
             shared=True,
             constrain=timed.in_time(before),
             earliest=before is not None,
@@ -370,7 +361,6 @@ def premaster_route(
     master: Master,
     taken: frozenset[str],
     the_gap: Gap,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     *,
     shared: bool = False,
 ) -> Bridging:
@@ -382,7 +372,6 @@ def premaster_route(
         taken,
         the_gap,
         ceiling=master.premaster.ceiling,
-        time_limit=time_limit,
         shared=shared,
     )
 
@@ -473,7 +462,6 @@ def route_alternatives(
     *,
     chosen: Sequence[str] = (),
     track: str | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[Bridging, ...]:
     """Up to ``k`` next-best distinct programmes of a bachelor's route ``status`` into a master
     that can be planned in time (electives in the study window, a pre-master within a year),
@@ -491,7 +479,7 @@ def route_alternatives(
     if status == "electives":
         candidates, cap = window_candidates(catalogue, bachelor, track), bachelor.electives
     taken = frozenset(bachelor.courses_of(track))
-    timed = scheduling(catalogue, bachelor, status, taken, time_limit)
+    timed = scheduling(catalogue, bachelor, status, taken)
 
     def next_best(constrain: Constrain | None) -> list[Bridging]:
         found = alternatives(
@@ -501,7 +489,6 @@ def route_alternatives(
             k + 1,
             cap=cap,
             candidates=candidates,
-            time_limit=time_limit,
             shared=True,
             constrain=constrain,
         )

@@ -1,28 +1,35 @@
-"""One deadline for all the solves of a request, and its cancellation.
+"""The one channel for time: a deadline for all the solves of a request or command, a limit per
+solve, and cancellation.
 
-A caller that asks the engine about many masters (a transcript, a bachelor's row) bounds the
-whole of that work with :func:`deadline`; every CP-SAT solve inside it runs through :func:`run`,
-which gives the solve what is left of the deadline (at most the solve's own time limit) and does
-not start it when nothing is left. Cancelling the deadline (a client that went away) stops the
-solve that is running and leaves nothing to the ones after it. Without a deadline, :func:`run`
-solves with the solve's own time limit, as before.
+The engine's functions take no time limit. The caller says how long the work may take with
+:func:`deadline`: ``seconds`` bounds the whole of it (an API request, a single answer of the
+command line: a pair, a row, an eligibility check, a minor, a what-if), ``solve_limit`` each
+CP-SAT solve inside it (a batch scan: every pair gets its chance). Every solve runs through
+:func:`run`, which gives it what is left (at most the solve limit) and does not start it when
+nothing is left. Cancelling the deadline (a client that went away) stops the solve that is
+running and leaves nothing to the ones after it. Without any deadline a solve gets
+:data:`DEFAULT_SOLVE_LIMIT`.
 
 The deadline lives in a context variable: it follows the work into a thread started with
-``contextvars.copy_context().run``, and separate requests never see each other's.
+``contextvars.copy_context().run``, and separate requests never see each other's; a process of
+a scan opens its own with the scan's solve limit.
 
->>> import time
->>> remaining(10.0)  # no deadline: the solve's own limit
+>>> remaining()  # no deadline: the default limit of one solve
 10.0
 >>> with deadline(0.0) as d:
-...     remaining(10.0), d.left()
+...     remaining(), d.left()
 (0.0, 0.0)
->>> with deadline(60.0) as d:
-...     0 < remaining(10.0) <= 10.0, remaining(100.0) <= 60.0
-(True, True)
+>>> with deadline(60.0):
+...     0 < remaining() <= 60.0
+True
+>>> with deadline(solve_limit=2.5):
+...     remaining()
+2.5
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -30,22 +37,43 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+#: Seconds one solve may take when no deadline says otherwise.
+DEFAULT_SOLVE_LIMIT = 10.0
+
 
 class Deadline:
-    """The end of a request's engine work, its cancellation, and the solves it cut short."""
+    """The end of a request's engine work (None: no end), the limit of each solve (None: what
+    is left), its cancellation, and the solves it cut short."""
 
-    def __init__(self, seconds: float, cancelled: threading.Event | None = None):
-        self.end = time.monotonic() + max(0.0, seconds)
+    def __init__(
+        self,
+        seconds: float | None = None,
+        cancelled: threading.Event | None = None,
+        solve_limit: float | None = None,
+    ):
+        self.seconds = seconds
+        self.end = None if seconds is None else time.monotonic() + max(0.0, seconds)
+        self.solve_limit = solve_limit
         self.cancelled = cancelled if cancelled is not None else threading.Event()
         self.stopped = 0  # solves that ended unproven: cut by the deadline, or never started
         self._solvers: set[Any] = set()
         self._lock = threading.Lock()
 
     def left(self) -> float:
-        """Seconds left (0 once passed or cancelled)."""
+        """Seconds left (0 once passed or cancelled; infinite without an end)."""
         if self.cancelled.is_set():
             return 0.0
+        if self.end is None:
+            return math.inf
         return max(0.0, self.end - time.monotonic())
+
+    @property
+    def limit(self) -> float:
+        """The time limit the answers of this work are stated against: the whole deadline's,
+        else the limit of each solve."""
+        if self.seconds is not None:
+            return self.seconds
+        return self.solve_limit if self.solve_limit is not None else DEFAULT_SOLVE_LIMIT
 
     def cancel(self) -> None:
         """Leave no time to later solves and stop the running one (safe from any thread, and
@@ -72,10 +100,27 @@ _current: ContextVar[Deadline | None] = ContextVar("articulation_deadline", defa
 
 
 @contextmanager
-def deadline(seconds: float, *, cancelled: threading.Event | None = None) -> Iterator[Deadline]:
-    """Bound every solve inside the block by one deadline ``seconds`` from now; setting
-    ``cancelled`` (from another thread) ends it early."""
-    current = Deadline(seconds, cancelled)
+def deadline(
+    seconds: float | None = None,
+    *,
+    solve_limit: float | None = None,
+    cancelled: threading.Event | None = None,
+) -> Iterator[Deadline]:
+    """Bound the work inside the block: all of it by ``seconds`` from now, each solve by
+    ``solve_limit`` (with neither, each solve by :data:`DEFAULT_SOLVE_LIMIT`); setting
+    ``cancelled`` (from another thread) ends it early. Inside another deadline, the block ends
+    no later than the outer one and is cancelled with it."""
+    outer = _current.get()
+    if outer is not None:
+        if outer.end is not None:
+            left = outer.left()
+            seconds = left if seconds is None else min(seconds, left)
+        if solve_limit is None and seconds is None:
+            solve_limit = outer.solve_limit
+        cancelled = cancelled or outer.cancelled
+    if seconds is None and solve_limit is None:
+        solve_limit = DEFAULT_SOLVE_LIMIT
+    current = Deadline(seconds, cancelled, solve_limit)
     token = _current.set(current)
     try:
         yield current
@@ -83,16 +128,34 @@ def deadline(seconds: float, *, cancelled: threading.Event | None = None) -> Ite
         _current.reset(token)
 
 
+def carried() -> tuple[float | None, float | None]:
+    """What a worker process needs to continue the current deadline: the seconds left (None:
+    no end) and the solve limit (see :func:`deadline`)."""
+    found = _current.get()
+    if found is None:
+        return None, DEFAULT_SOLVE_LIMIT
+    return (None if found.end is None else found.left()), found.solve_limit
+
+
 def current() -> Deadline | None:
     """The deadline of the work in progress, if any."""
     return _current.get()
 
 
-def remaining(time_limit: float) -> float:
-    """The time a solve with limit ``time_limit`` may take now: its limit, at most what is left
-    of the deadline (0: do not start)."""
+def remaining() -> float:
+    """The time a solve may take now: the solve limit, at most what is left of the deadline
+    (0: do not start)."""
     found = _current.get()
-    return time_limit if found is None else min(time_limit, found.left())
+    if found is None:
+        return DEFAULT_SOLVE_LIMIT
+    per = found.solve_limit if found.solve_limit is not None else math.inf
+    return min(per, found.left())
+
+
+def limit() -> float:
+    """The time limit the answers being computed are stated against (in their reasons)."""
+    found = _current.get()
+    return DEFAULT_SOLVE_LIMIT if found is None else found.limit
 
 
 def stopped() -> int:
@@ -101,18 +164,18 @@ def stopped() -> int:
     return 0 if found is None else found.stopped
 
 
-def run(solver: Any, model: Any, time_limit: float) -> Any:
-    """``solver.solve(model)`` within :func:`remaining` ``(time_limit)``, stoppable by the
-    deadline's cancellation; None (the solve not started) when no time is left."""
+def run(solver: Any, model: Any) -> Any:
+    """``solver.solve(model)`` within :func:`remaining`, stoppable by the deadline's
+    cancellation; None (the solve not started) when no time is left."""
     from ortools.sat.python import cp_model
 
     found = _current.get()
-    limit = remaining(time_limit)
-    if limit <= 0:
+    seconds = remaining()
+    if seconds <= 0:
         if found is not None:
             found.stopped += 1
         return None
-    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.max_time_in_seconds = seconds
     if found is None:
         return solver.solve(model)
     with found._solving(solver):  # cancelled while registering: not started

@@ -14,7 +14,7 @@ from articulation.curriculum.model import Bachelor
 from articulation.messages.status import STATUS
 from articulation.solving.planning.options import DEFAULT_LOAD
 from articulation.solving.planning.results import Plan
-from articulation.solving.planning.solver import DEFAULT_TIME_LIMIT, plan_courses
+from articulation.solving.planning.solver import plan_courses
 from articulation.solving.planning.windows import Window, study_window
 
 #: The routes a plan is made for, and where: inside the bachelor (year 3, first semester) or
@@ -58,7 +58,6 @@ def plan_route(
     start: str | None = None,
     load: float = DEFAULT_LOAD,
     window: Sequence[str] | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> RoutePlan:
     """Plan a bachelor's route ``status`` with its ``codes``, for a student who passed ``taken``
     (default: the bachelor's mandatory courses).
@@ -104,7 +103,6 @@ def plan_route(
         load=load,
         within_years=None if inside else 1,
         window=slots,
-        time_limit=time_limit,
     )
     # a programme over the cap only informs: its greedy plan is enough (deterministic, fast)
     plan = plan_courses(catalogue, codes, passed, prove=status != "over_cap", **options)

@@ -61,8 +61,6 @@ from articulation.solving.planning.timing import add_finish, add_timing
 from articulation.solving.planning.windows import Window
 from articulation.support import deadline, memo
 
-DEFAULT_TIME_LIMIT = 10.0
-
 
 def plan_courses(
     catalogue: Catalogue,
@@ -73,7 +71,6 @@ def plan_courses(
     load: float = DEFAULT_LOAD,
     within_years: float | None = None,
     window: Window | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
     prove: bool = True,
 ) -> Plan:
     """Place ``codes`` in periods from ``start`` for a student who passed ``taken``.
@@ -109,15 +106,13 @@ def plan_courses(
     found = catalogue.recall(memo.PLANS, key)
     if found is None:
         cut = deadline.stopped()
-        found = _plan(instance, load, limit, time_limit, prove)
+        found = _plan(instance, load, limit, prove)
         if deadline.stopped() == cut:  # a plan a request's deadline cut short is not kept
             found = catalogue.remember(memo.PLANS, key, found)
     return found
 
 
-def _plan(
-    instance: Instance, load: float, limit: int | None, time_limit: float, prove: bool = True
-) -> Plan:
+def _plan(instance: Instance, load: float, limit: int | None, prove: bool = True) -> Plan:
     codes = instance.codes
     empty = {"codes": codes, "start": instance.start, "load": load, "limit_weeks": limit}
     if not codes:
@@ -146,9 +141,9 @@ def _plan(
             inside = {c: [o for o in options[c] if o.end <= end] for c in codes}
             if all(inside.values()):
                 hint = greedy if greedy and objective(greedy)[0] <= end else None
-                chosen, optimal = _solve(instance, inside, hint, time_limit)
+                chosen, optimal = _solve(instance, inside, hint)
         if chosen is None:
-            chosen, optimal = _solve(instance, options, greedy, time_limit)
+            chosen, optimal = _solve(instance, options, greedy)
     if chosen is None:
         where = instance.window.label() if instance.window else Message("plan.years_planned")
         reason = Message.of("plan.no_room", where=where, load=load)
@@ -341,7 +336,6 @@ def _solve(
     instance: Instance,
     options: dict[str, list[Option]],
     hint: dict[str, Option] | None,
-    time_limit: float,
 ) -> tuple[dict[str, Option] | None, bool]:
     """The lexicographically best plan (finish, then periods used) by
     CP-SAT; None when there is none. Returns the plan and whether it is proven optimal."""
@@ -364,7 +358,7 @@ def _solve(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = SEED
     solver.parameters.linearization_level = 2
-    status = deadline.run(solver, model, time_limit)  # None: the deadline has passed
+    status = deadline.run(solver, model)  # None: the deadline has passed
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
     chosen = {o.code: o for o in every if solver.boolean_value(y[id(o)])}
