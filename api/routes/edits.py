@@ -1,7 +1,8 @@
 """Catalogue edits: create, update and delete courses and programmes.
 
-Only clients with the ``editor`` role for the institution concerned may edit. Updates and
-deletes must send ``If-Match`` with the entity's ETag; every change is audited.
+Only clients whose role may edit (:data:`articulation.storage.roles.ROLES`), of the institution
+concerned, may edit. Updates and deletes must send ``If-Match`` with the entity's ETag; every
+change is audited.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from articulation.storage.edits import (
     PreconditionFailed,
     apply_edit,
 )
+from articulation.storage.roles import role_of, roles_that
 from articulation.storage.rows import course_document
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
@@ -82,9 +84,12 @@ def expected_version(if_match: str | None) -> frozenset[int] | None:
 
 
 def authorizer(client: ApiClient) -> Callable[[set[str]], None]:
+    """Whether ``client`` may edit the catalogues of the institutions: its role may edit, and
+    they are its own."""
+
     def authorize(institutions: set[str]) -> None:
         for institution in sorted(institutions):
-            if client.role != "editor" or client.institution != institution:
+            if not role_of(client.role).may_edit or client.institution != institution:
                 raise Forbidden(institution)
 
     return authorize
@@ -128,7 +133,8 @@ def forbidden(client: ApiClient, institution: str) -> ApiError:
         403,
         ["header", "Authorization"],
         f"client {client.name!r} ({client.role}, {client.institution}) may not edit the "
-        f"catalogue of {institution}",
+        f"catalogue of {institution}; roles that may: "
+        f"{roles_that(lambda role: role.may_edit)}, of that institution",
         "forbidden",
     )
 

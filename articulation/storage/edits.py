@@ -53,7 +53,7 @@ class PreconditionFailed(EditError):
 class Forbidden(EditError):
     def __init__(self, institution: str):
         self.institution = institution
-        super().__init__(f"not an editor for institution {institution!r}")
+        super().__init__(f"may not edit the catalogue of institution {institution!r}")
 
 
 class InvalidCatalogue(EditError):
