@@ -19,8 +19,9 @@ from api.deps import ClientDep, EngineDep, SnapshotDep, SnapshotsDep
 from api.errors import ApiError, responses
 from api.routes.catalogue import CodePath, etag
 from api.schemas import MAX_VERSION, CourseDocument
-from api.services import split_path
+from articulation.curriculum.edits import EditAction
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.yamlfile import split_path
 from articulation.storage.audit import Actor
 from articulation.storage.edits import (
     AlreadyExists,
@@ -187,7 +188,7 @@ EditorDep = Annotated[Editor, Depends(get_editor)]
 def _create(editor: Editor, entity: str, code: str, value: object, institution: str) -> str:
     """Add a course or programme; its ETag."""
     precheck(editor.client, institution)
-    edit = Edit("create", entity, code, value, authorize=authorizer(editor.client))
+    edit = Edit(EditAction.CREATE, entity, code, value, authorize=authorizer(editor.client))
     return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
 
 
@@ -197,7 +198,7 @@ def _update(
     """Replace a course or programme; its new ETag."""
     precheck(editor.client, institution, _institution_of(editor.snapshot, entity, code))
     expected = expected_version(if_match)
-    edit = Edit("update", entity, code, value, expected, authorizer(editor.client))
+    edit = Edit(EditAction.UPDATE, entity, code, value, expected, authorizer(editor.client))
     return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
 
 
@@ -205,7 +206,7 @@ def _delete(editor: Editor, entity: str, code: str, if_match: str | None) -> Res
     """Remove a course or programme."""
     precheck(editor.client, _institution_of(editor.snapshot, entity, code))
     expected = expected_version(if_match)
-    edit = Edit("delete", entity, code, None, expected, authorizer(editor.client))
+    edit = Edit(EditAction.DELETE, entity, code, None, expected, authorizer(editor.client))
     run(editor.engine, editor.snapshots, editor.client, edit, ["path", "code"])
     return Response(status_code=204)
 
