@@ -17,6 +17,7 @@ from api.jobs import ScanRunner
 from api.schemas import MAX_OFFSET
 from articulation.settings import Settings
 from articulation.storage.clients import client_for_token
+from articulation.storage.roles import role_of, roles_that
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
 
@@ -178,17 +179,15 @@ def current_client(
 ClientDep = Annotated[ApiClient, Depends(current_client)]
 
 
-SCAN_ROLES = ("scanner", "editor")
-
-
 def scanning_client(client: ClientDep) -> ApiClient:
-    """A client that may start scans (role ``scanner`` or ``editor``); 403 otherwise."""
-    if client.role not in SCAN_ROLES:
+    """A client whose role may start scans (:data:`articulation.storage.roles.ROLES`); 403
+    otherwise."""
+    if not role_of(client.role).may_scan:
         raise ApiError(
             403,
             ["header", "Authorization"],
             f"client {client.name!r} ({client.role}) may not start scans; "
-            f"roles that may: {', '.join(SCAN_ROLES)}",
+            f"roles that may: {roles_that(lambda role: role.may_scan)}",
             "forbidden",
         )
     return client

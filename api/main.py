@@ -24,17 +24,19 @@ from articulation import __version__
 from articulation.answers.parallel import parse_cluster
 from articulation.settings import Settings, from_environment, stop
 from articulation.storage.db import migrate, settings_engine
+from articulation.storage.roles import roles_that
 from articulation.storage.snapshot import Snapshots
 
 log = logging.getLogger("articulation.api")
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Gap analysis and proven-optimal bridging programmes from VU Amsterdam bachelors into
 University of Twente masters.
 
 Reads are open; catalogue edits need a bearer token (`articulation db add-client`) of a client
-with the `editor` role for the institution, and updates need `If-Match` with the entity's ETag.
-Starting a scan needs a client with the `scanner` or `editor` role.
+whose role may edit ({roles_that(lambda role: role.may_edit)}), for the institution concerned,
+and updates need `If-Match` with the entity's ETag. Starting a scan needs a client whose role
+may scan ({roles_that(lambda role: role.may_scan)}).
 Every error names the field (`loc`) and the reason (`msg`).
 """
 

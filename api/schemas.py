@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from articulation.curriculum.edits import ACTIONS, WORDS
 from articulation.curriculum.model import (
     CODE,
     INSTITUTION,
@@ -376,11 +377,19 @@ class Health(BaseModel):
     schema_revision: str | None
 
 
-class WhatIfEdit(Strict):
-    """One proposed edit: a course document or a programme document to add or change, or a
-    code to remove (with ``entity``, or with its document)."""
+#: The words a what-if edit's action may be given as: the actions and their synonyms.
+ActionWord = Literal[tuple(WORDS)]  # type: ignore[valid-type]
 
-    action: Literal["add", "change", "remove"]
+
+class WhatIfEdit(Strict):
+    """One proposed edit: a course document or a programme document to create (add) or update
+    (change), or a code to delete (remove; with ``entity``, or with its document)."""
+
+    action: ActionWord = Field(
+        description="; ".join(
+            f"`{spec.action}` or `{spec.synonym}`: {spec.description}" for spec in ACTIONS.values()
+        )
+    )
     course: CourseDocument | None = None
     programme: (
         Annotated[

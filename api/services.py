@@ -8,7 +8,6 @@ one minor raise :class:`SolveTimeout` with what was proven.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from articulation.answers.minor import design_minor
 from articulation.answers.scan import assess
 from articulation.answers.scan import transfer_path as engine_path
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
+from articulation.curriculum.edits import ACTIONS, edit_action, spelled
 from articulation.curriculum.model import Bachelor, Course, Master, TranscriptEntry
 from articulation.interop.transcript import match_programme, programme_suggestions
 from articulation.messages.message import translated
@@ -260,24 +260,6 @@ def minor_design(catalogue: Catalogue, request: MinorRequest, time_limit: float)
     return data
 
 
-# --- catalogue problems -------------------------------------------------------------------------
-
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def split_path(path: str) -> list[str | int]:
-    """``prerequisites[0][1]`` → ``["prerequisites", 0, 1]``.
-
-    >>> split_path("requires[2].any_of[0].outcome")
-    ['requires', 2, 'any_of', 0, 'outcome']
-    >>> split_path("teaches.math.calculus")  # the keys of teaches are dotted outcome ids
-    ['teaches', 'math.calculus']
-    """
-    if path.startswith("teaches."):
-        return ["teaches", path.removeprefix("teaches.")]
-    return [int(index) if index else name for name, index in _PART.findall(path)]
-
-
 # --- what-if edits ------------------------------------------------------------------------------
 
 
@@ -288,9 +270,13 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
     from articulation.answers.whatif import Edit, EditError, base_scan
     from articulation.answers.whatif import what_if as engine_what_if
 
+    by_code = spelled(*(a for a, spec in ACTIONS.items() if not spec.document))
+    with_document = spelled(*(a for a, spec in ACTIONS.items() if spec.document))
     edits: list[Edit] = []
     for i, proposed in enumerate(request.edits):
         where: list[str | int] = ["body", "edits", i]
+        action = edit_action(proposed.action)
+        needs_document = ACTIONS[action].document
         documents = [d for d in (proposed.course, proposed.programme) if d is not None]
         if len(documents) > 1:
             raise ApiError(422, where, "give a course or a programme, not both", "invalid")
@@ -312,19 +298,15 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
                     proposed.course.institution,
                     Course.model_validate(proposed.course.model_dump(exclude={"institution"})),
                 )
-            edits.append(Edit(proposed.action, entity, code, item, institution))
-        elif proposed.action == "remove" and proposed.code and proposed.entity:
-            edits.append(Edit("remove", proposed.entity, proposed.code))
+            edits.append(Edit(action, entity, code, item, institution))
+        elif not needs_document and proposed.code and proposed.entity:
+            edits.append(Edit(action, proposed.entity, proposed.code))
         else:
-            missing = (
-                "entity"
-                if proposed.action == "remove" and proposed.code
-                else ("code" if proposed.action == "remove" else "course")
-            )
+            missing = "course" if needs_document else ("entity" if proposed.code else "code")
             raise ApiError(
                 422,
                 [*where, missing],
-                "a remove needs entity and code (or the document); add and change need a "
+                f"{by_code} needs entity and code (or the document); {with_document} need a "
                 "course or programme document",
                 "missing",
             )

@@ -24,10 +24,12 @@ from articulation.curriculum.loader import load_curricula
 from articulation.messages.status import VALUES as STATUSES
 from articulation.settings import Settings
 from articulation.storage.audit import audit_log
-from articulation.storage.clients import add_client
+from articulation.storage.clients import add_client, hash_token
 from articulation.storage.db import head_revision
 from articulation.storage.jobs import create_job
+from articulation.storage.roles import ROLES
 from articulation.storage.rows import read_version
+from articulation.storage.tables import ApiClient, now
 from tests.conftest import MINI, calendar_curricula
 
 TINY = 0.000001  # a time limit no solve can finish in
@@ -565,14 +567,74 @@ def test_edits_need_a_bearer_token_of_an_editor_for_the_institution(
         client.post("/v1/courses", json=NEW_COURSE, headers={"Authorization": "Bearer nope"}), 401
     )
     assert "unknown bearer token" in item["msg"]
-    vu = bearer(app, "vu-editor", "VU")
-    item = error(client.post("/v1/courses", json=NEW_COURSE, headers=vu), 403)
-    assert item["loc"] == ["header", "Authorization"] and "UT" in item["msg"]
+    vu = bearer(app, "vu-editor", "VU")  # creating is refused too: see the role cases below
     current = client.get("/v1/courses/UT-LA")
     headers = {**vu, "If-Match": current.headers["ETag"]}
     item = error(client.delete("/v1/courses/UT-LA", headers=headers), 403)
+    assert item["loc"] == ["header", "Authorization"] and "UT" in item["msg"]
     assert client.get("/v1/courses/UT-LA").status_code == 200
     assert audit(app, "UT-LA") == [] and version(app) == 1
+
+
+# (case, role, institution, may edit UT's catalogue, may start scans): every role of the table,
+# an editor of another institution, and a role no longer in the table (it may do nothing)
+ROLE_CASES = [
+    *(
+        (name, name, "UT" if role.needs_institution else "*", role.may_edit, role.may_scan)
+        for name, role in ROLES.items()
+    ),
+    ("editor of another institution", "editor", "VU", False, ROLES["editor"].may_scan),
+    ("role not in the table", "retired", "UT", False, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "institution", "may_edit", "may_scan"),
+    [case[1:] for case in ROLE_CASES],
+    ids=[case[0] for case in ROLE_CASES],
+)
+def test_each_client_may_do_what_the_role_table_says(
+    client: TestClient, app: FastAPI, role: str, institution: str, may_edit: bool, may_scan: bool
+) -> None:
+    if role in ROLES:
+        token = add_client(app.state.engine, "someone", role, institution)
+    else:  # add_client refuses a role the table does not hold; one may be stored from before
+        with pytest.raises(ValueError, match="unknown role 'retired'; roles: editor, scanner"):
+            add_client(app.state.engine, "someone", role, institution)
+        token = "art_retired"
+        with Session(app.state.engine) as session, session.begin():
+            session.add(
+                ApiClient(
+                    name="someone",
+                    role=role,
+                    institution=institution,
+                    token_hash=hash_token(token),
+                    created_at=now(),
+                )
+            )
+    headers = {"Authorization": f"Bearer {token}"}
+    one_cell = {"bachelors": ["VU-B-AI"], "masters": ["UT-M-CS"]}
+    started = client.post("/v1/scans", json=one_cell, headers=headers)
+    if may_scan:
+        assert started.status_code == 202, started.text
+        app.state.runner.wait(started.json()["id"], timeout=60)
+    else:
+        item = error(started, 403)
+        assert item["loc"] == ["header", "Authorization"]
+        assert f"client 'someone' ({role}) may not start scans" in item["msg"]
+        assert "roles that may: editor, scanner" in item["msg"]
+    created = client.post("/v1/courses", json=NEW_COURSE, headers=headers)
+    if may_edit:
+        assert created.status_code == 201, created.text
+    else:
+        item = error(created, 403)
+        assert item["loc"] == ["header", "Authorization"]
+        assert (
+            f"client 'someone' ({role}, {institution}) may not edit the catalogue of UT"
+            in (item["msg"])
+        )
+        assert "roles that may: editor, of that institution" in item["msg"]
+        assert client.get("/v1/courses/UT-STAT").status_code == 404 and version(app) == 1
 
 
 def test_create_course_is_stored_audited_and_used_by_the_engine(

@@ -56,6 +56,7 @@ from articulation.storage.edits import (
     apply_edit,
 )
 from articulation.storage.export import export_curricula
+from articulation.storage.roles import ROLES
 from articulation.storage.rows import Parts, read_parts, read_version
 from articulation.storage.snapshot import Snapshots
 from articulation.storage.tables import AuditEntry, CalendarPeriod, CourseRow, metadata
@@ -605,16 +606,26 @@ def test_cli_add_client_prints_a_token_that_only_its_hash_is_stored_for(database
     assert role.exit_code == 2 and "unknown role" in role.stderr
 
 
-def test_cli_add_client_scanner_needs_no_institution_editor_does(database_url: str) -> None:
-    scanner = run("db", "add-client", "board", "--role", "scanner", "--database-url", database_url)
-    assert scanner.exit_code == 0, scanner.output
+@pytest.mark.parametrize("role", list(ROLES))
+def test_cli_add_client_needs_an_institution_as_the_role_table_says(
+    database_url: str, role: str
+) -> None:
+    """A scanner needs no institution, an editor does: every role as the table says."""
+    without = run("db", "add-client", "board", "--role", role, "--database-url", database_url)
+    if ROLES[role].needs_institution:
+        assert without.exit_code == 2 and f"role {role} needs --institution" in without.stderr
+        options = ["--role", role, "--institution", "UT", "--database-url", database_url]
+        with_one = run("db", "add-client", "board", *options)
+        assert with_one.exit_code == 0, with_one.output
+        token, institution = with_one.stdout.strip(), "UT"
+    else:
+        assert without.exit_code == 0, without.output
+        token, institution = without.stdout.strip(), "*"
     engine = make_engine(database_url)
     with Session(engine) as session:
-        client = client_for_token(session, scanner.stdout.strip())
-        assert client is not None and client.role == "scanner" and client.institution == "*"
+        client = client_for_token(session, token)
+        assert client is not None and (client.role, client.institution) == (role, institution)
     engine.dispose()
-    editor = run("db", "add-client", "someone", "--database-url", database_url)
-    assert editor.exit_code == 2 and "needs --institution" in editor.stderr
 
 
 def test_cli_migrate_reports_the_revision(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from articulation.answers.scan import scan
 from articulation.answers.whatif import Edit, EditError, apply_edits, base_scan, diff, what_if
 from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.edits import ACTIONS, WORDS, EditAction, edit_action
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Course, OutcomeAt
 from articulation.support.deadline import deadline
@@ -195,6 +196,40 @@ def test_broken_edits_name_the_edit_and_field() -> None:
     with pytest.raises(EditError) as info:
         apply_edits(catalogue, [Edit("remove", "course", "UT-ADC")])  # still referenced
     assert info.value.problems[0][0] == 0
+
+
+def test_a_dotted_outcome_id_is_one_key_of_the_field_path() -> None:
+    catalogue = load_curricula(MINI)
+    course = catalogue.courses["UT-ADC"]
+    bad = course.model_copy(update={"teaches": {**course.teaches, "math.calculus.limits": 3}})
+    with pytest.raises(EditError) as info:
+        apply_edits(catalogue, [Edit(EditAction.UPDATE, "course", "UT-ADC", bad, "UT")])
+    [(index, path, message)] = info.value.problems
+    assert (index, path) == (0, ["teaches", "math.calculus.limits"])
+    assert "unknown outcome 'math.calculus.limits'" in message
+
+
+def test_one_edit_vocabulary_with_the_what_if_words_as_synonyms() -> None:
+    assert set(WORDS) == {"create", "update", "delete", "add", "change", "remove"}
+    for action, spec in ACTIONS.items():
+        assert edit_action(spec.synonym) is edit_action(str(action)) is action
+        assert Edit(spec.synonym, "course", "UT-X") == Edit(action, "course", "UT-X")
+    with pytest.raises(ValueError, match=r"unknown edit action 'drop'; actions: create \(add\)"):
+        Edit("drop", "course", "UT-X")
+    catalogue = load_curricula(MINI)
+    lone = Course(code="UT-LONE", title="Lone", ects=5, teaches={}, area="mathematics")
+    for word in ("add", "create"):
+        added = apply_edits(catalogue, [Edit(word, "course", "UT-LONE", lone, "UT")])
+        assert added.institution_of["UT-LONE"] == "UT"
+    for word in ("remove", "delete"):
+        assert (
+            "UT-MATHPACK"
+            not in apply_edits(catalogue, [Edit(word, "course", "UT-MATHPACK")]).courses
+        )
+    with pytest.raises(EditError, match="exists already"):
+        apply_edits(catalogue, [Edit(EditAction.CREATE, "course", "UT-ADC", None, "UT")])
+    with pytest.raises(EditError, match="the course to update is missing"):
+        apply_edits(catalogue, [Edit("change", "course", "UT-ADC")])
 
 
 def test_cli_diff(tmp_path: Path) -> None:

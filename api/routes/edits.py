@@ -1,7 +1,8 @@
 """Catalogue edits: create, update and delete courses and programmes.
 
-Only clients with the ``editor`` role for the institution concerned may edit. Updates and
-deletes must send ``If-Match`` with the entity's ETag; every change is audited.
+Only clients whose role may edit (:data:`articulation.storage.roles.ROLES`), of the institution
+concerned, may edit. Updates and deletes must send ``If-Match`` with the entity's ETag; every
+change is audited.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from api.deps import ClientDep, EngineDep, SnapshotDep, SnapshotsDep
 from api.errors import ApiError, responses
 from api.routes.catalogue import CodePath, etag
 from api.schemas import MAX_VERSION, CourseDocument
-from api.services import split_path
+from articulation.curriculum.edits import EditAction
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.yamlfile import split_path
 from articulation.storage.audit import Actor
 from articulation.storage.edits import (
     AlreadyExists,
@@ -31,6 +33,7 @@ from articulation.storage.edits import (
     PreconditionFailed,
     apply_edit,
 )
+from articulation.storage.roles import role_of, roles_that
 from articulation.storage.rows import course_document
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
@@ -82,9 +85,12 @@ def expected_version(if_match: str | None) -> frozenset[int] | None:
 
 
 def authorizer(client: ApiClient) -> Callable[[set[str]], None]:
+    """Whether ``client`` may edit the catalogues of the institutions: its role may edit, and
+    they are its own."""
+
     def authorize(institutions: set[str]) -> None:
         for institution in sorted(institutions):
-            if client.role != "editor" or client.institution != institution:
+            if not role_of(client.role).may_edit or client.institution != institution:
                 raise Forbidden(institution)
 
     return authorize
@@ -128,7 +134,8 @@ def forbidden(client: ApiClient, institution: str) -> ApiError:
         403,
         ["header", "Authorization"],
         f"client {client.name!r} ({client.role}, {client.institution}) may not edit the "
-        f"catalogue of {institution}",
+        f"catalogue of {institution}; roles that may: "
+        f"{roles_that(lambda role: role.may_edit)}, of that institution",
         "forbidden",
     )
 
@@ -181,7 +188,7 @@ EditorDep = Annotated[Editor, Depends(get_editor)]
 def _create(editor: Editor, entity: str, code: str, value: object, institution: str) -> str:
     """Add a course or programme; its ETag."""
     precheck(editor.client, institution)
-    edit = Edit("create", entity, code, value, authorize=authorizer(editor.client))
+    edit = Edit(EditAction.CREATE, entity, code, value, authorize=authorizer(editor.client))
     return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
 
 
@@ -191,7 +198,7 @@ def _update(
     """Replace a course or programme; its new ETag."""
     precheck(editor.client, institution, _institution_of(editor.snapshot, entity, code))
     expected = expected_version(if_match)
-    edit = Edit("update", entity, code, value, expected, authorizer(editor.client))
+    edit = Edit(EditAction.UPDATE, entity, code, value, expected, authorizer(editor.client))
     return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
 
 
@@ -199,7 +206,7 @@ def _delete(editor: Editor, entity: str, code: str, if_match: str | None) -> Res
     """Remove a course or programme."""
     precheck(editor.client, _institution_of(editor.snapshot, entity, code))
     expected = expected_version(if_match)
-    edit = Edit("delete", entity, code, None, expected, authorizer(editor.client))
+    edit = Edit(EditAction.DELETE, entity, code, None, expected, authorizer(editor.client))
     run(editor.engine, editor.snapshots, editor.client, edit, ["path", "code"])
     return Response(status_code=204)
 

@@ -17,18 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import check_parts
+from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
 from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.curriculum.yamlfile import split_path
 from articulation.solving.gap import attainment, gap, named
 from articulation.solving.pool import elective_institutions
 from articulation.support import deadline, memo
 from articulation.support.suggest import unknown
 
-Action = Literal["add", "change", "remove"]
 #: Statuses whose route never reached a stage (electives, minor, pre-master).
 _BEFORE_ELECTIVES = ("direct",)
 _BEFORE_MINOR = ("direct", "electives")
@@ -441,14 +442,19 @@ def diff(
 
 @dataclass(frozen=True)
 class Edit:
-    """A proposed catalogue edit: a course (with its institution) or a programme to add, change
-    or remove (for ``remove`` only ``code`` counts)."""
+    """A proposed catalogue edit: a course (with its institution) or a programme to create,
+    update or delete (for a delete only ``code`` counts). ``action`` is an
+    :class:`~articulation.curriculum.edits.EditAction` or a word for one (``add``, ``change``,
+    ``remove`` are synonyms)."""
 
-    action: Action
-    entity: Literal["course", "programme"]
+    action: EditAction
+    entity: EditEntity
     code: str
     item: Course | Programme | None = None
     institution: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", edit_action(self.action))
 
 
 class EditError(ValueError):
@@ -477,16 +483,17 @@ def apply_edits(catalogue: Catalogue, edits: Sequence[Edit]) -> Catalogue:
     for i, edit in enumerate(edits):
         store: dict = courses if edit.entity == "course" else programmes
         exists = edit.code in store
+        spec = ACTIONS[edit.action]
         if edit.item is not None and edit.item.code != edit.code:
             problems.append((i, ["code"], f"must equal the edit's code ({edit.code!r})"))
             continue
-        if edit.action == "add" and exists:
+        if not spec.existing and exists:
             problems.append((i, ["code"], f"{edit.entity} {edit.code!r} exists already"))
             continue
-        if edit.action != "add" and not exists:
+        if spec.existing and not exists:
             problems.append((i, ["code"], unknown(edit.entity, edit.code, store)))
             continue
-        if edit.action == "remove":
+        if not spec.document:
             del store[edit.code]
         elif edit.item is None:
             problems.append((i, [edit.entity], f"the {edit.entity} to {edit.action} is missing"))
@@ -506,21 +513,12 @@ def apply_edits(catalogue: Catalogue, edits: Sequence[Edit]) -> Catalogue:
                 text = f"{problem.file}: {problem.path}: " if problem.path else f"{problem.file}: "
                 problems.append((last, [], f"would make {text}{problem.message}"))
             else:
-                problems.append((index, _split(problem.path), problem.message))
+                problems.append((index, split_path(problem.path), problem.message))
     if problems:
         raise EditError(problems)
     return Catalogue.build(
         outcomes, list(courses.values()), list(programmes.values()), catalogue.calendars
     )
-
-
-def _split(path: str) -> list[str | int]:
-    """``prerequisites[0][1]`` → ``["prerequisites", 0, 1]``."""
-    parts: list[str | int] = []
-    for piece in path.replace("]", "").replace("[", ".").split("."):
-        if piece:
-            parts.append(int(piece) if piece.isdigit() else piece)
-    return parts
 
 
 def what_if(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from articulation.cli.common import DEFAULTS, BadInput, err, load, out, print_json, user_errors
+from articulation.storage.roles import ROLES, roles_that, unknown_role
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -130,20 +131,23 @@ def add_client_command(
     name: Annotated[str, typer.Argument(help="Who the client is, e.g. 'ut-admissions'.")],
     institution: Annotated[
         str | None,
-        typer.Option("--institution", help="The institution it may edit, e.g. UT (editors)."),
+        typer.Option(
+            "--institution",
+            help="The institution it may edit, e.g. UT (roles that need one: "
+            f"{roles_that(lambda role: role.needs_institution)}).",
+        ),
     ] = None,
     role: Annotated[
         str,
         typer.Option(
             "--role",
-            help="editor (edits its institution's catalogue, starts scans) or scanner "
-            "(starts scans).",
+            help=" or ".join(f"{r.name} ({r.description})" for r in ROLES.values()) + ".",
         ),
     ] = "editor",
     database_url: DatabaseOpt = None,
 ) -> None:
     """Register an API client and print its bearer token (shown once; only its hash is kept)."""
-    from articulation.storage.clients import ROLES, ClientExists, add_client
+    from articulation.storage.clients import ClientExists, add_client
     from articulation.storage.snapshot import Snapshots
     from articulation.support.suggest import unknown
 
@@ -151,11 +155,11 @@ def add_client_command(
         institutions = Snapshots(engine).get().catalogue.institutions
         with user_errors():
             if role not in ROLES:
-                raise BadInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+                raise BadInput(unknown_role(role))
             if institution is None:
-                if role == "editor":
-                    raise BadInput("an editor needs --institution (the catalogue it may edit)")
-                institution = "*"  # a scanner edits nothing
+                if ROLES[role].needs_institution:
+                    raise BadInput(f"the role {role} needs --institution (the catalogue it edits)")
+                institution = "*"  # a client of a role that edits nothing
             elif institutions and institution not in institutions:
                 raise BadInput(unknown("institution", institution, institutions))
             try:

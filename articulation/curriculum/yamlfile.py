@@ -7,6 +7,7 @@ reports through the :class:`YamlFile` the problem is in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,33 @@ def format_path(path: YamlPath) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+#: Mappings keyed by outcome ids, which hold dots: the rest of a path after one is one key.
+_KEYED_BY_OUTCOME = frozenset({"teaches"})
+
+
+def split_path(path: str) -> list[str | int]:
+    """The parts of a path as :func:`format_path` writes it (a problem's ``path``).
+
+    >>> split_path("requires[2].any_of[0].outcome")
+    ['requires', 2, 'any_of', 0, 'outcome']
+    >>> split_path("teaches.math.calculus")  # the keys of teaches are dotted outcome ids
+    ['teaches', 'math.calculus']
+    >>> split_path(format_path(("courses", 3, "teaches", "math.linear-algebra")))
+    ['courses', 3, 'teaches', 'math.linear-algebra']
+    >>> split_path("")
+    []
+    """
+    parts: list[str | int] = []
+    for match in _PART.finditer(path):
+        name, index = match.groups()
+        if name and parts and parts[-1] in _KEYED_BY_OUTCOME:
+            parts.append(path[match.start() :])
+            break
+        parts.append(int(index) if index else name)
+    return parts
 
 
 class YamlFile:

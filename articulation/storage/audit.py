@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from articulation.curriculum.edits import EditAction
 from articulation.storage.tables import AuditEntry, now
 
 
@@ -17,15 +18,16 @@ class Actor:
 
 
 def audit_rows(
-    actor: Actor, version: int, entity: str, changes: list[tuple[str, str, Any, Any]]
+    actor: Actor, version: int, entity: str, changes: list[tuple[EditAction, str, Any, Any]]
 ) -> list[dict[str, Any]]:
-    """The audit log rows of ``changes``: (action, code, before, after) of one kind of entity."""
+    """The audit log rows of ``changes``: (action, code, before, after) of one kind of entity;
+    the action is one of the edit vocabulary (:mod:`articulation.curriculum.edits`)."""
     return [
         {
             "at": now(),
             "actor": actor.name,
             "client_id": actor.client_id,
-            "action": action,
+            "action": action.value,
             "entity": entity,
             "code": code,
             "catalogue_version": version,

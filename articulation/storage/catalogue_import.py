@@ -12,6 +12,7 @@ from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col
 
 from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.edits import EditAction
 from articulation.storage.audit import Actor, audit_rows
 from articulation.storage.rows import (
     Parts,
@@ -144,15 +145,15 @@ def import_catalogue(
             document = documents[entity]
             changes = [
                 *(
-                    ("create", code, None, document(code, item))
+                    (EditAction.CREATE, code, None, document(code, item))
                     for code, item in diff.added.items()
                 ),
                 *(
-                    ("update", code, document(code, before), document(code, after))
+                    (EditAction.UPDATE, code, document(code, before), document(code, after))
                     for code, (before, after) in diff.changed.items()
                 ),
                 *(
-                    ("delete", code, document(code, item), None)
+                    (EditAction.DELETE, code, document(code, item), None)
                     for code, item in diff.removed.items()
                 ),
             ]

@@ -1,4 +1,5 @@
-"""API clients: a name, a role, an institution and the hash of their bearer token."""
+"""API clients: a name, a role (:mod:`articulation.storage.roles`), an institution and the hash
+of their bearer token."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import secrets
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from articulation.storage.roles import ROLES, unknown_role
 from articulation.storage.tables import ApiClient, now
-
-ROLES = ("editor", "scanner")  # editors edit their institution's catalogue; both may scan
 
 
 def hash_token(token: str) -> str:
@@ -24,7 +24,7 @@ class ClientExists(ValueError):
 def add_client(engine: Engine, name: str, role: str, institution: str) -> str:
     """Register an API client; returns its bearer token (only its hash is stored)."""
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        raise ValueError(unknown_role(role))
     token = "art_" + secrets.token_urlsafe(32)
     with Session(engine) as session, session.begin():
         if session.exec(select(ApiClient).where(ApiClient.name == name)).first():

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from articulation.curriculum.catalogue import Programme
+from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
 from articulation.curriculum.yamlfile import Problem
 from articulation.storage.audit import Actor, audit_rows
 from articulation.storage.rows import Parts, course_document, programme_document, read_parts
 from articulation.storage.tables import AuditEntry, CourseRow, ProgrammeRow, insert_rows
 from articulation.storage.writing import delete_rows, lock, write_courses, write_programmes
-
-Entity = Literal["course", "programme"]
-Action = Literal["create", "update", "delete"]
 
 
 class EditError(Exception):
@@ -53,7 +51,7 @@ class PreconditionFailed(EditError):
 class Forbidden(EditError):
     def __init__(self, institution: str):
         self.institution = institution
-        super().__init__(f"not an editor for institution {institution!r}")
+        super().__init__(f"may not edit the catalogue of institution {institution!r}")
 
 
 class InvalidCatalogue(EditError):
@@ -64,19 +62,23 @@ class InvalidCatalogue(EditError):
 
 @dataclass(frozen=True)
 class Edit:
-    """One change: create, update or delete a course or programme.
+    """One change: create, update or delete a course or programme (an
+    :class:`~articulation.curriculum.edits.EditAction`, or a word for one).
 
     ``new`` is (institution, course) for a course, the programme for a programme, None for a
     delete; ``expected`` is the entity's version the change was made from, or the set of
     versions it may be made from (an ``If-Match`` list; None: any).
     ``authorize`` is called with the institutions involved and raises :class:`Forbidden`."""
 
-    action: Action
-    entity: Entity
+    action: EditAction
+    entity: EditEntity
     code: str
     new: tuple[str, Course] | Programme | None = None
     expected: int | frozenset[int] | None = None
     authorize: Callable[[set[str]], None] = lambda _institutions: None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", edit_action(self.action))
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def apply_edit(
         with Session(engine) as session, session.begin():
             version = lock(session)
             current: int | None = None
-            if edit.action == "create":
+            if not ACTIONS[edit.action].existing:
                 if session.exec(select(key).where(key == edit.code)).first() is not None:
                     raise AlreadyExists(edit.entity, edit.code)
             else:
@@ -136,7 +138,7 @@ def _write_edit(
     that changes nothing."""
     before, after, changed = _apply(parts, edit)
     edit.authorize(_institutions(before) | _institutions(edit.new))
-    if edit.action == "update" and before == after and current is not None:
+    if edit.action is EditAction.UPDATE and before == after and current is not None:
         raise _Unchanged(EditResult(version=current, before=before, after=after, changed=False))
     problems = changed.problems()
     if problems:  # refuse only what this change breaks, not what was broken before
@@ -165,7 +167,7 @@ def _apply(parts: Parts, edit: Edit) -> tuple[dict[str, Any] | None, dict[str, A
     if edit.entity == "course":
         old = {c.code: (inst, c) for inst, c in parts.courses}
         previous = old.pop(edit.code, None)
-        if edit.action != "create" and previous is None:
+        if ACTIONS[edit.action].existing and previous is None:
             raise NotFound(edit.entity, edit.code)
         if isinstance(edit.new, tuple):
             old[edit.code] = edit.new
@@ -177,7 +179,7 @@ def _apply(parts: Parts, edit: Edit) -> tuple[dict[str, Any] | None, dict[str, A
         return before, after, changed
     programmes = {p.code: p for p in parts.programmes}
     previous_programme = programmes.pop(edit.code, None)
-    if edit.action != "create" and previous_programme is None:
+    if ACTIONS[edit.action].existing and previous_programme is None:
         raise NotFound(edit.entity, edit.code)
     if isinstance(edit.new, Bachelor | Master | Minor):
         programmes[edit.code] = edit.new
@@ -192,14 +194,14 @@ def _apply(parts: Parts, edit: Edit) -> tuple[dict[str, Any] | None, dict[str, A
 
 
 def _store(session: Session, edit: Edit, version: int) -> None:
-    new = edit.action == "create"
+    new = not ACTIONS[edit.action].existing
     if edit.entity == "course":
-        if edit.action == "delete":
+        if not ACTIONS[edit.action].document:
             delete_rows(session, "course", [edit.code])
         else:
             assert isinstance(edit.new, tuple)
             write_courses(session, [edit.new], version, new=new)
-    elif edit.action == "delete":
+    elif not ACTIONS[edit.action].document:
         delete_rows(session, "programme", [edit.code])
     else:
         assert isinstance(edit.new, Bachelor | Master | Minor)
