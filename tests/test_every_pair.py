@@ -67,11 +67,16 @@ def page_english() -> set[str]:
 PAGE_ENGLISH = page_english()
 
 
+def visible(html: str) -> str:
+    """The text of a page a reader sees: no tags, scripts, styles or entities."""
+    shown = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    shown = unescape(re.sub(r"<[^>]+>", " ", shown))
+    return re.sub(r"\s+", " ", shown)
+
+
 def dutch_page(html: str, where: str) -> None:
     """No English sentence of either catalogue on a Dutch page (titles and codes are data)."""
-    shown = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
-    shown = unescape(re.sub(r"<[^>]+>", " ", shown))  # the text a reader sees
-    shown = re.sub(r"\s+", " ", shown)
+    shown = visible(html)
     english = [part for part in ENGLISH | PAGE_ENGLISH if part in shown]
     assert not english, (where, english)
 
@@ -183,15 +188,27 @@ def _html(text: str) -> str:
 def test_every_reason_on_every_surface_comes_from_the_catalogue(
     client: TestClient, bridge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a sentinel for every message, no surface shows a message text of its own."""
+    """With a sentinel for every message, no surface shows a message text of its own: the API,
+    the CLI, the directors' pair view and the student page of every pair and bachelor, and the
+    reasons on the report's pair pages."""
+    from articulation.outputs.heatmap import render_html
+    from articulation.outputs.report import make_report
+
     sentinel = {
         lang: {
-            id: f"⟦{id}⟧ " + " ".join(f"{{{p}}}" for p in re.findall(r"\{(\w+)\}", text))
+            id: f"⟦{id}⟧ "
+            + " ".join(f"{{{name}}}" for _, name, _, _ in Formatter().parse(text) if name)
             for id, text in messages.templates("en").items()
         }
         for lang in ("en", "nl")
     }
     monkeypatch.setattr(messages, "template", lambda id, lang: sentinel[lang][id])
+
+    def own(text: str, where: str) -> None:
+        plain = re.sub(r"⟦[\w.]+⟧", "", text)
+        english = [part for part in ENGLISH if part in plain]
+        assert not english, (where, text, english)
+
     for bachelor, master in PAIRS:
         where = f"{bachelor} → {master}"
         answer = client.get(f"/v1/paths/{bachelor}/{master}", params={"lang": "nl"}).json()
@@ -199,9 +216,28 @@ def test_every_reason_on_every_surface_comes_from_the_catalogue(
         for texts in (answer["explanation"], [r["text"] for r in cli_answer["reasons"]]):
             for text in texts:
                 assert text.startswith("⟦"), (where, text)
-                plain = re.sub(r"⟦[\w.]+⟧", "", text)
-                english = [part for part in ENGLISH if part in plain]
-                assert not english, (where, text, english)
+                own(text, where)
+        page = client.get(
+            "/directors/pair", params={"bachelor": bachelor, "master": master, "lang": "nl"}
+        )
+        own(visible(page.text), where)
+    for b in CATALOGUE.bachelors:
+        for form in (
+            {"courses": "\n".join(b.courses), "bachelor": b.code, "lang": "nl"},
+            {"bachelor": b.code, "studying": "1", "lang": "en"},
+        ):
+            own(visible(client.post("/", data=form).text), b.code)
+    report = make_report(CATALOGUE, workers=1)
+    pages = render_html(report, top=15)
+    for bachelor, master in PAIRS:
+        html = pages[f"pairs/{bachelor}/{master}.html"]
+        verdict = re.search(r'(?s)<p id="verdict"[^>]*>(.*?)</p>', html)
+        assert verdict and "⟦" in verdict.group(1), (bachelor, master)
+        for note in re.findall(r"(?s)<li>(.*?)</li>", html.partition('id="why-not"')[2][:5000]):
+            if "⟦" not in note:
+                break  # past the list
+            own(visible(note), f"{bachelor} → {master} (report)")
+        own(visible(verdict.group(1)), f"{bachelor} → {master} (report)")
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

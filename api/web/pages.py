@@ -34,6 +34,7 @@ from api.errors import ApiError, SolveTimeout
 from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries
+from articulation.answers.explain import illustrative_data
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
@@ -90,6 +91,7 @@ def environment(lang: str) -> Environment:
         ec=lambda value: number(value, lang),
         say=lambda message: render_json(message, lang),
         finished=lambda at: render(finished_at(at["year"], at["period"]), lang),
+        illustrative_data=lambda codes: render(illustrative_data(codes), lang),
     )
     return env
 

@@ -83,6 +83,11 @@ def take(
     return Message.of("explain.take", **head)
 
 
+def illustrative_data(codes: Sequence[str]) -> Message:
+    """What of an answer rests on illustrative rather than sourced data."""
+    return Message.of("explain.illustrative", codes=", ".join(codes))
+
+
 def explain(
     catalogue: Catalogue,
     bachelor: str,
@@ -119,7 +124,7 @@ def explain(
     if cell.unmet:
         lines.append(Message.of("explain.unmet", requirements=cell.unmet))
     if illustrative:
-        lines.append(Message.of("explain.illustrative", codes=", ".join(illustrative)))
+        lines.append(illustrative_data(illustrative))
     return tuple(lines)
 
 
