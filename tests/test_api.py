@@ -489,6 +489,14 @@ def test_scan_job_runs_in_the_background_and_serves_its_reports(
     for link in sorted(set(links))[:3]:
         page = client.get(f"/v1/scans/{job['id']}/{link}")
         assert page.status_code == 200 and "<html" in page.text.lower()
+    # the report in Dutch beside it, the same layout under nl/, each page linking to the other
+    assert 'href="nl/index.html" hreflang="nl"' in html.text
+    dutch = client.get(f"/v1/scans/{job['id']}/nl/index.html")
+    assert dutch.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in dutch.text and 'href="../index.html" hreflang="en"' in dutch.text
+    pair = client.get(f"/v1/scans/{job['id']}/nl/pairs/VU-B-AI/UT-M-CS.html")
+    assert pair.status_code == 200 and "schakelprogramma" in pair.text
+    assert 'href="../../../pairs/VU-B-AI/UT-M-CS.html"' in pair.text
 
 
 def test_scan_of_chosen_programmes_and_bad_input(

@@ -266,7 +266,7 @@ def test_bachelor_page_shows_the_minor_design(out) -> None:
 
 def test_html_is_self_contained_and_every_link_resolves(built, out) -> None:
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 1 + 1 + 2 + 8  # index, sources, bachelors, pairs
+    assert len(pages) == 2 * (1 + 1 + 2 + 8)  # index, sources, bachelors, pairs; English, Dutch
     sources = set()
     for code in [*built.catalogue.programmes, *built.catalogue.courses]:
         prov = report.provenance(built.catalogue, code)
@@ -301,7 +301,7 @@ def test_report_is_byte_identical_across_runs_and_workers(tmp_path) -> None:
     assert scan_cli("--out", str(second), "--workers", "2").exit_code == 0
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    assert len(files) == 15
+    assert len(files) == 2 * 12 + 3  # the pages in English and Dutch, CSV, JSON, Markdown
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
@@ -363,13 +363,16 @@ def test_markdown_matrix_rows_have_one_entry_per_master(out) -> None:
 
 
 def test_rewriting_removes_pages_of_an_earlier_report_only(built, tmp_path) -> None:
-    (tmp_path / "pairs" / "VU-B-OLD").mkdir(parents=True)
-    (tmp_path / "pairs" / "VU-B-OLD" / "UT-M-CS.html").write_text("old")
-    (tmp_path / "bachelors").mkdir()
-    (tmp_path / "bachelors" / "VU-B-OLD.html").write_text("old")
-    (tmp_path / "notes.txt").write_text("mine")
+    for folder in (tmp_path, tmp_path / "nl"):
+        (folder / "pairs" / "VU-B-OLD").mkdir(parents=True)
+        (folder / "pairs" / "VU-B-OLD" / "UT-M-CS.html").write_text("old")
+        (folder / "bachelors").mkdir()
+        (folder / "bachelors" / "VU-B-OLD.html").write_text("old")
+        (folder / "notes.txt").write_text("mine")
     write_files(render(built, ["html"]), tmp_path)
-    assert not (tmp_path / "pairs" / "VU-B-OLD").exists()
-    assert not (tmp_path / "bachelors" / "VU-B-OLD.html").exists()
-    assert (tmp_path / "notes.txt").read_text() == "mine"
-    assert len(list((tmp_path / "pairs").rglob("*.html"))) == 8
+    for folder in (tmp_path, tmp_path / "nl"):
+        assert not (folder / "pairs" / "VU-B-OLD").exists()
+        assert not (folder / "bachelors" / "VU-B-OLD.html").exists()
+        assert (folder / "notes.txt").read_text() == "mine"
+        assert len(list((folder / "pairs").rglob("*.html"))) == 8
+        assert len(list((folder / "bachelors").rglob("*.html"))) == 2

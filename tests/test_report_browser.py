@@ -1,4 +1,5 @@
-"""The HTML report rendered in headless Chromium: matrix, sorting, pair links, no network."""
+"""The HTML report rendered in headless Chromium: matrix, sorting, pair links, the switch to the
+Dutch pages and back, no network, and axe-core on pages of both languages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.conftest import skip_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "fixtures" / "mini"
+PAIR = "pairs/VU-B-AI/UT-M-CS.html"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -100,3 +102,40 @@ def test_a_cell_opens_its_pair_page(page) -> None:
     assert page.locator("h1").inner_text() == "Creative Technology → Interaction Technology"
     assert page.locator("#verdict").get_attribute("data-status") == "electives"
     assert page.locator("#route tr[data-course]").all_inner_texts()[0].startswith("VU-PROG")
+
+
+def test_the_language_switch_opens_the_dutch_report(page) -> None:
+    page.get_by_role("link", name="Nederlands").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/nl/index.html")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("h1").inner_text() == "Aansluitscan: VU-bachelors → UT-masters"
+    assert page.locator("#matrix td.cell").count() == 2 * 4
+    cell = page.locator('td[data-bachelor="VU-B-AI"][data-master="UT-M-CS"]')
+    assert cell.inner_text().startswith("P 14") and cell.get_attribute("data-ects") == "14"
+    page.locator('#matrix th[data-master="UT-M-CS"] button').click()  # sorting works here too
+    assert row_order(page) == ["VU-B-CREATE", "VU-B-AI"]
+    cell.locator("a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/nl/pairs/VU-B-AI/UT-M-CS.html")
+    assert page.locator("h2").first.inner_text() == "Het tekort"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/pairs/VU-B-AI/UT-M-CS.html") and "/nl/" not in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *(f"{folder}{page}" for folder in ("", "nl/") for page in ("index.html", PAIR)),
+        "nl/bachelors/VU-B-CREATE.html",
+        "nl/sources.html",
+    ],
+)
+def test_pages_in_both_languages_pass_axe(page, index, path) -> None:
+    """axe-core finds no serious or critical violation."""
+    from tests.test_web_browser import axe_clean
+
+    page.goto((index.parent / path).as_uri())
+    axe_clean(page)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from articulation.outputs.heatmap import FOLDERS
+
+PAGES = ("pairs", "bachelors")  # the folders of a report's pages, per language
+
 
 class WriteError(Exception):
     """A report directory or file that cannot be written."""
@@ -42,8 +46,10 @@ def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
 
 
 def _remove_stale_pages(out: Path, keep: set[Path]) -> None:
-    """Remove pair and bachelor pages an earlier report left in ``out`` (and emptied folders)."""
-    for folder in (out / "pairs", out / "bachelors"):
+    """Remove pair and bachelor pages an earlier report left in ``out``, in every language's
+    folder (and emptied folders)."""
+    folders = [out / language / kind for language in FOLDERS.values() for kind in PAGES]
+    for folder in folders:
         if not folder.is_dir():
             continue
         for page in sorted(folder.rglob("*.html")):

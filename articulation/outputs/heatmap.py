@@ -1,24 +1,94 @@
 """The HTML report: the heatmap of the matrix, a page per pair and per bachelor, the sources.
 
 Self-contained pages (inline CSS, SVG and JavaScript; nothing fetched) rendered with Jinja2 from
-``articulation/outputs/templates``. The heatmap colours and marks come from
+``articulation/outputs/templates``, in English at the top of the report and in Dutch under
+``nl/`` with the same layout; every page links to its counterpart. The words of the pages come
+from the report's catalogue (:mod:`articulation.outputs.i18n`), the reasons from the messages
+(:mod:`articulation.messages`), both in the page's language; data (titles, codes, requirement
+ids) is shown as it is. The heatmap colours and marks come from
 :mod:`articulation.messages.status`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2.ext import i18n
 
 from articulation.answers.explain import total
 from articulation.answers.scan import Cell
 from articulation.answers.whatif import Diff
+from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import Requirement
 from articulation.interop.ca_metrics import bachelor_complexity
 from articulation.messages.message import Message, render, render_json
 from articulation.messages.status import STATUS, VALUES, rank
+from articulation.outputs.i18n import translations
 from articulation.outputs.report import Report, cell_label, ec, provenance
-from articulation.solving.gap import attained_text, holds, words
+from articulation.solving.gap import Attainment, attained_text, holds, words
+from articulation.solving.planning.results import Plan, finished_at
+from articulation.solving.planning.route_plan import RoutePlan
+
+#: The report's languages, each with the folder of its pages: English at the top, Dutch in nl/.
+FOLDERS = {"en": "", "nl": "nl/"}
+#: Each language in its own words: the switch to it on the other language's pages.
+NAMES = {"en": "English", "nl": "Nederlands"}
+
+
+def requirement_words(catalogue: Catalogue, item: Requirement, lang: str = "en") -> str:
+    """A requirement spelled out with outcome titles, in ``lang`` (the engine's message).
+
+    >>> from articulation.curriculum.loader import load_curricula
+    >>> from articulation.curriculum.model import AreaRequirement
+    >>> cat = load_curricula("tests/fixtures/mini")
+    >>> requirement_words(cat, AreaRequirement(area="mathematics", min_ects=7.5), "nl")
+    'minstens 7,5 EC in mathematics'
+    """
+    return words(catalogue, item, lang=lang).text(lang)
+
+
+def attained_words(item: Requirement, att: Attainment, lang: str = "en") -> str:
+    """What is attained of a requirement, in ``lang``: a level, an amount of EC.
+
+    >>> from articulation.curriculum.model import AreaRequirement
+    >>> attained_words(AreaRequirement(area="mathematics", min_ects=20), Attainment(), "nl")
+    '0 EC'
+    """
+    return attained_text(item, att).text(lang)
+
+
+def status_name(status: str, lang: str = "en") -> str:
+    """A status as a page shows it: its value in English (as in every file of the report), its
+    name in other languages.
+
+    >>> status_name("premaster"), status_name("premaster", "nl")
+    ('premaster', 'schakelprogramma')
+    """
+    return status if lang == "en" else render(Message(STATUS[status].name_id), lang)
+
+
+def label(cell: Cell, lang: str = "en") -> str:
+    """The short text of a matrix cell in ``lang`` (English: :func:`cell_label`)."""
+    if lang == "en":
+        return cell_label(cell)
+    if STATUS[cell.status].has_route:
+        return f"{status_name(cell.status, lang)} {ec(cell.total_ects, lang)} EC"
+    return status_name(cell.status, lang)
+
+
+def finish_words(plan: Plan | RoutePlan, lang: str = "en") -> str:
+    """When a plan finishes, in ``lang``: ``end of year 1, Q4`` (a route's without a finish:
+    ``—``; a route's timed from a calendar month: its month, as the engine writes it)."""
+    otherwise = ""
+    if isinstance(plan, RoutePlan):
+        if plan.anchor is not None:
+            return plan.finish_text
+        plan, otherwise = plan.plan, "—"
+    if plan.finish_at is None:
+        return otherwise
+    return finished_at(*plan.finish_at).text(lang)
 
 
 def pair_path(bachelor: str, master: str) -> str:
@@ -37,19 +107,27 @@ def say(message: Message | dict[str, Any], lang: str = "en") -> str:
 
 
 def _environment(lang: str = "en") -> Environment:
+    """The templates with the words, numbers and reasons of ``lang``: ``_()`` translates, the
+    ``ec`` filter writes an amount as the language does (``ec("en")``: as data attributes and
+    files do)."""
     env = Environment(
         loader=PackageLoader("articulation.outputs", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
+        extensions=[i18n],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["ec"] = ec
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["ec"] = lambda value, written=lang: ec(value, written)
     env.globals.update(
+        lang=lang,
         STATUS=STATUS,
         rank=rank,
-        cell_label=cell_label,
+        cell_label=lambda cell: label(cell, lang),
+        status_name=lambda status: status_name(status, lang),
+        finish=lambda plan: finish_words(plan, lang),
         pair_path=pair_path,
         bachelor_path=bachelor_path,
         say=lambda message: say(message, lang),
@@ -60,32 +138,54 @@ def _environment(lang: str = "en") -> Environment:
 
 
 def render_html(report: Report, top: int) -> dict[str, str]:
-    """Every HTML page of the report, by path relative to the report directory; the summary
-    shows the ``top`` most-needed courses."""
-    env = _environment()
+    """Every HTML page of the report in every language, by path relative to the report
+    directory; the summary shows the ``top`` most-needed courses."""
+    pages = {}
+    for lang, folder in FOLDERS.items():
+        for path, page in _pages(report, top, lang).items():
+            pages[folder + path] = page
+    return pages
+
+
+def _switches(path: str, lang: str) -> list[dict[str, str]]:
+    """The links from the page at ``path`` in ``lang`` to the same page in the other languages,
+    relative: ``pairs/B/M.html`` → ``../../nl/pairs/B/M.html``, and back."""
+    up = "../" * (FOLDERS[lang] + path).count("/")
+    return [
+        {"lang": other, "name": NAMES[other], "href": up + folder + path}
+        for other, folder in FOLDERS.items()
+        if other != lang
+    ]
+
+
+def _pages(report: Report, top: int, lang: str) -> dict[str, str]:
+    """Every HTML page of the report in ``lang``, by path relative to that language's folder."""
+    env = _environment(lang)
+    _ = translations(lang).gettext
     cat = report.catalogue
     env.globals.update(
         prov=lambda code: provenance(cat, code),
         programme=lambda code: cat.programmes[code],
         course=lambda code: cat.courses[code],
     )
-    index = env.get_template("index.html.j2").render(root="", **_index_view(report, top))
-    pages = {"index.html": index}
+
+    pages: dict[str, str] = {}
+
+    def page(template: str, path: str, view: dict[str, Any]) -> None:
+        root = "../" * path.count("/")
+        switches = _switches(path, lang)
+        pages[path] = env.get_template(template).render(root=root, switches=switches, **view)
+
+    page("index.html.j2", "index.html", _index_view(report, top, _))
     for b in report.bachelors:
-        view = _bachelor_view(report, b)
-        page = env.get_template("bachelor.html.j2").render(root="../", **view)
-        pages[bachelor_path(b)] = page
+        page("bachelor.html.j2", bachelor_path(b), _bachelor_view(report, b))
         for m in report.masters:
-            view = _pair_view(report, report.cell(b, m))
-            page = env.get_template("pair.html.j2").render(root="../../", **view)
-            pages[pair_path(b, m)] = page
-    pages["sources.html"] = env.get_template("sources.html.j2").render(
-        root="", **_sources_view(report)
-    )
+            page("pair.html.j2", pair_path(b, m), _pair_view(report, report.cell(b, m), lang))
+    page("sources.html.j2", "sources.html", _sources_view(report, _))
     return pages
 
 
-def _index_view(report: Report, top: int) -> dict[str, Any]:
+def _index_view(report: Report, top: int, _: Callable[[str], str]) -> dict[str, Any]:
     cat = report.catalogue
     counts = report.summary["counts"]
     total = max(1, report.summary["pairs"])
@@ -109,7 +209,7 @@ def _index_view(report: Report, top: int) -> dict[str, Any]:
         shown_codes.update(cell.codes)
     illustrative = sorted(c for c in shown_codes if provenance(cat, c)["illustrative"])
     return {
-        "title": "Aansluitscan: VU bachelors → UT masters",
+        "title": _("Aansluitscan: VU bachelors → UT masters"),
         "report": report,
         "summary": report.summary,
         "rows": rows,
@@ -122,21 +222,21 @@ def _index_view(report: Report, top: int) -> dict[str, Any]:
     }
 
 
-def _requirement_rows(report: Report, cell: Cell) -> list[dict[str, Any]]:
+def _requirement_rows(report: Report, cell: Cell, lang: str) -> list[dict[str, Any]]:
     cat = report.catalogue
     att = cell.gap.attained
     return [
         {
             "text": str(item),
-            "words": words(cat, item).text(),
+            "words": requirement_words(cat, item, lang),
             "met": holds(item, att),
-            "has": attained_text(item, att).text(),
+            "has": attained_words(item, att, lang),
         }
         for item in cat.master(cell.master).requires
     ]
 
 
-def _pair_view(report: Report, cell: Cell) -> dict[str, Any]:
+def _pair_view(report: Report, cell: Cell, lang: str) -> dict[str, Any]:
     cat = report.catalogue
     bachelor = cat.programmes[cell.bachelor]
     master = cat.programmes[cell.master]
@@ -146,7 +246,7 @@ def _pair_view(report: Report, cell: Cell) -> dict[str, Any]:
         "cell": cell,
         "bachelor": bachelor,
         "master": master,
-        "requirements": _requirement_rows(report, cell),
+        "requirements": _requirement_rows(report, cell, lang),
         "alternatives": alts,
         "alternatives_computed": (cell.bachelor, cell.master) in report.alternatives,
         "minor_programme": cat.programmes.get(cell.minor) if cell.minor else None,
@@ -169,7 +269,7 @@ def _bachelor_view(report: Report, code: str) -> dict[str, Any]:
     }
 
 
-def _sources_view(report: Report) -> dict[str, Any]:
+def _sources_view(report: Report, _: Callable[[str], str]) -> dict[str, Any]:
     cat = report.catalogue
     used: set[str] = set()
     for cell in report.cells:
@@ -185,7 +285,7 @@ def _sources_view(report: Report) -> dict[str, Any]:
         set(report.bachelors) | set(report.masters) | {c.minor for c in report.cells if c.minor}
     )
     return {
-        "title": "Sources",
+        "title": _("Sources"),
         "programmes": [cat.programmes[p] for p in programmes],
         "courses": [cat.courses[c] for c in sorted(used) if c in cat.courses],
     }

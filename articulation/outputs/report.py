@@ -23,6 +23,7 @@ from articulation.answers.parallel import parallel_map, running_cluster
 from articulation.answers.scan import Cell, cell_alternatives, pairs, scan
 from articulation.curriculum.catalogue import Catalogue
 from articulation.messages import status
+from articulation.messages.message import number
 from articulation.solving.bridging import Bridging
 
 ALTERNATIVES = 3  # next-best programmes per pair
@@ -271,9 +272,15 @@ def provenance(catalogue: Catalogue, code: str) -> dict[str, Any]:
     }
 
 
-def ec(value: float | None) -> str:
-    """An EC amount as written in every format: ``14``, ``7.5``."""
-    return "" if value is None else f"{value:g}"
+def ec(value: float | None, lang: str = "en") -> str:
+    """An EC amount as written in every format (``14``, ``7.5``) and on the pages of ``lang``.
+
+    >>> ec(7.5), ec(7.5, "nl"), ec(14.0, "nl"), ec(None)
+    ('7.5', '7,5', '14', '')
+    """
+    if value is None:
+        return ""
+    return f"{value:g}" if lang == "en" else number(value, lang)
 
 
 def cell_label(cell: Cell) -> str:
