@@ -25,6 +25,7 @@ from articulation.curriculum.model import (
     TranscriptEntry,
 )
 from articulation.messages.status import VALUES
+from articulation.storage.jobs import JOB_STATUSES
 
 MAX_OFFSET = 1_000_000  # offset of a listed page
 MAX_VERSION = 2**31 - 1  # versions (ETags) are 32-bit integers in the database
@@ -325,10 +326,13 @@ class Progress(BaseModel):
     )
 
 
+JobStatusValue = Literal[tuple(JOB_STATUSES)]  # type: ignore[valid-type]  # the table's values
+
+
 class ScanJobOut(BaseModel):
     id: str
-    status: Literal["queued", "running", "done", "failed", "expired"] = Field(
-        description="queued → running → done (→ expired: report files deleted) or failed"
+    status: JobStatusValue = Field(
+        description="; ".join(f"{s.value}: {s.description}" for s in JOB_STATUSES.values())
     )
     progress: Progress
     catalogue_version: int

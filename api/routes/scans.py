@@ -12,7 +12,13 @@ from api.errors import ApiError, responses
 from api.jobs import MEDIA_TYPES, request_key
 from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
 from articulation.outputs.render import main_file
-from articulation.storage.jobs import get_file, get_job, reusable_job, unfinished_jobs
+from articulation.storage.jobs import (
+    WITH_CELLS,
+    get_file,
+    get_job,
+    reusable_job,
+    unfinished_jobs,
+)
 from articulation.storage.tables import ScanJob
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
@@ -41,7 +47,7 @@ def job_out(job: ScanJob) -> ScanJobOut:
             "progress": {"done": job.done, "total": job.total, "retried": job.retried or 0},
             "parameters": job.parameters or {},
             "reports": reports,
-            "cells": f"/v1/scans/{job.id}/cells" if job.status in ("done", "expired") else None,
+            "cells": f"/v1/scans/{job.id}/cells" if job.status in WITH_CELLS else None,
         }
     )
 
@@ -145,7 +151,7 @@ def scan_cells(session: SessionDep, job_id: JobId) -> ScanCells:
     """The cells of a finished scan (as in ``report.json``), also after its report files have
     expired."""
     job = _job(session, job_id)
-    if job.status not in ("done", "expired") or job.cells is None:
+    if job.status not in WITH_CELLS or job.cells is None:
         raise _not_ready(job)
     return ScanCells(cells=job.cells)
 

@@ -1,12 +1,18 @@
 """Scan jobs: queued, running, finished with their report files, failed or expired.
 
-Every status change goes through :func:`transition` (or :func:`finish_job`), so a job never
-leaves ``done``, ``failed`` or ``expired`` again.
+The statuses of a job are one table (:data:`JOB_STATUSES`): whether it is still to finish,
+whether its cells and its report files can be read, and what may follow it. Every status change
+goes through :func:`transition` (or :func:`finish_job`), so a job never leaves ``done``,
+``failed`` or ``expired`` again (except ``done`` → ``expired``).
+
+>>> UNFINISHED, WITH_CELLS, WITH_FILES
+(('queued', 'running'), ('done', 'expired'), ('done',))
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, update
@@ -14,7 +20,32 @@ from sqlmodel import Session, col, select
 
 from articulation.storage.tables import ScanFile, ScanJob, insert_rows, now
 
-UNFINISHED = ("queued", "running")
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One status of a scan job and what it means for its readers."""
+
+    value: str
+    unfinished: bool  # queued or running: counts against the queues, may be failed by a sweep
+    cells: bool  # its cells can be read
+    files: bool  # its report files can be read
+    next: tuple[str, ...]  # the statuses it may go to
+    description: str
+
+
+JOB_STATUSES: dict[str, JobStatus] = {
+    s.value: s
+    for s in (
+        JobStatus("queued", True, False, False, ("running", "failed"), "waiting for a worker"),
+        JobStatus("running", True, False, False, ("done", "failed"), "being scanned"),
+        JobStatus("done", False, True, True, ("expired",), "finished: cells and report files"),
+        JobStatus("failed", False, False, False, (), "stopped by an error; the reason is kept"),
+        JobStatus("expired", False, True, False, (), "finished; report files deleted, cells kept"),
+    )
+}
+UNFINISHED = tuple(s.value for s in JOB_STATUSES.values() if s.unfinished)
+WITH_CELLS = tuple(s.value for s in JOB_STATUSES.values() if s.cells)
+WITH_FILES = tuple(s.value for s in JOB_STATUSES.values() if s.files)
 
 
 def create_job(
@@ -60,7 +91,7 @@ def latest_finished_job(session: Session, version: int) -> ScanJob | None:
         select(ScanJob)
         .where(
             ScanJob.catalogue_version == version,
-            col(ScanJob.status).in_(["done", "expired"]),
+            col(ScanJob.status).in_(WITH_CELLS),
         )
         .order_by(col(ScanJob.finished_at).desc(), col(ScanJob.id))
     )
@@ -75,7 +106,7 @@ def reusable_job(session: Session, request_key: str, version: int) -> ScanJob | 
         .where(
             ScanJob.request_key == request_key,
             ScanJob.catalogue_version == version,
-            col(ScanJob.status).in_([*UNFINISHED, "done"]),
+            col(ScanJob.status).in_([*UNFINISHED, *WITH_FILES]),
         )
         .order_by(col(ScanJob.created_at).desc())
     )
@@ -93,8 +124,12 @@ def unfinished_jobs(session: Session, client_id: int | None = None) -> int:
 def transition(engine: Engine, job_id: str, from_states: tuple[str, ...], **values: Any) -> bool:
     """Set ``values`` of a job that is in one of ``from_states``; whether it was.
 
-    Every status change goes through here, so a job never leaves ``done``, ``failed`` or
-    ``expired`` again (a sweeper that failed a job wins over its late runner)."""
+    Every status change goes through here and follows the table (a status only to one of its
+    ``next``), so a job never leaves ``failed`` or ``expired`` again (a sweeper that failed a
+    job wins over its late runner)."""
+    target = values.get("status")
+    if target is not None and any(target not in JOB_STATUSES[s].next for s in from_states):
+        raise ValueError(f"a job cannot go from {' or '.join(from_states)} to {target}")
     with Session(engine) as session, session.begin():
         result = session.exec(
             update(ScanJob)
