@@ -237,7 +237,7 @@ class Suggestion(BaseModel):
 class EligibilityResult(Open):
     master: str
     name: str
-    status: Literal["direct", "premaster", "over_cap", "infeasible", "unknown"]
+    status: Literal[tuple(VALUES)]  # type: ignore[valid-type]  # the status table's values
     reason: str
     reasons: list[ReasonOut] = Field(default_factory=list, description="Why, as messages")
     gap: list[str]

@@ -13,6 +13,7 @@ from articulation.answers.scan import scan
 from articulation.cli import app
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
+from articulation.messages.status import PLANNED
 from articulation.settings import BUNDLED_CURRICULA
 from articulation.solving.planning.windows import study_window
 from tests.plan_checker import check_plan
@@ -29,10 +30,11 @@ def bundled() -> Catalogue:
 def test_every_bundled_cell_plan_passes_the_checker(bundled: Catalogue):
     """Every scan cell with a route carries its plan, and the plan keeps to offerings, order
     and load: electives and minors inside the bachelor's minor semester, pre-masters within one
-    year (a pre-master that cannot be finished within a year is over the cap, and says why)."""
+    year (a pre-master that cannot be finished within a year is ``late``, does not fit, and
+    says why)."""
     planned = 0
     for cell in scan(bundled):
-        if cell.status not in ("electives", "minor", "premaster", "over_cap"):
+        if cell.status not in PLANNED:
             assert cell.plan is None
             continue
         bachelor = bundled.bachelor(cell.bachelor)
@@ -40,6 +42,10 @@ def test_every_bundled_cell_plan_passes_the_checker(bundled: Catalogue):
         assert plan.codes == tuple(sorted(cell.codes))
         if cell.status in ("electives", "premaster"):
             assert plan.placed and plan.fits, (cell.bachelor, cell.master, plan.reason)
+        if cell.status == "late":  # within the cap, but not in time
+            assert not plan.fits and cell.total_ects <= cell.cap and cell.over_cap_by is None
+        if cell.status == "over_cap":
+            assert cell.over_cap_by is not None and cell.over_cap_by > 0
         if not plan.placed:
             continue
         planned += 1

@@ -244,7 +244,7 @@ def premaster_case(seed: int, institutions: tuple[str, ...]) -> str:
         return "no programme within the cap"
     best = first_in_time(options, lambda s: finish_in_a_year(catalogue, s, instance.taken))
     if best is None:
-        assert route.status == "over_cap" and route.over_cap_by is None, route
+        assert route.status == "late" and route.over_cap_by is None, route
         assert route.reason.text().startswith("no programme within the cap can be finished")
         assert route.reason.text().endswith("(proven)"), route.reason.text()
         assert key_of(instance, route.codes) == options[0][0]  # the smallest is shown
@@ -499,7 +499,7 @@ def test_none_within_the_cap_is_over_cap_proven(cap: float) -> None:
     if cap == 8:
         assert route.status == "premaster" and route.codes == ("UT-B",)
         return
-    assert route.status == "over_cap" and route.over_cap_by is None
+    assert route.status == "late" and route.over_cap_by is None
     assert route.codes == ("UT-P", "UT-A1")  # the smallest, shown with why it is late
     assert route.reason.text() == (
         "no programme within the cap can be finished within a year: the smallest programme "

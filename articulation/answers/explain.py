@@ -57,14 +57,15 @@ def size(
     bound_ects: float | None,
 ) -> Message | None:
     """A programme of ``ects`` EC against its ``cap``, with its proof: over the cap by how much,
-    or within it but not to be finished in time (over the cap without an excess), or within it.
-    None for a status whose EC are not measured against a cap."""
+    or within it but not to be finished in time (``late``), or within it. None for a status
+    whose EC are not measured against a cap."""
     if not STATUS[status].sized:
         return None
     shown = proof(optimal, bound_ects)
-    if status == "over_cap" and over_cap_by is not None:
-        return Message.of("explain.total_over_cap", ects=ects, cap=cap, by=over_cap_by, proof=shown)
     if status == "over_cap":
+        by = over_cap_by or 0
+        return Message.of("explain.total_over_cap", ects=ects, cap=cap, by=by, proof=shown)
+    if status == "late":
         return Message.of("explain.total_late", ects=ects, cap=cap, proof=shown)
     return Message.of("explain.total", ects=ects, cap=cap, proof=shown)
 

@@ -35,7 +35,7 @@ from articulation.cli.common import (
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.messages.message import Message, render
-from articulation.messages.status import STATUS, WITH_ALTERNATIVES
+from articulation.messages.status import STATUS, STATUSES, WITH_ALTERNATIVES
 from articulation.support.deadline import deadline
 
 
@@ -379,11 +379,8 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
             entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
         table.add_row(_short(master), *entries)
     out.print(table)
-    out.print(
-        "ok = direct, eN = N EC of electives, minor = an existing minor, N = N EC pre-master, "
-        ">N = N EC pre-master over the cap, — = infeasible, ? = unknown; "
-        "† = rests on illustrative data"
-    )
+    legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
+    out.print(f"{legend}; {Message('legend.illustrative').text()}")
 
 
 def _short(code: str) -> str:

@@ -6,11 +6,11 @@ words in English and Dutch are messages of the catalogue. The scan, the CLI, the
 and the web pages all take them from here.
 
 >>> [s.value for s in STATUSES]
-['direct', 'electives', 'minor', 'premaster', 'over_cap', 'infeasible', 'unknown']
+['direct', 'electives', 'minor', 'premaster', 'late', 'over_cap', 'infeasible', 'unknown']
 >>> rank("premaster"), STATUS["minor"].mark
 (3, 'M')
 >>> PLANNED, WITH_ALTERNATIVES
-(('electives', 'minor', 'premaster', 'over_cap'), ('electives', 'premaster'))
+(('electives', 'minor', 'premaster', 'late', 'over_cap'), ('electives', 'premaster'))
 """
 
 from __future__ import annotations
@@ -86,6 +86,9 @@ STATUSES: tuple[Status, ...] = (
         sized=True,
         planned=True,
         alternatives=True,
+    ),
+    Status(
+        "late", "L", "#fec44f", "bright_yellow", "~{ec}", has_route=True, sized=True, planned=True
     ),
     Status(
         "over_cap", "C", "#f46d43", "bright_red", ">{ec}", has_route=True, sized=True, planned=True

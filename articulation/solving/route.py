@@ -187,12 +187,8 @@ def decide(
     )
     if plan.plan.fits:
         return from_bridging("premaster", chosen, why_not, plan, note)
-    late = from_bridging("over_cap", chosen, why_not, plan)
-    return replace(
-        late,
-        reason=Message.of("route.late", note=note),
-        over_cap_by=None,
-    )
+    late = from_bridging("late", chosen, why_not, plan)
+    return replace(late, reason=Message.of("route.late", note=note), over_cap_by=None)
 
 
 @dataclass(frozen=True)

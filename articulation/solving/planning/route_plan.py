@@ -108,7 +108,11 @@ def plan_route(
     plan = plan_courses(catalogue, codes, passed, prove=status != "over_cap", **options)
     if not inside and not plan.fits and start is None:  # a pre-master may start in February
         february = plan_courses(
-            catalogue, codes, passed, prove=status != "over_cap", **{**options, "start": FEBRUARY}
+            catalogue,
+            codes,
+            passed,
+            prove=status != "over_cap",
+            **{**options, "start": FEBRUARY},
         )
         if february.fits:
             plan = february
