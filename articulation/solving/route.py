@@ -147,9 +147,15 @@ def decide(
                 why_not.append(Message.of("why_not.electives", reason=route.reason))
         else:
             why_not.append(Message("why_not.no_electives"))
-        minor, notes = minor_options(catalogue, bachelor, the_gap, track)
-        if minor is not None:
+        closing, notes = minor_options(catalogue, bachelor, the_gap, track)
+        late: list[Message] = []
+        for minor in closing:  # the smallest whose courses can be planned in the minor semester
             courses = _minor_courses(catalogue, taken, minor, the_gap)
+            codes = [c.code for c in courses]
+            plan = plan_route(catalogue, bachelor, "minor", codes, taken=taken)
+            if not plan.plan.fits:
+                late.append(Message.of("minor.late", code=minor.code, why=plan.plan.reason))
+                continue
             return Route(
                 "minor",
                 Message.of("route.minor_closes", code=minor.code, name=minor.name, ects=minor.ects),
@@ -158,15 +164,9 @@ def decide(
                 total_ects=minor.ects,
                 cap=bachelor.electives,
                 minor=minor.code,
-                plan=plan_route(
-                    catalogue,
-                    bachelor,
-                    "minor",
-                    [c.code for c in courses],
-                    taken=taken,
-                ),
+                plan=plan,
             )
-        why_not.append(Message.of("why_not.minor", notes=notes))
+        why_not.append(Message.of("why_not.minor", notes=[*late, *notes]))
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
     if premaster.status not in PLANNED:
@@ -406,8 +406,9 @@ def _after_minor(
 
 def minor_options(
     catalogue: Catalogue, bachelor: Bachelor, the_gap: Gap, track: str | None = None
-) -> tuple[Minor | None, list[Message]]:
-    """The smallest existing minor that closes the gap, or None with the reasons per minor."""
+) -> tuple[list[Minor], list[Message]]:
+    """The existing minors that close the gap, smallest first (then by code), and why the
+    others do not (the three nearest)."""
     notes: list[Message] = []
     closing: list[Minor] = []
     partial: list[tuple[int, float, str, Message]] = []
@@ -430,12 +431,12 @@ def minor_options(
             note = Message.of("minor.leaves_unmet", code=minor.code, count=len(left))
             partial.append((len(left), minor.ects, minor.code, note))
     if closing:
-        return min(closing, key=lambda m: (m.ects, m.code)), []
+        return sorted(closing, key=lambda m: (m.ects, m.code)), []
     if not partial:
         notes.append(Message.of("minor.none_open", institution=bachelor.institution))
     else:
         notes.extend(note for *_, note in sorted(partial, key=lambda p: p[:3])[:3])
-    return None, notes
+    return [], notes
 
 
 def _minor_courses(
