@@ -187,7 +187,9 @@ def decide(
     )
     if plan.plan.fits:
         return from_bridging("premaster", chosen, why_not, plan, note)
-    late = from_bridging("late", chosen, why_not, plan)
+    # late only when it is proven that none within the cap fits; else not settled: unknown
+    status = "unknown" if note is not None and note.id == "in_time.late_unproven" else "late"
+    late = from_bridging(status, chosen, why_not, plan)
     return replace(late, reason=Message.of("route.late", note=note), over_cap_by=None)
 
 
