@@ -261,3 +261,20 @@ def test_window_other_institution_within_weeks():
     full = Course(code="VU-B", title="B", ects=6, periods=["P3", "P4"])
     plan = plan_courses(_ut(ut, full), ["UT-A", "VU-B"], window=minor_window(cat, "UT", 3))
     assert not plan.placed and "do not fit in UT Q1, Q2 of year 3" in plan.reason.text()
+
+
+def test_a_plan_too_long_names_the_period_that_binds_it():
+    """Two courses offered only in Q2 that together exceed Q2's load cannot share a year: the
+    plan takes a second year, and its reason says which period binds it (and by how much)."""
+    a = Course(code="UT-A", title="A", ects=8, periods=["Q2"])
+    b = Course(code="UT-B", title="B", ects=8, periods=["Q2"])
+    plan = plan_courses(_ut(a, b), ["UT-A", "UT-B"], within_years=1)
+    assert plan.placed and not plan.fits
+    assert plan.reason.id == "plan.too_late_load"
+    assert plan.reason.kwargs["period"] == "UT Q2"
+    assert (plan.reason.kwargs["ects"], plan.reason.kwargs["most"]) == (16, 15)
+    assert "omdat UT Q2 16 EC zou bevatten" in plan.reason.text("nl")
+    # within the load, no period binds: the plain reason
+    c = Course(code="UT-C", title="C", ects=7, periods=["Q2"])
+    fits = plan_courses(_ut(a, c), ["UT-A", "UT-C"], within_years=1)
+    assert fits.fits and fits.reason.id == "plan.summary"

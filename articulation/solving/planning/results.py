@@ -215,9 +215,15 @@ def result(
         )
     else:
         assert limit is not None
-        reason = Message.of(
-            "plan.too_late", needed=needed, word=word, finish=finish, years=limit / YEAR_WEEKS
-        )
+        late = {"needed": needed, "word": word, "finish": finish, "years": limit / YEAR_WEEKS}
+        crowded = overloaded(instance, load)
+        if crowded is None:
+            reason = Message.of("plan.too_late", **late)
+        else:
+            period, most_ects, most = crowded
+            reason = Message.of(
+                "plan.too_late_load", **late, period=period, ects=most_ects, most=most
+            )
     notes = tuple(Message.of("plan.any_period", code=c) for c in sorted(any_period))
     return Plan(
         codes=instance.codes,
@@ -246,6 +252,27 @@ def result(
         optimal=optimal,
         notes=notes,
     )
+
+
+def overloaded(instance: Instance, load: float) -> tuple[str, float, float] | None:
+    """The period that binds a plan: one whose courses offered only in it hold more EC than the
+    load allows in one period (``UT Q2``, 16 EC, at most 15); None when no period does.
+
+    Such courses cannot all be taken in the same year, so the plan takes longer.
+    """
+    only: dict[tuple[str, int], float] = {}
+    for code in instance.codes:
+        offers = instance.offers[code]
+        if len(offers) == 1 and offers[0].first == offers[0].last:
+            key = (instance.institution[code], offers[0].first)
+            only[key] = only.get(key, 0.0) + instance.catalogue.courses[code].ects
+    worst = None
+    for (institution, index), ects in sorted(only.items()):
+        period = instance.calendars[institution].periods[index]
+        most = round(load * period.weeks / LOAD_WEEKS, 2)
+        if ects > most and (worst is None or ects - most > worst[1] - worst[2]):
+            worst = (f"{institution} {period.name}", ects, most)
+    return worst
 
 
 def _time_key(option: Option) -> tuple[int, int, str]:
