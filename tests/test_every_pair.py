@@ -281,6 +281,7 @@ def test_every_bachelor_reads_the_same_on_the_student_page_and_the_api(
             dutch_page(studying.text, f"{b.code} studying")
         paths = client.get(f"/v1/paths/{b.code}", params={"lang": lang}).json()["paths"]
         for cell in paths:
+            said([x["text"] for x in cell["reasons"]], lang, f"{b.code} → {cell['master']} (row)")
             has_route = cell["status"] in ROUTED
             assert shown[cell["master"]] == (
                 cell["status"],
