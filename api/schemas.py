@@ -125,6 +125,23 @@ class ReasonOut(BaseModel):
     text: str = Field(description="In the language of ?lang= or Accept-Language (en, nl)")
 
 
+class TailoredOut(BaseModel):
+    status: str
+    total_ects: float
+    courses: list[str]
+
+
+class FixedPackageOut(BaseModel):
+    """A fixed pre-master package as a route: what of our encoding it leaves unmet and the
+    smallest programme the engine finds instead (an alternative only where ``tailoring``)."""
+
+    name: str
+    tailoring: bool = Field(description="Whether the source allows a tailored programme")
+    leaves_unmet: list[str]
+    tailored: TailoredOut | None
+    source: str | None
+
+
 class CellOut(Open):
     """One (bachelor, master) pair, as one cell of ``articulation scan --json``."""
 
@@ -140,10 +157,20 @@ class CellOut(Open):
     why_not: list[str] = Field(default_factory=list)
     minor: str | None = None
     cap: float
+    cap_status: Literal["sourced", "assumed"] = Field(
+        description="Whether the master's pre-master cap is one a source gives or our assumption"
+    )
+    ceiling: float = Field(description="The largest pre-master allowed for this master (EC)")
+    ceiling_status: Literal["sourced", "assumed"]
     over_cap_by: float | None = Field(
         default=None, description="over_cap: by how many EC the programme exceeds the cap"
     )
     bound_ects: float | None = None
+    fixed_package: FixedPackageOut | None = Field(
+        default=None,
+        description="The fixed pre-master package a source prescribes for the bachelor, when "
+        "the route is one",
+    )
     illustrative: list[str]
     reasons: list[ReasonOut] = Field(
         default_factory=list,
@@ -243,6 +270,10 @@ class EligibilityResult(Open):
     gap: list[str]
     requirements: list[RequirementText] = Field(description="The gap in words, id by id")
     bridging: BridgingOut
+    cap_status: Literal["sourced", "assumed"] = Field(
+        description="Whether the master's pre-master cap is one a source gives or our assumption"
+    )
+    fixed_package: FixedPackageOut | None = None
     min_gpa: GpaCheck | None
     illustrative: list[str]
 

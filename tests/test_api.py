@@ -171,11 +171,16 @@ def test_programmes_and_one_programme_with_requirements(client: TestClient) -> N
         },
         {"area": "mathematics", "min_ects": 12.0},
     ]
-    assert body["premaster"] == {
+    assert body["premaster"] == {  # a cap and ceiling without a status are assumptions
         "max_ects": 30.0,
+        "cap_status": "assumed",
+        "cap_source": None,
         "catalogue": ["UT"],
         "courses": None,
         "ceiling": 60.0,
+        "ceiling_status": "assumed",
+        "ceiling_source": None,
+        "fixed": [],
     }
     item = error(client.get("/v1/programmes/UT-M-XS"), 404)
     assert item["loc"] == ["path", "code"] and "UT-M-CS" in item["msg"]

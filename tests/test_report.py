@@ -126,7 +126,11 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
     md = (out / "aansluitscan.md").read_text(encoding="utf-8")
     table = [line for line in md.splitlines() if line.startswith("| VU-B-")]
     header = next(line for line in md.splitlines() if line.startswith("| bachelor |"))
-    masters = [h.strip() for h in header.strip("|").split("|")][1:]
+    heads = [h.strip() for h in header.strip("|").split("|")][1:]
+    masters = [h.removesuffix("°") for h in heads]
+    for head, m in zip(heads, masters, strict=True):  # ° marks a master whose cap is assumed
+        assumed = built.catalogue.master(m).premaster.cap_status == "assumed"
+        assert head.endswith("°") == assumed, head
     from_matrix = {}
     for line in table:
         b, *entries = [e.strip() for e in line.strip("|").split("|")]

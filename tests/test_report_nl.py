@@ -144,7 +144,7 @@ def test_dutch_pages_write_numbers_words_and_reasons_in_dutch(tmp_path) -> None:
     en, nl = (pages[f"{lang}pairs/VU-B-AI/UT-M-CS.html"] for lang in ("", "nl/"))
     assert "<b>16.5 EC</b>" in en and "<b>16,5 EC</b>" in nl  # the alternative's EC
     assert "7,5" in nl and "7.5" not in TAG.sub("", nl.split("<main>")[1])
-    assert "In totaal 14 EC van hoogstens 30 EC, bewezen optimaal." in nl  # a reason, in Dutch
+    assert "In totaal 14 EC, binnen het aangenomen maximum van 30 EC, bewezen optimaal." in nl
     assert "keuzeruimte: de bachelor heeft geen keuzeruimte" in nl
     assert "P schakelprogramma</span>" in nl and "P premaster</span>" in en
     assert "Algorithms and data structures op niveau toepassen" in nl  # titles stay data

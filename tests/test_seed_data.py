@@ -167,6 +167,91 @@ def test_premaster_caps(cat: Catalogue) -> None:
     assert cat.master("UT-M-CS").premaster.max_ects == 30
 
 
+#: The masters whose pre-master cap a source gives for university bachelors, with the line of the
+#: source (the rest is our assumption: BIT, EMSYS, ME and ROB give 30 EC for HBO graduates only).
+SOURCED_CAPS = {
+    "UT-M-CS": "computer-science/pre-master/: 15 or 30 EC when the gap is under 30 EC",
+    "UT-M-EE": "mee/Premaster's Programme: 15 or 30 EC, mostly 30 EC, tailor-made",
+    "UT-M-SC": "sc/programme/premaster/: 15 or 30 EC, mostly 30 EC, tailor-made",
+    "UT-M-AM": "applied-mathematics/pre-master/: 10 to 30 EC depending on background",
+    "UT-M-BA": "ba/pre-master/general-information/: only if the deficiencies fit in 30 EC",
+    "UT-M-COM": "communication-science/admission/dutch-degree/: the full 30-credit pre-master",
+    "UT-M-EST": "educational-science-technology/admission/dutch-university/: up to 30 EC",
+    "UT-M-IEM": "industrial-engineering-management/admission/: 3 or 6 months",
+    "UT-M-TM": "technical-medicine/pre-master/: one year, at most 60 EC",
+}
+
+
+def test_cap_status_of_every_master(cat: Catalogue) -> None:
+    general = "https://www.utwente.nl/en/education/master/pre-master/continue-after-dutch-wo"
+    for m in cat.masters:
+        premaster = m.premaster
+        expected = "sourced" if m.code in SOURCED_CAPS else "assumed"
+        assert premaster.cap_status == expected, m.code
+        assert premaster.cap_source, m.code  # a sourced cap cites its page; an assumption says so
+        if expected == "sourced":
+            assert premaster.cap_source.startswith("https://www.utwente.nl/"), m.code
+        # UT's rule: pre-masters for university bachelors range from 15 to 60 EC
+        assert premaster.ceiling == 60 and premaster.ceiling_status == "sourced", m.code
+        own = m.code == "UT-M-TM"  # Technical Medicine's own page: one year, at most 60 EC
+        assert (premaster.ceiling_source or "").startswith(
+            m.provenance.source if own else general  # type: ignore[union-attr]
+        ), m.code
+
+
+def test_cap_status_is_in_every_output(cat: Catalogue, cells) -> None:
+    """Every cell's JSON, CSV row and pair page (both languages) says whether its master's
+    pre-master cap is sourced or assumed; the matrix marks the masters whose cap is assumed."""
+    import csv
+    import io
+
+    from articulation.outputs.render import render
+    from articulation.outputs.report import build_report
+
+    built = build_report(cat, cells, {}, {})
+    files = render(built, ("html", "csv", "json"))
+    rows = list(csv.DictReader(io.StringIO(files["aansluitscan.csv"].decode())))
+    assert len(rows) == len(cells) == len(cat.bachelors) * len(cat.masters)
+    index = files["index.html"].decode()
+    for cell, row in zip(cells, rows, strict=True):
+        status = cat.master(cell.master).premaster.cap_status
+        data = cell.to_json()
+        assert data["cap_status"] == status and data["ceiling_status"] == "sourced"
+        assert row["cap_status"] == status, (cell.bachelor, cell.master)
+        for prefix in ("", "nl/"):
+            page = files[f"{prefix}pairs/{cell.bachelor}/{cell.master}.html"].decode()
+            assert f'data-cap-status="{status}"' in page, (prefix, cell.bachelor, cell.master)
+        said = {r["id"] for r in data["reasons"]}
+        if cell.status in ("premaster", "late", "over_cap"):  # the total names the cap's status
+            total = next(r for r in data["reasons"] if r["id"].startswith("explain.total"))
+            assert total["params"]["cap"]["id"] == f"cap.{status}", said
+            words = "(sourced)" if status == "sourced" else "the assumed cap"
+            assert words in total["text"], total["text"]
+    for m in cat.masters:
+        marked = f'data-master="{m.code}" data-cap-status="{m.premaster.cap_status}"'
+        assert marked in index, m.code
+
+
+def test_fixed_packages_apply_to_exactly_their_bachelors(cat: Catalogue, cells) -> None:
+    """A fixed pre-master package is the answer for exactly the bachelors it names (every one,
+    when it names none) wherever the pre-master is the route, across every bundled pair."""
+    packages = [(m, p) for m in cat.masters for p in m.premaster.fixed]
+    assert packages, "no fixed package in the bundled data"
+    for cell in cells:
+        master = cat.master(cell.master)
+        package = master.premaster.package_for(cell.bachelor)
+        if cell.status in ("premaster", "late", "over_cap") and package is not None:
+            assert cell.package is not None and cell.package.name == package.name
+            assert set(cell.codes) <= set(package.courses)
+        else:
+            assert cell.package is None, (cell.bachelor, cell.master)
+    for master, package in packages:
+        assert package.bachelors, "a package for every bachelor would need a test of its own"
+        for code in package.bachelors:
+            cell = cell_of(cells, code, master.code)
+            assert cell.package is not None and cell.package.name == package.name
+
+
 @pytest.mark.parametrize("master", ["UT-M-COM", "UT-M-EST", "UT-M-HS"])
 def test_one_year_masters(cat: Catalogue, master: str) -> None:
     # the UT programme pages: one-year masters of 60 EC
@@ -377,13 +462,35 @@ def test_human_movement_sciences(cat: Catalogue) -> None:
     ee = assess(cat, hms, cat.master("UT-M-EE"))
     assert ee.status == "over_cap" and ee.optimal and ee.unmet == ()
     assert 30 < ee.total_ects <= 60 and ee.over_cap_by == ee.total_ects - 30
-    # the technology-deficiency pre-master of Technical Medicine is a 60 EC year; the smallest
-    # programme for our encoding needs more than 30 EC and stays within the 60 EC cap
-    assert tm.premaster.max_ects == 60
-    route = bridge(cat, tm, hms.courses)
+    # Technical Medicine's page (technical-medicine/pre-master/): the "deficiency in technology"
+    # variant for a broad medical background, e.g. Kinesiology/Bewegingswetenschappen, is a
+    # fixed full-time year of 60 EC (mathematics: calculus, linear algebra, signal analysis;
+    # physics of imaging; signals). The answer is that package, not our smallest programme.
+    assert tm.premaster.max_ects == 60 and tm.premaster.cap_status == "sourced"
+    route = bridge(cat, tm, hms.courses)  # the smallest programme for our encoding
     assert route.status == "premaster" and route.optimal
-    assert 30 < route.total_ects <= 60
-    assert assess(cat, hms, tm).status == "premaster"
+    assert 30 < route.total_ects < 60
+    cell = assess(cat, hms, tm)
+    assert cell.status == "premaster" and cell.total_ects == 60
+    assert cell.plan is not None and cell.plan.plan.fits  # planned within a year
+    assert cell.package is not None and not cell.package.tailoring
+    assert cell.package.tailored is not None
+    assert cell.package.tailored.total_ects == route.total_ects  # the optimum, as a note
+    # our encoding also asks for clinical medicine, which the technology package does not
+    # teach: the answer says so
+    assert cell.package.leaves == ("health.clinical-medicine@understand",)
+    data = cell.to_json()
+    assert data["fixed_package"]["tailored"]["total_ects"] == route.total_ects
+    assert "fixed pre-master package" in data["reason"]
+    assert "health.clinical-medicine@understand" in data["reason"]
+    # a graduate's transcript (the bachelor's courses) gets the same package
+    from articulation.answers.eligibility import assess_transcript
+
+    answer = assess_transcript(cat, [], bachelor=hms.code, masters=[tm.code])
+    result = answer.results[0].to_json()
+    assert result["status"] == "premaster" and result["bridging"]["total_ects"] == 60
+    assert result["fixed_package"]["name"] == cell.package.name
+    assert [c["code"] for c in result["bridging"]["courses"]] == list(cell.codes)
 
 
 def test_direct_admission_lists_name_bachelors(cat: Catalogue) -> None:
@@ -406,7 +513,12 @@ def test_every_premaster_respects_its_cap(cat: Catalogue, cells) -> None:
             assert cell.optimal, cell
             pair = (cell.bachelor, cell.master)
             assert total == cell.total_ects <= master.premaster.max_ects, pair
-            assert all(cat.courses[c].bridging for c in cell.codes)
+            package = master.premaster.package_for(cell.bachelor)
+            if package is not None:  # a fixed package: its courses, whether bridging or not
+                assert cell.package is not None and cell.package.name == package.name, pair
+                assert set(cell.codes) <= set(package.courses), pair
+            else:
+                assert all(cat.courses[c].bridging for c in cell.codes)
             assert all(cat.institution_of[c] in master.premaster.catalogue for c in cell.codes)
         if cell.status == "electives":
             assert total <= cat.bachelor(cell.bachelor).electives

@@ -35,7 +35,7 @@ from articulation.messages.status import rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.planning.route_plan import RoutePlan
-from articulation.solving.route import Route, decide, premaster_route
+from articulation.solving.route import FixedAnswer, Route, decide, premaster_route
 from articulation.support.jsonable import JsonRecord
 
 
@@ -65,6 +65,8 @@ class MasterResult:
     minor: str | None = None  # the minor route's minor (a student still studying)
     track: str | None = None  # the bachelor's track the route is of (a student still studying)
     explanation: tuple[Message, ...] = ()  # the answer in messages (the scan cell's, if any)
+    cap_status: str = "assumed"  # the master's pre-master cap: sourced | assumed
+    package: FixedAnswer | None = None  # the fixed pre-master package the route is, if any
 
     @property
     def late(self) -> bool:
@@ -83,6 +85,8 @@ class MasterResult:
             "gap": [item.text() for item in self.gap.details()],
             "requirements": list(self.requirements),
             "bridging": self.bridging.to_json(),
+            "cap_status": self.cap_status,
+            "fixed_package": self.package.to_json() if self.package else None,
             "min_gpa": None if self.grade is None else self.grade.to_json(),
             "illustrative": list(self.illustrative),
             "finish": self.plan.finish_text if self.plan else None,
@@ -251,6 +255,8 @@ def _graduate_result(
         ),
         requirements=tuple(the_gap.in_words(catalogue, lang)),
         plan=route.plan,
+        cap_status=master.premaster.cap_status,
+        package=route.package,
     )
 
 
@@ -271,6 +277,8 @@ def _cell_result(catalogue: Catalogue, cell: Cell, lang: str) -> MasterResult:
         minor=cell.minor,
         track=cell.track,
         explanation=cell.explanation,
+        cap_status=cell.cap_status,
+        package=cell.package,
     )
 
 

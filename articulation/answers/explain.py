@@ -44,8 +44,20 @@ def total(cell: Route) -> Message | None:
     if not cell.courses:
         return None
     return size(
-        cell.status, cell.total_ects, cell.cap, cell.over_cap_by, cell.optimal, cell.bound_ects
+        cell.status,
+        cell.total_ects,
+        cell.cap,
+        cell.over_cap_by,
+        cell.optimal,
+        cell.bound_ects,
+        cap_status=cell.cap_status,
+        fixed=cell.package is not None,
     )
+
+
+def capped(cap: float, cap_status: str) -> Message:
+    """A master's pre-master cap as the reader is told it: sourced, or our assumption."""
+    return Message.of(f"cap.{cap_status}", ects=cap)
 
 
 def size(
@@ -55,19 +67,27 @@ def size(
     over_cap_by: float | None,
     optimal: bool,
     bound_ects: float | None,
+    *,
+    cap_status: str = "assumed",
+    fixed: bool = False,
 ) -> Message | None:
     """A programme of ``ects`` EC against its ``cap``, with its proof: over the cap by how much,
     or within it but not to be finished in time (``late``), or within it. None for a status
-    whose EC are not measured against a cap."""
+    whose EC are not measured against a cap. A pre-master's cap (``premaster``, ``late``,
+    ``over_cap``) says whether it is sourced or assumed (``cap_status``); a ``fixed`` package
+    is prescribed, not minimised."""
     if not STATUS[status].sized:
         return None
-    shown = proof(optimal, bound_ects)
+    shown = Message("explain.fixed") if fixed else proof(optimal, bound_ects)
+    if status == "electives":
+        return Message.of("explain.total", ects=ects, cap=cap, proof=shown)
+    said = capped(cap, cap_status)
     if status == "over_cap":
         by = over_cap_by or 0
-        return Message.of("explain.total_over_cap", ects=ects, cap=cap, by=by, proof=shown)
+        return Message.of("explain.total_over_cap", ects=ects, cap=said, by=by, proof=shown)
     if status == "late":
-        return Message.of("explain.total_late", ects=ects, cap=cap, proof=shown)
-    return Message.of("explain.total", ects=ects, cap=cap, proof=shown)
+        return Message.of("explain.total_late", ects=ects, cap=said, proof=shown)
+    return Message.of("explain.total_premaster", ects=ects, cap=said, proof=shown)
 
 
 def take(

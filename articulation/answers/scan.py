@@ -55,6 +55,8 @@ class Cell(Route):
     track: str | None = None
     tracks: tuple[TrackRoute, ...] = ()
     explanation: tuple[Message, ...] = ()  # the answer in messages (:mod:`explain`)
+    ceiling: float = 60.0  # the master's largest pre-master allowed
+    ceiling_status: str = "assumed"  # sourced | assumed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,9 @@ class Cell(Route):
             "why_not": [note.text() for note in self.why_not],
             "minor": self.minor,
             "cap": self.cap,
+            "cap_status": self.cap_status,
+            "ceiling": self.ceiling,
+            "ceiling_status": self.ceiling_status,
             "over_cap_by": self.over_cap_by,
             "bound_ects": self.bound_ects,
             "illustrative": list(self.illustrative),
@@ -78,6 +83,7 @@ class Cell(Route):
             "finish": self.plan.finish_text if self.plan else None,
             "plan": self.plan.to_json() if self.plan else None,
             "reasons": [m.to_json() for m in self.explanation],
+            "fixed_package": self.package.to_json() if self.package else None,
         }
 
 
@@ -138,6 +144,8 @@ def _assess(
         gap=the_gap,
         illustrative=catalogue.illustrative(read),
         track=track,
+        ceiling=master.premaster.ceiling,
+        ceiling_status=master.premaster.ceiling_status,
     )
 
 

@@ -103,8 +103,9 @@ def _courses(catalogue: Catalogue, courses: list[dict[str, Any]]) -> list[dict[s
     ]
 
 
-def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
-    """The programme's size against its cap, as a message in its JSON form (None without one)."""
+def _size(status: str, programme: dict[str, Any], result: MasterResult) -> dict[str, Any] | None:
+    """The programme's size against its cap (sourced or assumed), as a message in its JSON form
+    (None without one)."""
     found = size(
         status,
         programme["total_ects"],
@@ -112,6 +113,8 @@ def _size(status: str, programme: dict[str, Any]) -> dict[str, Any] | None:
         programme.get("over_cap_by"),
         programme["optimal"],
         programme.get("bound_ects"),
+        cap_status=result.cap_status,
+        fixed=result.package is not None,
     )
     return None if found is None or not programme["courses"] else found.to_json()
 
@@ -132,7 +135,9 @@ def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any
         "courses": _courses(catalogue, bridging["courses"]) if route else [],
         "minor": result.minor,
         "reason": result.reason.text(lang),
-        "size": _size(status, bridging) if route else None,
+        "size": _size(status, bridging, result) if route else None,
+        "cap_status": data["cap_status"],
+        "fixed_package": data["fixed_package"],
         "requirements": data["requirements"],
         "unmet": bridging["unmet"],
         "optimal": bridging["optimal"],

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from articulation.answers.explain import capped
 from articulation.answers.scan import Cell, status_counts
 from articulation.cli.common import (
     DEFAULTS,
@@ -107,10 +108,15 @@ def gap_command(
                 "unmet": the_gap.texts(),
                 "details": [item.text() for item in the_gap.details()],
                 "direct_admission": b.code in m.direct_admission,
+                "cap": m.premaster.max_ects,
+                "cap_status": m.premaster.cap_status,
+                "ceiling": m.premaster.ceiling,
+                "ceiling_status": m.premaster.ceiling_status,
             }
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    out.print(f"pre-master: {capped(m.premaster.max_ects, m.premaster.cap_status).text(lang)}")
     if the_gap.closed:
         out.print(Message("explain.no_gap").text(lang))
         return
@@ -169,6 +175,8 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") ->
     verdict, rest = reasons[0], reasons[1:]
     reason = render(Message.from_json(verdict).kwargs["reason"], lang)
     out.print(f"status: [bold]{data['status']}[/bold] — {escape(reason)}")
+    cap = capped(m.premaster.max_ects, data["cap_status"]).text(lang)  # type: ignore[union-attr]
+    out.print(f"pre-master: {escape(cap)}")
     table = bool(data["courses"])
     for reason in rest:
         if reason["id"].startswith("explain.take"):

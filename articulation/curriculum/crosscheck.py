@@ -222,6 +222,12 @@ def cross_check(parts: Parts) -> None:
             for k, code in enumerate(programme.direct_admission):
                 if code not in bachelors:
                     _unknown(source, ("direct_admission", k), "bachelor", code, bachelors)
+            for k, package in enumerate(programme.premaster.fixed):
+                where = ("premaster", "fixed", k)
+                _check_codes(parts, source, (*where, "courses"), package.courses, codes)
+                for j, code in enumerate(package.bachelors):
+                    if code not in bachelors:
+                        _unknown(source, (*where, "bachelors", j), "bachelor", code, bachelors)
         if isinstance(programme, Minor):
             _check_requirements(source, ("entry",), programme.entry, outcome_ids, areas)
             for k, inst in enumerate(programme.open_to):

@@ -427,16 +427,48 @@ Requirement = Annotated[
 AnyOf.model_rebuild()
 
 
+#: Whether a cap or ceiling is one a source gives (``sourced``) or our assumption.
+CapStatus = Literal["sourced", "assumed"]
+
+
+class FixedPackage(Strict):
+    """A pre-master package a source prescribes as a whole for some bachelors (``bachelors``;
+    empty: every bachelor): the answer for them is the package, not the smallest programme.
+    ``tailoring`` says whether the source allows a tailored programme instead."""
+
+    name: Line
+    courses: Annotated[list[Code], Field(min_length=1)]
+    bachelors: list[Code] = Field(default_factory=list)
+    tailoring: bool = False
+    provenance: Provenance | None = None
+
+    def applies_to(self, bachelor: str | None) -> bool:
+        """Whether the package is prescribed for ``bachelor`` (a code; None: not known)."""
+        return not self.bachelors or (bachelor is not None and bachelor in self.bachelors)
+
+
 class Premaster(Strict):
     """A master's pre-master: its cap, where its courses come from, and the largest pre-master
     the university allows at all (``ceiling``: a programme over the cap but within it is shown
-    as ``over_cap``, one a director could grant as an exception)."""
+    as ``over_cap``, one a director could grant as an exception). Cap and ceiling each say
+    whether a source gives them (``cap_status``, ``ceiling_status``; without one, a number is an
+    assumption) and where (``cap_source``, ``ceiling_source``). ``fixed`` lists the packages
+    a source prescribes for some bachelors."""
 
     max_ects: ProgrammeEcts = 30
+    cap_status: CapStatus = "assumed"
+    cap_source: Text | None = None
     catalogue: list[Institution] = Field(default_factory=list)
     # the courses this master's pre-master draws on (default: the bridging courses of catalogue)
     courses: list[Code] | None = None
     ceiling: ProgrammeEcts = 60
+    ceiling_status: CapStatus = "assumed"
+    ceiling_source: Text | None = None
+    fixed: list[FixedPackage] = Field(default_factory=list)
+
+    def package_for(self, bachelor: str | None) -> FixedPackage | None:
+        """The first fixed package prescribed for ``bachelor``, if any."""
+        return next((p for p in self.fixed if p.applies_to(bachelor)), None)
 
 
 # --- programmes --------------------------------------------------------------------------------

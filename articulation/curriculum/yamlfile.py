@@ -23,12 +23,14 @@ from articulation.curriculum.model import (
     CalendarSpec,
     CatalogueFile,
     Course,
+    FixedPackage,
     Master,
     Minor,
     Outcome,
     OutcomeAt,
     OutcomesFile,
     PeriodSpec,
+    Premaster,
 )
 from articulation.support.suggest import did_you_mean
 
@@ -209,7 +211,9 @@ _FIELDS = sorted(
         )
         for name in model.model_fields
     }
-    | {"source", "retrieved", "status", "note", "max_ects", "catalogue", "name", "courses"}
+    | {"source", "retrieved", "status", "note", "name", "courses"}
+    | set(Premaster.model_fields)
+    | set(FixedPackage.model_fields)
 )
 
 

@@ -7,11 +7,12 @@ from ``locale/nl/LC_MESSAGES/messages.po``. A parameter is a number (written wit
 language's decimal mark), a string (a code, a title: data, never translated), a list (joined),
 or a message itself (rendered in the same language).
 
->>> m = Message.of("bridging.over_cap", courses=3, ects=37.5, cap=30, by=7.5)
+>>> cap = Message.of("cap.assumed", ects=30)
+>>> m = Message.of("bridging.over_cap", courses=3, ects=37.5, cap=cap, by=7.5)
 >>> render(m, "en")
-'the smallest programme, 3 course(s) and 37.5 EC, exceeds the cap of 30 EC by 7.5 EC'
->>> render(m, "nl")
-'het kleinste programma, 3 vak(ken) en 37,5 EC, is 7,5 EC groter dan het maximum van 30 EC'
+'the smallest programme, 3 course(s) and 37.5 EC, exceeds the assumed cap of 30 EC by 7.5 EC'
+>>> render(m, "nl")[-53:]
+'is 7,5 EC groter dan het aangenomen maximum van 30 EC'
 >>> Message.from_json(m.to_json("en")) == m
 True
 """

@@ -24,6 +24,7 @@ CSV_COLUMNS = (
     "status",
     "total_ects",
     "over_cap_by",
+    "cap_status",
     "finish",
     "courses",
     "optimal",
@@ -93,6 +94,7 @@ def render_csv(report: Report) -> str:
                 cell.status,
                 ec(cell.total_ects),
                 ec(cell.over_cap_by),
+                cell.cap_status,
                 cell.plan.finish_text if cell.plan else "",
                 ";".join(cell.codes),
                 "true" if cell.optimal else "false",
@@ -103,6 +105,14 @@ def render_csv(report: Report) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def _cap_assumed(report: Report, master: str) -> bool:
+    """Whether the master's pre-master cap is our assumption rather than sourced."""
+    programme = report.catalogue.programmes[master]
+    return getattr(programme, "premaster", None) is not None and (
+        programme.premaster.cap_status == "assumed"
+    )
 
 
 def _md(text: str) -> str:
@@ -117,10 +127,12 @@ def render_markdown(report: Report) -> str:
     lines.append(
         f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
         f"{len(report.masters)} master(s). Cells read `status EC`; "
-        "† marks a cell whose programmes or courses are illustrative, not sourced."
+        "† marks a cell whose programmes or courses are illustrative, not sourced; "
+        "° marks a master whose pre-master cap is assumed (no source gives it)."
     )
     lines += ["", "## Matrix", ""]
-    lines.append("| bachelor | " + " | ".join(report.masters) + " |")
+    heads = [m + ("°" if _cap_assumed(report, m) else "") for m in report.masters]
+    lines.append("| bachelor | " + " | ".join(heads) + " |")
     lines.append("|---|" + "---|" * len(report.masters))
     for b in report.bachelors:
         entries = []

@@ -225,7 +225,7 @@ def bridge_gap(
         )
     problem = problem or prune(context, the_gap.unmet)
     found = _programme(problem, "over_cap", over, ())
-    return replace(found, cap=limit, reason=_over_cap_reason(found, limit, over))
+    return replace(found, cap=limit, reason=_over_cap_reason(found, master, limit, over))
 
 
 def _programme(
@@ -276,14 +276,23 @@ def _programme(
     )
 
 
-def _over_cap_reason(found: Bridging, cap: float, ceiling: float) -> Message:
+def cap_said(master: Master, cap: float | None = None) -> Message:
+    """A pre-master cap as the reader is told it: the master's own (``cap`` None or equal to
+    it) as sourced or our assumption; any other as given by the caller."""
+    premaster = master.premaster
+    if cap is None or cap == premaster.max_ects:
+        return Message.of(f"cap.{premaster.cap_status}", ects=premaster.max_ects)
+    return Message.of("cap.given", ects=cap)
+
+
+def _over_cap_reason(found: Bridging, master: Master, cap: float, ceiling: float) -> Message:
     """Why an over-cap answer is what it is."""
     if found.status == "over_cap":
         return Message.of(
             "bridging.over_cap" if found.optimal else "bridging.over_cap_unproven",
             courses=len(found.courses),
             ects=found.total_ects,
-            cap=cap,
+            cap=cap_said(master, cap),
             by=found.total_ects - cap,
         )
     if found.status == "infeasible":

@@ -8,7 +8,8 @@ The first route that closes the gap wins:
   space close the gap — the student can prepare inside the bachelor;
 - ``minor``: an existing minor open to the bachelor's institution, within its elective space and
   with its entry requirements met, closes the gap (the one with the fewest EC, then by code);
-- ``premaster``: the optimal bridging programme within the master's cap;
+- ``premaster``: the optimal bridging programme within the master's cap, or the fixed package
+  a source prescribes for the bachelor (``premaster.fixed``), with the optimum as a note;
 - ``over_cap``: a programme exists, but the smallest exceeds the master's cap (not the largest
   pre-master the university allows, ``premaster.ceiling``): it is shown, proven minimal;
 - ``infeasible``: none of these; the reason names exactly what no eligible course can meet, or
@@ -26,12 +27,18 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.model import Bachelor, Master, Minor
+from articulation.curriculum.model import Bachelor, FixedPackage, Master, Minor
 from articulation.messages.message import Message
 from articulation.messages.status import PLANNED, WITH_ALTERNATIVES
-from articulation.solving.bridging import Bridging, ChosenCourse, alternatives, bridge_gap
+from articulation.solving.bridging import (
+    Bridging,
+    ChosenCourse,
+    alternatives,
+    bridge_gap,
+    cap_said,
+)
 from articulation.solving.cover import Constrain
-from articulation.solving.gap import Attainment, Gap, attainment, holds
+from articulation.solving.gap import Attainment, Gap, attainment, gap, holds
 from articulation.solving.planning.options import offered_in
 from articulation.solving.planning.route_plan import RoutePlan, plan_route
 from articulation.solving.planning.timing import (
@@ -56,8 +63,39 @@ Timing = Callable[..., Finish]
 
 
 @dataclass(frozen=True)
+class FixedAnswer:
+    """A fixed pre-master package as a route's programme: the package's ``name``, whether its
+    source allows ``tailoring``, the requirements of our encoding it ``leaves`` unmet, and the
+    smallest programme the engine finds (``tailored``: shown as a note)."""
+
+    name: str
+    tailoring: bool
+    leaves: tuple[str, ...] = ()
+    tailored: Bridging | None = None
+    source: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        tailored = self.tailored
+        return {
+            "name": self.name,
+            "tailoring": self.tailoring,
+            "leaves_unmet": list(self.leaves),
+            "tailored": None
+            if tailored is None
+            else {
+                "status": tailored.status,
+                "total_ects": tailored.total_ects,
+                "courses": list(tailored.codes),
+            },
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
 class Route:
-    """How the gap closes: the status, its reason, the courses and the proof."""
+    """How the gap closes: the status, its reason, the courses and the proof. ``cap_status``
+    says whether the master's pre-master cap is sourced or assumed; ``package`` is the fixed
+    pre-master package the route is, if any."""
 
     status: str
     reason: Message
@@ -71,6 +109,8 @@ class Route:
     minor: str | None = None
     over_cap_by: float | None = None  # over_cap: by how many EC the programme exceeds the cap
     plan: RoutePlan | None = None  # when each course is taken
+    cap_status: str = "assumed"  # the master's pre-master cap: sourced | assumed
+    package: FixedAnswer | None = None  # the fixed pre-master package the route is
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -97,6 +137,31 @@ def decide(
     studying: bool = True,
     premaster: Bridging | None = None,
 ) -> Route:
+    """:func:`_decide`, with the status of the master's pre-master cap (sourced or assumed)."""
+    route = _decide(
+        catalogue,
+        master,
+        taken,
+        the_gap,
+        bachelor=bachelor,
+        track=track,
+        studying=studying,
+        premaster=premaster,
+    )
+    return replace(route, cap_status=master.premaster.cap_status)
+
+
+def _decide(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    *,
+    bachelor: Bachelor | None = None,
+    track: str | None = None,
+    studying: bool = True,
+    premaster: Bridging | None = None,
+) -> Route:
     """The first route from the passed courses ``taken`` into ``master`` that closes the gap,
     with its plan (when each course is taken).
 
@@ -109,7 +174,10 @@ def decide(
     be finished within a year: when the smallest programme cannot be planned so, one model
     finds the smallest that can (:func:`_in_time`); among the programmes of that EC that can,
     the one that finishes first wins, then courses and the tie-break. A pre-master when none
-    within the cap can is ``over_cap``, proven.
+    within the cap can is ``late``, proven.
+
+    When the master prescribes a fixed pre-master package for the bachelor
+    (``premaster.fixed``), the pre-master route is that package (:func:`fixed_route`).
     """
     found = direct(master, the_gap, bachelor.code if bachelor else None)
     if found is not None:
@@ -167,8 +235,11 @@ def decide(
                 plan=plan,
             )
         why_not.append(Message.of("why_not.minor", notes=[*late, *notes]))
+    package = master.premaster.package_for(bachelor.code if bachelor else None)
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
+    if package is not None:
+        return fixed_route(catalogue, master, taken, package, bachelor, why_not, premaster)
     if premaster.status not in PLANNED:
         return from_bridging(premaster.status, premaster, why_not)
 
@@ -190,7 +261,82 @@ def decide(
     # late only when it is proven that none within the cap fits; else not settled: unknown
     status = "unknown" if note is not None and note.id == "in_time.late_unproven" else "late"
     late = from_bridging(status, chosen, why_not, plan)
-    return replace(late, reason=Message.of("route.late", note=note), over_cap_by=None)
+    reason = Message.of("route.late", cap=cap_said(master), note=note)
+    return replace(late, reason=reason, over_cap_by=None)
+
+
+def fixed_route(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    package: FixedPackage,
+    bachelor: Bachelor | None,
+    why_not: Sequence[Message],
+    tailored: Bridging,
+) -> Route:
+    """The fixed pre-master ``package`` a source prescribes, as the pre-master route: its
+    courses not yet passed, planned like any pre-master (within a year).
+
+    Its status is ``premaster`` within the cap and planned in a year, ``late`` when it cannot
+    be finished in a year, ``over_cap`` above the cap. The reason says what of our encoding it
+    leaves unmet, if anything, and the smallest programme the engine finds (``tailored``): an
+    alternative where the source allows tailoring, else only for comparison.
+    """
+    codes = [c for c in package.courses if c not in taken]
+    pool = set(codes)
+    after = gap(master, attainment(catalogue, taken | pool))
+    the_gap = gap(master, attainment(catalogue, taken))
+    covers: dict[str, list[str]] = {c: [] for c in codes}
+    for item in the_gap.unmet:
+        for c in sorted(helps(catalogue, item, pool)):
+            covers[c].append(str(item))
+    needed_for: dict[str, list[str]] = {c: [] for c in codes}
+    for c in codes:
+        for group in catalogue.courses[c].prerequisites:
+            for member in group:
+                if isinstance(member, str) and member in pool and c not in needed_for[member]:
+                    needed_for[member].append(c)
+    courses = tuple(ChosenCourse.of(catalogue, c, covers[c], sorted(needed_for[c])) for c in codes)
+    total = float(sum(c.ects for c in courses))
+    cap = master.premaster.max_ects
+    plan = scheduling(catalogue, bachelor, "premaster", taken).place(codes)
+    leaves = tuple(str(item) for item in after.unmet)
+    source = package.provenance.source if package.provenance else None
+    answer = FixedAnswer(package.name, package.tailoring, leaves, tailored, source)
+    reason = Message.of("route.fixed", name=package.name, ects=total, courses=len(courses))
+    if total > cap:
+        status = "over_cap"
+    elif not plan.plan.fits:
+        status = "late"
+        reason = Message.of("route.with_note", reason=reason, note=plan.plan.reason)
+    else:
+        status = "premaster"
+    if leaves:
+        note = Message.of("fixed.leaves_unmet", requirements=leaves)
+        reason = Message.of("route.with_note", reason=reason, note=note)
+    reason = Message.of("route.with_note", reason=reason, note=_tailored_note(answer))
+    return Route(
+        status,
+        reason,
+        why_not=tuple(why_not),
+        courses=courses,
+        total_ects=total,
+        cap=cap,
+        over_cap_by=total - cap if status == "over_cap" else None,
+        plan=plan,
+        package=answer,
+    )
+
+
+def _tailored_note(answer: FixedAnswer) -> Message:
+    """What the smallest programme would be, next to a fixed package."""
+    tailored = answer.tailored
+    if tailored is None or tailored.status not in ("premaster", "over_cap"):
+        return Message("fixed.no_tailored")
+    found = {"ects": tailored.total_ects, "codes": " + ".join(tailored.codes)}
+    if answer.tailoring:
+        return Message.of("fixed.tailored", **found)
+    return Message.of("fixed.not_tailored", **found)
 
 
 @dataclass(frozen=True)
