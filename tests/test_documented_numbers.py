@@ -24,9 +24,33 @@ def stated_counts(text: str) -> dict[str, int]:
     return {status: int(n) for n, status in re.findall(r"(\d+) (\w+)", found.group(1))}
 
 
+CAPS = re.compile(
+    r"Of the (\d+) `over_cap` cells, (\d+) rest on an assumed 30 EC cap and (\d+) on a sourced "
+    r"one; of the (\d+) pre-masters, (\d+) and (\d+)"
+)
+
+
 @pytest.fixture(scope="module")
-def counts() -> dict[str, int]:
-    return status_counts(scan(load_curricula(BUNDLED_CURRICULA), workers=2))
+def cells():
+    return scan(load_curricula(BUNDLED_CURRICULA), workers=2)
+
+
+@pytest.fixture(scope="module")
+def counts(cells) -> dict[str, int]:
+    return status_counts(cells)
+
+
+def test_stated_cap_statuses_are_measured(cells) -> None:
+    """The data card's count of over-cap and pre-master cells by the status of the cap."""
+    text = " ".join((ROOT / "curricula/README.md").read_text(encoding="utf-8").split())
+    found = CAPS.search(text)
+    assert found, "no 'Of the N `over_cap` cells, …' sentence"
+    measured = []
+    for status in ("over_cap", "premaster"):
+        of = [c for c in cells if c.status == status]
+        assumed = sum(1 for c in of if c.cap_status == "assumed")
+        measured += [len(of), assumed, len(of) - assumed]
+    assert [int(n) for n in found.groups()] == measured
 
 
 @pytest.mark.parametrize("document", ["README.md", "curricula/README.md"])

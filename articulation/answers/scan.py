@@ -144,7 +144,7 @@ def _assess(
         gap=the_gap,
         illustrative=catalogue.illustrative(read),
         track=track,
-        ceiling=master.premaster.ceiling,
+        ceiling=float(master.premaster.ceiling),
         ceiling_status=master.premaster.ceiling_status,
     )
 
