@@ -168,9 +168,11 @@ def test_human_output_shows_matrix_and_counts() -> None:
     assert result.exit_code == 0
     rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line}
     assert rows["master"] == ["AI", "CREATE"]
-    # every cell rests on illustrative fixture data, marked with a dagger
-    assert rows["CS"] == ["14†", "minor†"] and rows["ITECH"] == ["—†", "e6†"]
-    assert rows["PSTS"] == ["ok†", "ok†"]
+    # every cell rests on illustrative fixture data, marked with a dagger; no fixture master
+    # says its cap is sourced, so each is marked as assumed (°)
+    assert rows["CS°"] == ["14†", "minor†"] and rows["ITECH°"] == ["—†", "e6†"]
+    assert rows["PSTS°"] == ["ok†", "ok†"]
+    assert "° = the master's pre-master cap is assumed" in result.stdout
     assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout
 
 
@@ -241,3 +243,62 @@ def test_memo_spaces_are_declared_and_indexes_do_not_depend_on_answers(catalogue
     for space in memo.SPACES:
         if not space.answers and space.name in first.memo:
             assert first.memo[space.name] == second.memo.get(space.name)
+
+
+def _with_package(master, **package):
+    """``master`` with one fixed pre-master package (and the cap given, if any)."""
+    from articulation.curriculum.model import FixedPackage
+
+    cap = package.pop("cap", master.premaster.max_ects)
+    premaster = master.premaster.model_copy(
+        update={"fixed": [FixedPackage(**package)], "max_ects": cap}
+    )
+    return master.model_copy(update={"premaster": premaster})
+
+
+def test_a_fixed_package_is_the_answer_with_the_optimum_as_a_note(catalogue) -> None:
+    from articulation.solving.route import decide
+
+    b, m = catalogue.bachelor("VU-B-AI"), catalogue.master("UT-M-CS")
+    taken = frozenset(b.courses)
+    the_gap = gap(m, attainment(catalogue, taken))
+    smallest = decide(catalogue, m, taken, the_gap, bachelor=b, studying=False)
+    assert smallest.status == "premaster" and smallest.package is None
+    courses = ["UT-CALC-A", "UT-DM", "UT-ADC", "UT-PROB"]
+    fixed = _with_package(m, name="P", courses=courses, bachelors=[b.code], tailoring=True)
+    route = decide(catalogue, fixed, taken, the_gap, bachelor=b, studying=False)
+    assert route.status == "premaster" and route.package is not None
+    assert route.codes == tuple(courses) and route.total_ects == 17
+    assert route.plan is not None and route.plan.plan.fits
+    assert route.package.leaves == ()
+    assert route.package.tailored is not None
+    assert route.package.tailored.total_ects == smallest.total_ects
+    assert "a tailored pre-master of 14 EC would also close the gap" in route.reason.text()
+    assert route.cap_status == "assumed"
+    # the package is for the bachelors it names only: a transcript without a bachelor is not
+    anyone = decide(catalogue, fixed, taken, the_gap, bachelor=None, studying=False)
+    assert anyone.package is None and anyone.codes == smallest.codes
+
+
+def test_a_fixed_package_says_what_it_leaves_unmet_and_when_it_is_over_the_cap(
+    catalogue,
+) -> None:
+    from articulation.solving.route import decide
+
+    b, m = catalogue.bachelor("VU-B-AI"), catalogue.master("UT-M-CS")
+    taken = frozenset(b.courses)
+    the_gap = gap(m, attainment(catalogue, taken))
+    # no bachelors named: every bachelor; not tailorable; leaves the algorithms requirement unmet
+    short = _with_package(m, name="Maths", courses=["UT-CALC-A", "UT-DM"], tailoring=False)
+    route = decide(catalogue, short, taken, the_gap, bachelor=None, studying=False)
+    assert route.status == "premaster" and route.package is not None
+    assert route.package.leaves == ("cs.algorithms@apply",)
+    text = route.reason.text()
+    assert "the package leaves unmet (our encoding of the requirements): cs.algorithms@apply" in (
+        text
+    )
+    assert "the source does not offer this package tailored" in text
+    # above the cap: over_cap, by how much
+    big = _with_package(m, name="Big", courses=["UT-CALC-A", "UT-DM", "UT-ADC"], cap=10)
+    route = decide(catalogue, big, taken, the_gap, bachelor=b, studying=False)
+    assert route.status == "over_cap" and route.over_cap_by == 4

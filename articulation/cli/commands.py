@@ -385,10 +385,12 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
             kind = STATUS[row[b].status]
             mark = "†" if row[b].illustrative else ""
             entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
-        table.add_row(_short(master), *entries)
+        assumed = any(c.cap_status == "assumed" for c in row.values())
+        table.add_row(_short(master) + ("°" if assumed else ""), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
-    out.print(f"{legend}; {Message('legend.illustrative').text()}")
+    marks = f"{Message('legend.illustrative').text()}; {Message('legend.cap_assumed').text()}"
+    out.print(f"{legend}; {marks}")
 
 
 def _short(code: str) -> str:

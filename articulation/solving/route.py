@@ -239,7 +239,7 @@ def _decide(
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
     if package is not None:
-        return fixed_route(catalogue, master, taken, package, bachelor, why_not, premaster)
+        return fixed_route(catalogue, master, taken, the_gap, package, bachelor, why_not, premaster)
     if premaster.status not in PLANNED:
         return from_bridging(premaster.status, premaster, why_not)
 
@@ -269,6 +269,7 @@ def fixed_route(
     catalogue: Catalogue,
     master: Master,
     taken: frozenset[str],
+    the_gap: Gap,
     package: FixedPackage,
     bachelor: Bachelor | None,
     why_not: Sequence[Message],
@@ -280,12 +281,12 @@ def fixed_route(
     Its status is ``premaster`` within the cap and planned in a year, ``late`` when it cannot
     be finished in a year, ``over_cap`` above the cap. The reason says what of our encoding it
     leaves unmet, if anything, and the smallest programme the engine finds (``tailored``): an
-    alternative where the source allows tailoring, else only for comparison.
+    alternative where the source allows tailoring, else only for comparison. ``optimal`` stays
+    true: the answer is settled, there is nothing to minimise.
     """
     codes = [c for c in package.courses if c not in taken]
     pool = set(codes)
     after = gap(master, attainment(catalogue, taken | pool))
-    the_gap = gap(master, attainment(catalogue, taken))
     covers: dict[str, list[str]] = {c: [] for c in codes}
     for item in the_gap.unmet:
         for c in sorted(helps(catalogue, item, pool)):
