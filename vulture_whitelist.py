@@ -121,3 +121,8 @@ SPACES
 answers
 # read by the student page template (answer.mode)
 mode
+# pydantic fields read from the data and shown by the API (the master's pre-master, a cell's package)
+cap_source
+ceiling_source
+leaves_unmet
+fixed_package
