@@ -35,7 +35,7 @@ from articulation.cli.common import (
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.messages.message import Message, render
-from articulation.messages.status import STATUS, STATUSES, WITH_ALTERNATIVES
+from articulation.messages.status import STATUS, STATUSES, WITH_ALTERNATIVES, terminal_label
 from articulation.support.deadline import deadline
 
 
@@ -85,7 +85,9 @@ def gap_command(
     lang: LangOpt = None,
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
-    requirements."""
+    requirements, and the master's admission conditions that the bachelor's admission does not
+    guarantee."""
+    from articulation.answers.explain import condition
     from articulation.solving.gap import attained_text, attainment, gap, words
 
     lang = str(lang or default_language())
@@ -107,10 +109,14 @@ def gap_command(
                 "unmet": the_gap.texts(),
                 "details": [item.text() for item in the_gap.details()],
                 "direct_admission": b.code in m.direct_admission,
+                "assessment": m.assessment_of(b.code) is not None,
+                "conditions": [c.answer_json() for c in m.open_conditions(b)],
             }
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    for item in m.open_conditions(b):
+        out.print(escape(condition(item).text(lang)))
     if the_gap.closed:
         out.print(Message("explain.no_gap").text(lang))
         return
@@ -168,7 +174,8 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") ->
     reasons = data["reasons"]
     verdict, rest = reasons[0], reasons[1:]
     reason = render(Message.from_json(verdict).kwargs["reason"], lang)
-    out.print(f"status: [bold]{data['status']}[/bold] — {escape(reason)}")
+    admission = f" ({data['admission']})" if data.get("admission") else ""
+    out.print(f"status: [bold]{data['status']}[/bold]{admission} — {escape(reason)}")
     table = bool(data["courses"])
     for reason in rest:
         if reason["id"].startswith("explain.take"):
@@ -374,13 +381,21 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
     for master, row in sorted(by_master.items()):
         entries = []
         for b in bachelors:
-            kind = STATUS[row[b].status]
-            mark = "†" if row[b].illustrative else ""
-            entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
+            cell = row[b]
+            kind = STATUS[cell.status]
+            label = terminal_label(
+                cell.status,
+                f"{cell.total_ects:g}",
+                cell.admission,
+                conditions=bool(cell.conditions),
+            )
+            mark = "†" if cell.illustrative else ""
+            entries.append(f"[{kind.terminal}]{escape(label)}{mark}[/]")
         table.add_row(_short(master), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
-    out.print(f"{legend}; {Message('legend.illustrative').text()}")
+    notes = ("legend.illustrative", "legend.assessment", "legend.conditions")
+    out.print(f"{legend}; " + "; ".join(Message(note).text() for note in notes))
 
 
 def _short(code: str) -> str:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from articulation.answers.minor import MinorDesign
+from articulation.messages.status import CONDITIONS_MARK
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.report import Report, cell_label, ec, provenance
 
@@ -22,6 +23,7 @@ CSV_COLUMNS = (
     "master",
     "track",
     "status",
+    "admission",
     "total_ects",
     "over_cap_by",
     "finish",
@@ -29,6 +31,7 @@ CSV_COLUMNS = (
     "optimal",
     "minor",
     "unmet",
+    "conditions",
     "reason",
     "illustrative",
 )
@@ -91,6 +94,7 @@ def render_csv(report: Report) -> str:
                 cell.master,
                 cell.track or "",
                 cell.status,
+                cell.admission or "",
                 ec(cell.total_ects),
                 ec(cell.over_cap_by),
                 cell.plan.finish_text if cell.plan else "",
@@ -98,6 +102,7 @@ def render_csv(report: Report) -> str:
                 "true" if cell.optimal else "false",
                 cell.minor or "",
                 ";".join(cell.unmet),
+                ";".join(c.id for c in cell.conditions),
                 cell.reason.text(),
                 ";".join(cell.illustrative),
             ]
@@ -117,7 +122,10 @@ def render_markdown(report: Report) -> str:
     lines.append(
         f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
         f"{len(report.masters)} master(s). Cells read `status EC`; "
-        "† marks a cell whose programmes or courses are illustrative, not sourced."
+        "† marks a cell whose programmes or courses are illustrative, not sourced; "
+        f"`direct ✓?` is direct after the admission committee's individual assessment; "
+        f"{CONDITIONS_MARK} marks a cell that carries an admission condition no curriculum "
+        "shows (listed with the cell below)."
     )
     lines += ["", "## Matrix", ""]
     lines.append("| bachelor | " + " | ".join(report.masters) + " |")
@@ -163,6 +171,8 @@ def render_markdown(report: Report) -> str:
             if not cell.optimal:
                 text += " (not proven optimal)"
             text += f"; {cell.reason.text()}" + (" †" if cell.illustrative else "")
+            if cell.conditions:
+                text += "; conditions: " + "; ".join(f"{c.text} ({c.id})" for c in cell.conditions)
             lines.append(text)
         design = report.minor_designs.get(b)
         if design is not None:
