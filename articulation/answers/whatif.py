@@ -98,7 +98,8 @@ def _outcome(cell: Cell | None) -> tuple | None:
         return None
     finish = cell.plan.finish_text if cell.plan else None
     conditions = tuple(c.id for c in cell.conditions)
-    return (cell.status, cell.total_ects, cell.codes, cell.track, finish, cell.admission, conditions)
+    admitted = (cell.admission, conditions)
+    return (cell.status, cell.total_ects, cell.codes, cell.track, finish, *admitted)
 
 
 @dataclass(frozen=True)
