@@ -160,6 +160,7 @@ def unproven(cell: Mapping[str, Any], seconds: float) -> dict[str, Any]:
     return {
         **cell,
         "status": "unknown",
+        "admission": None,  # a flag of direct only
         "optimal": False,
         "over_cap_by": None,
         "reason": found.text(),

@@ -191,7 +191,7 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") ->
 
 
 #: The messages of a pair printed after its table of courses.
-AFTER_COURSES = ("explain.unmet", "explain.illustrative")
+AFTER_COURSES = ("explain.unmet", "explain.condition", "explain.illustrative")
 
 
 def _print_courses(courses: list[dict[str, Any]]) -> None:
