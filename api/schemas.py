@@ -18,6 +18,7 @@ from articulation.curriculum.model import (
     INSTITUTION,
     MAX_CODE,
     Bachelor,
+    ConditionId,
     Course,
     CourseRef,
     Master,
@@ -140,6 +141,28 @@ class FixedPackageOut(BaseModel):
     leaves_unmet: list[str]
     tailored: TailoredOut | None
     source: str | None
+class ConditionOut(Open):
+    """An admission condition no curriculum shows (e.g. VWO Mathematics B), with its source."""
+
+    id: str
+    text: str
+    text_nl: str | None = None
+    source: str | None = None
+
+
+class MetConditionOut(ConditionOut):
+    met: bool = Field(description="True when the student says they meet it (meets); else to check")
+
+
+AdmissionKind = Literal["requirements", "policy", "assessment"]
+ADMISSION_TEXT = (
+    "direct only: admitted by the requirements (no gap), by the master's policy, or after the "
+    "admission committee's individual assessment (null for other statuses)"
+)
+CONDITIONS_TEXT = (
+    "The master's admission conditions that no curriculum shows and the bachelor's admission "
+    "does not guarantee (all of them when the bachelor is not known)"
+)
 
 
 class CellOut(Open):
@@ -148,6 +171,8 @@ class CellOut(Open):
     bachelor: str
     master: str
     status: str = Field(description=" | ".join(VALUES) + " (in this order of preference)")
+    admission: AdmissionKind | None = Field(default=None, description=ADMISSION_TEXT)
+    conditions: list[ConditionOut] = Field(default_factory=list, description=CONDITIONS_TEXT)
     total_ects: float
     courses: list[ChosenCourseOut]
     optimal: bool
@@ -231,6 +256,11 @@ class EligibilityRequest(Strict):
     )
     masters: Annotated[list[CodeStr], Field(max_length=500)] | None = None
     strict: bool = Field(default=False, description="Refuse unknown course codes (422)")
+    meets: Annotated[list[ConditionId], Field(max_length=100)] = Field(
+        default_factory=list,
+        description="The admission conditions (ids, e.g. vwo-math-b) the student says they meet: "
+        "shown as met in each result's conditions (an id no master defines: 422)",
+    )
     time_limit: RequestTimeLimit | None = None
 
 
@@ -265,6 +295,8 @@ class EligibilityResult(Open):
     master: str
     name: str
     status: Literal[tuple(VALUES)]  # type: ignore[valid-type]  # the status table's values
+    admission: AdmissionKind | None = Field(default=None, description=ADMISSION_TEXT)
+    conditions: list[MetConditionOut] = Field(default_factory=list, description=CONDITIONS_TEXT)
     reason: str
     reasons: list[ReasonOut] = Field(default_factory=list, description="Why, as messages")
     gap: list[str]

@@ -15,6 +15,7 @@ from api.errors import ApiError, SolveTimeout, TimedOut
 from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
 from articulation.answers.eligibility import (
     TooManyEntries,
+    UnknownCondition,
     UnrecognisedEntries,
     assess_transcript,
 )
@@ -208,7 +209,10 @@ def eligibility(
             lang=lang,
             max_entries=max_entries,
             strict=request.strict,
+            meets=request.meets,
         )
+    except UnknownCondition as exc:
+        raise ApiError(422, ["body", "meets", exc.index], str(exc), "unknown_code") from None
     except TooManyEntries as exc:
         raise ApiError(
             422,

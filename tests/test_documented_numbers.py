@@ -58,6 +58,30 @@ def test_stated_scan_counts_are_measured(document: str, counts: dict[str, int]) 
     assert stated_counts((ROOT / document).read_text(encoding="utf-8")) == counts
 
 
+ADMISSION = re.compile(
+    r"of the (\d+) direct cells, (\d+) are by the requirements, (\d+) by policy, (\d+) by "
+    r"assessment; (\d+) cells carry conditions"
+)
+
+
+def test_stated_admission_counts_are_measured() -> None:
+    """The README's kinds of direct admission and the cells with conditions come from a scan."""
+    cells = scan(load_curricula(BUNDLED_CURRICULA), workers=2)
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    found = ADMISSION.search(text)
+    assert found, "no 'of the N direct cells, … cells carry conditions' sentence"
+    direct = [c for c in cells if c.status == "direct"]
+    measured = (
+        len(direct),
+        *(
+            sum(1 for c in direct if c.admission == k)
+            for k in ("requirements", "policy", "assessment")
+        ),
+        sum(1 for c in cells if c.conditions),
+    )
+    assert tuple(int(n) for n in found.groups()) == measured
+
+
 @pytest.mark.parametrize("document", ["README.md", "curricula/README.md"])
 def test_stated_flagship_minor_is_measured(document: str) -> None:
     catalogue = load_curricula(BUNDLED_CURRICULA)

@@ -501,6 +501,79 @@ def test_direct_admission_lists_name_bachelors(cat: Catalogue) -> None:
     assert psts >= {"VU-B-CREATE", "VU-B-ME", "VU-B-IEM", "VU-B-CS"}
 
 
+# --- admission by assessment, and conditions no curriculum shows --------------------------------
+
+HMI = "https://www.utwente.nl/en/hmi/programme/premaster/"
+IEM_ADMISSION = (
+    "https://www.utwente.nl/en/education/master/programmes/industrial-engineering-management/"
+    "admission/"
+)
+COM_ADMISSION = (
+    "https://www.utwente.nl/en/education/master/programmes/communication-science/"
+    "admission-and-application/international-students"
+)
+ME_ADMISSION = "https://www.educatly.com/program/683541/mechanical-engineering"
+
+
+@pytest.mark.parametrize("bachelor", ["VU-B-CREATE", "VU-B-AI"])
+def test_interaction_technology_admits_by_assessment(cat: Catalogue, bachelor: str) -> None:
+    """FACTS.md §5, Human Media Interaction (predecessor of Interaction Technology): AI and
+    Creative Technology bachelors after the admission committee's individual assessment
+    (https://www.utwente.nl/en/hmi/programme/premaster/); our reading for IT."""
+    it = cat.master("UT-M-IT")
+    assessment = it.assessment_of(bachelor)
+    assert assessment is not None and assessment.provenance is not None
+    assert (assessment.provenance.source, assessment.provenance.status) == (HMI, "sourced")
+    assert "predecessor" in (assessment.provenance.note or "")
+    cell = assess(cat, cat.bachelor(bachelor), it)
+    assert (cell.status, cell.admission) == ("direct", "assessment")
+    assert HMI in cell.reason.text() and HMI in cell.reason.text("nl")
+    # a Dutch CS bachelor is admitted unconditionally: no assessment
+    assert it.assessment_of("VU-B-CS") is None
+
+
+def test_admission_conditions_are_sourced(cat: Catalogue) -> None:
+    """FACTS.md §5: IEM asks for Mathematics B and English at VWO level whatever the background
+    (IEM admission page); Communication Science for Mathematics A or B at VWO level (its
+    admission page for international students). No other master has conditions."""
+    found = {
+        m.code: [(c.id, c.source, c.provenance.status) for c in m.conditions] for m in cat.masters
+    }
+    assert {code: ids for code, ids in found.items() if ids} == {
+        "UT-M-IEM": [
+            ("vwo-math-b", IEM_ADMISSION, "sourced"),
+            ("vwo-english", IEM_ADMISSION, "sourced"),
+        ],
+        "UT-M-COM": [("vwo-math-a-or-b", COM_ADMISSION, "sourced")],
+    }
+
+
+def test_only_joint_me_guarantees_mathematics_b(cat: Catalogue) -> None:
+    """FACTS.md §7: joint ME admits VWO Nature and Technology or another profile with
+    Mathematics B (educatly copy of the VU/UT page); CreaTe is open to any VWO profile (§4), and
+    no source states another bachelor's admission requirements."""
+    guarantees = {
+        b.code: {(g.condition, g.provenance.source) for g in b.guarantees}
+        for b in cat.bachelors
+        if b.guarantees
+    }
+    assert guarantees == {
+        "VU-B-ME": {("vwo-math-b", ME_ADMISSION), ("vwo-math-a-or-b", ME_ADMISSION)}
+    }
+    create_to_iem = assess(cat, cat.bachelor("VU-B-CREATE"), cat.master("UT-M-IEM"))
+    assert [c.id for c in create_to_iem.conditions] == ["vwo-math-b", "vwo-english"]
+    me_to_iem = assess(cat, cat.bachelor("VU-B-ME"), cat.master("UT-M-IEM"))
+    assert [c.id for c in me_to_iem.conditions] == ["vwo-english"]
+
+
+def test_direct_admissions_by_kind(cells) -> None:
+    """19 direct cells: 11 by the requirements, 6 by policy, 2 after an assessment."""
+    kinds = Counter(c.admission for c in cells if c.status == "direct")
+    assert kinds == {"requirements": 11, "policy": 6, "assessment": 2}
+    assert all(c.admission is None for c in cells if c.status != "direct")
+    assert sum(1 for c in cells if c.conditions) == 23
+
+
 # --- the scan ----------------------------------------------------------------------------------
 
 

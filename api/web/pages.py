@@ -33,13 +33,13 @@ from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, Sol
 from api.errors import ApiError, SolveTimeout
 from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
-from articulation.answers.eligibility import TooManyEntries
+from articulation.answers.eligibility import TooManyEntries, UnknownCondition
 from articulation.answers.explain import illustrative_data
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
 from articulation.messages.message import Message, number, render, render_json
-from articulation.messages.status import STATUS, STATUSES, VALUES
+from articulation.messages.status import ADMISSIONS, STATUS, STATUSES, VALUES, mark
 from articulation.outputs.report import ALTERNATIVES
 from articulation.settings import Settings
 from articulation.solving.planning.results import finished_at
@@ -92,6 +92,12 @@ def environment(lang: str) -> Environment:
         say=lambda message: render_json(message, lang),
         finished=lambda at: render(finished_at(at["year"], at["period"]), lang),
         illustrative_data=lambda codes: render(illustrative_data(codes), lang),
+        cell_mark=lambda cell: mark(
+            cell["status"], cell.get("admission"), conditions=bool(cell.get("conditions"))
+        ),
+        legend=lambda kind: render(Message(f"legend.{kind}"), lang),
+        condition_text=lambda c: c["text_nl"] if lang == "nl" and c.get("text_nl") else c["text"],
+        ADMISSIONS=ADMISSIONS,
     )
     return env
 
@@ -140,7 +146,7 @@ def student_page(request: Request, snapshot: SnapshotDep, lang: Lang = None) -> 
         "student.html.j2",
         _lang(request, lang),
         bachelors=_bachelors(snapshot),
-        form={"courses": "", "bachelor": "", "track": "", "studying": False},
+        form={"courses": "", "bachelor": "", "track": "", "studying": False, "meets": []},
         answer=None,
         error=None,
         busy=False,
@@ -156,13 +162,22 @@ async def student_check(
     bachelor: Text = "",
     track: Text = "",
     studying: Text = "",
+    meets: Annotated[list[str] | None, Form(max_length=100)] = None,
     lang: Annotated[str, Form(max_length=5)] = "",
 ) -> HTMLResponse:
     """The student's routes into every master (the transcript stays in the posted body),
-    computed on the engine's threads as ``POST /v1/eligibility`` is."""
+    computed on the engine's threads as ``POST /v1/eligibility`` is; ``meets`` are the
+    admission conditions the student ticked as met."""
     snapshot, settings = solver.snapshot, solver.settings
     chosen = _lang(request, None, lang)
-    form = {"courses": courses, "bachelor": bachelor, "track": track, "studying": bool(studying)}
+    ticked = sorted({m for m in meets or [] if m})
+    form = {
+        "courses": courses,
+        "bachelor": bachelor,
+        "track": track,
+        "studying": bool(studying),
+        "meets": ticked,
+    }
     answer, error, status, busy = None, None, 200, None
     lines = [line for line in courses.splitlines() if line.strip()]
     if not lines and not bachelor:
@@ -179,11 +194,12 @@ async def student_check(
                 studying=bool(studying),
                 lang=chosen,
                 max_entries=settings.max_transcript_entries,
+                meets=ticked,
             )
 
         try:
             answer = await solver.run(limit, check)
-        except UnknownCode as exc:
+        except (UnknownCode, UnknownCondition) as exc:
             error, status = str(exc), 422
         except TooManyEntries as exc:
             error, status = f"> {exc.limit}", 422

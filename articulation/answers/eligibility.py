@@ -6,8 +6,11 @@ one limit (``max_entries``). The recognised courses are what the student has pas
 the route decision of :mod:`articulation.solving.route` applies as for a graduate (direct — no
 gap or admitted by policy when the student names their bachelor — else the optimal pre-master,
 or infeasible), and a master's ``min_gpa`` is checked against the transcript's EC-weighted grade
-average. A student who names their bachelor and is still ``studying`` gets their bachelor's scan
-cells instead (every route: electives and minors too). A graduate who names a bachelor and gives
+average. Each answer carries the master's admission conditions that no curriculum shows and the
+student's bachelor does not guarantee (all of them without a bachelor), each ``met`` when the
+student says they meet it (``meets``), else to be checked. A student who names their bachelor
+and is still ``studying`` gets their bachelor's scan cells instead (every route: electives and
+minors too). A graduate who names a bachelor and gives
 no transcript is assessed on the bachelor's mandatory courses. Results come in one order: the
 masters the student chose (``prefer``) first, then by status, then EC, then master code.
 
@@ -21,14 +24,14 @@ masters the student chose (``prefer``) first, then by status, then EC, then mast
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from articulation.answers.scan import Cell, assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import reaches
-from articulation.curriculum.model import Bachelor, Master, TranscriptEntry
+from articulation.curriculum.model import Bachelor, Condition, Master, TranscriptEntry
 from articulation.interop.transcript import Matched, Unmatched, recognise_texts
 from articulation.messages.message import Message
 from articulation.messages.status import rank
@@ -37,6 +40,7 @@ from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.planning.route_plan import RoutePlan
 from articulation.solving.route import FixedAnswer, Route, decide, premaster_route
 from articulation.support.jsonable import JsonRecord
+from articulation.support.suggest import unknown
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ class MasterResult:
     explanation: tuple[Message, ...] = ()  # the answer in messages (the scan cell's, if any)
     cap_status: str = "assumed"  # the master's pre-master cap: sourced | assumed
     package: FixedAnswer | None = None  # the fixed pre-master package the route is, if any
+    admission: str | None = None  # direct: by "requirements", "policy" or "assessment"
+    conditions: tuple[Condition, ...] = ()  # admission conditions to be met besides the route
+    meets: frozenset[str] = frozenset()  # the conditions the student says they meet
 
     @property
     def late(self) -> bool:
@@ -80,6 +87,8 @@ class MasterResult:
             "master": self.master,
             "name": self.name,
             "status": self.status,
+            "admission": self.admission,
+            "conditions": [{**c.answer_json(), "met": c.id in self.meets} for c in self.conditions],
             "reason": self.reason.text(),
             "reasons": [m.to_json() for m in self.explanation or (self.reason,)],
             "gap": [item.text() for item in self.gap.details()],
@@ -124,6 +133,29 @@ class Eligibility:
         }
 
 
+class UnknownCondition(ValueError):
+    """A condition a student says they meet that no master of the catalogue defines."""
+
+    def __init__(self, index: int, condition: str, known: Collection[str]) -> None:
+        super().__init__(unknown("condition", condition, known))
+        self.index, self.condition = index, condition
+
+
+def condition_ids(catalogue: Catalogue) -> frozenset[str]:
+    """Every admission condition id the masters of the catalogue define."""
+    return frozenset(c.id for m in catalogue.masters for c in m.conditions)
+
+
+def check_meets(catalogue: Catalogue, meets: Sequence[str]) -> frozenset[str]:
+    """The condition ids a student says they meet; the first unknown one raises
+    :class:`UnknownCondition` (with its index and the nearest known id)."""
+    known = condition_ids(catalogue)
+    for index, condition in enumerate(meets):
+        if condition not in known:
+            raise UnknownCondition(index, condition, known)
+    return frozenset(meets)
+
+
 class TooManyEntries(ValueError):
     """A transcript of more entries than the one limit allows."""
 
@@ -152,6 +184,7 @@ def assess_transcript(
     lang: str = "en",
     max_entries: int | None = None,
     strict: bool = False,
+    meets: Sequence[str] = (),
 ) -> Eligibility:
     """Per master (default: all), the student's status, gap and route.
 
@@ -162,8 +195,10 @@ def assess_transcript(
     raise :class:`TooManyEntries`; with ``strict``, entries that name no course raise
     :class:`UnrecognisedEntries` before anything is solved. Entries name courses by code in any
     common form or by title (:mod:`articulation.interop.transcript`); the texts of the
-    requirements are in ``lang``.
+    requirements are in ``lang``. ``meets`` are the admission conditions the student says they
+    meet (an id no master defines raises :class:`UnknownCondition`).
     """
+    met = check_meets(catalogue, meets)
     if max_entries is not None and len(entries) > max_entries:
         raise TooManyEntries(len(entries), max_entries)
     student = catalogue.bachelor(bachelor) if bachelor is not None else None
@@ -197,6 +232,7 @@ def assess_transcript(
             _graduate_result(catalogue, master, frozenset(recognised), student, gpa, lang)
             for master in targets
         ]
+    results = [replace(r, meets=met & {c.id for c in r.conditions}) for r in results]
     first = set(prefer)
     results.sort(
         key=lambda r: (r.master not in first, rank(r.status), r.bridging.total_ects, r.master)
@@ -235,12 +271,12 @@ def _graduate_result(
         studying=False,
         premaster=premaster,
     )
-    status, reason, check = route.status, route.reason, None
+    status, reason, check, admission = route.status, route.reason, None, route.admission
     if master.min_gpa is not None:
         met = None if gpa is None else reaches(gpa, master.min_gpa)
         check = GradeCheck(required=master.min_gpa, gpa=gpa, met=met)
         if met is False:
-            status = "infeasible"
+            status, admission = "infeasible", None
             reason = Message.of("grade.below_minimum", gpa=gpa, minimum=master.min_gpa)
     return MasterResult(
         master=master.code,
@@ -257,6 +293,8 @@ def _graduate_result(
         plan=route.plan,
         cap_status=master.premaster.cap_status,
         package=route.package,
+        admission=admission,
+        conditions=route.conditions,
     )
 
 
@@ -279,6 +317,8 @@ def _cell_result(catalogue: Catalogue, cell: Cell, lang: str) -> MasterResult:
         explanation=cell.explanation,
         cap_status=cell.cap_status,
         package=cell.package,
+        admission=cell.admission,
+        conditions=cell.conditions,
     )
 
 

@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.messages.message import Message
+from articulation.curriculum.model import Condition
+from articulation.messages.message import Message, Said
 from articulation.messages.status import STATUS
 from articulation.solving.gap import Gap
 from articulation.solving.route import Route
@@ -104,6 +105,15 @@ def take(
     return Message.of("explain.take", **head)
 
 
+def condition(item: Condition) -> Message:
+    """An admission condition no curriculum shows, which the answer carries, with its source."""
+    return Message.of(
+        "explain.condition",
+        text=Said(item.text, item.text_nl),
+        source=item.source or Message("admission.no_source"),
+    )
+
+
 def illustrative_data(codes: Sequence[str]) -> Message:
     """What of an answer rests on illustrative rather than sourced data."""
     return Message.of("explain.illustrative", codes=", ".join(codes))
@@ -118,7 +128,8 @@ def explain(
 ) -> tuple[Message, ...]:
     """The answer of ``bachelor`` (a code) into the master of ``the_gap`` along the route
     ``cell``: the verdict and its reason, the gap, why no earlier route, the minor, each course,
-    the total and its proof, what no course can meet, and the illustrative data it reads."""
+    the total and its proof, what no course can meet, the admission conditions the answer
+    carries, and the illustrative data it reads."""
     b, m = catalogue.programmes[bachelor], catalogue.programmes[the_gap.master]
     lines = [
         Message.of(
@@ -144,6 +155,7 @@ def explain(
         lines.append(size)
     if cell.unmet:
         lines.append(Message.of("explain.unmet", requirements=cell.unmet))
+    lines += [condition(item) for item in cell.conditions]
     if illustrative:
         lines.append(illustrative_data(illustrative))
     return tuple(lines)
@@ -168,6 +180,7 @@ def unproven(cell: Mapping[str, Any], seconds: float) -> dict[str, Any]:
     return {
         **cell,
         "status": "unknown",
+        "admission": None,  # a flag of direct only
         "optimal": False,
         "over_cap_by": None,
         "reason": found.text(),

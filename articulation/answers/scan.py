@@ -64,6 +64,8 @@ class Cell(Route):
             "master": self.master,
             "track": self.track,
             "status": self.status,
+            "admission": self.admission,
+            "conditions": [c.answer_json() for c in self.conditions],
             "total_ects": self.total_ects,
             "courses": [c.to_json() for c in self.courses],
             "optimal": self.optimal,

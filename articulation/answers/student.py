@@ -5,8 +5,9 @@ their bachelor (:func:`articulation.answers.scan.assess`: direct, electives, min
 over the cap, infeasible). Otherwise the routes of a graduate
 (:func:`articulation.answers.eligibility.assess_transcript`): the pasted transcript, or else the
 bachelor's mandatory courses (of the track), against every master. Each row carries what it is
-shown with: status, EC, the courses, the cap, the unmet requirements in words, and the plan and
-finish when the engine gives them.
+shown with: status, EC, the courses, the cap, the unmet requirements in words, the plan and
+finish when the engine gives them, how a direct admission is granted, and the admission
+conditions no curriculum shows (each met when the student ticked it, else to be checked).
 
 >>> from articulation.curriculum.loader import load_curricula
 >>> cat = load_curricula("tests/fixtures/mini")
@@ -44,6 +45,8 @@ class Advice:
     gpa: float | None
     rows: tuple[dict[str, Any], ...]
     late: tuple[str, ...] = field(default=())  # masters whose solve the time limit stopped
+    # every admission condition the rows carry, once (by id), each with whether it is met
+    conditions: tuple[dict[str, Any], ...] = field(default=())
 
 
 def advise(
@@ -56,6 +59,7 @@ def advise(
     lang: str = "en",
     max_entries: int | None = None,
     prefer: Sequence[str] = (),
+    meets: Sequence[str] = (),
 ) -> Advice:
     """The student's route into every master, in the order of
     :func:`articulation.answers.eligibility.assess_transcript` (the masters in ``prefer`` first,
@@ -63,7 +67,8 @@ def advise(
 
     ``text`` is the transcript as pasted (:func:`articulation.interop.transcript.parse_text`);
     ``bachelor`` a bachelor's code, ``track`` one of its tracks (unknown ones raise
-    :class:`~articulation.curriculum.catalogue.UnknownCode`).
+    :class:`~articulation.curriculum.catalogue.UnknownCode`); ``meets`` the admission
+    conditions the student says they meet.
     """
     lines = tuple(parse_text(text))
     answer = assess_transcript(
@@ -75,7 +80,10 @@ def advise(
         prefer=prefer,
         lang=lang,
         max_entries=max_entries,
+        meets=meets,
     )
+    rows = tuple(_row(catalogue, r, lang) for r in answer.results)
+    conditions = {c["id"]: c for row in rows for c in row["conditions"]}
     return Advice(
         mode="studying" if answer.studying else "graduate",
         bachelor=answer.bachelor,
@@ -84,8 +92,9 @@ def advise(
         matched=answer.matched,
         unmatched=answer.unrecognised,
         gpa=None if answer.studying else answer.gpa,
-        rows=tuple(_row(catalogue, r, lang) for r in answer.results),
+        rows=rows,
         late=tuple(sorted(r.master for r in answer.results if r.late)),
+        conditions=tuple(conditions[k] for k in sorted(conditions)),
     )
 
 
@@ -146,4 +155,9 @@ def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any
         "plan": data.get("plan"),
         "finish": data.get("finish"),
         "gpa": data["min_gpa"],
+        "admission": data["admission"],
+        "conditions": [
+            {**c, "text": c["text_nl"] if lang == "nl" and c["text_nl"] else c["text"]}
+            for c in data["conditions"]
+        ],
     }

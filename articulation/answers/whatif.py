@@ -92,11 +92,14 @@ def _summary(cell: Cell | None) -> dict[str, Any] | None:
 
 
 def _outcome(cell: Cell | None) -> tuple | None:
-    """What a change of a cell is judged by: status, EC, route, track, plan finish."""
+    """What a change of a cell is judged by: status, EC, route, track, plan finish, and how it
+    is admitted (by assessment; its conditions)."""
     if cell is None:
         return None
     finish = cell.plan.finish_text if cell.plan else None
-    return (cell.status, cell.total_ects, cell.codes, cell.track, finish)
+    conditions = tuple(c.id for c in cell.conditions)
+    admitted = (cell.admission, conditions)
+    return (cell.status, cell.total_ects, cell.codes, cell.track, finish, *admitted)
 
 
 @dataclass(frozen=True)

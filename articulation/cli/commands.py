@@ -36,7 +36,7 @@ from articulation.cli.common import (
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.messages.message import Message, render
-from articulation.messages.status import STATUS, STATUSES, WITH_ALTERNATIVES
+from articulation.messages.status import STATUS, STATUSES, WITH_ALTERNATIVES, terminal_label
 from articulation.support.deadline import deadline
 
 
@@ -86,7 +86,9 @@ def gap_command(
     lang: LangOpt = None,
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
-    requirements."""
+    requirements, and the master's admission conditions that the bachelor's admission does not
+    guarantee."""
+    from articulation.answers.explain import condition
     from articulation.solving.gap import attained_text, attainment, gap, words
 
     lang = str(lang or default_language())
@@ -112,11 +114,15 @@ def gap_command(
                 "cap_status": m.premaster.cap_status,
                 "ceiling": m.premaster.ceiling,
                 "ceiling_status": m.premaster.ceiling_status,
+                "assessment": m.assessment_of(b.code) is not None,
+                "conditions": [c.answer_json() for c in m.open_conditions(b)],
             }
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     out.print(f"pre-master: {capped(m.premaster.max_ects, m.premaster.cap_status).text(lang)}")
+    for item in m.open_conditions(b):
+        out.print(escape(condition(item).text(lang)))
     if the_gap.closed:
         out.print(Message("explain.no_gap").text(lang))
         return
@@ -174,7 +180,8 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") ->
     reasons = data["reasons"]
     verdict, rest = reasons[0], reasons[1:]
     reason = render(Message.from_json(verdict).kwargs["reason"], lang)
-    out.print(f"status: [bold]{data['status']}[/bold] — {escape(reason)}")
+    admission = f" ({data['admission']})" if data.get("admission") else ""
+    out.print(f"status: [bold]{data['status']}[/bold]{admission} — {escape(reason)}")
     cap = capped(m.premaster.max_ects, data["cap_status"]).text(lang)  # type: ignore[union-attr]
     out.print(f"pre-master: {escape(cap)}")
     table = bool(data["courses"])
@@ -192,7 +199,7 @@ def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") ->
 
 
 #: The messages of a pair printed after its table of courses.
-AFTER_COURSES = ("explain.unmet", "explain.illustrative")
+AFTER_COURSES = ("explain.unmet", "explain.condition", "explain.illustrative")
 
 
 def _print_courses(courses: list[dict[str, Any]]) -> None:
@@ -382,15 +389,22 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
     for master, row in sorted(by_master.items()):
         entries = []
         for b in bachelors:
-            kind = STATUS[row[b].status]
-            mark = "†" if row[b].illustrative else ""
-            entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
+            cell = row[b]
+            kind = STATUS[cell.status]
+            label = terminal_label(
+                cell.status,
+                f"{cell.total_ects:g}",
+                cell.admission,
+                conditions=bool(cell.conditions),
+            )
+            mark = "†" if cell.illustrative else ""
+            entries.append(f"[{kind.terminal}]{escape(label)}{mark}[/]")
         assumed = any(c.cap_status == "assumed" for c in row.values())
         table.add_row(_short(master) + ("°" if assumed else ""), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
-    marks = f"{Message('legend.illustrative').text()}; {Message('legend.cap_assumed').text()}"
-    out.print(f"{legend}; {marks}")
+    notes = ("legend.illustrative", "legend.cap_assumed", "legend.assessment", "legend.conditions")
+    out.print(f"{legend}; " + "; ".join(Message(note).text() for note in notes))
 
 
 def _short(code: str) -> str:

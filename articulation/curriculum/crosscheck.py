@@ -228,12 +228,41 @@ def cross_check(parts: Parts) -> None:
                 for j, code in enumerate(package.bachelors):
                     if code not in bachelors:
                         _unknown(source, (*where, "bachelors", j), "bachelor", code, bachelors)
+            for a, assessment in enumerate(programme.assessment):
+                for k, code in enumerate(assessment.bachelors):
+                    if code not in bachelors:
+                        where = ("assessment", a, "bachelors", k)
+                        _unknown(source, where, "bachelor", code, bachelors)
         if isinstance(programme, Minor):
             _check_requirements(source, ("entry",), programme.entry, outcome_ids, areas)
             for k, inst in enumerate(programme.open_to):
                 if inst not in institutions:
                     _unknown(source, ("open_to", k), "institution", inst, catalogue_institutions)
+    _check_conditions(parts)
     _check_cycles(parts)
+
+
+def _check_conditions(parts: Parts) -> None:
+    """A condition id means one thing: masters that share it give it the same text; a
+    bachelor guarantees only conditions some master defines."""
+    defined: dict[str, tuple[str, str]] = {}  # id -> (its text, the master that gave it first)
+    for source, programme in parts.programmes:
+        if isinstance(programme, Master):
+            for k, condition in enumerate(programme.conditions):
+                text, first = defined.setdefault(condition.id, (condition.text, programme.code))
+                if text != condition.text:
+                    source.problem(
+                        ("conditions", k, "text"),
+                        f"condition {condition.id!r} is defined by {first} as {text!r}; one id, "
+                        "one text",
+                    )
+    for source, programme in parts.programmes:
+        if isinstance(programme, Bachelor):
+            for k, guarantee in enumerate(programme.guarantees):
+                if guarantee.condition not in defined:
+                    found = unknown("condition", guarantee.condition, defined)
+                    where = ("guarantees", k, "condition")
+                    source.problem(where, f"{found}: no master's conditions define it")
 
 
 def _check_codes(parts: Parts, source: YamlFile, at: YamlPath, items: list[str], codes) -> None:

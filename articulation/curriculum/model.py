@@ -471,6 +471,48 @@ class Premaster(Strict):
         return next((p for p in self.fixed if p.applies_to(bachelor)), None)
 
 
+# --- admission conditions --------------------------------------------------------------------
+
+ConditionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)]
+
+
+class Condition(Strict):
+    """An admission condition of a master that no curriculum shows (e.g. VWO Mathematics B):
+    every pair whose bachelor does not guarantee it carries it on its answer."""
+
+    id: ConditionId
+    text: Line
+    text_nl: Line | None = None  # the text in Dutch (texts fall back to ``text``)
+    provenance: Provenance | None = None
+
+    def text_in(self, lang: str) -> str:
+        """The text in ``lang`` (``nl`` or ``en``), English where no Dutch one is given."""
+        return self.text_nl if lang == "nl" and self.text_nl else self.text
+
+    @property
+    def source(self) -> str | None:
+        return self.provenance.source if self.provenance else None
+
+    def answer_json(self) -> dict[str, Any]:
+        """The condition as an answer carries it: ``{id, text, text_nl, source}``."""
+        return {"id": self.id, "text": self.text, "text_nl": self.text_nl, "source": self.source}
+
+
+class Assessment(Strict):
+    """Bachelors a master admits directly only after its admission committee's individual
+    assessment (direct admission by assessment, not a status of its own)."""
+
+    bachelors: Annotated[list[Code], Field(min_length=1)]
+    provenance: Provenance | None = None
+
+
+class Guarantee(Strict):
+    """A condition (a master's ``conditions`` id) that a bachelor's own admission guarantees."""
+
+    condition: ConditionId
+    provenance: Provenance | None = None
+
+
 # --- programmes --------------------------------------------------------------------------------
 
 
@@ -507,6 +549,8 @@ class Bachelor(ProgrammeBase):
     # when the elective space is taken; default: the first semester of year 3 in the calendar of
     # the institution that teaches most of the mandatory courses
     minor_window: StudyWindow | None = None
+    # the masters' admission conditions that the bachelor's own admission guarantees
+    guarantees: list[Guarantee] = Field(default_factory=list)
 
     def courses_of(self, track: str | None) -> tuple[str, ...]:
         """The courses a graduate of ``track`` has passed: the common ones and the track's."""
@@ -525,8 +569,40 @@ class Master(ProgrammeBase):
     requires: list[Requirement] = Field(default_factory=list)
     premaster: Premaster = Field(default_factory=Premaster)
     direct_admission: list[Code] = Field(default_factory=list)
+    # direct admission (by the requirements or by policy) after an individual assessment
+    assessment: list[Assessment] = Field(default_factory=list)
+    # conditions of admission the curriculum cannot show
+    conditions: list[Condition] = Field(default_factory=list)
     min_gpa: Grade | None = None
     language: Language | None = None
+
+    @model_validator(mode="after")
+    def _check_admission(self) -> Master:
+        ids = [c.id for c in self.conditions]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"conditions: id {twice[0]!r} is listed twice")
+        assessed = [code for a in self.assessment for code in a.bachelors]
+        twice = sorted({c for c in assessed if assessed.count(c) > 1})
+        if twice:
+            raise ValueError(f"assessment: bachelor {twice[0]!r} is listed twice")
+        both = sorted(set(assessed) & set(self.direct_admission))
+        if both:
+            raise ValueError(
+                f"bachelor {both[0]!r} is in both direct_admission and assessment; a policy "
+                "admits without assessment: keep one"
+            )
+        return self
+
+    def assessment_of(self, bachelor: str | None) -> Assessment | None:
+        """The assessment that direct admission of ``bachelor`` (a code) follows, if any."""
+        return next((a for a in self.assessment if bachelor in a.bachelors), None)
+
+    def open_conditions(self, bachelor: Bachelor | None) -> tuple[Condition, ...]:
+        """The conditions that ``bachelor``'s admission does not guarantee (all of them
+        without a bachelor: nothing is known of the student)."""
+        guaranteed = {g.condition for g in bachelor.guarantees} if bachelor else set()
+        return tuple(c for c in self.conditions if c.id not in guaranteed)
 
 
 class Minor(ProgrammeBase):

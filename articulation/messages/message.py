@@ -4,8 +4,9 @@ The engine never builds a sentence: it returns :class:`Message` values, and ever
 CLI, the API, the web pages and the report) renders them with :func:`render` from one
 catalogue (:mod:`articulation.messages.catalogue`): English from the texts declared there, Dutch
 from ``locale/nl/LC_MESSAGES/messages.po``. A parameter is a number (written with the
-language's decimal mark), a string (a code, a title: data, never translated), a list (joined),
-or a message itself (rendered in the same language).
+language's decimal mark), a string (a code, a title: data, never translated), data given in
+each language (:class:`Said`: the reader's, else English), a list (joined), or a message itself
+(rendered in the same language).
 
 >>> cap = Message.of("cap.assumed", ects=30)
 >>> m = Message.of("bridging.over_cap", courses=3, ects=37.5, cap=cap, by=7.5)
@@ -28,7 +29,28 @@ from babel.numbers import format_decimal
 from articulation.messages import catalogue
 from articulation.messages.catalogue import LANGUAGES
 
-Param = Any  # int | float | str | Message | tuple[Param, ...]
+Param = Any  # int | float | str | Said | Message | tuple[Param, ...]
+
+
+@dataclass(frozen=True)
+class Said:
+    """Data written in each language by the data itself (a condition's text in the YAML): shown
+    in the reader's language, in English where the data has no text in it. Its JSON form is
+    ``{"en": …, "nl": …}``.
+
+    >>> said = Said("Mathematics B", "Wiskunde B")
+    >>> said.in_language("nl"), said.in_language("en"), Said("Mathematics B").in_language("nl")
+    ('Wiskunde B', 'Mathematics B', 'Mathematics B')
+    """
+
+    en: str
+    nl: str | None = None
+
+    def in_language(self, lang: str) -> str:
+        return self.nl if lang == "nl" and self.nl else self.en
+
+    def to_json(self) -> dict[str, str]:
+        return {"en": self.en, **({"nl": self.nl} if self.nl else {})}
 
 
 @dataclass(frozen=True)
@@ -71,6 +93,8 @@ def _params_json(message: Message) -> dict[str, Any]:
 
 
 def _param_json(value: Param) -> Any:
+    if isinstance(value, Said):
+        return value.to_json()
     if isinstance(value, Message):
         return {"id": value.id, "params": _params_json(value)}
     if isinstance(value, tuple):
@@ -81,6 +105,8 @@ def _param_json(value: Param) -> Any:
 def _param_from_json(value: Any) -> Param:
     if isinstance(value, dict) and set(value) >= {"id", "params"}:
         return Message.from_json(value)
+    if isinstance(value, dict) and "en" in value and set(value) <= set(LANGUAGES):
+        return Said(value["en"], value.get("nl"))
     if isinstance(value, list):
         return tuple(_param_from_json(v) for v in value)
     return value
@@ -111,6 +137,8 @@ class _Said:
 def _param_text(value: Param, lang: str, joiner: str) -> str:
     if isinstance(value, Message):
         return render(value, lang)
+    if isinstance(value, Said):
+        return value.in_language(lang)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):

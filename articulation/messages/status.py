@@ -11,6 +11,8 @@ and the web pages all take them from here.
 (3, 'M')
 >>> PLANNED, WITH_ALTERNATIVES
 (('electives', 'minor', 'premaster', 'late', 'over_cap'), ('electives', 'premaster'))
+>>> mark("direct", "assessment"), mark("premaster", None, conditions=True)
+('✓?', 'Pᶜ')
 """
 
 from __future__ import annotations
@@ -115,3 +117,34 @@ def counts(values: Iterable[str], *, zeros: bool = False) -> dict[str, int]:
     for value in values:
         found[value] += 1
     return found if zeros else {value: n for value, n in found.items() if n}
+
+
+#: How a direct admission is granted: by the requirements (no gap), by the master's policy, or
+#: after the admission committee's individual assessment. Each with its mark in the matrix (a
+#: variant of the direct mark) and its terminal label; the words are ``legend.<kind>`` messages.
+ADMISSIONS: dict[str, tuple[str, str]] = {
+    "requirements": ("✓", "ok"),
+    "policy": ("✓", "ok"),
+    "assessment": ("✓?", "ok?"),
+}
+#: The mark of a cell that carries admission conditions no curriculum shows.
+CONDITIONS_MARK = "ᶜ"
+
+
+def mark(value: str, admission: str | None = None, *, conditions: bool = False) -> str:
+    """A cell's mark in the matrix: its status's, the admission's variant of direct, and the
+    conditions mark when it carries conditions."""
+    shown = STATUS[value].mark
+    if value == "direct" and admission in ADMISSIONS:
+        shown = ADMISSIONS[admission][0]
+    return shown + (CONDITIONS_MARK if conditions else "")
+
+
+def terminal_label(
+    value: str, ects: str, admission: str | None = None, *, conditions: bool = False
+) -> str:
+    """A cell's label in the terminal matrix (its status's, with the admission's variant)."""
+    shown = STATUS[value].label(ects)
+    if value == "direct" and admission in ADMISSIONS:
+        shown = ADMISSIONS[admission][1]
+    return shown + (CONDITIONS_MARK if conditions else "")

@@ -24,9 +24,9 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Requirement
 from articulation.interop.ca_metrics import bachelor_complexity
 from articulation.messages.message import Message, render, render_json
-from articulation.messages.status import STATUS, VALUES, rank
+from articulation.messages.status import CONDITIONS_MARK, STATUS, VALUES, mark, rank
 from articulation.outputs.i18n import translations
-from articulation.outputs.report import Report, cell_label, ec, provenance
+from articulation.outputs.report import Report, cell_label, ec, provenance, provenance_data
 from articulation.solving.gap import Attainment, attained_text, holds, words
 from articulation.solving.planning.results import Plan, finished_at
 from articulation.solving.planning.route_plan import RoutePlan
@@ -73,9 +73,17 @@ def label(cell: Cell, lang: str = "en") -> str:
     """The short text of a matrix cell in ``lang`` (English: :func:`cell_label`)."""
     if lang == "en":
         return cell_label(cell)
+    conditions = CONDITIONS_MARK if cell.conditions else ""
     if STATUS[cell.status].has_route:
-        return f"{status_name(cell.status, lang)} {ec(cell.total_ects, lang)} EC"
-    return status_name(cell.status, lang)
+        return f"{status_name(cell.status, lang)} {ec(cell.total_ects, lang)} EC{conditions}"
+    if cell.admission == "assessment":
+        return f"{status_name(cell.status, lang)} {mark(cell.status, cell.admission)}{conditions}"
+    return status_name(cell.status, lang) + conditions
+
+
+def cell_mark(cell: Cell) -> str:
+    """A matrix cell's mark: its status's (direct by assessment ``✓?``), ᶜ with conditions."""
+    return mark(cell.status, cell.admission, conditions=bool(cell.conditions))
 
 
 def finish_words(plan: Plan | RoutePlan, lang: str = "en") -> str:
@@ -133,6 +141,9 @@ def _environment(lang: str = "en") -> Environment:
         say=lambda message: say(message, lang),
         means=lambda status: render(Message(STATUS[status].means_id), lang),
         size=total,
+        cell_mark=cell_mark,
+        legend=lambda kind: render(Message(f"legend.{kind}"), lang),
+        condition_text=lambda item: item.text_in(lang),
     )
     return env
 
@@ -165,6 +176,7 @@ def _pages(report: Report, top: int, lang: str) -> dict[str, str]:
     cat = report.catalogue
     env.globals.update(
         prov=lambda code: provenance(cat, code),
+        prov_of=provenance_data,
         programme=lambda code: cat.programmes[code],
         course=lambda code: cat.courses[code],
     )

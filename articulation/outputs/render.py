@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from articulation.answers.minor import MinorDesign
+from articulation.messages.status import CONDITIONS_MARK
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.report import Report, cell_label, ec, provenance
 
@@ -22,6 +23,7 @@ CSV_COLUMNS = (
     "master",
     "track",
     "status",
+    "admission",
     "total_ects",
     "over_cap_by",
     "cap_status",
@@ -30,6 +32,7 @@ CSV_COLUMNS = (
     "optimal",
     "minor",
     "unmet",
+    "conditions",
     "reason",
     "illustrative",
 )
@@ -92,6 +95,7 @@ def render_csv(report: Report) -> str:
                 cell.master,
                 cell.track or "",
                 cell.status,
+                cell.admission or "",
                 ec(cell.total_ects),
                 ec(cell.over_cap_by),
                 cell.cap_status,
@@ -100,6 +104,7 @@ def render_csv(report: Report) -> str:
                 "true" if cell.optimal else "false",
                 cell.minor or "",
                 ";".join(cell.unmet),
+                ";".join(c.id for c in cell.conditions),
                 cell.reason.text(),
                 ";".join(cell.illustrative),
             ]
@@ -128,7 +133,10 @@ def render_markdown(report: Report) -> str:
         f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
         f"{len(report.masters)} master(s). Cells read `status EC`; "
         "† marks a cell whose programmes or courses are illustrative, not sourced; "
-        "° marks a master whose pre-master cap is assumed (no source gives it)."
+        "° marks a master whose pre-master cap is assumed (no source gives it); "
+        f"`direct ✓?` is direct after the admission committee's individual assessment; "
+        f"{CONDITIONS_MARK} marks a cell that carries an admission condition no curriculum "
+        "shows (listed with the cell below)."
     )
     lines += ["", "## Matrix", ""]
     heads = [m + ("°" if _cap_assumed(report, m) else "") for m in report.masters]
@@ -175,6 +183,8 @@ def render_markdown(report: Report) -> str:
             if not cell.optimal:
                 text += " (not proven optimal)"
             text += f"; {cell.reason.text()}" + (" †" if cell.illustrative else "")
+            if cell.conditions:
+                text += "; conditions: " + "; ".join(f"{c.text} ({c.id})" for c in cell.conditions)
             lines.append(text)
         design = report.minor_designs.get(b)
         if design is not None:

@@ -22,6 +22,7 @@ from articulation.answers.minor import MinorDesign, design_minor
 from articulation.answers.parallel import parallel_map, running_cluster
 from articulation.answers.scan import Cell, cell_alternatives, pairs, scan
 from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import Provenance
 from articulation.messages import status
 from articulation.messages.message import number
 from articulation.solving.bridging import Bridging
@@ -229,6 +230,10 @@ def summarise(
         "bachelors": list(bachelors),
         "masters": list(masters),
         "counts": status.counts((c.status for c in cells), zeros=True),
+        "admission": {
+            kind: sum(1 for c in cells if c.admission == kind) for kind in status.ADMISSIONS
+        },
+        "with_conditions": sum(1 for c in cells if c.conditions),
         "not_proven_optimal": sum(1 for c in cells if not c.optimal),
         "illustrative_cells": sum(1 for c in cells if c.illustrative),
         "most_needed": most_needed(catalogue, cells),
@@ -260,11 +265,18 @@ def most_needed(catalogue: Catalogue, cells: Iterable[Cell]) -> list[dict[str, A
 def provenance(catalogue: Catalogue, code: str) -> dict[str, Any]:
     """Where a programme's or course's data comes from; no provenance counts as illustrative."""
     item = catalogue.programmes.get(code) or catalogue.courses.get(code)
-    prov = getattr(item, "provenance", None)
+    return {
+        **provenance_data(getattr(item, "provenance", None)),
+        "illustrative": bool(catalogue.illustrative([code])),
+    }
+
+
+def provenance_data(prov: Provenance | None) -> dict[str, Any]:
+    """Where a fact (an assessment, a condition) comes from, as the pages show it."""
     source = prov.source if prov else None
     return {
         "status": prov.status if prov else "illustrative",
-        "illustrative": bool(catalogue.illustrative([code])),
+        "illustrative": prov is None or prov.status != "sourced",
         "source": source,
         "link": bool(source and source.startswith(("https://", "http://"))),
         "retrieved": prov.retrieved.isoformat() if prov and prov.retrieved else None,
@@ -284,7 +296,11 @@ def ec(value: float | None, lang: str = "en") -> str:
 
 
 def cell_label(cell: Cell) -> str:
-    """The short text of a matrix cell, the same in every format."""
+    """The short text of a matrix cell, the same in every format: its status (a direct one by
+    assessment with its mark, ``direct ✓?``), its EC, and the conditions mark (ᶜ)."""
+    conditions = status.CONDITIONS_MARK if cell.conditions else ""
     if status.STATUS[cell.status].has_route:
-        return f"{cell.status} {ec(cell.total_ects)} EC"
-    return cell.status
+        return f"{cell.status} {ec(cell.total_ects)} EC{conditions}"
+    if cell.admission == "assessment":
+        return f"{cell.status} {status.mark(cell.status, cell.admission)}{conditions}"
+    return cell.status + conditions

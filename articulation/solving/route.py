@@ -2,7 +2,10 @@
 
 The first route that closes the gap wins:
 
-- ``direct``: no gap, or the master admits the bachelor by policy (``direct_admission``);
+- ``direct``: no gap (admission by the ``requirements``), or the master admits the bachelor by
+  ``policy`` (``direct_admission``); either after the admission committee's individual
+  ``assessment`` when the master lists the bachelor for one (``admission``: a flag on direct,
+  not a status);
 - ``electives``: bachelor-level courses (bridging courses, and courses of any bachelor or minor)
   from the catalogues open to the bachelor (``elective_catalogue``) that fit in its elective
   space close the gap — the student can prepare inside the bachelor;
@@ -17,7 +20,9 @@ The first route that closes the gap wins:
 
 A bachelor's scan cell (:mod:`articulation.answers.scan`) takes every route: its students are still
 studying. A graduate's transcript (:mod:`articulation.answers.eligibility`) has only the direct and
-pre-master routes. Every route says why each earlier one did not apply (``why_not``).
+pre-master routes. Every route says why each earlier one did not apply (``why_not``), and
+carries the master's admission conditions that no curriculum shows and the bachelor's admission
+does not guarantee (``conditions``; all of them when the bachelor is not known).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.model import Bachelor, FixedPackage, Master, Minor
+from articulation.curriculum.model import Bachelor, Condition, FixedPackage, Master, Minor
 from articulation.messages.message import Message
 from articulation.messages.status import PLANNED, WITH_ALTERNATIVES
 from articulation.solving.bridging import (
@@ -111,6 +116,10 @@ class Route:
     plan: RoutePlan | None = None  # when each course is taken
     cap_status: str = "assumed"  # the master's pre-master cap: sourced | assumed
     package: FixedAnswer | None = None  # the fixed pre-master package the route is
+    # direct: admitted by the "requirements" (no gap), by "policy", or after an "assessment"
+    admission: str | None = None
+    # the master's admission conditions the bachelor's admission does not guarantee
+    conditions: tuple[Condition, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -118,12 +127,24 @@ class Route:
 
 
 def direct(master: Master, the_gap: Gap, bachelor: str | None) -> Route | None:
-    """The direct route, when it applies: no gap, or the bachelor is admitted by policy."""
+    """The direct route, when it applies: no gap, or the bachelor is admitted by policy; by
+    assessment when the master admits the bachelor only after its committee's assessment."""
     if the_gap.closed:
-        return Route("direct", Message("route.no_gap"))
-    if bachelor is not None and bachelor in master.direct_admission:
-        return Route("direct", Message("route.by_policy"))
-    return None
+        route = Route("direct", Message("route.no_gap"), admission="requirements")
+    elif bachelor is not None and bachelor in master.direct_admission:
+        route = Route("direct", Message("route.by_policy"), admission="policy")
+    else:
+        return None
+    assessment = master.assessment_of(bachelor)
+    if assessment is None:
+        return route
+    source = assessment.provenance.source if assessment.provenance else None
+    reason = Message.of(
+        "route.by_assessment",
+        reason=route.reason,
+        source=source or Message("admission.no_source"),
+    )
+    return replace(route, admission="assessment", reason=reason)
 
 
 def decide(
@@ -137,8 +158,11 @@ def decide(
     studying: bool = True,
     premaster: Bridging | None = None,
 ) -> Route:
-    """:func:`_decide`, with the status of the master's pre-master cap (sourced or assumed)."""
-    route = _decide(
+    """The first route from the passed courses ``taken`` into ``master`` that closes the gap
+    (:func:`first_route`), with the status of the master's pre-master cap (sourced or assumed)
+    and the master's admission conditions that ``bachelor`` (None: a student whose bachelor is
+    not known) does not guarantee."""
+    found = first_route(
         catalogue,
         master,
         taken,
@@ -148,10 +172,14 @@ def decide(
         studying=studying,
         premaster=premaster,
     )
-    return replace(route, cap_status=master.premaster.cap_status)
+    return replace(
+        found,
+        cap_status=master.premaster.cap_status,
+        conditions=master.open_conditions(bachelor),
+    )
 
 
-def _decide(
+def first_route(
     catalogue: Catalogue,
     master: Master,
     taken: frozenset[str],

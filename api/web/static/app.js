@@ -1,5 +1,6 @@
 // The student page's small helpers: a share link that keeps the input after the "#" (never
-// sent to the server), filling the form from such a link, and "use" buttons for suggestions.
+// sent to the server; the ticked admission conditions too), filling the form from such a link,
+// and "use" buttons for suggestions.
 (function () {
   "use strict";
   function form() { return document.getElementById("student-form"); }
@@ -13,12 +14,18 @@
     f.elements.bachelor.value = String(data.bachelor || "");
     f.elements.track.value = String(data.track || "");
     f.elements.studying.checked = !!data.studying;
+    var meets = Array.isArray(data.meets) ? data.meets.map(String) : [];
+    document.querySelectorAll('input[name="meets"]').forEach(function (box) {
+      box.checked = meets.indexOf(box.value) >= 0;
+    });
   }
   function share() {
     var f = form();
     var data = {
       courses: f.elements.courses.value, bachelor: f.elements.bachelor.value,
-      track: f.elements.track.value, studying: f.elements.studying.checked
+      track: f.elements.track.value, studying: f.elements.studying.checked,
+      meets: Array.prototype.map.call(
+        document.querySelectorAll('input[name="meets"]:checked'), function (box) { return box.value; })
     };
     var link = location.origin + location.pathname + "?lang=" + document.documentElement.lang +
       "#" + encodeURIComponent(JSON.stringify(data));
