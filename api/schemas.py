@@ -141,6 +141,8 @@ class FixedPackageOut(BaseModel):
     leaves_unmet: list[str]
     tailored: TailoredOut | None
     source: str | None
+
+
 class ConditionOut(Open):
     """An admission condition no curriculum shows (e.g. VWO Mathematics B), with its source."""
 
