@@ -210,6 +210,7 @@ _FIELDS = sorted(
         for name in model.model_fields
     }
     | {"source", "retrieved", "status", "note", "max_ects", "catalogue", "name", "courses"}
+    | {"as_of", "university_courses", "rule", "minor", "bachelors"}
 )
 
 
