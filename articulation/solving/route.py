@@ -197,6 +197,10 @@ def decide(
     return replace(late, reason=Message.of("route.late", note=note), over_cap_by=None)
 
 
+#: The reasons of a ``minor`` route that a master's policy names (``transfer_minors``).
+MINOR_BY_POLICY = ("route.minor_by_policy", "route.minor_by_policy_beyond")
+
+
 def transfer_minor(catalogue: Catalogue, master: Master, bachelor: Bachelor) -> Minor | None:
     """The transfer minor through which the master's policy (``transfer_minors``) admits the
     bachelor's students, if it names one."""
