@@ -181,6 +181,8 @@ def test_programmes_and_one_programme_with_requirements(client: TestClient) -> N
         "ceiling_status": "assumed",
         "ceiling_source": None,
         "fixed": [],
+        "university_courses": None,
+        "rule": None,
     }
     item = error(client.get("/v1/programmes/UT-M-XS"), 404)
     assert item["loc"] == ["path", "code"] and "UT-M-CS" in item["msg"]

@@ -14,6 +14,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.edits import ACTIONS, WORDS, EditAction, edit_action
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Course, OutcomeAt
+from articulation.settings import BUNDLED_CURRICULA
 from articulation.support.deadline import deadline
 from benchmarks.synthetic import FACULTY, build
 
@@ -165,6 +166,22 @@ def test_diff_names_the_cause_and_counts() -> None:
         catalogue, apply_edits(catalogue, [Edit("change", "programme", "UT-M-CS", easier)])
     )
     assert again.to_json() == data
+
+
+def test_a_change_to_a_university_pool_course_reaches_the_pairs_that_read_it() -> None:
+    """A course only in a master's pool for university bachelors (``university_courses``)
+    still reaches the pairs whose pre-master draws on it: the what-if equals a full rescan."""
+    catalogue = load_curricula(BUNDLED_CURRICULA)
+    code = "UT-201600146"  # Network Systems: in UT-M-CS's university pool, not a bridging course
+    assert code in (catalogue.master("UT-M-CS").premaster.university_courses or ())
+    assert not catalogue.courses[code].bridging
+    course = catalogue.courses[code]
+    weaker = course.model_copy(update={"teaches": {**course.teaches, "cs.networks": 1}})
+    edit = Edit("change", "course", code, weaker, "UT")
+    result = what_if(catalogue, [edit])
+    full = scan(apply_edits(catalogue, [edit]))
+    assert [c.to_json() for c in result.after] == [c.to_json() for c in full]
+    assert ("VU-B-AI", "UT-M-CS") in {(c.bachelor, c.master) for c in result.changed}
 
 
 def test_unrelated_course_changes_nothing() -> None:

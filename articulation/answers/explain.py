@@ -25,7 +25,7 @@ from articulation.curriculum.model import Condition
 from articulation.messages.message import Message, Said
 from articulation.messages.status import STATUS
 from articulation.solving.gap import Gap
-from articulation.solving.route import Route
+from articulation.solving.route import MINOR_BY_POLICY, Route
 
 
 def status_name(status: str) -> Message:
@@ -147,7 +147,9 @@ def explain(
     else:
         lines.append(Message("explain.no_gap"))
     lines += [Message.of("explain.why_not", note=note) for note in cell.why_not]
-    if cell.minor:
+    if cell.minor and cell.reason.id in MINOR_BY_POLICY:
+        lines.append(Message.of("explain.minor_by_policy", minor=cell.minor))
+    elif cell.minor:
         lines.append(Message.of("explain.minor", minor=cell.minor))
     lines += [take(c.code, c.title, c.ects, c.covers, c.needed_for) for c in cell.courses]
     size = total(cell)

@@ -230,13 +230,15 @@ class _Side:
 
     def premaster_pool(self, master: Master) -> Callable[[str], bool]:
         listed = master.premaster.courses
+        university = set(master.premaster.university_courses or ())
         if listed is not None:
-            members = set(listed)
+            members = set(listed) | university
             return lambda c: c in members
         institutions = set(master.premaster.catalogue)
         courses = self.cat.courses
         return lambda c: (
-            c in courses and courses[c].bridging and self.cat.institution_of[c] in institutions
+            c in university
+            or (c in courses and courses[c].bridging and self.cat.institution_of[c] in institutions)
         )
 
     def pool(self, kind: str, code: str) -> Callable[[str], bool] | None:

@@ -168,6 +168,7 @@ def cross_check(parts: Parts) -> None:
                 f"institution {inst!r} differs from {other!r} only in case",
             )
     bachelors = {c for c, p in programme_codes.items() if isinstance(p, Bachelor)}
+    minors = {c for c, p in programme_codes.items() if isinstance(p, Minor)}
     for source, programme in parts.programmes:
         if programme.institution not in catalogue_institutions:
             _unknown(
@@ -219,6 +220,13 @@ def cross_check(parts: Parts) -> None:
             _check_codes(
                 parts, source, ("premaster", "courses"), programme.premaster.courses or [], codes
             )
+            _check_codes(
+                parts,
+                source,
+                ("premaster", "university_courses"),
+                programme.premaster.university_courses or [],
+                codes,
+            )
             for k, code in enumerate(programme.direct_admission):
                 if code not in bachelors:
                     _unknown(source, ("direct_admission", k), "bachelor", code, bachelors)
@@ -232,6 +240,13 @@ def cross_check(parts: Parts) -> None:
                 for k, code in enumerate(assessment.bachelors):
                     if code not in bachelors:
                         where = ("assessment", a, "bachelors", k)
+                        _unknown(source, where, "bachelor", code, bachelors)
+            for k, policy in enumerate(programme.transfer_minors):
+                if policy.minor not in minors:
+                    _unknown(source, ("transfer_minors", k, "minor"), "minor", policy.minor, minors)
+                for j, code in enumerate(policy.bachelors):
+                    if code not in bachelors:
+                        where = ("transfer_minors", k, "bachelors", j)
                         _unknown(source, where, "bachelor", code, bachelors)
         if isinstance(programme, Minor):
             _check_requirements(source, ("entry",), programme.entry, outcome_ids, areas)

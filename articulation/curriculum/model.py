@@ -176,13 +176,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: The date a page gives itself, or the academic year it describes: ``2017-18``,
+#: ``2021/2022``, ``2015`` or ``2019-03-01``.
+AS_OF = r"^\d{4}(?:[-/](?:\d{2}|\d{4}))?(?:-\d{2})?$"
+AsOf = Annotated[str, Field(pattern=AS_OF, max_length=10)]
+
+
 class Provenance(Strict):
-    """Where a fact comes from. ``illustrative`` data is never presented as fact."""
+    """Where a fact comes from. ``illustrative`` data is never presented as fact. ``as_of`` is
+    the page's own date or academic year, where it gives one: an old source stays visible as
+    old (``retrieved`` is when it was read)."""
 
     source: Text | None = None
     retrieved: dt.date | None = None
     status: Literal["sourced", "illustrative"] = "illustrative"
     note: Text | None = None
+    as_of: AsOf | None = None
 
 
 def is_illustrative(item: Any) -> bool:
@@ -445,6 +454,16 @@ class FixedPackage(Strict):
     def applies_to(self, bachelor: str | None) -> bool:
         """Whether the package is prescribed for ``bachelor`` (a code; None: not known)."""
         return not self.bachelors or (bachelor is not None and bachelor in self.bachelors)
+#: Rules on the size of a pre-master that a master's page states. Each names its text in the
+#: message catalogues (``premaster_rule.<id>``, English and Dutch).
+PremasterRuleId = Literal["gap_under_30"]
+
+
+class PremasterRule(Strict):
+    """A rule on the size of a master's pre-master, as the master's page states it."""
+
+    id: PremasterRuleId
+    source: Text
 
 
 class Premaster(Strict):
@@ -465,6 +484,13 @@ class Premaster(Strict):
     ceiling_status: CapStatus = "assumed"
     ceiling_source: Text | None = None
     fixed: list[FixedPackage] = Field(default_factory=list)
+
+    # courses a university bachelor's pre-master may draw on besides ``courses`` (a published
+    # list is often the package for HBO graduates): the engine's bachelors are university
+    # bachelors, so their pool is the union
+    university_courses: list[Code] | None = None
+    # the master's own rule on the size of its pre-master, quoted by an over-cap answer
+    rule: PremasterRule | None = None
 
     def package_for(self, bachelor: str | None) -> FixedPackage | None:
         """The first fixed package prescribed for ``bachelor``, if any."""
@@ -564,6 +590,15 @@ class Bachelor(ProgrammeBase):
         return tuple(t.name for t in self.tracks)
 
 
+class TransferMinor(Strict):
+    """A master's policy: students of ``bachelors`` reach it through the transfer minor
+    ``minor`` taken in their minor space (a pre-master inside the bachelor)."""
+
+    minor: Code
+    bachelors: Annotated[list[Code], Field(min_length=1)]
+    provenance: Provenance | None = None
+
+
 class Master(ProgrammeBase):
     kind: Literal["master"]
     requires: list[Requirement] = Field(default_factory=list)
@@ -573,6 +608,7 @@ class Master(ProgrammeBase):
     assessment: list[Assessment] = Field(default_factory=list)
     # conditions of admission the curriculum cannot show
     conditions: list[Condition] = Field(default_factory=list)
+    transfer_minors: list[TransferMinor] = Field(default_factory=list)
     min_gpa: Grade | None = None
     language: Language | None = None
 

@@ -212,6 +212,7 @@ _FIELDS = sorted(
         for name in model.model_fields
     }
     | {"source", "retrieved", "status", "note", "name", "courses"}
+    | {"as_of", "minor", "bachelors"}
     | set(Premaster.model_fields)
     | set(FixedPackage.model_fields)
 )

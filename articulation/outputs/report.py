@@ -281,6 +281,7 @@ def provenance_data(prov: Provenance | None) -> dict[str, Any]:
         "link": bool(source and source.startswith(("https://", "http://"))),
         "retrieved": prov.retrieved.isoformat() if prov and prov.retrieved else None,
         "note": prov.note if prov else None,
+        "as_of": prov.as_of if prov else None,  # the page's own date or academic year
     }
 
 

@@ -225,7 +225,8 @@ def bridge_gap(
         )
     problem = problem or prune(context, the_gap.unmet)
     found = _programme(problem, "over_cap", over, ())
-    return replace(found, cap=limit, reason=_over_cap_reason(found, master, limit, over))
+    reason = _with_rule(master, _over_cap_reason(found, master, limit, over), found.status)
+    return replace(found, cap=limit, reason=reason)
 
 
 def _programme(
@@ -298,6 +299,16 @@ def _over_cap_reason(found: Bridging, master: Master, cap: float, ceiling: float
     if found.status == "infeasible":
         return Message.of("bridging.over_ceiling", ceiling=ceiling, cap=cap)
     return found.reason
+
+
+def _with_rule(master: Master, reason: Message, status: str) -> Message:
+    """An over-cap reason with the master's own rule on the size of its pre-master, if any."""
+    rule = master.premaster.rule
+    if status != "over_cap" or rule is None:
+        return reason
+    return Message.of(
+        "bridging.over_cap_rule", reason=reason, rule=Message(f"premaster_rule.{rule.id}")
+    )
 
 
 def alternatives(

@@ -385,20 +385,27 @@ class Candidates:
 
 def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) -> Candidates:
     """The pre-master's candidates not passed: the courses of the master's own pre-master list
-    (``premaster.courses``) when it has one, else the bridging courses of ``premaster.catalogue``.
+    (``premaster.courses``) when it has one, else the bridging courses of ``premaster.catalogue``;
+    and the master's pool for university bachelors (``premaster.university_courses``): every
+    bachelor the engine answers for is a university bachelor.
     """
-    listed = master.premaster.courses
-    if listed is not None:
+    premaster, done = master.premaster, set(taken)
+    university = set(premaster.university_courses or ())
+    if premaster.courses is not None:
+        name = "pool.premaster_university" if university else "pool.premaster_list"
         return Candidates(
-            tuple(sorted(set(listed) - set(taken))),
-            Message.of("pool.premaster_list", master=master.code),
+            tuple(sorted((set(premaster.courses) | university) - done)),
+            Message.of(name, master=master.code),
             ("premaster list", master.code),
         )
-    institutions = master.premaster.catalogue
+    institutions = premaster.catalogue
+    codes = eligible_courses(catalogue, institutions, done)
+    name = "pool.bridging_university" if university else "pool.bridging"
+    key: tuple = ("premaster", tuple(sorted(institutions)))
+    if university:
+        codes, key = sorted(set(codes) | (university - done)), (*key, master.code)
     return Candidates(
-        tuple(eligible_courses(catalogue, institutions, taken)),
-        Message.of("pool.bridging", institutions=", ".join(institutions) or "—"),
-        ("premaster", tuple(sorted(institutions))),
+        tuple(codes), Message.of(name, institutions=", ".join(institutions) or "—"), key
     )
 
 

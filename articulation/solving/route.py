@@ -10,7 +10,8 @@ The first route that closes the gap wins:
   from the catalogues open to the bachelor (``elective_catalogue``) that fit in its elective
   space close the gap — the student can prepare inside the bachelor;
 - ``minor``: an existing minor open to the bachelor's institution, within its elective space and
-  with its entry requirements met, closes the gap (the one with the fewest EC, then by code);
+  with its entry requirements met, closes the gap (the one with the fewest EC, then by code); or
+  the master's policy (``transfer_minors``) names a transfer minor for the bachelor's students;
 - ``premaster``: the optimal bridging programme within the master's cap, or the fixed package
   a source prescribes for the bachelor (``premaster.fixed``), with the optimum as a note;
 - ``over_cap``: a programme exists, but the smallest exceeds the master's cap (not the largest
@@ -243,6 +244,9 @@ def first_route(
                 why_not.append(Message.of("why_not.electives", reason=route.reason))
         else:
             why_not.append(Message("why_not.no_electives"))
+        policy = transfer_minor(catalogue, master, bachelor)
+        if policy is not None:
+            return _minor_by_policy(catalogue, bachelor, taken, the_gap, policy, why_not)
         closing, notes = minor_options(catalogue, bachelor, the_gap, track)
         late: list[Message] = []
         for minor in closing:  # the smallest whose courses can be planned in the minor semester
@@ -366,6 +370,51 @@ def _tailored_note(answer: FixedAnswer) -> Message:
     if answer.tailoring:
         return Message.of("fixed.tailored", **found)
     return Message.of("fixed.not_tailored", **found)
+
+
+#: The reasons of a ``minor`` route that a master's policy names (``transfer_minors``).
+MINOR_BY_POLICY = ("route.minor_by_policy", "route.minor_by_policy_beyond")
+
+
+def transfer_minor(catalogue: Catalogue, master: Master, bachelor: Bachelor) -> Minor | None:
+    """The transfer minor through which the master's policy (``transfer_minors``) admits the
+    bachelor's students, if it names one."""
+    for policy in master.transfer_minors:
+        if bachelor.code in policy.bachelors:
+            return catalogue.minor(policy.minor)
+    return None
+
+
+def _minor_by_policy(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    taken: frozenset[str],
+    the_gap: Gap,
+    minor: Minor,
+    why_not: Sequence[Message],
+) -> Route:
+    """The ``minor`` route that a master's policy names for the bachelor's students, gap or
+    not; when its courses cannot be planned in the minor semester, the answer says in which
+    periods they run and why they do not fit."""
+    courses = _minor_courses(catalogue, taken, minor, the_gap)
+    codes = [c.code for c in courses]
+    plan = plan_route(catalogue, bachelor, "minor", codes, taken=taken)
+    reason = Message.of("route.minor_by_policy", code=minor.code, name=minor.name, ects=minor.ects)
+    if not plan.plan.fits:
+        periods = sorted({p for c in codes for p in catalogue.courses[c].periods})
+        reason = Message.of(
+            "route.minor_by_policy_beyond", policy=reason, periods=periods, why=plan.plan.reason
+        )
+    return Route(
+        "minor",
+        reason,
+        why_not=tuple(why_not),
+        courses=courses,
+        total_ects=minor.ects,
+        cap=bachelor.electives,
+        minor=minor.code,
+        plan=plan,
+    )
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _provenance_columns(provenance: Provenance | None) -> dict[str, Any]:
         "provenance_retrieved": provenance.retrieved,
         "provenance_status": provenance.status,
         "provenance_note": provenance.note,
+        "provenance_as_of": provenance.as_of,
     }
 
 
@@ -121,6 +122,7 @@ def _provenance(row: CourseRow | ProgrammeRow) -> dict[str, Any] | None:
         "retrieved": row.provenance_retrieved,
         "status": row.provenance_status,
         "note": row.provenance_note,
+        "as_of": row.provenance_as_of,
     }
 
 
@@ -156,6 +158,7 @@ def course_columns(institution: str, course: Course) -> dict[str, Any]:
         "provenance_retrieved": None,
         "provenance_status": None,
         "provenance_note": None,
+        "provenance_as_of": None,
         **_provenance_columns(course.provenance),
     }
 
@@ -215,6 +218,7 @@ def programme_columns(programme: Programme) -> dict[str, Any]:
         "provenance_retrieved": None,
         "provenance_status": None,
         "provenance_note": None,
+        "provenance_as_of": None,
         **_provenance_columns(programme.provenance),
     }
     if isinstance(programme, Bachelor):

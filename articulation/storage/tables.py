@@ -89,6 +89,7 @@ class ProvenanceColumns(SQLModel):
     provenance_retrieved: dt.date | None = None
     provenance_status: str | None = None
     provenance_note: str | None = None
+    provenance_as_of: str | None = None
 
 
 class CourseRow(ProvenanceColumns, table=True):
