@@ -454,6 +454,8 @@ class FixedPackage(Strict):
     def applies_to(self, bachelor: str | None) -> bool:
         """Whether the package is prescribed for ``bachelor`` (a code; None: not known)."""
         return not self.bachelors or (bachelor is not None and bachelor in self.bachelors)
+
+
 #: Rules on the size of a pre-master that a master's page states. Each names its text in the
 #: message catalogues (``premaster_rule.<id>``, English and Dutch).
 PremasterRuleId = Literal["gap_under_30"]
