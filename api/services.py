@@ -97,8 +97,11 @@ def timed_out(cell: dict[str, Any]) -> bool:
 
 
 def in_language(cell: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The cell with its reasons said in ``lang``."""
-    return {**cell, "reasons": translated(cell.get("reasons", []), lang)}
+    """The cell (and its graduate's route) with its reasons said in ``lang``."""
+    said = {**cell, "reasons": translated(cell.get("reasons", []), lang)}
+    if cell.get("graduate"):
+        said["graduate"] = in_language(cell["graduate"], lang)
+    return said
 
 
 def _timed_out(cells: Iterable[dict[str, Any]]) -> list[TimedOut]:
@@ -144,6 +147,8 @@ def transfer_path(
     data["bachelor_name"], data["master_name"] = b.name, m.name
     data = in_language(data, lang)
     data["explanation"] = [reason["text"] for reason in data["reasons"]]
+    if data.get("graduate"):
+        data["graduate"]["explanation"] = [r["text"] for r in data["graduate"]["reasons"]]
     late = _timed_out([data])
     if not late and deadline.stopped() > stopped:  # an earlier route or an alternative
         late = [

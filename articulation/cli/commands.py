@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from articulation.answers.scan import Cell, status_counts
+from articulation.answers.scan import Cell, graduate_counts, status_counts
 from articulation.cli.common import (
     DEFAULTS,
     BadInput,
@@ -333,6 +333,8 @@ def scan(
     _print_matrix(report.cells)
     counts = ", ".join(f"{n} {status}" for status, n in status_counts(report.cells).items())
     out.print(f"{len(report.cells)} pairs: {counts}")
+    graduates = ", ".join(f"{n} {status}" for status, n in graduate_counts(report.cells).items())
+    out.print(f"{Message('legend.graduates').text()}: {graduates}")
 
 
 class _Bars:
@@ -367,7 +369,9 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
     """Masters down, bachelors across (there are fewer bachelors), codes without prefixes."""
     bachelors = sorted({c.bachelor for c in cells})
     short = {code: _short(code) for code in bachelors}
-    table = Table("master", *(short[b] for b in bachelors), title="aansluitscan", box=None)
+    table = Table("master", title="aansluitscan", box=None)
+    for b in bachelors:  # a cell with both populations folds rather than being cut
+        table.add_column(short[b], overflow="fold")
     by_master: dict[str, dict[str, Cell]] = {}
     for cell in cells:
         by_master.setdefault(cell.master, {})[cell.bachelor] = cell
@@ -376,11 +380,23 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
         for b in bachelors:
             kind = STATUS[row[b].status]
             mark = "†" if row[b].illustrative else ""
-            entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
+            text = f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}[/]"
+            text += _graduate_label(row[b])
+            entries.append(f"{text}{mark}")
         table.add_row(_short(master), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
     out.print(f"{legend}; {Message('legend.illustrative').text()}")
+    out.print(Message("legend.both").text())
+
+
+def _graduate_label(cell: Cell) -> str:
+    """``/30``: a graduate's route after the student's, where the two differ (status or EC)."""
+    graduate = cell.graduate
+    if graduate is None or not cell.graduate_differs:
+        return ""
+    kind = STATUS[graduate.status]
+    return f"/[{kind.terminal}]{kind.label(f'{graduate.total_ects:g}')}[/]"
 
 
 def _short(code: str) -> str:
