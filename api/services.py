@@ -147,8 +147,6 @@ def transfer_path(
     data["bachelor_name"], data["master_name"] = b.name, m.name
     data = in_language(data, lang)
     data["explanation"] = [reason["text"] for reason in data["reasons"]]
-    if data.get("graduate"):
-        data["graduate"]["explanation"] = [r["text"] for r in data["graduate"]["reasons"]]
     late = _timed_out([data])
     if not late and deadline.stopped() > stopped:  # an earlier route or an alternative
         late = [

@@ -30,10 +30,10 @@ from articulation.solving.pool import elective_institutions
 from articulation.support import deadline, memo
 from articulation.support.suggest import unknown
 
-#: Statuses whose route never reached a stage (electives, minor, pre-master).
+#: Statuses whose route never reached a stage: electives and the pre-master (which a graduate's
+#: route reaches past direct), the minor.
 _BEFORE_ELECTIVES = ("direct",)
 _BEFORE_MINOR = ("direct", "electives")
-_BEFORE_PREMASTER = ("direct", "electives", "minor")
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,12 @@ def _summary(cell: Cell | None) -> dict[str, Any] | None:
 
 
 def _outcome(cell: Cell | None) -> tuple | None:
-    """What a change of a cell is judged by: status, EC, route, track, plan finish."""
+    """What a change of a cell is judged by: status, EC, route, track, plan finish, and the
+    same of its graduate's route."""
     if cell is None:
         return None
     finish = cell.plan.finish_text if cell.plan else None
-    return (cell.status, cell.total_ects, cell.codes, cell.track, finish)
+    return (cell.status, cell.total_ects, cell.codes, cell.track, finish, _outcome(cell.graduate))
 
 
 @dataclass(frozen=True)
@@ -256,8 +257,9 @@ def affected(
 
     A pair is affected by a changed programme that is one of its two, or a minor its route
     tried (its status is later than electives; open to its bachelor); by a changed course the
-    bachelor takes (any track), on its route, in a minor it tried, or in one of its pools (the
-    electives, when its route got past direct; the pre-master, past the minor) whose outcomes
+    bachelor takes (any track), on its route or its graduate's, in a minor it tried, or in one of
+    its pools (the electives and the pre-master, which a graduate's route reads, when its route
+    got past direct) whose outcomes
     and areas — its own, and those of every pool course it helps into — meet an unmet
     requirement of the pair; by a course that entered or left the courses a bachelor student
     can take (a programme listing it changed) likewise; by a changed outcome the master names,
@@ -350,6 +352,9 @@ def affected(
         )
         statuses = {s for _, s, _ in tracks}
         route_codes = {c for _, _, codes in tracks for c in codes}
+        if cell.graduate is not None:  # a graduate's route (pre-master) is read too
+            route_codes |= {c for t in cell.graduate.tracks for c in t.codes}
+            route_codes |= set(cell.graduate.codes)
         past_minor = bool(statuses - set(_BEFORE_MINOR))
         minors = []
         if past_minor:
@@ -366,8 +371,7 @@ def affected(
             stages = []
             if bachelor.electives > 0:
                 stages.append(stage("electives", b))
-            if status not in _BEFORE_PREMASTER:
-                stages.append(stage("premaster", m))
+            stages.append(stage("premaster", m))  # a graduate's route past direct reads it
             stages_of.append((needs, stages))
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses
