@@ -198,3 +198,32 @@ def test_the_cli_matrix_and_counts_show_both_populations(report: Report) -> None
     assert f"graduates (pre-master routes only): {graduates}" in result.stdout
     row = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["EMSYS"])
     assert "e21/—" in row
+
+
+def test_the_pre_master_is_solved_once_per_track_for_both_populations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past direct, a track's pre-master route is solved once and is the graduate's; it is the
+    student's too unless the student has electives or a minor (the only extra cost)."""
+    from articulation.answers.scan import assess
+    from articulation.solving import route
+
+    solved = []
+    after_graduating = route._after_graduating
+
+    def counted(*args, **kwargs):
+        found = after_graduating(*args, **kwargs)
+        solved.append(found)
+        return found
+
+    monkeypatch.setattr(route, "_after_graduating", counted)
+    for bachelor in CATALOGUE.bachelors:
+        for master in CATALOGUE.masters[:6]:
+            solved.clear()
+            cell = assess(CATALOGUE, bachelor, master)
+            tracks = max(1, len(bachelor.tracks))
+            assert len(solved) == (0 if cell.status == "direct" else tracks)
+            if cell.status != "direct":
+                graduate = cell.graduate
+                assert graduate is not None
+                assert any(s.courses == graduate.courses for s in solved)

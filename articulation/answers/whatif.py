@@ -51,7 +51,8 @@ class Change:
 
 @dataclass(frozen=True)
 class CellChange:
-    """A cell whose status, EC, route, track or plan finish changed, and the changes it reads."""
+    """A cell whose status, EC, route, track or plan finish changed (a student's or a
+    graduate's), and the changes it reads."""
 
     bachelor: str
     master: str
@@ -80,6 +81,7 @@ def _status(cell: Cell | None) -> str:
 
 
 def _summary(cell: Cell | None) -> dict[str, Any] | None:
+    """A cell's route in short, with its graduate's (``graduate``: null for the graduate's)."""
     if cell is None:
         return None
     return {
@@ -88,6 +90,7 @@ def _summary(cell: Cell | None) -> dict[str, Any] | None:
         "courses": list(cell.codes),
         "track": cell.track,
         "finish": cell.plan.finish_text if cell.plan else None,
+        "graduate": _summary(cell.graduate),
     }
 
 

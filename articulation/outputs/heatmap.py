@@ -304,6 +304,9 @@ def diff_side(summary: dict[str, Any] | None) -> str:
         text += f", track {summary['track']}"
     if summary["finish"]:
         text += f", {summary['finish']}"
+    graduate = summary.get("graduate")
+    if graduate is not None and graduate != {**summary, "graduate": None}:
+        text += f"; a graduate: {diff_side(graduate)}"
     return text
 
 
