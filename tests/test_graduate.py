@@ -173,6 +173,10 @@ def test_an_ai_graduate_has_no_route_into_embedded_systems_where_a_student_has_e
         assert section and section.group(1) == "infeasible"
         assert heading in section.group(0) and 'id="graduate-reasons"' in section.group(0)
 
+    sources = pages["sources.html"]  # the graduates' courses are on the pair pages: sourced
+    graduate_codes = {c for cell in report.cells for c in cell.graduate.codes}
+    assert graduate_codes and all(f">{code}<" in sources for code in graduate_codes)
+
     studying = client.post("/", data={"bachelor": "VU-B-AI", "studying": "1", "lang": "en"})
     graduated = client.post("/", data={"bachelor": "VU-B-AI", "lang": "en"})
     for page, population, status in (

@@ -274,6 +274,8 @@ def _sources_view(report: Report, _: Callable[[str], str]) -> dict[str, Any]:
     used: set[str] = set()
     for cell in report.cells:
         used.update(cell.codes)
+        if cell.graduate is not None:  # shown on the pair page too
+            used.update(cell.graduate.codes)
     for found in report.alternatives.values():
         for option in found:
             used.update(option.codes)
