@@ -165,10 +165,25 @@ CONDITIONS_TEXT = (
     "The master's admission conditions that no curriculum shows and the bachelor's admission "
     "does not guarantee (all of them when the bachelor is not known)"
 )
+class GraduateOut(Open):
+    """A pair's route for a graduate of the bachelor: direct or a pre-master only (the fields
+    of a cell, without the pair's codes)."""
+
+    status: str = Field(description=" | ".join(VALUES) + " (never electives or minor)")
+    total_ects: float
+    courses: list[ChosenCourseOut]
+    optimal: bool
+    unmet: list[str]
+    reason: str
+    cap: float
+    over_cap_by: float | None = None
+    track: str | None = None
+    reasons: list[ReasonOut] = Field(default_factory=list)
 
 
 class CellOut(Open):
-    """One (bachelor, master) pair, as one cell of ``articulation scan --json``."""
+    """One (bachelor, master) pair, as one cell of ``articulation scan --json``: the route of a
+    student still in the bachelor, and in ``graduate`` that of a graduate."""
 
     bachelor: str
     master: str
@@ -203,6 +218,11 @@ class CellOut(Open):
         default_factory=list,
         description="The answer explained, message by message (the verdict and its reason, the "
         "gap, why no earlier route, each course, the total and its proof)",
+    )
+    graduate: GraduateOut | None = Field(
+        default=None,
+        description="The route for a graduate of the bachelor (direct or a pre-master only); "
+        "the cell's own is for a student still in the bachelor (electives and minors too)",
     )
 
 

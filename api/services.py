@@ -98,8 +98,11 @@ def timed_out(cell: dict[str, Any]) -> bool:
 
 
 def in_language(cell: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The cell with its reasons said in ``lang``."""
-    return {**cell, "reasons": translated(cell.get("reasons", []), lang)}
+    """The cell (and its graduate's route) with its reasons said in ``lang``."""
+    said = {**cell, "reasons": translated(cell.get("reasons", []), lang)}
+    if cell.get("graduate"):
+        said["graduate"] = in_language(cell["graduate"], lang)
+    return said
 
 
 def _timed_out(cells: Iterable[dict[str, Any]]) -> list[TimedOut]:

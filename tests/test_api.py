@@ -504,6 +504,14 @@ def test_scan_job_runs_in_the_background_and_serves_its_reports(
     pair = client.get(f"/v1/scans/{job['id']}/nl/pairs/VU-B-AI/UT-M-CS.html")
     assert pair.status_code == 200 and "schakelprogramma" in pair.text
     assert 'href="../../../pairs/VU-B-AI/UT-M-CS.html"' in pair.text
+    # the directors' live matrix of this scan shows a graduate's route where it differs
+    matrix = client.get("/directors", params={"lang": "en"}).text
+    for cell in expected:
+        link = f"bachelor={cell.bachelor}&amp;master={cell.master}&amp;lang=en"
+        shown = re.search(rf'(?s)<a href="/directors/pair\?{link}"[^>]*>(.*?)<span', matrix)
+        assert shown, (cell.bachelor, cell.master)
+        assert (" / " in shown.group(1)) == cell.graduate_differs, shown.group(1)
+    assert any(cell.graduate_differs for cell in expected)
 
 
 def test_scan_of_chosen_programmes_and_bad_input(

@@ -1,4 +1,7 @@
-"""The numbers the README and the data card state come from a run: these tests re-run it."""
+"""The numbers the README and the data card state come from a run: these tests re-run it.
+
+The scan's counts are stated for both populations: students still in the bachelor (``finds:
+N direct, …``) and graduates (``graduates (pre-master routes only): N direct, …``)."""
 
 from __future__ import annotations
 
@@ -8,19 +11,21 @@ from pathlib import Path
 import pytest
 
 from articulation.answers.minor import design_minor
-from articulation.answers.scan import scan, status_counts
+from articulation.answers.scan import Cell, graduate_counts, scan, status_counts
 from articulation.curriculum.loader import load_curricula
 from articulation.messages.status import VALUES
 from articulation.settings import BUNDLED_CURRICULA, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-COUNTS = re.compile(r"finds: ((?:\d+ (?:" + "|".join(VALUES) + r")[,.\s]*)+)", re.S)
+LIST = r"((?:\d+ (?:" + "|".join(VALUES) + r")[,.\s]*)+)"
+COUNTS = re.compile(r"finds: " + LIST, re.S)
+GRADUATE_COUNTS = re.compile(r"graduates\s+\(pre-master\s+routes\s+only\):\s+" + LIST, re.S)
 MINOR = re.compile(r"finds a (\d+(?:\.\d+)?) EC minor that opens (\d+) of the (\d+)")
 
 
-def stated_counts(text: str) -> dict[str, int]:
-    found = COUNTS.search(text)
-    assert found, "no 'finds: N direct, …' sentence"
+def stated_counts(text: str, sentence: re.Pattern[str] = COUNTS) -> dict[str, int]:
+    found = sentence.search(text)
+    assert found, f"no '{sentence.pattern[:30]}…' sentence"
     return {status: int(n) for n, status in re.findall(r"(\d+) (\w+)", found.group(1))}
 
 
@@ -31,13 +36,8 @@ CAPS = re.compile(
 
 
 @pytest.fixture(scope="module")
-def cells():
+def cells() -> list[Cell]:
     return scan(load_curricula(BUNDLED_CURRICULA), workers=2)
-
-
-@pytest.fixture(scope="module")
-def counts(cells) -> dict[str, int]:
-    return status_counts(cells)
 
 
 def test_stated_cap_statuses_are_measured(cells) -> None:
@@ -54,8 +54,11 @@ def test_stated_cap_statuses_are_measured(cells) -> None:
 
 
 @pytest.mark.parametrize("document", ["README.md", "curricula/README.md"])
-def test_stated_scan_counts_are_measured(document: str, counts: dict[str, int]) -> None:
-    assert stated_counts((ROOT / document).read_text(encoding="utf-8")) == counts
+def test_stated_scan_counts_are_measured(document: str, cells: list[Cell]) -> None:
+    """Both populations: students still in the bachelor, and graduates."""
+    text = (ROOT / document).read_text(encoding="utf-8")
+    assert stated_counts(text) == status_counts(cells)
+    assert stated_counts(text, GRADUATE_COUNTS) == graduate_counts(cells)
 
 
 ADMISSION = re.compile(

@@ -169,11 +169,15 @@ def test_human_output_shows_matrix_and_counts() -> None:
     rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line}
     assert rows["master"] == ["AI", "CREATE"]
     # every cell rests on illustrative fixture data, marked with a dagger; no fixture master
-    # says its cap is sourced, so each is marked as assumed (°)
-    assert rows["CS°"] == ["14†", "minor†"] and rows["ITECH°"] == ["—†", "e6†"]
+    # says its cap is sourced, so each is marked as assumed (°); where a graduate's route
+    # (pre-master only) differs from a student's, it follows after a slash
+    assert rows["CS°"] == ["14†", "minor/22†"] and rows["ITECH°"] == ["—†", "e6/5†"]
     assert rows["PSTS°"] == ["ok†", "ok†"]
     assert "° = the master's pre-master cap is assumed" in result.stdout
     assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout
+    assert "graduates (pre-master routes only): 2 direct, 3 premaster, 3 infeasible" in (
+        result.stdout
+    )
 
 
 def test_route_order_electives_then_minor_then_premaster(catalogue) -> None:

@@ -145,6 +145,7 @@ def test_every_pair_reads_the_same_on_every_surface(
     client: TestClient, report: Path, bridge, lang: str
 ) -> None:
     verdict = re.compile(r'id="verdict" data-status="(\w+)" data-ects="([\d.,]+)"')
+    graduate_verdict = re.compile(r'id="graduate" data-status="(\w+)" data-ects="([\d.]+)"')
     for bachelor, master in PAIRS:
         where = f"{bachelor} → {master} ({lang})"
         api = client.get(f"/v1/paths/{bachelor}/{master}", params={"lang": lang})
@@ -166,6 +167,13 @@ def test_every_pair_reads_the_same_on_every_surface(
         assert shown and shown.group(1) == status and float(shown.group(2)) == ects, where
         for line in answer["explanation"]:
             assert _html(line) in page.text, (where, line)
+        graduate = answer["graduate"]  # a graduate's route: its own section, with its reasons
+        said([r["text"] for r in graduate["reasons"]], lang, f"{where}, graduate")
+        shown = graduate_verdict.search(page.text)
+        assert shown and shown.group(1) == graduate["status"], where
+        assert float(shown.group(2)) == graduate["total_ects"], where
+        for line in graduate["reasons"]:
+            assert _html(line["text"]) in page.text, (where, line["text"])
         if lang == "nl":
             dutch_page(page.text, where)
 
@@ -175,6 +183,9 @@ def test_every_pair_reads_the_same_on_every_surface(
         shown = verdict.search(html)
         assert shown and shown.group(1) == status, where
         assert float(shown.group(2)) == ects, where  # data attributes: English numbers
+        shown = graduate_verdict.search(html)
+        assert shown and shown.group(1) == graduate["status"], where
+        assert float(shown.group(2)) == graduate["total_ects"], where
 
 
 def _html(text: str) -> str:

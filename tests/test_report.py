@@ -102,8 +102,13 @@ def scan_cli(*args: str):
 
 
 def test_every_format_agrees_on_status_and_ects(built, out) -> None:
+    """For both populations: a student still in the bachelor and a graduate."""
     expected = {(c.bachelor, c.master): (c.status, c.total_ects) for c in built.cells}
+    graduates = {
+        (c.bachelor, c.master): (c.graduate.status, c.graduate.total_ects) for c in built.cells
+    }
     assert len(expected) == 8
+    assert graduates != expected  # the mini catalogue has electives and minor routes
     assert {s for s, _ in expected.values()} == {
         "direct",
         "electives",
@@ -116,12 +121,20 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
     assert {
         (c["bachelor"], c["master"]): (c["status"], c["total_ects"]) for c in data["cells"]
     } == (expected)
+    assert {
+        (c["bachelor"], c["master"]): (c["graduate"]["status"], c["graduate"]["total_ects"])
+        for c in data["cells"]
+    } == graduates
 
     rows = list(csv.DictReader(io.StringIO((out / "aansluitscan.csv").read_text("utf-8"))))
     assert len(rows) == 8
     assert {
         (r["bachelor"], r["master"]): (r["status"], float(r["total_ects"])) for r in rows
     } == expected
+    assert {
+        (r["bachelor"], r["master"]): (r["graduate_status"], float(r["graduate_total_ects"]))
+        for r in rows
+    } == graduates
 
     md = (out / "aansluitscan.md").read_text(encoding="utf-8")
     table = [line for line in md.splitlines() if line.startswith("| VU-B-")]
@@ -131,14 +144,19 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
     for head, m in zip(heads, masters, strict=True):  # ° marks a master whose cap is assumed
         assumed = built.catalogue.master(m).premaster.cap_status == "assumed"
         assert head.endswith("°") == assumed, head
-    from_matrix = {}
+    from_matrix, graduate_matrix = {}, {}
     for line in table:
         b, *entries = [e.strip() for e in line.strip("|").split("|")]
         for m, entry in zip(masters, entries, strict=True):
-            match = re.fullmatch(r"(\w+)(?: ([\d.]+) EC)?(?: †)?", entry)
+            label = r"(\w+)(?: ([\d.]+) EC)?"
+            match = re.fullmatch(rf"{label}(?: / {label})?(?: †)?", entry)
             assert match, entry
             from_matrix[(b, m)] = (match[1], float(match[2] or 0))
+            graduate_matrix[(b, m)] = (match[3], float(match[4] or 0)) if match[3] else None
     assert from_matrix == expected
+    assert graduate_matrix == {  # the graduate's only where it differs
+        pair: (graduates[pair] if graduates[pair] != expected[pair] else None) for pair in expected
+    }
     from_lists = {}
     bachelor = None
     for line in md.splitlines():
@@ -158,8 +176,11 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
         key = (td.attrs["data-bachelor"], td.attrs["data-master"])
         ects = float(td.attrs["data-ects"])
         from_html[key] = (td.attrs["data-status"], ects)
+        graduate = (td.attrs["data-graduate-status"], float(td.attrs["data-graduate-ects"]))
+        assert graduate == graduates[key]
         shown = re.search(r"(\d+(?:\.\d+)?)", td.text())
         assert float(shown[1] if shown else 0) == ects  # the visible number is the EC
+        assert (" / " in td.text()) == (graduate != from_html[key])  # both where they differ
         assert td.find("a").attrs["href"] == heatmap.pair_path(*key)
     assert from_html == expected
     for (b, m), (status, ects) in expected.items():
@@ -167,11 +188,16 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
         assert (verdict.attrs["data-status"], float(verdict.attrs["data-ects"])) == (status, ects)
 
     counts = {s: sum(1 for st, _ in expected.values() if st == s) for s in VALUES}
+    graduate_counts = {s: sum(1 for st, _ in graduates.values() if st == s) for s in VALUES}
     assert data["summary"]["counts"] == counts
+    assert data["summary"]["graduate_counts"] == graduate_counts
+    assert graduate_counts["electives"] == graduate_counts["minor"] == 0
     for tr in index.find("table", id="counts").find("tbody").find_all("tr"):
-        assert int(tr.find_all("td")[1].text()) == counts[tr.attrs["data-status"]]
+        tds = tr.find_all("td")
+        assert int(tds[1].text()) == counts[tr.attrs["data-status"]]
+        assert int(tds[2].text()) == graduate_counts[tr.attrs["data-status"]]
     for status, n in counts.items():
-        assert f"- {status}: {n}" in md
+        assert f"| {status} | {n} | {graduate_counts[status]} |" in md
 
 
 def test_json_is_the_scan_contract_plus_summary_and_designs(catalogue, out) -> None:

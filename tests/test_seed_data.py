@@ -672,8 +672,9 @@ def test_direct_admissions_by_kind(cells) -> None:
 
 
 def test_every_premaster_respects_its_cap(cat: Catalogue, cells) -> None:
+    """A student's pre-master and a graduate's alike."""
     assert len(cells) == len(cat.bachelors) * len(cat.masters)
-    for cell in cells:
+    for cell in [*cells, *(c.graduate for c in cells)]:
         master = cat.master(cell.master)
         total = sum(c.ects for c in cell.courses)
         if cell.status == "premaster":

@@ -328,6 +328,8 @@ def _matrix(snapshot, engine) -> dict[str, Any] | None:
     masters = sorted({c["master"] for c in cells})
     grid = {(c["bachelor"], c["master"]): c for c in cells}
     counts = {v: sum(1 for c in cells if c["status"] == v) for v in VALUES}
+    graduates = [c.get("graduate") or c for c in cells]
+    graduate_counts = {v: sum(1 for c in graduates if c["status"] == v) for v in VALUES}
     return {
         "job": job.id,
         "finished": job.finished_at,
@@ -336,6 +338,7 @@ def _matrix(snapshot, engine) -> dict[str, Any] | None:
         "masters": masters,
         "grid": grid,
         "counts": counts,
+        "graduate_counts": graduate_counts,
     }
 
 

@@ -1,10 +1,10 @@
 """The aansluitscan: every (bachelor, master) pair assessed along the cheapest route.
 
 A cell is the route decision of :mod:`articulation.solving.route` for a bachelor's mandatory
-courses,
-with every route open (its students are still studying), and the codes its answer rests on that
-are illustrative rather than sourced. Cells come back sorted by (bachelor, master), the same on
-one process or many.
+courses, for two populations: its students still studying (every route open: electives and
+minors too) and, in ``graduate``, its graduates (direct or a pre-master only); with the codes its
+answer rests on that are illustrative rather than sourced. Cells come back sorted by (bachelor,
+master), the same on one process or many.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from articulation.messages.status import STATUS, rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.pool import circular_courses, half_ects
-from articulation.solving.route import Route, decide, route_alternatives
+from articulation.solving.route import Route, decide_both, route_alternatives
 from articulation.support.jsonable import fields_json
 
 
@@ -46,7 +46,12 @@ class Cell(Route):
     """One (bachelor, master) pair: its gap, the route that closes it, and why; ``illustrative``
     lists what the answer reads (programmes, the route's courses, the bachelor's courses that
     decide the gap) whose data is not sourced. For a bachelor with tracks, the cell is the best
-    track's (``track``), and ``tracks`` gives every track's route."""
+    track's (``track``), and ``tracks`` gives every track's route.
+
+    ``graduate`` is the same pair for a graduate of the bachelor (direct or a pre-master only;
+    of its own best track), a cell of its own; the cell itself is for a student still in the
+    bachelor. Where the student's route is neither electives nor a minor, the two have the same
+    route."""
 
     bachelor: str
     master: str
@@ -57,6 +62,7 @@ class Cell(Route):
     explanation: tuple[Message, ...] = ()  # the answer in messages (:mod:`explain`)
     ceiling: float = 60.0  # the master's largest pre-master allowed
     ceiling_status: str = "assumed"  # sourced | assumed
+    graduate: Cell | None = None  # the pair for a graduate (None: this is the graduate's)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,7 +92,27 @@ class Cell(Route):
             "plan": self.plan.to_json() if self.plan else None,
             "reasons": [m.to_json() for m in self.explanation],
             "fixed_package": self.package.to_json() if self.package else None,
+            "graduate": self.graduate_json(),
         }
+
+    @property
+    def graduate_differs(self) -> bool:
+        """Whether a graduate's route differs from the student's in status or EC (a matrix
+        then shows both)."""
+        graduate = self.graduate
+        return graduate is not None and (graduate.status, graduate.total_ects) != (
+            self.status,
+            self.total_ects,
+        )
+
+    def graduate_json(self) -> dict[str, Any] | None:
+        """The graduate's route in the fields of a cell (without the pair's codes)."""
+        if self.graduate is None:
+            return None
+        data = self.graduate.to_json()
+        for key in ("bachelor", "master", "graduate"):
+            data.pop(key, None)
+        return data
 
 
 def assess(
@@ -96,15 +122,26 @@ def assess(
     *,
     track: str | None = None,
 ) -> Cell:
-    """The scan cell of one pair: the bachelor's courses (of ``track``) against the master.
+    """The scan cell of one pair: the bachelor's courses (of ``track``) against the master,
+    for a student still in the bachelor and, in ``graduate``, for a graduate.
 
     A bachelor with tracks and no ``track`` asked for is assessed per track: the cell is the
-    best track's (by status, then EC, then the order of the tracks) and lists every track's.
+    best track's (by status, then EC, then the order of the tracks) and lists every track's;
+    the graduate's is its own best track's.
     """
-    if track is not None or not bachelor.tracks:
-        cell = _assess(catalogue, bachelor, master, track)
-        return replace(cell, explanation=_explained(catalogue, cell))
-    cells = [_assess(catalogue, bachelor, master, t) for t in bachelor.track_names]
+    per_track = track is None and bool(bachelor.tracks)
+    if per_track:
+        cells = [_assess(catalogue, bachelor, master, t) for t in bachelor.track_names]
+    else:
+        cells = [_assess(catalogue, bachelor, master, track)]
+    graduates = [cell.graduate for cell in cells if cell.graduate is not None]
+    graduate = _explained(catalogue, _best(graduates, per_track))
+    return replace(_explained(catalogue, _best(cells, per_track)), graduate=graduate)
+
+
+def _best(cells: Sequence[Cell], per_track: bool) -> Cell:
+    """The best track's cell (by status, then EC, then the order of the tracks), listing every
+    track's route when the cells are ``per_track``."""
     best = min(
         enumerate(cells),
         key=lambda pair: (
@@ -113,14 +150,17 @@ def assess(
             pair[0],
         ),
     )[1]
+    if not per_track:
+        return best
     routes = tuple(
         TrackRoute(c.track or "", c.status, c.total_ects, c.codes, c.reason) for c in cells
     )
-    return replace(best, tracks=routes, explanation=_explained(catalogue, best))
+    return replace(best, tracks=routes)
 
 
-def _explained(catalogue: Catalogue, cell: Cell) -> tuple[Message, ...]:
-    return explain(catalogue, cell.bachelor, cell, cell.gap, cell.illustrative)
+def _explained(catalogue: Catalogue, cell: Cell) -> Cell:
+    explanation = explain(catalogue, cell.bachelor, cell, cell.gap, cell.illustrative)
+    return replace(cell, explanation=explanation)
 
 
 def _assess(
@@ -129,26 +169,32 @@ def _assess(
     master: Master,
     track: str | None,
 ) -> Cell:
+    """The cell of one track (None: the bachelor without tracks), with its graduate's."""
     taken = frozenset(bachelor.courses_of(track))
     the_gap = gap(master, attainment(catalogue, taken))
-    route = decide(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
-    read = [
-        bachelor.code,
-        master.code,
-        *([route.minor] if route.minor else []),
-        *route.codes,
-        *deciding_courses(catalogue, master, taken),
-    ]
-    return Cell(
-        **{f.name: getattr(route, f.name) for f in fields(route)},
-        bachelor=bachelor.code,
-        master=master.code,
-        gap=the_gap,
-        illustrative=catalogue.illustrative(read),
-        track=track,
-        ceiling=float(master.premaster.ceiling),
-        ceiling_status=master.premaster.ceiling_status,
-    )
+    routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
+    deciding = deciding_courses(catalogue, master, taken)
+
+    def cell(route: Route) -> Cell:
+        read = [
+            bachelor.code,
+            master.code,
+            *([route.minor] if route.minor else []),
+            *route.codes,
+            *deciding,
+        ]
+        return Cell(
+            **{f.name: getattr(route, f.name) for f in fields(route)},
+            bachelor=bachelor.code,
+            master=master.code,
+            gap=the_gap,
+            illustrative=catalogue.illustrative(read),
+            track=track,
+            ceiling=float(master.premaster.ceiling),
+            ceiling_status=master.premaster.ceiling_status,
+        )
+
+    return replace(cell(routes.student), graduate=cell(routes.graduate))
 
 
 def cell_alternatives(catalogue: Catalogue, cell: Cell, k: int) -> tuple[Bridging, ...]:
@@ -254,3 +300,8 @@ def warm_up(catalogue: Catalogue) -> None:
 def status_counts(cells: Iterable[Cell]) -> dict[str, int]:
     """Cells per status, in the order of preference (statuses without cells left out)."""
     return status.counts(cell.status for cell in cells)
+
+
+def graduate_counts(cells: Iterable[Cell]) -> dict[str, int]:
+    """The graduates' cells per status, as :func:`status_counts`."""
+    return status_counts(cell.graduate or cell for cell in cells)

@@ -30,10 +30,10 @@ from articulation.solving.pool import elective_institutions
 from articulation.support import deadline, memo
 from articulation.support.suggest import unknown
 
-#: Statuses whose route never reached a stage (electives, minor, pre-master).
+#: Statuses whose route never reached a stage: electives and the pre-master (which a graduate's
+#: route reaches past direct), the minor.
 _BEFORE_ELECTIVES = ("direct",)
 _BEFORE_MINOR = ("direct", "electives")
-_BEFORE_PREMASTER = ("direct", "electives", "minor")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class Change:
 
 @dataclass(frozen=True)
 class CellChange:
-    """A cell whose status, EC, route, track or plan finish changed, and the changes it reads."""
+    """A cell whose status, EC, route, track or plan finish changed (a student's or a
+    graduate's), and the changes it reads."""
 
     bachelor: str
     master: str
@@ -80,6 +81,7 @@ def _status(cell: Cell | None) -> str:
 
 
 def _summary(cell: Cell | None) -> dict[str, Any] | None:
+    """A cell's route in short, with its graduate's (``graduate``: null for the graduate's)."""
     if cell is None:
         return None
     return {
@@ -88,18 +90,20 @@ def _summary(cell: Cell | None) -> dict[str, Any] | None:
         "courses": list(cell.codes),
         "track": cell.track,
         "finish": cell.plan.finish_text if cell.plan else None,
+        "graduate": _summary(cell.graduate),
     }
 
 
 def _outcome(cell: Cell | None) -> tuple | None:
-    """What a change of a cell is judged by: status, EC, route, track, plan finish, and how it
-    is admitted (by assessment; its conditions)."""
+    """What a change of a cell is judged by: status, EC, route, track, plan finish, how it is
+    admitted (by assessment; its conditions), and the same of its graduate's route."""
     if cell is None:
         return None
     finish = cell.plan.finish_text if cell.plan else None
     conditions = tuple(c.id for c in cell.conditions)
     admitted = (cell.admission, conditions)
-    return (cell.status, cell.total_ects, cell.codes, cell.track, finish, *admitted)
+    outcome = (cell.status, cell.total_ects, cell.codes, cell.track, finish, *admitted)
+    return (*outcome, _outcome(cell.graduate))
 
 
 @dataclass(frozen=True)
@@ -261,8 +265,9 @@ def affected(
 
     A pair is affected by a changed programme that is one of its two, or a minor its route
     tried (its status is later than electives; open to its bachelor); by a changed course the
-    bachelor takes (any track), on its route, in a minor it tried, or in one of its pools (the
-    electives, when its route got past direct; the pre-master, past the minor) whose outcomes
+    bachelor takes (any track), on its route or its graduate's, in a minor it tried, or in one of
+    its pools (the electives and the pre-master, which a graduate's route reads, when its route
+    got past direct) whose outcomes
     and areas — its own, and those of every pool course it helps into — meet an unmet
     requirement of the pair; by a course that entered or left the courses a bachelor student
     can take (a programme listing it changed) likewise; by a changed outcome the master names,
@@ -355,6 +360,9 @@ def affected(
         )
         statuses = {s for _, s, _ in tracks}
         route_codes = {c for _, _, codes in tracks for c in codes}
+        if cell.graduate is not None:  # a graduate's route (pre-master) is read too
+            route_codes |= {c for t in cell.graduate.tracks for c in t.codes}
+            route_codes |= set(cell.graduate.codes)
         past_minor = bool(statuses - set(_BEFORE_MINOR))
         minors = []
         if past_minor:
@@ -371,8 +379,7 @@ def affected(
             stages = []
             if bachelor.electives > 0:
                 stages.append(stage("electives", b))
-            if status not in _BEFORE_PREMASTER:
-                stages.append(stage("premaster", m))
+            stages.append(stage("premaster", m))  # a graduate's route past direct reads it
             stages_of.append((needs, stages))
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from articulation.answers.explain import capped
-from articulation.answers.scan import Cell, status_counts
+from articulation.answers.scan import Cell, graduate_counts, status_counts
 from articulation.cli.common import (
     DEFAULTS,
     BadInput,
@@ -348,6 +348,8 @@ def scan(
     _print_matrix(report.cells)
     counts = ", ".join(f"{n} {status}" for status, n in status_counts(report.cells).items())
     out.print(f"{len(report.cells)} pairs: {counts}")
+    graduates = ", ".join(f"{n} {status}" for status, n in graduate_counts(report.cells).items())
+    out.print(f"{Message('legend.graduates').text()}: {graduates}")
 
 
 class _Bars:
@@ -382,7 +384,9 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
     """Masters down, bachelors across (there are fewer bachelors), codes without prefixes."""
     bachelors = sorted({c.bachelor for c in cells})
     short = {code: _short(code) for code in bachelors}
-    table = Table("master", *(short[b] for b in bachelors), title="aansluitscan", box=None)
+    table = Table("master", title="aansluitscan", box=None)
+    for b in bachelors:  # a cell with both populations folds rather than being cut
+        table.add_column(short[b], overflow="fold")
     by_master: dict[str, dict[str, Cell]] = {}
     for cell in cells:
         by_master.setdefault(cell.master, {})[cell.bachelor] = cell
@@ -398,13 +402,24 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
                 conditions=bool(cell.conditions),
             )
             mark = "†" if cell.illustrative else ""
-            entries.append(f"[{kind.terminal}]{escape(label)}{mark}[/]")
+            text = f"[{kind.terminal}]{escape(label)}[/]" + _graduate_label(cell)
+            entries.append(f"{text}{mark}")
         assumed = any(c.cap_status == "assumed" for c in row.values())
         table.add_row(_short(master) + ("°" if assumed else ""), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
     notes = ("legend.illustrative", "legend.cap_assumed", "legend.assessment", "legend.conditions")
     out.print(f"{legend}; " + "; ".join(Message(note).text() for note in notes))
+    out.print(Message("legend.both").text())
+
+
+def _graduate_label(cell: Cell) -> str:
+    """``/30``: a graduate's route after the student's, where the two differ (status or EC)."""
+    graduate = cell.graduate
+    if graduate is None or not cell.graduate_differs:
+        return ""
+    kind = STATUS[graduate.status]
+    return f"/[{kind.terminal}]{kind.label(f'{graduate.total_ects:g}')}[/]"
 
 
 def _short(code: str) -> str:

@@ -286,6 +286,8 @@ def _sources_view(report: Report, _: Callable[[str], str]) -> dict[str, Any]:
     used: set[str] = set()
     for cell in report.cells:
         used.update(cell.codes)
+        if cell.graduate is not None:  # shown on the pair page too
+            used.update(cell.graduate.codes)
     for found in report.alternatives.values():
         for option in found:
             used.update(option.codes)
@@ -316,6 +318,9 @@ def diff_side(summary: dict[str, Any] | None) -> str:
         text += f", track {summary['track']}"
     if summary["finish"]:
         text += f", {summary['finish']}"
+    graduate = summary.get("graduate")
+    if graduate is not None and graduate != {**summary, "graduate": None}:
+        text += f"; a graduate: {diff_side(graduate)}"
     return text
 
 

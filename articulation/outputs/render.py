@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from articulation.answers.minor import MinorDesign
 from articulation.messages.status import CONDITIONS_MARK
 from articulation.outputs.heatmap import render_html
-from articulation.outputs.report import Report, cell_label, ec, provenance
+from articulation.outputs.report import (
+    Report,
+    both_labels,
+    cell_label,
+    ec,
+    provenance,
+)
 
 FORMATS = ("html", "csv", "json", "md")
 TOP_COURSES = 15  # most-needed courses shown in HTML and Markdown (JSON lists all)
@@ -35,6 +41,8 @@ CSV_COLUMNS = (
     "conditions",
     "reason",
     "illustrative",
+    "graduate_status",
+    "graduate_total_ects",
 )
 FILES = {"csv": "aansluitscan.csv", "json": "aansluitscan.json", "md": "aansluitscan.md"}
 
@@ -107,6 +115,8 @@ def render_csv(report: Report) -> str:
                 ";".join(c.id for c in cell.conditions),
                 cell.reason.text(),
                 ";".join(cell.illustrative),
+                (cell.graduate or cell).status,
+                ec((cell.graduate or cell).total_ects),
             ]
         )
     return buffer.getvalue()
@@ -131,7 +141,8 @@ def render_markdown(report: Report) -> str:
     summary = report.summary
     lines.append(
         f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
-        f"{len(report.masters)} master(s). Cells read `status EC`; "
+        f"{len(report.masters)} master(s). Cells read `status EC` for a student still in the "
+        "bachelor, then ` / status EC` for a graduate (pre-master routes only) where it differs; "
         "† marks a cell whose programmes or courses are illustrative, not sourced; "
         "° marks a master whose pre-master cap is assumed (no source gives it); "
         f"`direct ✓?` is direct after the admission committee's individual assessment; "
@@ -146,11 +157,13 @@ def render_markdown(report: Report) -> str:
         entries = []
         for m in report.masters:
             cell = report.cell(b, m)
-            entries.append(cell_label(cell) + (" †" if cell.illustrative else ""))
+            entries.append(both_labels(cell) + (" †" if cell.illustrative else ""))
         lines.append(f"| {_md(b)} | " + " | ".join(_md(e) for e in entries) + " |")
     lines += ["", "## Summary", ""]
+    lines.append("| status | students | graduates |")
+    lines.append("|---|---|---|")
     for status, n in summary["counts"].items():
-        lines.append(f"- {status}: {n}")
+        lines.append(f"| {status} | {n} | {summary['graduate_counts'][status]} |")
     if summary["not_proven_optimal"]:
         lines.append(f"- not proven optimal within the time limit: {summary['not_proven_optimal']}")
     needed = summary["most_needed"]
@@ -185,6 +198,12 @@ def render_markdown(report: Report) -> str:
             text += f"; {cell.reason.text()}" + (" †" if cell.illustrative else "")
             if cell.conditions:
                 text += "; conditions: " + "; ".join(f"{c.text} ({c.id})" for c in cell.conditions)
+            if cell.graduate is not None and cell.graduate_differs:
+                graduate = cell.graduate
+                text += f"; a graduate: **{cell_label(graduate)}**"
+                if graduate.codes:
+                    text += " — " + ", ".join(graduate.codes)
+                text += f"; {graduate.reason.text()}"
             lines.append(text)
         design = report.minor_designs.get(b)
         if design is not None:

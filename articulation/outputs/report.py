@@ -224,7 +224,8 @@ def build_report(
 def summarise(
     catalogue: Catalogue, cells: Sequence[Cell], bachelors: Sequence[str], masters: Sequence[str]
 ) -> dict[str, Any]:
-    """Counts per status (every status, in order of preference) and the most-needed courses."""
+    """Counts per status (every status, in order of preference) for students still in the
+    bachelor (``counts``) and for graduates (``graduate_counts``), and the most-needed courses."""
     return {
         "pairs": len(cells),
         "bachelors": list(bachelors),
@@ -234,6 +235,8 @@ def summarise(
             kind: sum(1 for c in cells if c.admission == kind) for kind in status.ADMISSIONS
         },
         "with_conditions": sum(1 for c in cells if c.conditions),
+        "graduate_counts": status.counts(((c.graduate or c).status for c in cells), zeros=True),
+        "graduate_differs": sum(1 for c in cells if c.graduate_differs),
         "not_proven_optimal": sum(1 for c in cells if not c.optimal),
         "illustrative_cells": sum(1 for c in cells if c.illustrative),
         "most_needed": most_needed(catalogue, cells),
@@ -305,3 +308,11 @@ def cell_label(cell: Cell) -> str:
     if cell.admission == "assessment":
         return f"{cell.status} {status.mark(cell.status, cell.admission)}{conditions}"
     return cell.status + conditions
+
+
+def both_labels(cell: Cell) -> str:
+    """A matrix cell's text for both populations: the student's, and the graduate's after a
+    slash where it differs (``electives 21 EC / premaster 30 EC``)."""
+    if cell.graduate is not None and cell.graduate_differs:
+        return f"{cell_label(cell)} / {cell_label(cell.graduate)}"
+    return cell_label(cell)

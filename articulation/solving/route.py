@@ -19,11 +19,12 @@ The first route that closes the gap wins:
 - ``infeasible``: none of these; the reason names exactly what no eligible course can meet, or
   the proven bound when every programme exceeds the ceiling.
 
-A bachelor's scan cell (:mod:`articulation.answers.scan`) takes every route: its students are still
-studying. A graduate's transcript (:mod:`articulation.answers.eligibility`) has only the direct and
-pre-master routes. Every route says why each earlier one did not apply (``why_not``), and
-carries the master's admission conditions that no curriculum shows and the bachelor's admission
-does not guarantee (``conditions``; all of them when the bachelor is not known).
+A bachelor's scan cell (:mod:`articulation.answers.scan`) answers for two populations
+(:func:`decide_both`): its students still studying take every route; its graduates, like a
+graduate's transcript (:mod:`articulation.answers.eligibility`), only the direct and pre-master
+routes. Every route says why each earlier one did not apply (``why_not``), and carries the
+master's admission conditions that no curriculum shows and the bachelor's admission does not
+guarantee (``conditions``; all of them when the bachelor is not known).
 """
 
 from __future__ import annotations
@@ -173,8 +174,14 @@ def decide(
         studying=studying,
         premaster=premaster,
     )
+    return _with_master(found, master, bachelor)
+
+
+def _with_master(route: Route, master: Master, bachelor: Bachelor | None) -> Route:
+    """``route`` with the status of the master's pre-master cap and the master's admission
+    conditions that ``bachelor`` does not guarantee."""
     return replace(
-        found,
+        route,
         cap_status=master.premaster.cap_status,
         conditions=master.open_conditions(bachelor),
     )
@@ -213,63 +220,136 @@ def first_route(
         return found
     why_not = [Message.of("why_not.direct", count=len(the_gap.unmet))]
     if studying and bachelor is not None:
-        if bachelor.electives > 0:
-            candidates = window_candidates(catalogue, bachelor, track)
-            route = bridge_gap(
+        early = _while_studying(catalogue, master, taken, the_gap, bachelor, track, why_not)
+        if early is not None:
+            return early
+    if premaster is None:
+        premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
+    return _after_graduating(catalogue, master, taken, the_gap, bachelor, premaster, why_not)
+
+
+@dataclass(frozen=True)
+class Routes:
+    """A pair's route for each population: a ``student`` still in the bachelor (every route)
+    and a ``graduate`` (direct or a pre-master only)."""
+
+    student: Route
+    graduate: Route
+
+
+def decide_both(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    *,
+    bachelor: Bachelor,
+    track: str | None = None,
+) -> Routes:
+    """The route of :func:`decide` for a student of ``bachelor`` (of ``track``) who has passed
+    ``taken`` and for a graduate of it, solving the pre-master once.
+
+    Direct admission is the same for both. Past it, when the student's route is not electives,
+    a minor or unsettled there, it is the graduate's (the same pre-master, over the cap or
+    infeasible); only its ``why_not`` also says why electives and a minor did not apply.
+    """
+    found = direct(master, the_gap, bachelor.code)
+    if found is not None:
+        found = _with_master(found, master, bachelor)
+        return Routes(found, found)
+    why_not = [Message.of("why_not.direct", count=len(the_gap.unmet))]
+    studying = list(why_not)
+    early = _while_studying(catalogue, master, taken, the_gap, bachelor, track, studying)
+    premaster = premaster_route(catalogue, master, taken, the_gap, shared=True)
+    graduate = _after_graduating(catalogue, master, taken, the_gap, bachelor, premaster, why_not)
+    student = early if early is not None else replace(graduate, why_not=tuple(studying))
+    return Routes(
+        _with_master(student, master, bachelor), _with_master(graduate, master, bachelor)
+    )
+
+
+def _while_studying(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    bachelor: Bachelor,
+    track: str | None,
+    why_not: list[Message],
+) -> Route | None:
+    """The electives or minor route of a student still in the bachelor (or ``unknown`` when
+    the electives solve was not settled); None when neither applies, with why appended to
+    ``why_not``."""
+    if bachelor.electives > 0:
+        candidates = window_candidates(catalogue, bachelor, track)
+        route = bridge_gap(
+            catalogue,
+            master,
+            taken,
+            the_gap,
+            cap=bachelor.electives,
+            candidates=candidates,
+            shared=True,
+        )
+        if route.status == "premaster":
+            route, plan, note = _in_time(
                 catalogue,
                 master,
                 taken,
                 the_gap,
+                route,
+                scheduling(catalogue, bachelor, "electives", taken),
                 cap=bachelor.electives,
                 candidates=candidates,
-                shared=True,
             )
-            if route.status == "premaster":
-                route, plan, note = _in_time(
-                    catalogue,
-                    master,
-                    taken,
-                    the_gap,
-                    route,
-                    scheduling(catalogue, bachelor, "electives", taken),
-                    cap=bachelor.electives,
-                    candidates=candidates,
-                )
-                if plan.plan.fits:
-                    return from_bridging("electives", route, why_not, plan, note)
-                why_not.append(Message.of("why_not.electives_late", note=note))
-            elif route.status == "unknown":  # the elective route is not settled: neither is any
-                return from_bridging("unknown", route, why_not)
-            else:
-                why_not.append(Message.of("why_not.electives", reason=route.reason))
+            if plan.plan.fits:
+                return from_bridging("electives", route, why_not, plan, note)
+            why_not.append(Message.of("why_not.electives_late", note=note))
+        elif route.status == "unknown":  # the elective route is not settled: neither is any
+            return from_bridging("unknown", route, why_not)
         else:
-            why_not.append(Message("why_not.no_electives"))
-        policy = transfer_minor(catalogue, master, bachelor)
-        if policy is not None:
-            return _minor_by_policy(catalogue, bachelor, taken, the_gap, policy, why_not)
-        closing, notes = minor_options(catalogue, bachelor, the_gap, track)
-        late: list[Message] = []
-        for minor in closing:  # the smallest whose courses can be planned in the minor semester
-            courses = _minor_courses(catalogue, taken, minor, the_gap)
-            codes = [c.code for c in courses]
-            plan = plan_route(catalogue, bachelor, "minor", codes, taken=taken)
-            if not plan.plan.fits:
-                late.append(Message.of("minor.late", code=minor.code, why=plan.plan.reason))
-                continue
-            return Route(
-                "minor",
-                Message.of("route.minor_closes", code=minor.code, name=minor.name, ects=minor.ects),
-                why_not=tuple(why_not),
-                courses=courses,
-                total_ects=minor.ects,
-                cap=bachelor.electives,
-                minor=minor.code,
-                plan=plan,
-            )
-        why_not.append(Message.of("why_not.minor", notes=[*late, *notes]))
+            why_not.append(Message.of("why_not.electives", reason=route.reason))
+    else:
+        why_not.append(Message("why_not.no_electives"))
+    policy = transfer_minor(catalogue, master, bachelor)
+    if policy is not None:
+        return _minor_by_policy(catalogue, bachelor, taken, the_gap, policy, why_not)
+    closing, notes = minor_options(catalogue, bachelor, the_gap, track)
+    late: list[Message] = []
+    for minor in closing:  # the smallest whose courses can be planned in the minor semester
+        courses = _minor_courses(catalogue, taken, minor, the_gap)
+        codes = [c.code for c in courses]
+        plan = plan_route(catalogue, bachelor, "minor", codes, taken=taken)
+        if not plan.plan.fits:
+            late.append(Message.of("minor.late", code=minor.code, why=plan.plan.reason))
+            continue
+        return Route(
+            "minor",
+            Message.of("route.minor_closes", code=minor.code, name=minor.name, ects=minor.ects),
+            why_not=tuple(why_not),
+            courses=courses,
+            total_ects=minor.ects,
+            cap=bachelor.electives,
+            minor=minor.code,
+            plan=plan,
+        )
+    why_not.append(Message.of("why_not.minor", notes=[*late, *notes]))
+    return None
+
+
+def _after_graduating(
+    catalogue: Catalogue,
+    master: Master,
+    taken: frozenset[str],
+    the_gap: Gap,
+    bachelor: Bachelor | None,
+    premaster: Bridging,
+    why_not: Sequence[Message],
+) -> Route:
+    """The pre-master route (``premaster``, the smallest programme), planned within a year:
+    pre-master, late, over the cap, infeasible or unknown; or the fixed package a source
+    prescribes for the bachelor (:func:`fixed_route`)."""
     package = master.premaster.package_for(bachelor.code if bachelor else None)
-    if premaster is None:
-        premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
     if package is not None:
         return fixed_route(catalogue, master, taken, the_gap, package, bachelor, why_not, premaster)
     if premaster.status not in PLANNED:
