@@ -165,6 +165,8 @@ CONDITIONS_TEXT = (
     "The master's admission conditions that no curriculum shows and the bachelor's admission "
     "does not guarantee (all of them when the bachelor is not known)"
 )
+
+
 class GraduateOut(Open):
     """A pair's route for a graduate of the bachelor: direct or a pre-master only (the fields
     of a cell, without the pair's codes)."""

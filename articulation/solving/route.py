@@ -263,9 +263,7 @@ def decide_both(
     premaster = premaster_route(catalogue, master, taken, the_gap, shared=True)
     graduate = _after_graduating(catalogue, master, taken, the_gap, bachelor, premaster, why_not)
     student = early if early is not None else replace(graduate, why_not=tuple(studying))
-    return Routes(
-        _with_master(student, master, bachelor), _with_master(graduate, master, bachelor)
-    )
+    return Routes(_with_master(student, master, bachelor), _with_master(graduate, master, bachelor))
 
 
 def _while_studying(
