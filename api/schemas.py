@@ -125,6 +125,18 @@ class ReasonOut(BaseModel):
     text: str = Field(description="In the language of ?lang= or Accept-Language (en, nl)")
 
 
+class GradeOut(BaseModel):
+    """Which parts of an answer rest on sourced data (``sourced`` | ``illustrative``; null: the
+    part does not apply), and the compact grade: R (the master's requirements), B (the
+    bachelor's side of the gap), P (the route, or the pool searched); a capital when sourced, a
+    small letter when illustrative, ``–`` when not applicable."""
+
+    requirements: str | None
+    bachelor: str | None
+    route: str | None
+    grade: str = Field(description="e.g. RbP: R, B, P capital when sourced, small when not")
+
+
 class CellOut(Open):
     """One (bachelor, master) pair, as one cell of ``articulation scan --json``."""
 
@@ -145,6 +157,7 @@ class CellOut(Open):
     )
     bound_ects: float | None = None
     illustrative: list[str]
+    provenance: GradeOut | None = Field(default=None, description="The provenance grade")
     reasons: list[ReasonOut] = Field(
         default_factory=list,
         description="The answer explained, message by message (the verdict and its reason, the "
@@ -245,6 +258,7 @@ class EligibilityResult(Open):
     bridging: BridgingOut
     min_gpa: GpaCheck | None
     illustrative: list[str]
+    provenance: GradeOut | None = Field(default=None, description="The provenance grade")
 
 
 class EligibilityResponse(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -166,11 +167,17 @@ def test_schema_is_generated_from_the_models() -> None:
 def test_human_output_shows_matrix_and_counts() -> None:
     result = runner.invoke(app, ["scan", "--no-report", "--curricula", str(MINI)])
     assert result.exit_code == 0
-    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line}
+    rows = {
+        cols[0]: cols[1:]
+        for line in result.stdout.splitlines()
+        if (cols := re.split(r"\s{2,}", line.strip()))
+    }
     assert rows["master"] == ["AI", "CREATE"]
-    # every cell rests on illustrative fixture data, marked with a dagger
-    assert rows["CS"] == ["14†", "minor†"] and rows["ITECH"] == ["—†", "e6†"]
-    assert rows["PSTS"] == ["ok†", "ok†"]
+    # each cell ends with its provenance grade: the fixture's masters are illustrative (r), the
+    # PSTS cells are direct by policy (graded on the policy alone)
+    assert rows["CS"] == ["14 rbp", "minor rBp"] and rows["ITECH"] == ["— rbP", "e6 rbp"]
+    assert rows["PSTS"] == ["ok r––", "ok r––"]
+    assert "capital = sourced, small letter = illustrative" in result.stdout
     assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout
 
 

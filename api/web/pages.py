@@ -35,6 +35,7 @@ from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries
 from articulation.answers.explain import illustrative_data
+from articulation.answers.grade import Grade
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
@@ -92,8 +93,15 @@ def environment(lang: str) -> Environment:
         say=lambda message: render_json(message, lang),
         finished=lambda at: render(finished_at(at["year"], at["period"]), lang),
         illustrative_data=lambda codes: render(illustrative_data(codes), lang),
+        grade_words=lambda data: render(grade_message(data), lang),
+        grade_legend=render(Message("legend.grade"), lang),
     )
     return env
+
+
+def grade_message(data: dict[str, Any]) -> Message:
+    """A provenance grade in its JSON form (a cell's or a result's ``provenance``) in words."""
+    return Grade(data["requirements"], data["bachelor"], data["route"]).message()
 
 
 def page(

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from articulation.answers.grade import Grade, grade
 from articulation.answers.scan import Cell, assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import reaches
@@ -65,6 +66,7 @@ class MasterResult:
     minor: str | None = None  # the minor route's minor (a student still studying)
     track: str | None = None  # the bachelor's track the route is of (a student still studying)
     explanation: tuple[Message, ...] = ()  # the answer in messages (the scan cell's, if any)
+    provenance: Grade | None = None  # which parts rest on sourced data (:mod:`grade`)
 
     @property
     def late(self) -> bool:
@@ -85,6 +87,7 @@ class MasterResult:
             "bridging": self.bridging.to_json(),
             "min_gpa": None if self.grade is None else self.grade.to_json(),
             "illustrative": list(self.illustrative),
+            "provenance": self.provenance.to_json() if self.provenance else None,
             "finish": self.plan.finish_text if self.plan else None,
             "plan": self.plan.to_json() if self.plan else None,
         }
@@ -251,6 +254,7 @@ def _graduate_result(
         ),
         requirements=tuple(the_gap.in_words(catalogue, lang)),
         plan=route.plan,
+        provenance=grade(catalogue, master, taken, route, bachelor=student),
     )
 
 
@@ -271,6 +275,7 @@ def _cell_result(catalogue: Catalogue, cell: Cell, lang: str) -> MasterResult:
         minor=cell.minor,
         track=cell.track,
         explanation=cell.explanation,
+        provenance=cell.provenance,
     )
 
 

@@ -375,12 +375,13 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
         entries = []
         for b in bachelors:
             kind = STATUS[row[b].status]
-            mark = "†" if row[b].illustrative else ""
+            grade = row[b].provenance
+            mark = f" {grade.code}" if grade else ""
             entries.append(f"[{kind.terminal}]{kind.label(f'{row[b].total_ects:g}')}{mark}[/]")
         table.add_row(_short(master), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
-    out.print(f"{legend}; {Message('legend.illustrative').text()}")
+    out.print(f"{legend}; {Message('legend.grade').text()}")
 
 
 def _short(code: str) -> str:

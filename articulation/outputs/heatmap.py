@@ -26,7 +26,7 @@ from articulation.interop.ca_metrics import bachelor_complexity
 from articulation.messages.message import Message, render, render_json
 from articulation.messages.status import STATUS, VALUES, rank
 from articulation.outputs.i18n import translations
-from articulation.outputs.report import Report, cell_label, ec, provenance
+from articulation.outputs.report import Report, cell_label, ec, grade_code, provenance
 from articulation.solving.gap import Attainment, attained_text, holds, words
 from articulation.solving.planning.results import Plan, finished_at
 from articulation.solving.planning.route_plan import RoutePlan
@@ -133,6 +133,8 @@ def _environment(lang: str = "en") -> Environment:
         say=lambda message: say(message, lang),
         means=lambda status: render(Message(STATUS[status].means_id), lang),
         size=total,
+        grade=grade_code,
+        grade_legend=render(Message("legend.grade"), lang),
     )
     return env
 

@@ -12,8 +12,9 @@ import json
 from collections.abc import Sequence
 
 from articulation.answers.minor import MinorDesign
+from articulation.messages.message import Message
 from articulation.outputs.heatmap import render_html
-from articulation.outputs.report import Report, cell_label, ec, provenance
+from articulation.outputs.report import Report, cell_label, ec, grade_code, provenance
 
 FORMATS = ("html", "csv", "json", "md")
 TOP_COURSES = 15  # most-needed courses shown in HTML and Markdown (JSON lists all)
@@ -31,6 +32,7 @@ CSV_COLUMNS = (
     "unmet",
     "reason",
     "illustrative",
+    "grade",
 )
 FILES = {"csv": "aansluitscan.csv", "json": "aansluitscan.json", "md": "aansluitscan.md"}
 
@@ -100,6 +102,7 @@ def render_csv(report: Report) -> str:
                 ";".join(cell.unmet),
                 cell.reason.text(),
                 ";".join(cell.illustrative),
+                grade_code(cell),
             ]
         )
     return buffer.getvalue()
@@ -116,8 +119,9 @@ def render_markdown(report: Report) -> str:
     summary = report.summary
     lines.append(
         f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
-        f"{len(report.masters)} master(s). Cells read `status EC`; "
-        "† marks a cell whose programmes or courses are illustrative, not sourced."
+        f"{len(report.masters)} master(s). Cells read `status EC grade`; the "
+        + Message("legend.grade").text()
+        + "."
     )
     lines += ["", "## Matrix", ""]
     lines.append("| bachelor | " + " | ".join(report.masters) + " |")
@@ -126,7 +130,7 @@ def render_markdown(report: Report) -> str:
         entries = []
         for m in report.masters:
             cell = report.cell(b, m)
-            entries.append(cell_label(cell) + (" †" if cell.illustrative else ""))
+            entries.append(f"{cell_label(cell)} {grade_code(cell)}")
         lines.append(f"| {_md(b)} | " + " | ".join(_md(e) for e in entries) + " |")
     lines += ["", "## Summary", ""]
     for status, n in summary["counts"].items():
@@ -140,14 +144,14 @@ def render_markdown(report: Report) -> str:
         lines.append("| course | title | EC | cells | masters |")
         lines.append("|---|---|---|---|---|")
         for row in shown:
-            mark = " †" if provenance(cat, row["code"])["illustrative"] else ""
+            mark = " (illustrative)" if provenance(cat, row["code"])["illustrative"] else ""
             lines.append(
                 f"| {_md(row['code'])}{mark} | {_md(row['title'])} | {ec(row['ects'])} | "
                 f"{row['cells']} | {len(row['masters'])} |"
             )
     for b in report.bachelors:
         bachelor = cat.programmes[b]
-        mark = " †" if provenance(cat, b)["illustrative"] else ""
+        mark = " (illustrative data)" if provenance(cat, b)["illustrative"] else ""
         lines += ["", f"## {_md(bachelor.name)} ({b}){mark}", ""]
         for m in report.masters:
             cell = report.cell(b, m)
@@ -162,7 +166,7 @@ def render_markdown(report: Report) -> str:
                 text += " — " + ", ".join(cell.codes)
             if not cell.optimal:
                 text += " (not proven optimal)"
-            text += f"; {cell.reason.text()}" + (" †" if cell.illustrative else "")
+            text += f"; {cell.reason.text()}; grade {grade_code(cell)}"
             lines.append(text)
         design = report.minor_designs.get(b)
         if design is not None:
@@ -174,7 +178,7 @@ def render_markdown(report: Report) -> str:
     lines += [
         "",
         "Sources: every programme and course carries its source URL and retrieval date in the "
-        "HTML report (sources.html); † items are illustrative.",
+        "HTML report (sources.html); items marked (illustrative) are not sourced.",
     ]
     return "\n".join(lines) + "\n"
 
