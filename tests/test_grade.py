@@ -206,3 +206,21 @@ def test_changing_an_illustrative_item_moves_only_cells_graded_illustrative_ther
                 assert where == "illustrative", (code, change.bachelor, change.master, grade.code)
             moved += 1
     assert moved  # the sample does move cells, so the check is not empty
+
+
+def test_a_graduates_transcript_is_graded_by_the_same_function(catalogue: Catalogue) -> None:
+    """Every master's result for a graduate's transcript carries a grade; a bachelor whose
+    courses are all sourced never has an illustrative bachelor's side."""
+    from articulation.answers.eligibility import assess_transcript
+    from articulation.curriculum.model import TranscriptEntry
+
+    sourced = [b for b in catalogue.bachelors if not catalogue.illustrative(b.courses_of(None))]
+    assert sourced  # Human Movement Sciences' courses are all sourced
+    for bachelor in sourced:
+        entries = [TranscriptEntry(code=c) for c in bachelor.courses]
+        answer = assess_transcript(catalogue, entries, bachelor=bachelor.code)
+        assert len(answer.results) == len(catalogue.masters)
+        for result in answer.results:
+            assert result.provenance is not None
+            assert result.provenance.bachelor != "illustrative", result.master
+            assert result.to_json()["provenance"]["grade"] == result.provenance.code

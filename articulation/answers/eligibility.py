@@ -254,7 +254,7 @@ def _graduate_result(
         ),
         requirements=tuple(the_gap.in_words(catalogue, lang)),
         plan=route.plan,
-        provenance=grade(catalogue, master, taken, route, bachelor=student),
+        provenance=grade(catalogue, master, taken, route, bachelor=student, studying=False),
     )
 
 

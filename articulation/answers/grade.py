@@ -114,10 +114,12 @@ def grade(
     *,
     bachelor: Bachelor | None = None,
     track: str | None = None,
+    studying: bool = True,
 ) -> Grade:
     """The provenance grade of ``route`` from the passed courses ``taken`` into ``master``;
-    ``bachelor`` (and ``track``) when the answer is a bachelor's (its policy, its elective
-    space). The route's status says which parts apply (see the module)."""
+    ``bachelor`` (and ``track``) when the answer is a bachelor's (its policy and, for a student
+    still ``studying``, its elective space). The route's status says which parts apply (see
+    the module)."""
     done = frozenset(taken)
     requirements = _word(bool(catalogue.illustrative([master.code])))
     by_policy = (
@@ -130,7 +132,7 @@ def grade(
         return Grade(requirements, None, None)
     pool = None
     if route.status in POOL_GRADED:
-        pool = _searched(catalogue, master, done, route, bachelor, track)
+        pool = _searched(catalogue, master, done, route, bachelor if studying else None, track)
     side = _bachelor_side(catalogue, master, done, route, pool)
     if route.status == "direct":
         return Grade(requirements, side, None)
