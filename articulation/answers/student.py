@@ -139,7 +139,6 @@ def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any
         "track": result.track,
         "illustrative": data["illustrative"],
         "provenance": data["provenance"],
-        "grade_words": result.provenance.message().text(lang) if result.provenance else None,
         "plan": data.get("plan"),
         "finish": data.get("finish"),
         "gpa": data["min_gpa"],
