@@ -181,6 +181,16 @@ class GraduateOut(Open):
     over_cap_by: float | None = None
     track: str | None = None
     reasons: list[ReasonOut] = Field(default_factory=list)
+class GradeOut(BaseModel):
+    """Which parts of an answer rest on sourced data (``sourced`` | ``illustrative``; null: the
+    part does not apply), and the compact grade: R (the master's requirements), B (the
+    bachelor's side of the gap), P (the route, or the pool searched); a capital when sourced, a
+    small letter when illustrative, ``–`` when not applicable."""
+
+    requirements: str | None
+    bachelor: str | None
+    route: str | None
+    grade: str = Field(description="e.g. RbP: R, B, P capital when sourced, small when not")
 
 
 class CellOut(Open):
@@ -216,6 +226,7 @@ class CellOut(Open):
         "the route is one",
     )
     illustrative: list[str]
+    provenance: GradeOut | None = Field(default=None, description="The provenance grade")
     reasons: list[ReasonOut] = Field(
         default_factory=list,
         description="The answer explained, message by message (the verdict and its reason, the "
@@ -332,6 +343,7 @@ class EligibilityResult(Open):
     fixed_package: FixedPackageOut | None = None
     min_gpa: GpaCheck | None
     illustrative: list[str]
+    provenance: GradeOut | None = Field(default=None, description="The provenance grade")
 
 
 class EligibilityResponse(BaseModel):

@@ -1021,3 +1021,27 @@ def test_with_several_workers_a_solving_answer_closes_its_connection(
         assert answer.status_code == 200 and answer.json()["results"]
         assert answer.headers["connection"] == "close"
         assert several.get("/health").headers.get("connection") != "close"
+
+
+def test_every_path_and_eligibility_result_carries_its_provenance_grade(
+    client: TestClient,
+) -> None:
+    """The API's pairs, bachelor rows and eligibility results carry the grade the engine gives
+    (the same as the command line's ``bridge --json``)."""
+    from articulation.answers.scan import transfer_path
+
+    catalogue = load_curricula(MINI)
+    for bachelor in catalogue.bachelors:
+        row = client.get(f"/v1/paths/{bachelor.code}").json()["paths"]
+        assert len(row) == len(catalogue.masters)
+        for path in row:
+            expected = transfer_path(catalogue, bachelor.code, path["master"])["provenance"]
+            assert path["provenance"] == expected, (bachelor.code, path["master"])
+            assert re.fullmatch(r"[Rr][Bb–][Pp–]", expected["grade"])
+            one = client.get(f"/v1/paths/{bachelor.code}/{path['master']}").json()
+            assert one["provenance"] == expected
+        answer = client.post(
+            "/v1/eligibility", json={"courses": bachelor.courses, "bachelor": bachelor.code}
+        ).json()
+        for result in answer["results"]:
+            assert re.fullmatch(r"[Rr][Bb–][Pp–]", result["provenance"]["grade"])

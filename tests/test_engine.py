@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -166,13 +167,19 @@ def test_schema_is_generated_from_the_models() -> None:
 def test_human_output_shows_matrix_and_counts() -> None:
     result = runner.invoke(app, ["scan", "--no-report", "--curricula", str(MINI)])
     assert result.exit_code == 0
-    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line}
+    rows = {
+        cols[0]: cols[1:]
+        for line in result.stdout.splitlines()
+        if (cols := re.split(r"\s{2,}", line.strip()))
+    }
     assert rows["master"] == ["AI", "CREATE"]
-    # every cell rests on illustrative fixture data, marked with a dagger; no fixture master
-    # says its cap is sourced, so each is marked as assumed (°); where a graduate's route
-    # (pre-master only) differs from a student's, it follows after a slash
-    assert rows["CS°"] == ["14†", "minor/22†"] and rows["ITECH°"] == ["—†", "e6/5†"]
-    assert rows["PSTS°"] == ["ok†", "ok†"]
+    # each cell ends with its provenance grade: the fixture's masters are illustrative (r), the
+    # PSTS cells are direct by policy (graded on the policy alone); no fixture master says its
+    # cap is sourced, so each is marked as assumed (°); where a graduate's route (pre-master
+    # only) differs from a student's, it follows after a slash
+    assert rows["CS°"] == ["14 rbp", "minor/22 rBp"] and rows["ITECH°"] == ["— rbP", "e6/5 rbp"]
+    assert rows["PSTS°"] == ["ok r––", "ok r––"]
+    assert "capital = sourced, small letter = illustrative" in result.stdout
     assert "° = the master's pre-master cap is assumed" in result.stdout
     assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout
     assert "graduates (pre-master routes only): 2 direct, 3 premaster, 3 infeasible" in (

@@ -152,6 +152,8 @@ def test_every_pair_reads_the_same_on_every_surface(
         assert api.status_code == 200, (where, api.text)
         answer = api.json()
         status, ects = answer["status"], answer["total_ects"]
+        grade = answer["provenance"]["grade"]
+        assert re.fullmatch(r"[Rr][Bb–][Pp–]", grade), where
         said([r["text"] for r in answer["reasons"]], lang, where)
         assert answer["explanation"] == [r["text"] for r in answer["reasons"]]
 
@@ -165,6 +167,7 @@ def test_every_pair_reads_the_same_on_every_surface(
         assert page.status_code == 200, (where, page.text[:300])
         shown = verdict.search(page.text)
         assert shown and shown.group(1) == status and float(shown.group(2)) == ects, where
+        assert f'data-grade="{grade}"' in page.text, where
         for line in answer["explanation"]:
             assert _html(line) in page.text, (where, line)
         graduate = answer["graduate"]  # a graduate's route: its own section, with its reasons
@@ -186,6 +189,7 @@ def test_every_pair_reads_the_same_on_every_surface(
         shown = graduate_verdict.search(html)
         assert shown and shown.group(1) == graduate["status"], where
         assert float(shown.group(2)) == graduate["total_ects"], where
+        assert f'<p id="grade" data-grade="{grade}">' in html, where
 
 
 def _html(text: str) -> str:
@@ -280,6 +284,14 @@ def test_every_bachelor_reads_the_same_on_the_student_page_and_the_api(
             for r in api.json()["results"]
         ]
         assert len(shown) == len(CATALOGUE.masters) and shown == expected, b.code
+        for r in api.json()["results"]:  # the same grade, from the same engine function
+            grade = r["provenance"]["grade"]
+            assert re.search(
+                rf'(?s)id="m-{r["master"]}"[^<]*>(?:(?!id="m-).)*data-grade="{grade}"', page.text
+            ), (
+                b.code,
+                r["master"],
+            )
         if lang == "nl":
             dutch_page(page.text, b.code)
         for r in api.json()["results"]:
@@ -293,6 +305,11 @@ def test_every_bachelor_reads_the_same_on_the_student_page_and_the_api(
         paths = client.get(f"/v1/paths/{b.code}", params={"lang": lang}).json()["paths"]
         for cell in paths:
             said([x["text"] for x in cell["reasons"]], lang, f"{b.code} → {cell['master']} (row)")
+            grade = cell["provenance"]["grade"]
+            assert re.search(
+                rf'(?s)id="m-{cell["master"]}"[^<]*>(?:(?!id="m-).)*data-grade="{grade}"',
+                studying.text,
+            ), (b.code, cell["master"])
             has_route = cell["status"] in ROUTED
             assert shown[cell["master"]] == (
                 cell["status"],

@@ -144,19 +144,22 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
     for head, m in zip(heads, masters, strict=True):  # ° marks a master whose cap is assumed
         assumed = built.catalogue.master(m).premaster.cap_status == "assumed"
         assert head.endswith("°") == assumed, head
-    from_matrix, graduate_matrix = {}, {}
+    from_matrix, graduate_matrix, grades = {}, {}, {}
     for line in table:
         b, *entries = [e.strip() for e in line.strip("|").split("|")]
         for m, entry in zip(masters, entries, strict=True):
             label = r"(\w+)(?: ([\d.]+) EC)?"
-            match = re.fullmatch(rf"{label}(?: / {label})?(?: †)?", entry)
+            match = re.fullmatch(rf"{label}(?: / {label})? ([RrBbPp–]{{3}})", entry)
             assert match, entry
             from_matrix[(b, m)] = (match[1], float(match[2] or 0))
             graduate_matrix[(b, m)] = (match[3], float(match[4] or 0)) if match[3] else None
+            grades[(b, m)] = match[5]
     assert from_matrix == expected
     assert graduate_matrix == {  # the graduate's only where it differs
         pair: (graduates[pair] if graduates[pair] != expected[pair] else None) for pair in expected
     }
+    assert grades == {(c["bachelor"], c["master"]): c["provenance"]["grade"] for c in data["cells"]}
+    assert [r["grade"] for r in rows] == [c["provenance"]["grade"] for c in data["cells"]]
     from_lists = {}
     bachelor = None
     for line in md.splitlines():
@@ -321,8 +324,11 @@ def test_index_marks_illustrative_items_and_prints_on_a4_landscape(out) -> None:
     ai_row = index.find("tr", data_bachelor="VU-B-AI")
     assert "illustrative" in ai_row.find("th").text()  # the fixture's bachelors have no source
     cs_cell = index.find("td", data_bachelor="VU-B-AI", data_master="UT-M-CS")
-    assert cs_cell.text().endswith("†")
-    assert "† relies on illustrative data" in index.find("div", id="legend").text()
+    grade = cs_cell.attrs["data-grade"]
+    assert re.fullmatch(r"[Rr][Bb–][Pp–]", grade) and cs_cell.text().endswith(grade)
+    assert "†" not in index.text()
+    legend = index.find("div", id="legend").text()
+    assert "RBP" in legend and "capital = sourced, small letter = illustrative" in legend
 
 
 def test_report_is_byte_identical_across_runs_and_workers(tmp_path) -> None:

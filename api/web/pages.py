@@ -35,6 +35,7 @@ from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries, UnknownCondition
 from articulation.answers.explain import illustrative_data
+from articulation.answers.grade import Grade
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
@@ -98,8 +99,15 @@ def environment(lang: str) -> Environment:
         legend=lambda kind: render(Message(f"legend.{kind}"), lang),
         condition_text=lambda c: c["text_nl"] if lang == "nl" and c.get("text_nl") else c["text"],
         ADMISSIONS=ADMISSIONS,
+        grade_words=lambda data: render(grade_message(data), lang),
+        grade_legend=render(Message("legend.grade"), lang),
     )
     return env
+
+
+def grade_message(data: dict[str, Any]) -> Message:
+    """A provenance grade in its JSON form (a cell's or a result's ``provenance``) in words."""
+    return Grade(data["requirements"], data["bachelor"], data["route"]).message()
 
 
 def page(

@@ -28,6 +28,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from articulation.answers.grade import Grade, grade
 from articulation.answers.scan import Cell, assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import reaches
@@ -74,6 +75,7 @@ class MasterResult:
     admission: str | None = None  # direct: by "requirements", "policy" or "assessment"
     conditions: tuple[Condition, ...] = ()  # admission conditions to be met besides the route
     meets: frozenset[str] = frozenset()  # the conditions the student says they meet
+    provenance: Grade | None = None  # which parts rest on sourced data (:mod:`grade`)
 
     @property
     def late(self) -> bool:
@@ -98,6 +100,7 @@ class MasterResult:
             "fixed_package": self.package.to_json() if self.package else None,
             "min_gpa": None if self.grade is None else self.grade.to_json(),
             "illustrative": list(self.illustrative),
+            "provenance": self.provenance.to_json() if self.provenance else None,
             "finish": self.plan.finish_text if self.plan else None,
             "plan": self.plan.to_json() if self.plan else None,
         }
@@ -295,6 +298,7 @@ def _graduate_result(
         package=route.package,
         admission=admission,
         conditions=route.conditions,
+        provenance=grade(catalogue, master, taken, route, bachelor=student, studying=False),
     )
 
 
@@ -319,6 +323,7 @@ def _cell_result(catalogue: Catalogue, cell: Cell, lang: str) -> MasterResult:
         package=cell.package,
         admission=cell.admission,
         conditions=cell.conditions,
+        provenance=cell.provenance,
     )
 
 

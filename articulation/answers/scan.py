@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from articulation.answers.explain import explain
+from articulation.answers.grade import Grade, grade
 from articulation.answers.parallel import parallel_map
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master
@@ -45,7 +46,8 @@ class TrackRoute:
 class Cell(Route):
     """One (bachelor, master) pair: its gap, the route that closes it, and why; ``illustrative``
     lists what the answer reads (programmes, the route's courses, the bachelor's courses that
-    decide the gap) whose data is not sourced. For a bachelor with tracks, the cell is the best
+    decide the gap) whose data is not sourced; ``provenance`` grades which of its parts rest on
+    sourced data. For a bachelor with tracks, the cell is the best
     track's (``track``), and ``tracks`` gives every track's route.
 
     ``graduate`` is the same pair for a graduate of the bachelor (direct or a pre-master only;
@@ -57,6 +59,7 @@ class Cell(Route):
     master: str
     gap: Gap
     illustrative: tuple[str, ...] = ()
+    provenance: Grade | None = None  # which parts rest on sourced data (:mod:`grade`)
     track: str | None = None
     tracks: tuple[TrackRoute, ...] = ()
     explanation: tuple[Message, ...] = ()  # the answer in messages (:mod:`explain`)
@@ -87,6 +90,7 @@ class Cell(Route):
             "over_cap_by": self.over_cap_by,
             "bound_ects": self.bound_ects,
             "illustrative": list(self.illustrative),
+            "provenance": self.provenance.to_json() if self.provenance else None,
             "tracks": [t.to_json() for t in self.tracks],
             "finish": self.plan.finish_text if self.plan else None,
             "plan": self.plan.to_json() if self.plan else None,
@@ -175,7 +179,7 @@ def _assess(
     routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
     deciding = deciding_courses(catalogue, master, taken)
 
-    def cell(route: Route) -> Cell:
+    def cell(route: Route, studying: bool) -> Cell:
         read = [
             bachelor.code,
             master.code,
@@ -189,12 +193,15 @@ def _assess(
             master=master.code,
             gap=the_gap,
             illustrative=catalogue.illustrative(read),
+            provenance=grade(
+                catalogue, master, taken, route, bachelor=bachelor, track=track, studying=studying
+            ),
             track=track,
             ceiling=float(master.premaster.ceiling),
             ceiling_status=master.premaster.ceiling_status,
         )
 
-    return replace(cell(routes.student), graduate=cell(routes.graduate))
+    return replace(cell(routes.student, True), graduate=cell(routes.graduate, False))
 
 
 def cell_alternatives(catalogue: Catalogue, cell: Cell, k: int) -> tuple[Bridging, ...]:

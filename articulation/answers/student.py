@@ -152,6 +152,7 @@ def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any
         "optimal": bridging["optimal"],
         "track": result.track,
         "illustrative": data["illustrative"],
+        "provenance": data["provenance"],
         "plan": data.get("plan"),
         "finish": data.get("finish"),
         "gpa": data["min_gpa"],

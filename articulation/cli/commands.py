@@ -401,14 +401,14 @@ def _print_matrix(cells: Sequence[Cell]) -> None:
                 cell.admission,
                 conditions=bool(cell.conditions),
             )
-            mark = "†" if cell.illustrative else ""
+            mark = f" {cell.provenance.code}" if cell.provenance else ""
             text = f"[{kind.terminal}]{escape(label)}[/]" + _graduate_label(cell)
             entries.append(f"{text}{mark}")
         assumed = any(c.cap_status == "assumed" for c in row.values())
         table.add_row(_short(master) + ("°" if assumed else ""), *entries)
     out.print(table)
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
-    notes = ("legend.illustrative", "legend.cap_assumed", "legend.assessment", "legend.conditions")
+    notes = ("legend.grade", "legend.cap_assumed", "legend.assessment", "legend.conditions")
     out.print(f"{legend}; " + "; ".join(Message(note).text() for note in notes))
     out.print(Message("legend.both").text())
 

@@ -26,7 +26,14 @@ from articulation.interop.ca_metrics import bachelor_complexity
 from articulation.messages.message import Message, render, render_json
 from articulation.messages.status import CONDITIONS_MARK, STATUS, VALUES, mark, rank
 from articulation.outputs.i18n import translations
-from articulation.outputs.report import Report, cell_label, ec, provenance, provenance_data
+from articulation.outputs.report import (
+    Report,
+    cell_label,
+    ec,
+    grade_code,
+    provenance,
+    provenance_data,
+)
 from articulation.solving.gap import Attainment, attained_text, holds, words
 from articulation.solving.planning.results import Plan, finished_at
 from articulation.solving.planning.route_plan import RoutePlan
@@ -144,6 +151,8 @@ def _environment(lang: str = "en") -> Environment:
         cell_mark=cell_mark,
         legend=lambda kind: render(Message(f"legend.{kind}"), lang),
         condition_text=lambda item: item.text_in(lang),
+        grade=grade_code,
+        grade_legend=render(Message("legend.grade"), lang),
     )
     return env
 

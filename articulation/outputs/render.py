@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from articulation.answers.minor import MinorDesign
+from articulation.messages.message import Message
 from articulation.messages.status import CONDITIONS_MARK
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.report import (
@@ -19,6 +20,7 @@ from articulation.outputs.report import (
     both_labels,
     cell_label,
     ec,
+    grade_code,
     provenance,
 )
 
@@ -43,6 +45,7 @@ CSV_COLUMNS = (
     "illustrative",
     "graduate_status",
     "graduate_total_ects",
+    "grade",
 )
 FILES = {"csv": "aansluitscan.csv", "json": "aansluitscan.json", "md": "aansluitscan.md"}
 
@@ -117,6 +120,7 @@ def render_csv(report: Report) -> str:
                 ";".join(cell.illustrative),
                 (cell.graduate or cell).status,
                 ec((cell.graduate or cell).total_ects),
+                grade_code(cell),
             ]
         )
     return buffer.getvalue()
@@ -142,9 +146,10 @@ def render_markdown(report: Report) -> str:
     lines.append(
         f"{summary['pairs']} pairs: {len(report.bachelors)} bachelor(s) × "
         f"{len(report.masters)} master(s). Cells read `status EC` for a student still in the "
-        "bachelor, then ` / status EC` for a graduate (pre-master routes only) where it differs; "
-        "† marks a cell whose programmes or courses are illustrative, not sourced; "
-        "° marks a master whose pre-master cap is assumed (no source gives it); "
+        "bachelor, then ` / status EC` for a graduate (pre-master routes only) where it differs, "
+        "then the grade; the "
+        + Message("legend.grade").text()
+        + "; ° marks a master whose pre-master cap is assumed (no source gives it); "
         f"`direct ✓?` is direct after the admission committee's individual assessment; "
         f"{CONDITIONS_MARK} marks a cell that carries an admission condition no curriculum "
         "shows (listed with the cell below)."
@@ -157,7 +162,7 @@ def render_markdown(report: Report) -> str:
         entries = []
         for m in report.masters:
             cell = report.cell(b, m)
-            entries.append(both_labels(cell) + (" †" if cell.illustrative else ""))
+            entries.append(f"{both_labels(cell)} {grade_code(cell)}")
         lines.append(f"| {_md(b)} | " + " | ".join(_md(e) for e in entries) + " |")
     lines += ["", "## Summary", ""]
     lines.append("| status | students | graduates |")
@@ -173,14 +178,14 @@ def render_markdown(report: Report) -> str:
         lines.append("| course | title | EC | cells | masters |")
         lines.append("|---|---|---|---|---|")
         for row in shown:
-            mark = " †" if provenance(cat, row["code"])["illustrative"] else ""
+            mark = " (illustrative)" if provenance(cat, row["code"])["illustrative"] else ""
             lines.append(
                 f"| {_md(row['code'])}{mark} | {_md(row['title'])} | {ec(row['ects'])} | "
                 f"{row['cells']} | {len(row['masters'])} |"
             )
     for b in report.bachelors:
         bachelor = cat.programmes[b]
-        mark = " †" if provenance(cat, b)["illustrative"] else ""
+        mark = " (illustrative data)" if provenance(cat, b)["illustrative"] else ""
         lines += ["", f"## {_md(bachelor.name)} ({b}){mark}", ""]
         for m in report.masters:
             cell = report.cell(b, m)
@@ -195,7 +200,7 @@ def render_markdown(report: Report) -> str:
                 text += " — " + ", ".join(cell.codes)
             if not cell.optimal:
                 text += " (not proven optimal)"
-            text += f"; {cell.reason.text()}" + (" †" if cell.illustrative else "")
+            text += f"; {cell.reason.text()}; grade {grade_code(cell)}"
             if cell.conditions:
                 text += "; conditions: " + "; ".join(f"{c.text} ({c.id})" for c in cell.conditions)
             if cell.graduate is not None and cell.graduate_differs:
@@ -215,7 +220,7 @@ def render_markdown(report: Report) -> str:
     lines += [
         "",
         "Sources: every programme and course carries its source URL and retrieval date in the "
-        "HTML report (sources.html); † items are illustrative.",
+        "HTML report (sources.html); items marked (illustrative) are not sourced.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from articulation.answers.grade import grade_counts
 from articulation.answers.minor import MinorDesign, design_minor
 from articulation.answers.parallel import parallel_map, running_cluster
 from articulation.answers.scan import Cell, cell_alternatives, pairs, scan
@@ -239,6 +240,7 @@ def summarise(
         "graduate_differs": sum(1 for c in cells if c.graduate_differs),
         "not_proven_optimal": sum(1 for c in cells if not c.optimal),
         "illustrative_cells": sum(1 for c in cells if c.illustrative),
+        "grades": grade_counts(c.provenance for c in cells),
         "most_needed": most_needed(catalogue, cells),
     }
 
@@ -297,6 +299,12 @@ def ec(value: float | None, lang: str = "en") -> str:
     if value is None:
         return ""
     return f"{value:g}" if lang == "en" else number(value, lang)
+
+
+def grade_code(cell: Cell) -> str:
+    """A cell's provenance grade as every format writes it (``RbP``; see
+    :mod:`articulation.answers.grade`)."""
+    return cell.provenance.code if cell.provenance else ""
 
 
 def cell_label(cell: Cell) -> str:
