@@ -181,6 +181,8 @@ class GraduateOut(Open):
     over_cap_by: float | None = None
     track: str | None = None
     reasons: list[ReasonOut] = Field(default_factory=list)
+
+
 class GradeOut(BaseModel):
     """Which parts of an answer rest on sourced data (``sourced`` | ``illustrative``; null: the
     part does not apply), and the compact grade: R (the master's requirements), B (the
