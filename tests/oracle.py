@@ -276,3 +276,63 @@ def best_minor(instance: Instance, budget: float) -> BestMinor:
             if key < best and orderable(chosen, taken, outcomes):
                 best = key
     return BestMinor(-best[0], best[1], best[2], best[3])
+
+
+def whole_unit_pool(instance: Instance) -> list[str]:
+    """The pre-master pool with whole units: a component (``part_of``) stays only when every
+    sibling not passed is in the pool too."""
+    pool = premaster_pool(instance)
+    siblings: dict[str, list[str]] = {}
+    for _, c in instance.courses:
+        if c.part_of is not None:
+            siblings.setdefault(c.part_of, []).append(c.code)
+    by_code = {c.code: c for _, c in instance.courses}
+
+    def electable(code: str) -> bool:
+        module = by_code[code].part_of
+        if module is None:
+            return True
+        return all(s in pool or s in instance.taken for s in siblings[module])
+
+    return [code for code in pool if electable(code)]
+
+
+def whole_units(instance: Instance, chosen: list[str]) -> bool:
+    """Whether a programme holds every not-passed sibling of each component it holds."""
+    by_code = {c.code: c for _, c in instance.courses}
+    picked = set(chosen)
+    return all(
+        other.code in picked or other.code in instance.taken
+        for code in chosen
+        if by_code[code].part_of is not None
+        for _, other in instance.courses
+        if other.part_of == by_code[code].part_of
+    )
+
+
+def solve_whole_units(instance: Instance) -> Best:
+    """The smallest programme within the cap that holds whole units (by EC, then count)."""
+    outcomes = {o.id: o for o in instance.outcomes}
+    by_code = {c.code: c for _, c in instance.courses}
+    taken = [by_code[c] for c in sorted(instance.taken)]
+    levels, ects = attained(taken, outcomes)
+    if all(satisfied(item, levels, ects) for item in instance.master.requires):
+        return Best("direct")
+    pool = whole_unit_pool(instance)
+    best: tuple[float, int] | None = None
+    for size in range(1, len(pool) + 1):
+        for subset in combinations(pool, size):
+            chosen = [by_code[c] for c in subset]
+            key = (sum(c.ects for c in chosen), size)
+            if key[0] > instance.master.premaster.max_ects or (best is not None and key >= best):
+                continue
+            if not whole_units(instance, list(subset)):
+                continue
+            lv, ec = attained(taken + chosen, outcomes)
+            if not all(satisfied(item, lv, ec) for item in instance.master.requires):
+                continue
+            if orderable(chosen, taken, outcomes):
+                best = key
+    if best is None:
+        return Best("infeasible")
+    return Best("premaster", best[0], best[1])

@@ -18,8 +18,10 @@ from articulation.curriculum.model import (
     Premaster,
     Requirement,
 )
-from articulation.solving.bridging import bridge
+from articulation.messages.message import Message
+from articulation.solving.bridging import bridge, bridge_gap
 from articulation.solving.gap import attainment, gap
+from articulation.solving.pool import Candidates
 from articulation.solving.route import premaster_route
 from tests import oracle
 
@@ -249,3 +251,46 @@ def test_over_cap_and_infeasible_against_brute_force(seed: int) -> None:
     levels, ects = oracle.attained(done + reachable, outcomes)
     unmeetable = {str(i) for i in master.requires if not oracle.satisfied(i, levels, ects)}
     assert set(result.unmet) == unmeetable, (result.unmet, unmeetable)
+
+
+def with_modules(instance: oracle.Instance, seed: int) -> oracle.Instance:
+    """The instance with one or two modules: groups of two or three courses of one institution
+    that share a ``part_of`` (a code no course has)."""
+    rnd = random.Random(seed ^ 0x5EED)
+    courses = list(instance.courses)
+    order = list(range(len(courses)))
+    rnd.shuffle(order)
+    for k in range(rnd.choice([1, 1, 2])):
+        members = [i for i in order if courses[i][1].part_of is None][: rnd.choice([2, 3])]
+        if len(members) < 2:
+            break
+        inst = courses[members[0]][0]
+        for i in members:
+            _, course = courses[i]
+            courses[i] = (inst, course.model_copy(update={"part_of": f"{inst}-MOD{k}"}))
+    return oracle.Instance(instance.outcomes, courses, instance.masters, instance.taken)
+
+
+@settings(
+    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.integers(0, 2**32 - 1))
+def test_whole_units_equal_brute_force(seed: int) -> None:
+    """With whole units (an elective pool), a module's components are chosen together: the
+    cover equals the brute force over the programmes that hold whole units (EC and count)."""
+    instance = with_modules(random_instance(seed), seed)
+    catalogue = catalogue_of(instance)
+    master = instance.master
+    codes = tuple(oracle.premaster_pool(instance))
+    pool = Candidates(codes, Message("pool.test"), ("units", seed), whole_units=True)
+    the_gap = gap(master, attainment(catalogue, instance.taken))
+    result = bridge_gap(catalogue, master, instance.taken, the_gap, candidates=pool)
+    expected = oracle.solve_whole_units(instance)
+    event(f"oracle: {expected.status}")
+    event(f"modules chosen: {sum(1 for c in result.codes if catalogue.courses[c].part_of)}")
+    assert result.status == expected.status, (result, expected)
+    if expected.status == "premaster":
+        assert result.optimal
+        assert oracle.feasible(instance, list(result.codes))
+        assert oracle.whole_units(instance, list(result.codes)), result.codes
+        assert (result.total_ects, len(result.codes)) == (expected.ects, expected.count)

@@ -158,3 +158,22 @@ def test_every_bachelors_designed_minor_fits_its_semester(bundled: Catalogue):
             bundled, design.plan, codes, bachelor.courses, start_week=2 * 52, load=15, window=window
         )
         assert not problems, (bachelor.code, problems)
+
+
+def test_no_elective_or_minor_route_holds_part_of_a_module(bundled: Catalogue):
+    """Electives and minor routes hold whole units: every bundled cell whose route holds a
+    module's component holds all its siblings the bachelor's students have not passed; and
+    the bundled data has module components in electives routes to check."""
+    components = 0
+    for cell in scan(bundled):
+        if cell.status not in ("electives", "minor"):
+            continue
+        passed = set(bundled.bachelor(cell.bachelor).courses_of(cell.track))
+        chosen = set(cell.codes)
+        for code in cell.codes:
+            if bundled.courses[code].part_of is None:
+                continue
+            components += 1
+            missing = set(bundled.siblings(code)) - chosen - passed
+            assert not missing, (cell.bachelor, cell.master, code, sorted(missing))
+    assert components > 0

@@ -137,7 +137,16 @@ def every_field_catalogue() -> Catalogue:
         Outcome(id="b.two", title="Two", area="beta"),
     ]
     courses = [
-        ("XA", Course(code="XA-1", title="First", ects=7.5, teaches={"a.one": 3, "b.two": 2})),
+        (
+            "XA",
+            Course(
+                code="XA-1",
+                title="First",
+                ects=7.5,
+                teaches={"a.one": 3, "b.two": 2},
+                part_of="XA-MOD",
+            ),
+        ),
         (
             "XA",
             Course(
@@ -150,6 +159,7 @@ def every_field_catalogue() -> Catalogue:
                 area="beta",
                 prerequisites=[["XA-1", "a.one@apply"], ["b.two@understand"]],
                 bridging=True,
+                part_of="XA-MOD",
                 provenance=prov,
             ),
         ),

@@ -246,3 +246,60 @@ def test_new_format_fields_are_cross_checked(curricula: Path) -> None:
     )
     text = assert_rejected(curricula, "courses.yaml", "areas")
     assert "add up to 3" in text and "4 EC" in text  # the split must add up to the course's EC
+
+
+def test_bad_part_of_is_named(curricula: Path) -> None:
+    """A module component's ``part_of`` names a sensible module: not a lone component (a typo),
+    not a programme, not the course itself, not another component; with a module course, the
+    components add up to its EC."""
+    courses = curricula / "ut" / "courses.yaml"
+    text = courses.read_text(encoding="utf-8")
+    courses.write_text(
+        text.replace(
+            "    title: Linear Algebra\n", "    part_of: UT-MOD\n    title: Linear Algebra\n"
+        )
+        .replace(
+            "    title: Discrete Mathematics\n",
+            "    part_of: UT-MOD\n    title: Discrete Mathematics\n",
+        )
+        .replace("    title: Programming\n", "    part_of: UT-M0D\n    title: Programming\n"),
+        encoding="utf-8",
+    )
+    found = assert_rejected(
+        curricula, "courses.yaml", "part_of", "'UT-M0D'", "did you mean 'UT-MOD'"
+    )
+    assert "'UT-MOD'" not in found.replace("did you mean 'UT-MOD'", "")  # the real module is fine
+    edit(courses, "part_of: UT-M0D", "part_of: UT-MIN-CS")
+    assert_rejected(curricula, "courses.yaml", "part_of", "'UT-MIN-CS' is a programme")
+    edit(courses, "part_of: UT-MIN-CS", "part_of: UT-LA")
+    assert_rejected(curricula, "courses.yaml", "part_of", "'UT-LA' is itself part of 'UT-MOD'")
+    edit(courses, "part_of: UT-LA", "part_of: VU-MOD")
+    assert_rejected(curricula, "courses.yaml", "part_of", "'VU-MOD' must start with 'UT-'")
+    edit(courses, "part_of: VU-MOD", "part_of: UT-MATHPACK")
+    found = assert_rejected(curricula, "courses.yaml", "part_of", "'UT-MATHPACK'")
+    assert "add up to 5 EC, not to the module's 7.5 EC" in found
+    edit(courses, "part_of: UT-MATHPACK", "part_of: UT-PROG")
+    assert_rejected(curricula, "courses.yaml", "part_of", "'UT-PROG' is named as part of itself")
+
+
+def test_a_minor_lists_whole_units(curricula: Path) -> None:
+    """A minor that lists a module's component lists all its siblings too."""
+    edit(
+        curricula / "ut" / "courses.yaml",
+        "    title: Linear Algebra\n",
+        "    part_of: UT-MOD\n    title: Linear Algebra\n",
+    )
+    edit(
+        curricula / "ut" / "courses.yaml",
+        "    title: Mathematics Package\n",
+        "    part_of: UT-MOD\n    title: Mathematics Package\n",
+    )
+    assert_rejected(
+        curricula,
+        "cs-transfer.yaml",
+        "courses[1]",
+        "'UT-LA' is part of module 'UT-MOD'",
+        "'UT-MATHPACK'",
+    )
+    edit(curricula / "ut" / "minors" / "cs-transfer.yaml", "UT-ADC]", "UT-ADC, UT-MATHPACK]")
+    assert load_curricula(curricula).modules == {"UT-MOD": ("UT-LA", "UT-MATHPACK")}

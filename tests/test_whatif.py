@@ -275,3 +275,25 @@ def test_cli_diff(tmp_path: Path) -> None:
     assert "changed" in page and "UT-M-CS" in page and "<script src" not in page
     missing = runner.invoke(app, ["diff", str(MINI), str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "nope" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("moved", "update"),
+    [("UT-920200007", {"periods": ["Q3"]}), ("UT-930200004", {"ects": 0.5})],
+    ids=["period", "ects"],
+)
+def test_a_component_edit_reaches_the_cells_of_its_siblings(moved: str, update: dict) -> None:
+    """A module's component decides whether its siblings can be elected (they are chosen
+    together), whatever it teaches: a what-if that edits one equals a full rescan, including
+    the cells whose routes hold, or come to hold, its siblings."""
+    from articulation.settings import BUNDLED_CURRICULA
+
+    catalogue = load_curricula(BUNDLED_CURRICULA)
+    before = base_scan(catalogue)
+    course = catalogue.courses[moved]
+    assert course.part_of is not None
+    edit = Edit("change", "course", moved, course.model_copy(update=update), "UT")
+    result = what_if(catalogue, [edit], before=before)
+    full = scan(apply_edits(catalogue, [edit]))
+    assert [c.to_json() for c in result.after] == [c.to_json() for c in full]
+    assert [c.to_json() for c in full] != [c.to_json() for c in before]  # the edit matters

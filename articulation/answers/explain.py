@@ -92,9 +92,15 @@ def size(
 
 
 def take(
-    code: str, title: str, ects: float, covers: Sequence[str], needed_for: Sequence[str]
+    code: str,
+    title: str,
+    ects: float,
+    covers: Sequence[str],
+    needed_for: Sequence[str],
+    module: str | None = None,
 ) -> Message:
-    """Why one course of the route is in it."""
+    """Why one course of the route is in it; ``module``, for a component in a route of whole
+    units (electives, a minor), is why a course that covers nothing is there."""
     head = {"code": code, "title": title, "ects": ects}
     if covers and needed_for:
         return Message.of("explain.take_both", **head, covers=covers, needed_for=needed_for)
@@ -102,6 +108,8 @@ def take(
         return Message.of("explain.take_covers", **head, covers=covers)
     if needed_for:
         return Message.of("explain.take_enables", **head, needed_for=needed_for)
+    if module:
+        return Message.of("explain.take_module", **head, module=module)
     return Message.of("explain.take", **head)
 
 
@@ -151,7 +159,11 @@ def explain(
         lines.append(Message.of("explain.minor_by_policy", minor=cell.minor))
     elif cell.minor:
         lines.append(Message.of("explain.minor", minor=cell.minor))
-    lines += [take(c.code, c.title, c.ects, c.covers, c.needed_for) for c in cell.courses]
+    whole = cell.status in ("electives", "minor")  # routes of whole units
+    for c in cell.courses:
+        course = catalogue.courses.get(c.code)
+        module = course.part_of if whole and course is not None else None
+        lines.append(take(c.code, c.title, c.ects, c.covers, c.needed_for, module))
     size = total(cell)
     if size is not None:
         lines.append(size)

@@ -5,8 +5,10 @@ catalogues the masters name, and the courses that may fill its elective space (s
 :func:`articulation.solving.pool.elective_candidates`) — not already in the bachelor, with total EC
 at most the budget, prerequisites respected exactly as in bridging, to maximise the number of
 masters whose gap closes; then minimise EC, then the number of courses, then the code-order
-tie-break. Masters the bachelor already enters (no gap, or a direct-admission policy) count as
-open. Exact and proven with the cover model (:mod:`articulation.solving.cover`), deterministic.
+tie-break. A minor holds whole units: a module's components only together (as in the electives
+route, :mod:`articulation.solving.pool`). Masters the bachelor already enters (no gap, or a
+direct-admission policy) count as open. Exact and proven with the cover model
+(:mod:`articulation.solving.cover`), deterministic.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def design_minor(
     window = study_window(catalogue, bachelor) if in_window else None
     if window is not None:  # only courses that can be taken in the minor semester
         pool = [c for c in pool if offered_in(catalogue, c, window)]
-    problem = prune(pool_context(catalogue, pool, taken), list(unmet.values()))
+    problem = prune(pool_context(catalogue, pool, taken, whole_units=True), list(unmet.values()))
     cover = CoverModel(problem, rank=problem.catalogue.course_rank)
     model = cover.model
     opens = {}
@@ -154,6 +156,7 @@ def design_minor(
             elif lit is not True:
                 model.add_implication(y, lit)
     cover.add_prerequisites()
+    cover.add_units()  # a minor holds whole units
     model.add(cover.total_half_ects() <= half_floor(budget))
     if window is not None:  # the chosen courses must fit the minor semester's timetable
         add_window_timing(model, catalogue, cover.x, taken, window)

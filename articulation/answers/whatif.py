@@ -208,8 +208,9 @@ class _Side:
 
     def reads(self, code: str, in_pool: Callable[[str], bool]) -> tuple[set[str], set[str]]:
         """The outcomes taught and areas credited by ``code`` and every pool course it can
-        help into (through prerequisites, transitively): what an unmet requirement must name
-        for ``code`` to matter to a gap drawing on that pool."""
+        help into (through prerequisites, or as a sibling component of one module,
+        transitively): what an unmet requirement must name for ``code`` to matter to a gap
+        drawing on that pool."""
         outcomes: set[str] = set()
         areas: set[str] = set()
         seen, todo = {code}, [code]
@@ -220,7 +221,8 @@ class _Side:
                 continue
             outcomes.update(course.teaches)
             areas.update(self.cat.course_areas.get(c, {}))
-            for x in self.supports(c):
+            # and, in an elective pool, the module it is chosen with (its sibling components)
+            for x in self.supports(c) | set(self.cat.siblings(c)):
                 if x not in seen and in_pool(x):
                     seen.add(x)
                     todo.append(x)

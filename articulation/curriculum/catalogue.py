@@ -70,6 +70,8 @@ class Catalogue:
     bachelor_level: frozenset[str] = frozenset()
     by_institution: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_area: dict[str, frozenset[str]] = field(default_factory=dict)
+    # module code -> its components (the courses whose ``part_of`` names it), sorted
+    modules: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # academic calendars given by the curricula; other institutions have the default one
     calendars: dict[str, Calendar] = field(default_factory=dict)
     # memo of derived data (pool contexts, solved sub-problems) for this immutable snapshot
@@ -101,6 +103,10 @@ class Catalogue:
         for code, credits in course_areas.items():
             for area in credits:
                 by_area.setdefault(area, set()).add(code)
+        modules: dict[str, list[str]] = {}
+        for course in course_map.values():
+            if course.part_of is not None:
+                modules.setdefault(course.part_of, []).append(course.code)
         programme_list = sorted(programmes, key=lambda p: p.code)
         in_programmes = {
             code
@@ -121,6 +127,7 @@ class Catalogue:
             ),
             by_institution={inst: tuple(codes) for inst, codes in sorted(by_institution.items())},
             by_area={area: frozenset(codes) for area, codes in sorted(by_area.items())},
+            modules={m: tuple(codes) for m, codes in sorted(modules.items())},
             calendars=dict(sorted((calendars or {}).items())),
         )
 
@@ -179,6 +186,14 @@ class Catalogue:
                 }
             )
         )
+
+    def siblings(self, code: str) -> tuple[str, ...]:
+        """The components of the module ``code`` is part of, ``code`` included (sorted); just
+        ``code`` for a course that is no component."""
+        course = self.courses.get(code)
+        if course is None or course.part_of is None:
+            return (code,)
+        return self.modules.get(course.part_of, (code,))
 
     def calendar(self, institution: str) -> Calendar:
         """The academic calendar of ``institution``: as the curricula give it, else the default

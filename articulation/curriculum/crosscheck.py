@@ -1,4 +1,5 @@
-"""The checks across the curricula: references, duplicates, code prefixes, prerequisite cycles.
+"""The checks across the curricula: references, duplicates, code prefixes, prerequisite cycles,
+modules and their components (``part_of``).
 
 They run on the parts a loader read from YAML (:mod:`articulation.curriculum.loader`) and on parts
 already
@@ -15,6 +16,7 @@ import networkx as nx
 
 from articulation.curriculum.calendar import Calendar, PeriodError, default_calendar, parse_offering
 from articulation.curriculum.catalogue import Programme
+from articulation.curriculum.credits import EPSILON
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
@@ -28,7 +30,7 @@ from articulation.curriculum.model import (
     Requirement,
 )
 from articulation.curriculum.yamlfile import Problem, YamlFile, YamlPath
-from articulation.support.suggest import unknown
+from articulation.support.suggest import did_you_mean, unknown
 
 
 @dataclass
@@ -159,6 +161,7 @@ def cross_check(parts: Parts) -> None:
                 ("code",), f"programme code {code!r} differs from {other!r} only in case"
             )
         programme_codes.setdefault(code, programme)
+    modules = _check_modules(parts, programme_codes)
     folded_institutions: dict[str, str] = {}
     for source, at, inst, _course in parts.courses:
         if folded_institutions.setdefault(inst.casefold(), inst) != inst:
@@ -249,6 +252,7 @@ def cross_check(parts: Parts) -> None:
                         where = ("transfer_minors", k, "bachelors", j)
                         _unknown(source, where, "bachelor", code, bachelors)
         if isinstance(programme, Minor):
+            _check_whole_units(source, programme.courses, modules)
             _check_requirements(source, ("entry",), programme.entry, outcome_ids, areas)
             for k, inst in enumerate(programme.open_to):
                 if inst not in institutions:
@@ -278,6 +282,69 @@ def _check_conditions(parts: Parts) -> None:
                     found = unknown("condition", guarantee.condition, defined)
                     where = ("guarantees", k, "condition")
                     source.problem(where, f"{found}: no master's conditions define it")
+def _check_modules(parts: Parts, programme_codes: Mapping[str, Programme]) -> dict[str, list[str]]:
+    """Check every ``part_of`` and return the modules: module code -> its components.
+
+    A module is the group of the courses whose ``part_of`` names it. Its code is of the
+    components' institution, names no programme and no component; when a course has that code
+    (the module course), the components' EC add up to its EC; otherwise the module has at
+    least two components (one alone is a module code with a typo, or a course that is a unit
+    by itself).
+    """
+    courses = {entry[3].code: entry for entry in parts.courses}
+    modules: dict[str, list[str]] = {}
+    for source, at, inst, course in parts.courses:
+        module = course.part_of
+        if module is None:
+            continue
+        where = (*at, "part_of")
+        if module == course.code:
+            source.problem(where, f"course {course.code!r} is named as part of itself")
+        elif not module.startswith(f"{inst}-"):
+            source.problem(where, f"module {module!r} must start with '{inst}-' like its course")
+        elif module in programme_codes:
+            source.problem(where, f"{module!r} is a programme, not a module")
+        elif module in courses and courses[module][3].part_of is not None:
+            outer = courses[module][3].part_of
+            source.problem(where, f"{module!r} is itself part of {outer!r}: name the module")
+        else:
+            modules.setdefault(module, []).append(course.code)
+    for module, members in modules.items():
+        source, at, _inst, first = courses[members[0]]
+        if module in courses:
+            total = sum(courses[c][3].ects for c in members)
+            own = courses[module][3].ects
+            if abs(total - own) > EPSILON:
+                source.problem(
+                    (*at, "part_of"),
+                    f"the components of module {module!r} ({', '.join(members)}) add up to "
+                    f"{total:g} EC, not to the module's {own:g} EC",
+                )
+        elif len(members) == 1:
+            others = [m for m in modules if m != module]
+            source.problem(
+                (*at, "part_of"),
+                f"module {module!r} has no other component than {first.code!r} and is no "
+                f"course{did_you_mean(module, others)}",
+            )
+    return modules
+
+
+def _check_whole_units(source: YamlFile, items: list[str], modules: dict[str, list[str]]) -> None:
+    """A minor lists whole units: a component only with all its siblings."""
+    listed = set(items)
+    component_of = {c: m for m, members in modules.items() for c in members}
+    for k, code in enumerate(items):
+        module = component_of.get(code)
+        if module is None:
+            continue
+        missing = [c for c in modules[module] if c not in listed]
+        if missing:
+            source.problem(
+                ("courses", k),
+                f"course {code!r} is part of module {module!r}: a minor lists whole units, "
+                f"add {', '.join(repr(c) for c in missing)}",
+            )
 
 
 def _check_codes(parts: Parts, source: YamlFile, at: YamlPath, items: list[str], codes) -> None:

@@ -295,6 +295,10 @@ class Course(Strict):
     areas: dict[Area, ECTS] | None = None
     prerequisites: list[Group] = Field(default_factory=list)
     bridging: bool = False
+    # the module (a code) this course is a component of: not electable alone, only with all
+    # its sibling components (the courses with the same ``part_of``), or as the module course
+    # when the catalogue has one; a pre-master may still use a component on its own
+    part_of: Code | None = None
     provenance: Provenance | None = None
 
     @field_validator("ects")
@@ -325,7 +329,7 @@ class Course(Strict):
                 )
         return self
 
-    @field_validator("code", mode="before")
+    @field_validator("code", "part_of", mode="before")
     @classmethod
     def _code_str(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value

@@ -13,11 +13,12 @@ Three OOAPI v6.0 list responses (pagination fields and ``items``) hold the catal
   ``programmeType: minor``.
 
 What OOAPI has no field for goes into each object's ``ext``: a course's institution, periods,
-area(s), prerequisites, bridging flag and provenance; a programme's institution, courses,
-electives, tracks, requirements, pre-master, admission lists and provenance; and the academic
-calendars (in the ``ext`` of the courses list). Ids are UUIDs derived from the codes (UUID 5), so
-the same catalogue always gives the same ids. :func:`import_ooapi` reads the three files back into
-the same :class:`~articulation.curriculum.catalogue.Catalogue`.
+area(s), prerequisites, bridging flag, module (``part_of``) and provenance; a programme's
+institution, courses, electives, tracks, requirements, pre-master, admission lists and
+provenance; and the academic calendars (in the ``ext`` of the courses list). Ids are UUIDs
+derived from the codes (UUID 5), so the same catalogue always gives the same ids.
+:func:`import_ooapi` reads the three files back into the same
+:class:`~articulation.curriculum.catalogue.Catalogue`.
 
 >>> from articulation.curriculum.loader import load_curricula
 >>> cat = load_curricula("tests/fixtures/mini")

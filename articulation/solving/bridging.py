@@ -168,7 +168,8 @@ def bridge_gap(
     """:func:`bridge` for a gap already computed.
 
     ``candidates`` replaces the master's pre-master bridging courses (the scan's electives
-    route). With a ``ceiling`` above the cap (the largest pre-master a university allows), a gap
+    route, whose programme holds whole units: a module's components only together). With a
+    ``ceiling`` above the cap (the largest pre-master a university allows), a gap
     that no programme closes within the cap but one within the ceiling does is ``over_cap``,
     with that programme, proven minimal. ``shared`` examines the whole pool once and remembers
     it, for callers that ask about many masters with the same passed courses (a scan row);
@@ -185,9 +186,21 @@ def bridge_gap(
     if candidates is None:
         candidates = premaster_candidates(catalogue, master, taken)
     if shared:
-        context = pool_context(catalogue, candidates.codes, taken, key=candidates.key)
+        context = pool_context(
+            catalogue,
+            candidates.codes,
+            taken,
+            key=candidates.key,
+            whole_units=candidates.whole_units,
+        )
     else:
-        context = pool_context(catalogue, candidates.codes, taken, focus=the_gap.unmet)
+        context = pool_context(
+            catalogue,
+            candidates.codes,
+            taken,
+            focus=the_gap.unmet,
+            whole_units=candidates.whole_units,
+        )
     impossible = [item for item in the_gap.unmet if not context.meetable(item)]
     if impossible:
         texts = tuple(str(item) for item in impossible)

@@ -152,6 +152,13 @@ class CoverModel:
                         options.append(x[s])
                 model.add_bool_or([x[c].Not(), *options])
 
+    def add_units(self) -> None:
+        """Whole units: the components of a module that the problem chooses together
+        (``problem.units``, an elective pool) are all chosen or none."""
+        for first, *rest in sorted(set(self.problem.units.values())):
+            for code in rest:
+                self.model.add(self.x[code] == self.x[first])
+
     def exclude(self, previous: Iterable[frozenset[str]]) -> None:
         """No-good cuts: no earlier programme, nor any superset of one."""
         for programme in previous:
@@ -251,6 +258,7 @@ def solve_cover(
             if lit is not True:
                 cover.model.add(lit == 1)
         cover.add_prerequisites()
+        cover.add_units()
         if cap is not None:
             cover.model.add(cover.total_half_ects() <= half_floor(cap))
         cover.exclude(exclude)
@@ -285,6 +293,7 @@ def _problem_key(problem: Problem, cap: float | None, exclude: Sequence[frozense
         "solve",
         tuple(problem.candidates),
         tuple(tuple(tuple(g) for g in problem.groups[c]) for c in problem.candidates),
+        tuple(sorted(set(problem.units.values()))),
         tuple(str(item) for item in problem.unmet),
         tuple((area, problem.attained.ects(area)) for area in sorted(areas)),
         cap,

@@ -6,6 +6,16 @@ put in a valid order at all (a worklist). :func:`prune` keeps only the candidate
 for a gap (a walk back from the unmet requirements through the open groups) and gives the
 :class:`Problem` the cover model is built from. :func:`lower_bound_half_ects` settles most
 over-cap gaps without a model.
+
+Whole units: in an elective pool (``Candidates.whole_units``) a component of a module
+(``part_of``) is not electable alone. Choosing it means choosing every sibling component the
+student has not passed: :func:`electable_units` keeps a component only when all of those are in
+the pool (a component of a module the catalogue holds as a course never: the module course is
+the unit), reachability drops a component whose siblings cannot all be reached (until none is
+left), :func:`prune` keeps siblings together, and the cover model chooses them together
+(:meth:`articulation.solving.cover.CoverModel.add_units`). Constraining the choice keeps every
+course, its outcomes and prerequisites as the catalogue gives them, and the answer names the
+real courses; a pre-master pool may use a component alone.
 """
 
 from __future__ import annotations
@@ -43,6 +53,8 @@ class Problem:
     # per candidate: one list of supporting candidates per prerequisite group not met by `taken`
     groups: dict[str, list[list[str]]] = field(default_factory=dict)
     context: PoolContext | None = None
+    # per component of a module among the candidates: the unit it is chosen with (whole units)
+    units: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def helpers(self, item: Requirement) -> frozenset[str]:
         """Candidates that contribute to ``item`` (an unmet item or one of its alternatives)."""
@@ -120,6 +132,8 @@ class PoolContext:
     pool: frozenset[str]
     reachable: frozenset[str]
     groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
+    # per reachable component of a module: the components chosen together (whole units only)
+    units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def meetable(self, item: Requirement) -> bool:
@@ -192,27 +206,61 @@ def pool_context(
     taken: Iterable[str],
     key: Any = None,
     focus: Sequence[Requirement] | None = None,
+    *,
+    whole_units: bool = False,
 ) -> PoolContext:
     """Build (or fetch from the catalogue's memo) the :class:`PoolContext` of a pool.
 
     ``key`` names the pool for the memo (default: the pool itself). With ``focus``, only the part
     of the pool that can matter for those requirements is examined (not remembered): the
     courses that help them and, transitively, whatever can meet their open prerequisite groups.
-    That is what one query needs; a whole scan row shares the full context instead.
+    That is what one query needs; a whole scan row shares the full context instead. With
+    ``whole_units``, a module's components are chosen only together (:func:`electable_units`).
 
     Forward reachability is a worklist over open groups: a course is reached once each of its
     open groups has a reached supporter; linear in the size of the prerequisite structure.
     """
     done = frozenset(taken)
     if focus is not None:
-        return _pool_context(catalogue, frozenset(pool) - done, done, focus)
+        return _pool_context(catalogue, frozenset(pool) - done, done, focus, whole_units)
     if not isinstance(pool, list | tuple | Set):
         pool = list(pool)
     return catalogue.remembered(
         memo.POOL_CONTEXTS,
-        (done, key if key is not None else frozenset(pool)),
-        lambda: _pool_context(catalogue, frozenset(pool) - done, done),
+        (done, key if key is not None else frozenset(pool), whole_units),
+        lambda: _pool_context(catalogue, frozenset(pool) - done, done, None, whole_units),
     )
+
+
+def electable_units(
+    catalogue: Catalogue, candidates: Set[str], done: Set[str]
+) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The candidates that can be chosen as whole units, and per component its unit.
+
+    A component of a module is electable only with every sibling not passed (``done``): it
+    stays only when all of those are candidates, and its unit is those siblings. A component of
+    a module that the catalogue holds as a course is never electable: the module course is.
+
+    >>> from articulation.curriculum.loader import load_curricula
+    >>> cat = load_curricula("curricula")
+    >>> kept, units = electable_units(cat, {"UT-920200007", "UT-920200008"}, set())
+    >>> sorted(kept), units
+    ([], {})
+    """
+    kept: set[str] = set()
+    units: dict[str, tuple[str, ...]] = {}
+    for code in candidates:
+        course = catalogue.courses.get(code)
+        if course is None or course.part_of is None:
+            kept.add(code)
+            continue
+        if course.part_of in catalogue.courses:
+            continue
+        unit = tuple(c for c in catalogue.modules[course.part_of] if c not in done)
+        if all(c in candidates for c in unit):
+            kept.add(code)
+            units[code] = unit
+    return frozenset(kept), units
 
 
 def _pool_context(
@@ -220,10 +268,14 @@ def _pool_context(
     candidates: frozenset[str],
     done: frozenset[str],
     focus: Sequence[Requirement] | None = None,
+    whole_units: bool = False,
 ) -> PoolContext:
     att = attainment(catalogue, done)
     levels = att.levels
     index = _support_index(catalogue)
+    units: dict[str, tuple[str, ...]] = {}
+    if whole_units:
+        candidates, units = electable_units(catalogue, candidates, done)
 
     def met(group: tuple) -> bool:
         return any(
@@ -237,24 +289,48 @@ def _pool_context(
         while frontier:
             code = frontier.pop()
             closure.add(code)
+            frontier.update(s for s in units.get(code, ()) if s not in closure)
             for group, everyone in index.get(code, ()):
                 if not met(group):
                     frontier.update(s for s in everyone if s in candidates and s not in closure)
         candidates = frozenset(closure)
     open_groups: dict[str, list[list[str]]] = {}
+    for code in sorted(candidates):
+        open_groups[code] = [
+            [s for s in everyone if s in candidates]
+            for group, everyone in index.get(code, ())
+            if not met(group)
+        ]
+    reached = _reach(candidates, open_groups)
+    while units:  # drop components whose siblings cannot all be reached, until none is left
+        whole = {c for c in reached if all(s in reached for s in units.get(c, ()))}
+        if whole == reached:
+            break
+        reached = _reach(whole, open_groups)
+    reachable = frozenset(reached)
+    return PoolContext(
+        catalogue=catalogue,
+        taken=done,
+        attained=att,
+        pool=candidates,
+        reachable=reachable,
+        groups={c: open_groups[c] for c in reachable},
+        units={c: unit for c, unit in units.items() if c in reachable},
+    )
+
+
+def _reach(candidates: Set[str], open_groups: dict[str, list[list[str]]]) -> set[str]:
+    """The candidates that can be put in a valid order: a worklist over the open groups, a
+    course reached once each of its groups has a reached supporter among ``candidates``."""
     waiting: dict[str, int] = {}
     supports: dict[str, list[tuple[str, int]]] = {}
     queue: list[str] = []
     for code in sorted(candidates):
-        groups: list[list[str]] = []
-        for group, everyone in index.get(code, ()):
-            if met(group):
-                continue
-            support = [s for s in everyone if s in candidates]
+        groups = open_groups[code]
+        for g, support in enumerate(groups):
             for s in support:
-                supports.setdefault(s, []).append((code, len(groups)))
-            groups.append(support)
-        open_groups[code] = groups
+                if s in candidates:
+                    supports.setdefault(s, []).append((code, g))
         waiting[code] = len(groups)
         if not groups:
             queue.append(code)
@@ -271,15 +347,7 @@ def _pool_context(
                 waiting[target] -= 1
                 if waiting[target] == 0:
                     queue.append(target)
-    reachable = frozenset(reached)
-    return PoolContext(
-        catalogue=catalogue,
-        taken=done,
-        attained=att,
-        pool=candidates,
-        reachable=reachable,
-        groups={c: open_groups[c] for c in reachable},
-    )
+    return reached
 
 
 def prune(context: PoolContext, unmet: Sequence[Requirement]) -> Problem:
@@ -297,6 +365,7 @@ def prune(context: PoolContext, unmet: Sequence[Requirement]) -> Problem:
             if code in relevant:
                 continue
             relevant.add(code)
+            nxt.update(s for s in context.units.get(code, ()) if s not in relevant)
             for group in context.groups[code]:
                 nxt.update(s for s in group if s in reachable and s not in relevant)
         frontier = sorted(nxt)
@@ -311,6 +380,7 @@ def prune(context: PoolContext, unmet: Sequence[Requirement]) -> Problem:
             c: [[s for s in g if s in relevant] for g in context.groups[c]] for c in candidates
         },
         context=context,
+        units={c: context.units[c] for c in candidates if c in context.units},
     )
 
 
@@ -381,6 +451,9 @@ class Candidates:
     codes: tuple[str, ...]
     name: Message
     key: Any
+    # whether a module's components are chosen only together (an elective pool; a pre-master
+    # may use a component alone)
+    whole_units: bool = False
 
 
 def premaster_candidates(catalogue: Catalogue, master: Master, taken: Set[str]) -> Candidates:
@@ -413,7 +486,8 @@ def elective_candidates(
     catalogue: Catalogue, bachelor: Bachelor, track: str | None = None
 ) -> Candidates:
     """The courses that may fill the elective space of a student of the bachelor (and track):
-    bachelor-level courses of :func:`elective_institutions` not passed."""
+    bachelor-level courses of :func:`elective_institutions` not passed, chosen as whole units
+    (a module's components only together)."""
 
     def build() -> Candidates:
         institutions = elective_institutions(catalogue, bachelor)
@@ -423,6 +497,7 @@ def elective_candidates(
             tuple(c for c in pool if c in catalogue.bachelor_level),
             Message.of("pool.electives", institutions=", ".join(institutions)),
             ("electives", bachelor.code, track),
+            whole_units=True,
         )
 
     return catalogue.remembered(memo.ELECTIVE_POOLS, (bachelor.code, track), build)

@@ -8,7 +8,8 @@ The first route that closes the gap wins:
   not a status);
 - ``electives``: bachelor-level courses (bridging courses, and courses of any bachelor or minor)
   from the catalogues open to the bachelor (``elective_catalogue``) that fit in its elective
-  space close the gap — the student can prepare inside the bachelor;
+  space close the gap — the student can prepare inside the bachelor; whole units only: a
+  component of a module (``part_of``) comes with all its siblings the student has not passed;
 - ``minor``: an existing minor open to the bachelor's institution, within its elective space and
   with its entry requirements met, closes the gap (the one with the fewest EC, then by code); or
   the master's policy (``transfer_minors``) names a transfer minor for the bachelor's students;
@@ -579,7 +580,9 @@ def _in_time(
 
     def bound(ects: float, enough: int) -> int:
         pool = candidates or premaster_candidates(catalogue, master, taken)
-        context = pool_context(catalogue, pool.codes, taken, key=pool.key)
+        context = pool_context(
+            catalogue, pool.codes, taken, key=pool.key, whole_units=pool.whole_units
+        )
         return finish_bound(
             catalogue, context, the_gap.unmet, ects, window=timed.window, enough=enough
         )
@@ -651,7 +654,7 @@ def window_candidates(catalogue: Catalogue, bachelor: Bachelor, track: str | Non
         pool = elective_candidates(catalogue, bachelor, track)
         codes = tuple(c for c in pool.codes if offered_in(catalogue, c, window))
         name = Message.of("pool.in_window", pool=pool.name, window=window.label())
-        return Candidates(codes, name, (*pool.key, "window"))
+        return Candidates(codes, name, (*pool.key, "window"), whole_units=pool.whole_units)
 
     return catalogue.remembered(memo.ELECTIVE_POOLS, (bachelor.code, track, "window"), build)
 
