@@ -282,6 +282,8 @@ def _check_conditions(parts: Parts) -> None:
                     found = unknown("condition", guarantee.condition, defined)
                     where = ("guarantees", k, "condition")
                     source.problem(where, f"{found}: no master's conditions define it")
+
+
 def _check_modules(parts: Parts, programme_codes: Mapping[str, Programme]) -> dict[str, list[str]]:
     """Check every ``part_of`` and return the modules: module code -> its components.
 
