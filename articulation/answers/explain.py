@@ -53,6 +53,7 @@ def total(cell: Route) -> Message | None:
         cell.bound_ects,
         cap_status=cell.cap_status,
         fixed=cell.package is not None,
+        minor=cell.minor is not None,
     )
 
 
@@ -71,17 +72,21 @@ def size(
     *,
     cap_status: str = "assumed",
     fixed: bool = False,
+    minor: bool = False,
 ) -> Message | None:
     """A programme of ``ects`` EC against its ``cap``, with its proof: over the cap by how much,
     or within it but not to be finished in time (``late``), or within it. None for a status
     whose EC are not measured against a cap. A pre-master's cap (``premaster``, ``late``,
     ``over_cap``) says whether it is sourced or assumed (``cap_status``); a ``fixed`` package
-    is prescribed, not minimised."""
+    is prescribed, not minimised; a late ``minor`` (one a master's policy names) is measured
+    against the elective space."""
     if not STATUS[status].sized:
         return None
-    shown = Message("explain.fixed") if fixed else proof(optimal, bound_ects)
+    shown = Message("explain.fixed") if fixed or minor else proof(optimal, bound_ects)
     if status == "electives":
         return Message.of("explain.total", ects=ects, cap=cap, proof=shown)
+    if status == "late" and minor:
+        return Message.of("explain.total_late_minor", ects=ects, cap=cap, proof=shown)
     said = capped(cap, cap_status)
     if status == "over_cap":
         by = over_cap_by or 0

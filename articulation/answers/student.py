@@ -124,6 +124,7 @@ def _size(status: str, programme: dict[str, Any], result: MasterResult) -> dict[
         programme.get("bound_ects"),
         cap_status=result.cap_status,
         fixed=result.package is not None,
+        minor=result.minor is not None,
     )
     return None if found is None or not programme["courses"] else found.to_json()
 

@@ -37,7 +37,7 @@ from typing import Any
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Condition, FixedPackage, Master, Minor
 from articulation.messages.message import Message
-from articulation.messages.status import PLANNED, WITH_ALTERNATIVES
+from articulation.messages.status import PLANNED, WITH_ALTERNATIVES, rank
 from articulation.solving.bridging import (
     Bridging,
     ChosenCourse,
@@ -220,13 +220,15 @@ def first_route(
     if found is not None:
         return found
     why_not = [Message.of("why_not.direct", count=len(the_gap.unmet))]
+    early = None
     if studying and bachelor is not None:
         early = _while_studying(catalogue, master, taken, the_gap, bachelor, track, why_not)
-        if early is not None:
+        if early is not None and early.status != "late":
             return early
     if premaster is None:
         premaster = premaster_route(catalogue, master, taken, the_gap, shared=studying)
-    return _after_graduating(catalogue, master, taken, the_gap, bachelor, premaster, why_not)
+    after = _after_graduating(catalogue, master, taken, the_gap, bachelor, premaster, why_not)
+    return _preferred(early, after)
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,8 @@ def decide_both(
     ``taken`` and for a graduate of it, solving the pre-master once.
 
     Direct admission is the same for both. Past it, when the student's route is not electives,
-    a minor or unsettled there, it is the graduate's (the same pre-master, over the cap or
+    a minor (or a policy minor that is late, before a later route) or unsettled there, it is the
+    graduate's (the same pre-master, over the cap or
     infeasible); only its ``why_not`` also says why electives and a minor did not apply.
     """
     found = direct(master, the_gap, bachelor.code)
@@ -263,7 +266,7 @@ def decide_both(
     early = _while_studying(catalogue, master, taken, the_gap, bachelor, track, studying)
     premaster = premaster_route(catalogue, master, taken, the_gap, shared=True)
     graduate = _after_graduating(catalogue, master, taken, the_gap, bachelor, premaster, why_not)
-    student = early if early is not None else replace(graduate, why_not=tuple(studying))
+    student = _preferred(early, replace(graduate, why_not=tuple(studying)))
     return Routes(_with_master(student, master, bachelor), _with_master(graduate, master, bachelor))
 
 
@@ -310,9 +313,13 @@ def _while_studying(
             why_not.append(Message.of("why_not.electives", reason=route.reason))
     else:
         why_not.append(Message("why_not.no_electives"))
+    by_policy = None
     policy = transfer_minor(catalogue, master, bachelor)
     if policy is not None:
-        return _minor_by_policy(catalogue, bachelor, taken, the_gap, policy, why_not)
+        by_policy = _minor_by_policy(catalogue, bachelor, taken, the_gap, policy, why_not)
+        if by_policy.status == "minor":
+            return by_policy
+        why_not.append(Message.of("why_not.policy_minor_late", reason=by_policy.reason))
     closing, notes = minor_options(catalogue, bachelor, the_gap, track)
     late: list[Message] = []
     for minor in closing:  # the smallest whose courses can be planned in the minor semester
@@ -333,7 +340,16 @@ def _while_studying(
             plan=plan,
         )
     why_not.append(Message.of("why_not.minor", notes=[*late, *notes]))
-    return None
+    return by_policy
+
+
+def _preferred(early: Route | None, after: Route) -> Route:
+    """The student's route: ``early`` (electives, a minor, or a policy minor that is ``late``)
+    unless it is late and the route after graduating (``after``) comes first in the order of
+    preference (a pre-master in time)."""
+    if early is None or (early.status == "late" and rank(after.status) < rank("late")):
+        return after
+    return early
 
 
 def _after_graduating(
@@ -473,8 +489,8 @@ def _minor_by_policy(
     why_not: Sequence[Message],
 ) -> Route:
     """The ``minor`` route that a master's policy names for the bachelor's students, gap or
-    not; when its courses cannot be planned in the minor semester, the answer says in which
-    periods they run and why they do not fit."""
+    not; ``late`` when its courses cannot be planned in the minor semester, and the answer says
+    in which periods they run and why they do not fit."""
     courses = _minor_courses(catalogue, taken, minor, the_gap)
     codes = [c.code for c in courses]
     plan = plan_route(catalogue, bachelor, "minor", codes, taken=taken)
@@ -485,7 +501,7 @@ def _minor_by_policy(
             "route.minor_by_policy_beyond", policy=reason, periods=periods, why=plan.plan.reason
         )
     return Route(
-        "minor",
+        "minor" if plan.plan.fits else "late",
         reason,
         why_not=tuple(why_not),
         courses=courses,
