@@ -100,7 +100,7 @@ def environment(lang: str) -> Environment:
         condition_text=lambda c: c["text_nl"] if lang == "nl" and c.get("text_nl") else c["text"],
         ADMISSIONS=ADMISSIONS,
         grade_words=lambda data: render(grade_message(data), lang),
-        grade_legend=render(Message("legend.grade"), lang),
+        grade_legend=lambda: render(Message("legend.grade"), lang),
     )
     return env
 

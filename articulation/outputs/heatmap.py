@@ -152,7 +152,7 @@ def _environment(lang: str = "en") -> Environment:
         legend=lambda kind: render(Message(f"legend.{kind}"), lang),
         condition_text=lambda item: item.text_in(lang),
         grade=grade_code,
-        grade_legend=render(Message("legend.grade"), lang),
+        grade_legend=lambda: render(Message("legend.grade"), lang),
     )
     return env
 
