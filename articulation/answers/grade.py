@@ -65,11 +65,6 @@ class Grade:
                 letters.append(letter if value == SOURCED else letter.lower())
         return "".join(letters)
 
-    @property
-    def sourced(self) -> bool:
-        """Whether every part that applies is sourced."""
-        return ILLUSTRATIVE not in (self.requirements, self.bachelor, self.route)
-
     def message(self) -> Message:
         """The grade and each part in words."""
 
