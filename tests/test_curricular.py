@@ -344,6 +344,19 @@ def test_import_keeps_terms_credit_factor_and_prefixes(tmp_path):
     assert "ACME-CIS_WRD-110" in catalogue.courses
 
 
+def test_quarter_plan_imports_with_quarter_periods_and_credit(tmp_path):
+    text = (FIXTURES / "ca" / "test_degree_plan.csv").read_text()
+    plan = tmp_path / "quarters.csv"
+    plan.write_text(text.replace("System Type,semester", "System Type,quarter"))
+    result = _import(plan, tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    catalogue = load_curricula(tmp_path / "out")
+    assert catalogue.courses["ACME-BW-110"].periods == ["Q2"]  # term 2
+    assert catalogue.courses["ACME-BW-110"].ects == 4  # 3 quarter credit hours x 4/3
+    assert catalogue.courses["ACME-BW-111L"].ects == 1.5  # 1 x 4/3, rounded to 0.5 EC
+    assert "row 13: Credit Hours 1 × 1.33333 = 1.33 EC, rounded to 1.5 EC" in result.stderr
+
+
 def _edit(tmp_path: Path, old: str, new: str) -> Path:
     text = (FIXTURES / "ca" / "test_curriculum.csv").read_text()
     assert old in text
@@ -355,7 +368,7 @@ def _edit(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "row", "column"),
     [
-        ("Swimming", "S" * 131073, 9, None),  # a 128 KiB field: the csv module refuses it
+        ("Swimming", "S" * 131073, 9, "Course Name"),  # over 128 KiB
         ("Swimming", "S" * 600, 9, "Course Name"),
         ("Swimming,PE,115,,,,3", "Swimming,PE,115,,,,1e400", 9, "Credit Hours"),
         ("Swimming,PE,115,,,,3", "Swimming,PE,115,,,,10**400", 9, "Credit Hours"),
@@ -378,6 +391,23 @@ def test_bad_import_exits_2_naming_row_and_column_and_writes_nothing(
     assert "Traceback" not in result.stderr and not out.exists()
     where = (f"row {row}: " if row else "") + (f"{column}:" if column else "")
     assert where in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "row", "column"),
+    [
+        ("Swimming", "S" * 131073, 9, "Course Name"),
+        ("Physical Education", "P" * 200_000, 9, "Canonical Name"),
+        ("Curriculum,Underwater", "Curriculum," + "U" * 131073, 1, "Curriculum"),
+        ("ACME State University,,,,,,,,", "A" * 131073, 2, "Institution"),
+    ],
+)
+def test_fields_over_128_kib_exit_2_naming_row_and_column(tmp_path, old, new, row, column):
+    bad = _edit(tmp_path, old, new)
+    for args in (["metrics", str(bad)], ["metrics", str(bad), "--format", "csv"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and f"row {row}: {column}: a field of" in result.stderr
+    assert _import(bad, tmp_path / "out").exit_code == 2 and not (tmp_path / "out").exists()
 
 
 def test_codes_that_would_clash_fall_back_to_course_ids(tmp_path):

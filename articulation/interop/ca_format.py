@@ -53,6 +53,8 @@ _REQUISITES = (
 #: CA reads a requisite list split at any of these (``src/CSVUtilities.jl``, read_all_courses).
 _SEPARATORS = re.compile(r"[;,.:]")
 _WHOLE = re.compile(r"\d+")
+#: The largest field read, in characters (128 KiB, the csv module's default limit).
+MAX_FIELD = 131072
 
 
 class CurricularError(ValueError):
@@ -136,24 +138,48 @@ def read_csv(path: str | Path) -> CACurriculum:
 
 
 def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """The non-empty rows of the file with their line numbers, cells stripped."""
+    """The non-empty rows of the file with their line numbers, cells stripped. Fields of any
+    size are read here (the csv module's limit lifted for the call), so that a field over
+    :data:`MAX_FIELD` is reported with its column (:func:`_sizes`)."""
     reader = csv.reader(io.StringIO(text))
     rows = []
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error as exc:
-            raise CurricularError(name, reader.line_num, None, f"not CSV: {exc}") from None
-        cells = [cell.strip() for cell in row]
-        if any(cells):  # CA skips empty lines too
-            rows.append((reader.line_num, cells))
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return rows
+            except csv.Error as exc:
+                raise CurricularError(name, reader.line_num, None, f"not CSV: {exc}") from None
+            cells = [cell.strip() for cell in row]
+            if any(cells):  # CA skips empty lines too
+                rows.append((reader.line_num, cells))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _sizes(name: str, row_number: int, row: Sequence[str], titles: Sequence[str]) -> None:
+    """Refuse a field over :data:`MAX_FIELD` characters, naming its column."""
+    for i, cell in enumerate(row):
+        if len(cell) > MAX_FIELD:
+            title = titles[i] if i < len(titles) and titles[i] else f"column {i + 1}"
+            raise CurricularError(
+                name,
+                row_number,
+                title,
+                f"a field of {len(cell):,} characters; at most {MAX_FIELD:,} are read",
+            )
 
 
 def parse_csv(text: str, name: str = "<csv>") -> CACurriculum:
     """A curriculum from the text of a CurricularAnalytics CSV file (``name`` in errors)."""
     numbered = _rows(text, name)
+    for row_number, row in numbered:
+        if row[0] not in ("Course ID", *_HEAD_ROWS, "Curriculum", "Degree Plan"):
+            break
+        _sizes(name, row_number, row, [row[0]] * len(row))
     if not numbered or numbered[0][1][0] != "Curriculum":
         raise CurricularError(name, 1, "Curriculum", "the first row must be 'Curriculum,<name>'")
     head: dict[str, str] = {"Curriculum": _cell(numbered[0][1], 1)}
@@ -215,6 +241,7 @@ def _section(
     if at >= len(numbered):
         raise CurricularError(name, None, "Course ID", "no course header row")
     header_row, header = numbered[at]
+    _sizes(name, header_row, header, header)
     columns = {title: i for i, title in enumerate(header) if title}
     for title in ("Course ID", "Course Name"):
         if title not in columns:
@@ -227,6 +254,7 @@ def _section(
         row_number, row = numbered[at]
         if row[0] in _SECTIONS or row[0].startswith("#"):
             break
+        _sizes(name, row_number, row, header)
         courses.append(_course(name, row_number, row, columns, is_plan, additional))
         at += 1
     return courses, at
@@ -496,6 +524,7 @@ CA_COLUMNS = {  # a field of our course format -> the CA column it comes from
     "ects": "Credit Hours",
     "periods": TERM,
     "prerequisites": "Prerequisites",
+    "provenance": "Degree Plan",
 }
 
 
@@ -551,7 +580,7 @@ def to_curricula(
     folded: dict[str, list[int]] = {}
     for course_id, own in codes.items():
         folded.setdefault(own.casefold(), []).append(course_id)
-    warnings: list[str] = []
+    warnings: list[tuple[int, str]] = []  # (row, text): printed in the file's order
     for ids in folded.values():
         if len(ids) > 1:
             for course_id in ids:
@@ -563,8 +592,11 @@ def to_curricula(
         ects = max(0.5, round(c.credit_hours * factor * 2) / 2) if c.credit_hours else 0.0
         if c.credit_hours and abs(ects - c.credit_hours * factor) > 1e-9:
             warnings.append(
-                f"{where}: Credit Hours {c.credit_hours:g} × {factor:g} = "
-                f"{c.credit_hours * factor:.3g} EC, rounded to {ects:g} EC"
+                (
+                    c.row,
+                    f"{where}: Credit Hours {c.credit_hours:g} × {factor:g} = "
+                    f"{c.credit_hours * factor:.3g} EC, rounded to {ects:g} EC",
+                )
             )
         item: dict[str, Any] = {
             "code": codes[c.id],
@@ -584,12 +616,15 @@ def to_curricula(
             if kind:
                 named = ", ".join(codes[r] for r in kind)
                 warnings.append(
-                    f"{where}: {title} {named} of {codes[c.id]} written as prerequisites "
-                    "(the course format has no co-requisites: they must be passed first)"
+                    (
+                        c.row,
+                        f"{where}: {title} {named} of {codes[c.id]} written as prerequisites "
+                        "(the course format has no co-requisites: they must be passed first)",
+                    )
                 )
         note = f"imported from CurricularAnalytics {source or 'CSV'}, course ID {c.id}"
         if c.term is not None and curriculum.plan is not None:
-            note += f"; degree plan {curriculum.plan!r}, term {c.term}"
+            note += f"; degree plan {curriculum.plan[:200]!r}, term {c.term}"
         item["provenance"] = {"note": note}
         _check(Course, item, c, source or curriculum.name)
         courses.append(item)
@@ -635,7 +670,7 @@ def to_curricula(
             f"{folder}/courses.yaml": catalogue,
             f"{folder}/bachelors/{code}.yaml": bachelor,
         },
-        warnings=tuple(warnings),
+        warnings=tuple(text for _, text in sorted(warnings, key=lambda w: w[0])),
         rows=tuple(c.row for c in curriculum.courses),
     )
 
