@@ -232,6 +232,25 @@ def render(data: dict[str, Any], command: str) -> str:
             f"{dask[0]['ms_per_pair_two']:.0f} ms | | {growth:.2f}× | ≤ 1×: {_met(growth <= 1)}"
         )
 
+    # --- CurricularAnalytics' metrics -------------------------------------------------------------
+    ca = runs.get("test_ca_metrics_scale_with_edges_not_paths")
+    if ca:
+        c = ca["extra_info"]
+        row(
+            f"CurricularAnalytics metrics, an 800-course chain | {_ms(c['chain_800_s'])} | "
+            f"400-course chain: {_ms(c['chain_400_s'])} | {c['chain_ratio']:.2f}× | "
+            f"≤ {c['chain_target_ratio']:g}× for twice the courses: "
+            f"{_met(c['chain_ratio'] <= c['chain_target_ratio'])}"
+        )
+        row(
+            f"CurricularAnalytics metrics, 6 layers of 8 courses ({c['layered_paths_ratio']}× the "
+            f"paths of 6 layers of 4) | {_ms(c['layered_8_s'])} | 6 layers of 4: "
+            f"{_ms(c['layered_4_s'])}; walking its 4,096 paths: "
+            f"{_ms(c['enumerate_layered_4_s'])} | {c['layered_ratio']:.2f}× | grows with the edges "
+            f"(4×), not the paths ({c['layered_paths_ratio']}×): "
+            f"{_met(c['layered_ratio'] < c['layered_paths_ratio'])}"
+        )
+
     # --- minor design ----------------------------------------------------------------------------
     for key, label in (
         ("test_minor_flagship", "bundled curricula, Creative Technology"),

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import re
+import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +38,12 @@ def _write(path: Path, text: str) -> None:
         raise BadInput(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
+class MetricsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 def metrics(
     source: Annotated[
         str, typer.Argument(help="A CurricularAnalytics CSV file or a bachelor code.")
@@ -42,11 +51,26 @@ def metrics(
     track: TrackOpt = None,
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
+    output: Annotated[
+        MetricsFormat,
+        typer.Option(
+            "--format",
+            help="table, json (as --json), or csv: the curriculum as a CurricularAnalytics CSV "
+            "file with the metric columns CurricularAnalytics' writer adds.",
+        ),
+    ] = MetricsFormat.table,
 ) -> None:
-    """CurricularAnalytics' metrics of a curriculum: blocking factor, delay factor, centrality
-    and structural complexity (delay + blocking), per course and in total."""
+    """CurricularAnalytics' metrics of a curriculum (as CurricularAnalytics.jl v2.1.0 defines
+    them): blocking factor, delay factor, centrality and structural complexity (delay +
+    blocking), per course and in total."""
     from articulation.interop.ca_format import CurricularError, from_bachelor, read_csv
-    from articulation.interop.ca_metrics import METRICS, curricular_metrics, metric_rows
+    from articulation.interop.ca_metrics import (
+        CA_VERSION,
+        METRICS,
+        curricular_metrics,
+        metric_rows,
+        metrics_csv,
+    )
 
     with user_errors():
         try:
@@ -61,11 +85,20 @@ def metrics(
             result = curricular_metrics(curriculum)
         except CurricularError as exc:
             raise BadInput(str(exc)) from None
-    if as_json:
+    if output is MetricsFormat.csv:
+        out.file.write(metrics_csv(curriculum, result))
+        return
+    if as_json or output is MetricsFormat.json:
         print_json(result.to_json())
         return
     table = Table(
-        "course", "title", "blocking", "delay", "centrality", "complexity", title=curriculum.name
+        "course",
+        "title",
+        "blocking",
+        "delay",
+        "centrality",
+        "complexity",
+        title=f"{curriculum.name} (CurricularAnalytics.jl v{CA_VERSION})",
     )
     for key, name, values in metric_rows(result):
         table.add_row(key, name, *(f"{v:g}" for v in values))
@@ -101,33 +134,70 @@ def ca_export(
         err.print(f"note: {note}")
 
 
+_COURSE_AT = re.compile(r"^courses\[(\d+)\](?:\.(\w+))?")
+
+
 @ca_app.command("import")
 def ca_import(
     csv_file: Annotated[Path, typer.Argument(help="A CurricularAnalytics CSV file.")],
     code: Annotated[str, typer.Option("--code", help="Code of the bachelor to create.")],
     institution: Annotated[str, typer.Option("--institution", help="Its institution.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the curricula files.")],
+    credit_factor: Annotated[
+        float | None,
+        typer.Option(
+            "--credit-factor",
+            min=0.01,
+            max=10.0,
+            help="EC per credit hour (default: 2 for a semester system, 4/3 for quarters).",
+        ),
+    ] = None,
 ) -> None:
-    """A CurricularAnalytics curriculum as curricula files: ``courses.yaml`` (its catalogue)
-    and ``bachelor.yaml`` below --out; every requisite becomes a prerequisite."""
-    from articulation.curriculum.model import Bachelor, CatalogueFile
-    from articulation.interop.ca_format import CurricularError, read_csv, to_programme
+    """A CurricularAnalytics curriculum or degree plan as a curricula directory of its own
+    (outcomes.yaml, INSTITUTION/courses.yaml, INSTITUTION/bachelors/CODE.yaml below --out),
+    checked as `articulation validate` checks curricula before anything is written;
+    co-requisites become prerequisites, with a warning per row."""
+    from articulation.curriculum.loader import CurriculaError, load_curricula
+    from articulation.curriculum.model import CODE, INSTITUTION, MAX_CODE, MAX_INSTITUTION
+    from articulation.interop.ca_format import CA_COLUMNS, CurricularError, read_csv, to_curricula
 
     with user_errors():
+        if not re.match(INSTITUTION, institution) or len(institution) > MAX_INSTITUTION:
+            raise BadInput(f"--institution: not an institution code: {institution[:40]!r}")
+        if not re.match(CODE, code) or len(code) > MAX_CODE:
+            raise BadInput(f"--code: not a programme code: {code[:70]!r}")
         try:
-            parts = to_programme(read_csv(csv_file), code, institution)
-            CatalogueFile.model_validate(parts["catalogue"])
-            Bachelor.model_validate(parts["bachelor"])
+            imported = to_curricula(
+                read_csv(csv_file), code, institution, credit_factor, csv_file.name
+            )
         except CurricularError as exc:
             raise BadInput(str(exc)) from None
-        except ValueError as exc:
-            raise BadInput(f"{csv_file}: not valid as curricula: {exc}") from None
-        for name, data in (
-            ("courses.yaml", parts["catalogue"]),
-            ("bachelor.yaml", parts["bachelor"]),
-        ):
-            _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    err.print(f"{len(parts['catalogue']['courses'])} course(s) written to {out_dir}")
+        texts = {
+            name: yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+            for name, data in imported.files.items()
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, text in texts.items():
+                _write(Path(tmp) / name, text)
+            try:
+                load_curricula(tmp)
+            except CurriculaError as exc:
+                for problem in exc.problems:
+                    found = _COURSE_AT.match(problem.path)
+                    if found and int(found.group(1)) < len(imported.rows):
+                        row = imported.rows[int(found.group(1))]
+                        column = CA_COLUMNS.get(found.group(2) or "", "Course ID")
+                        err.print(f"error: {csv_file}: row {row}: {column}: {problem.message}")
+                    else:
+                        err.print(f"error: {csv_file}: {problem.message}")
+                err.print(f"{len(exc.problems)} problem(s) found; nothing written.")
+                raise typer.Exit(2) from None
+        for name, text in texts.items():
+            _write(out_dir / name, text)
+    for warning in imported.warnings:
+        err.print(f"warning: {warning}")
+    courses = imported.files[f"{institution.lower()}/courses.yaml"]["courses"]
+    err.print(f"{len(courses)} course(s) written to {out_dir}")
 
 
 @ooapi_app.command("export")

@@ -1,23 +1,33 @@
 """CurricularAnalytics' CSV curriculum format: reading and writing it, a bachelor in it and back.
 
 `CurricularAnalytics.jl <https://github.com/CurricularAnalytics/CurricularAnalytics.jl>`_ reads
-a curriculum (or a degree plan: a curriculum with a term per course) from a CSV file and measures
-its prerequisite structure. This module reads and writes that format, turns a bachelor of the
-catalogue into it and a curriculum in it into curricula files; the metrics are in
-:mod:`articulation.interop.ca_metrics`.
+a curriculum (or a degree plan: a curriculum with a term per course, and optionally an
+"Additional Courses" section) from a CSV file and measures its prerequisite structure. This
+module reads and writes that format as CurricularAnalytics.jl v2.1.0 does (``read_csv`` and
+``write_csv`` of its ``src/DataHandler.jl``), turns a bachelor of the catalogue into it and a
+curriculum in it into curricula files; the metrics are in :mod:`articulation.interop.ca_metrics`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.model import Bachelor, OutcomeAt
+from articulation.curriculum.model import (
+    MAX_PROGRAMME_ECTS,
+    Bachelor,
+    CalendarSpec,
+    Course,
+    OutcomeAt,
+)
 
 HEADER = [
     "Course ID",
@@ -32,8 +42,19 @@ HEADER = [
     "Canonical Name",
 ]
 TERM = "Term"
+ADDITIONAL = "Additional Courses"
 _HEAD_ROWS = ("Institution", "Degree Type", "System Type", "CIP")
-_SECTIONS = ("Additional Courses", "Course Learning Outcomes", "Curriculum Learning Outcomes")
+_SECTIONS = (ADDITIONAL, "Course Learning Outcomes", "Curriculum Learning Outcomes")
+_REQUISITES = (
+    ("Prerequisites", "prerequisites"),
+    ("Corequisites", "corequisites"),
+    ("Strict-Corequisites", "strict_corequisites"),
+)
+#: CA reads a requisite list split at any of these (``src/CSVUtilities.jl``, read_all_courses).
+_SEPARATORS = re.compile(r"[;,.:]")
+_WHOLE = re.compile(r"\d+")
+#: The largest field read, in characters (128 KiB, the csv module's default limit).
+MAX_FIELD = 131072
 
 
 class CurricularError(ValueError):
@@ -48,7 +69,8 @@ class CurricularError(ValueError):
 
 @dataclass(frozen=True)
 class CACourse:
-    """One course row of a CurricularAnalytics CSV file."""
+    """One course row of a CurricularAnalytics CSV file; ``additional`` when it is in the
+    "Additional Courses" section of a degree plan, ``row`` its line in the file (0: none)."""
 
     id: int
     name: str
@@ -61,6 +83,8 @@ class CACourse:
     institution: str = ""
     canonical_name: str = ""
     term: int | None = None
+    additional: bool = False
+    row: int = field(default=0, compare=False)
 
     @property
     def requisites(self) -> tuple[int, ...]:
@@ -113,11 +137,49 @@ def read_csv(path: str | Path) -> CACurriculum:
     return parse_csv(text, str(path))
 
 
+def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of the file with their line numbers, cells stripped. Fields of any
+    size are read here (the csv module's limit lifted for the call), so that a field over
+    :data:`MAX_FIELD` is reported with its column (:func:`_sizes`)."""
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return rows
+            except csv.Error as exc:
+                raise CurricularError(name, reader.line_num, None, f"not CSV: {exc}") from None
+            cells = [cell.strip() for cell in row]
+            if any(cells):  # CA skips empty lines too
+                rows.append((reader.line_num, cells))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _sizes(name: str, row_number: int, row: Sequence[str], titles: Sequence[str]) -> None:
+    """Refuse a field over :data:`MAX_FIELD` characters, naming its column."""
+    for i, cell in enumerate(row):
+        if len(cell) > MAX_FIELD:
+            title = titles[i] if i < len(titles) and titles[i] else f"column {i + 1}"
+            raise CurricularError(
+                name,
+                row_number,
+                title,
+                f"a field of {len(cell):,} characters; at most {MAX_FIELD:,} are read",
+            )
+
+
 def parse_csv(text: str, name: str = "<csv>") -> CACurriculum:
     """A curriculum from the text of a CurricularAnalytics CSV file (``name`` in errors)."""
-    rows = list(csv.reader(io.StringIO(text)))
-    numbered = [(i + 1, [cell.strip() for cell in row]) for i, row in enumerate(rows)]
-    numbered = [(n, row) for n, row in numbered if any(row)]  # CA skips empty lines too
+    numbered = _rows(text, name)
+    for row_number, row in numbered:
+        if row[0] not in ("Course ID", *_HEAD_ROWS, "Curriculum", "Degree Plan"):
+            break
+        _sizes(name, row_number, row, [row[0]] * len(row))
     if not numbered or numbered[0][1][0] != "Curriculum":
         raise CurricularError(name, 1, "Curriculum", "the first row must be 'Curriculum,<name>'")
     head: dict[str, str] = {"Curriculum": _cell(numbered[0][1], 1)}
@@ -132,47 +194,35 @@ def parse_csv(text: str, name: str = "<csv>") -> CACurriculum:
     if at >= len(numbered) or numbered[at][1][0] != "Courses":
         row = numbered[at][0] if at < len(numbered) else None
         raise CurricularError(name, row, "Courses", "expected the row 'Courses' before the courses")
-    at += 1
-    if at >= len(numbered):
-        raise CurricularError(name, None, "Course ID", "no course header row")
-    header_row, header = numbered[at]
-    columns = {title: i for i, title in enumerate(header) if title}
-    for title in ("Course ID", "Course Name"):
-        if title not in columns:
-            raise CurricularError(name, header_row, title, "missing column in the course header")
     is_plan = "Degree Plan" in head
-    if is_plan and TERM not in columns:
-        raise CurricularError(name, header_row, TERM, "a degree plan needs a Term column")
     system = head.get("System Type", "semester").lower() or "semester"
     if system not in ("semester", "quarter"):
         raise CurricularError(
             name, None, "System Type", f"expected semester or quarter, got {system!r}"
         )
-    courses: list[CACourse] = []
+    courses, at = _section(name, numbered, at + 1, is_plan, additional=False)
+    if at < len(numbered) and numbered[at][1][0] == ADDITIONAL:
+        if not is_plan:
+            raise CurricularError(
+                name, numbered[at][0], ADDITIONAL, "only a degree plan can have additional courses"
+            )
+        more, at = _section(name, numbered, at + 1, is_plan, additional=True)
+        courses += more
     seen: dict[int, int] = {}
-    for row_number, row in numbered[at + 1 :]:
-        if row[0] in _SECTIONS or row[0].startswith("#"):
-            break
-        course = _course(name, row_number, row, columns, is_plan)
+    for course in courses:
         if course.id in seen:
             raise CurricularError(
                 name,
-                row_number,
+                course.row,
                 "Course ID",
                 f"duplicate course ID {course.id} (first in row {seen[course.id]})",
             )
-        seen[course.id] = row_number
-        courses.append(course)
-    ids = set(seen)
+        seen[course.id] = course.row
     for course in courses:
-        for title, attribute in (
-            ("Prerequisites", "prerequisites"),
-            ("Corequisites", "corequisites"),
-            ("Strict-Corequisites", "strict_corequisites"),
-        ):
+        for title, attribute in _REQUISITES:
             for ref in getattr(course, attribute):
-                if ref not in ids:
-                    raise CurricularError(name, seen[course.id], title, f"unknown course ID {ref}")
+                if ref not in seen:
+                    raise CurricularError(name, course.row, title, f"unknown course ID {ref}")
     return CACurriculum(
         name=head["Curriculum"],
         courses=tuple(sorted(courses, key=lambda c: c.id)),  # CA orders the courses by ID
@@ -184,50 +234,81 @@ def parse_csv(text: str, name: str = "<csv>") -> CACurriculum:
     )
 
 
+def _section(
+    name: str, numbered: list[tuple[int, list[str]]], at: int, is_plan: bool, additional: bool
+) -> tuple[list[CACourse], int]:
+    """The courses of one section (its header row at ``at``), and where the next one starts."""
+    if at >= len(numbered):
+        raise CurricularError(name, None, "Course ID", "no course header row")
+    header_row, header = numbered[at]
+    _sizes(name, header_row, header, header)
+    columns = {title: i for i, title in enumerate(header) if title}
+    for title in ("Course ID", "Course Name"):
+        if title not in columns:
+            raise CurricularError(name, header_row, title, "missing column in the course header")
+    if is_plan and TERM not in columns:
+        raise CurricularError(name, header_row, TERM, "a degree plan needs a Term column")
+    courses = []
+    at += 1
+    while at < len(numbered):
+        row_number, row = numbered[at]
+        if row[0] in _SECTIONS or row[0].startswith("#"):
+            break
+        _sizes(name, row_number, row, header)
+        courses.append(_course(name, row_number, row, columns, is_plan, additional))
+        at += 1
+    return courses, at
+
+
 def _cell(row: Sequence[str], index: int) -> str:
     return row[index] if index < len(row) else ""
 
 
 def _course(
-    name: str, row_number: int, row: list[str], columns: dict[str, int], is_plan: bool
+    name: str,
+    row_number: int,
+    row: list[str],
+    columns: dict[str, int],
+    is_plan: bool,
+    additional: bool,
 ) -> CACourse:
     def get(title: str) -> str:
         return _cell(row, columns[title]) if title in columns else ""
 
-    def integer(title: str, text: str) -> int:
-        try:
-            value = int(float(text)) if text.replace(".0", "", 1).isdigit() else int(text)
-        except ValueError:
+    def integer(title: str, text: str, what: str = "a course ID") -> int:
+        whole = text[:-2] if text.endswith(".0") else text
+        if not _WHOLE.fullmatch(whole) or len(whole) > 20:
             raise CurricularError(
-                name, row_number, title, f"expected a course ID (a whole number), got {text!r}"
-            ) from None
+                name, row_number, title, f"expected {what} (a whole number), got {text[:40]!r}"
+            )
+        value = int(whole)
         if value < 1:
-            raise CurricularError(name, row_number, title, f"course IDs are positive, got {text!r}")
+            raise CurricularError(name, row_number, title, f"expected {what} >= 1, got {text!r}")
         return value
 
     def ids(title: str) -> tuple[int, ...]:
-        text = get(title)
-        parts = [p.strip() for p in text.replace(",", ";").split(";")] if text else []
-        return tuple(integer(title, p) for p in parts if p)
+        text = get(title).removesuffix(";")
+        parts = [p.strip() for p in _SEPARATORS.split(text)] if text else []
+        return tuple(dict.fromkeys(integer(title, p) for p in parts if p))
 
     course_id = integer("Course ID", get("Course ID"))
     if not get("Course Name"):
         raise CurricularError(name, row_number, "Course Name", "every course needs a name")
     hours_text = get("Credit Hours") or "0"
     try:
-        hours = float(hours_text)
+        hours = float(hours_text) if len(hours_text) <= 40 else float("nan")
     except ValueError:
+        hours = float("nan")
+    if not 0 <= hours < float("inf"):
         raise CurricularError(
-            name, row_number, "Credit Hours", f"expected a number, got {hours_text!r}"
-        ) from None
-    if hours < 0 or hours != hours or hours == float("inf"):
-        raise CurricularError(
-            name, row_number, "Credit Hours", f"expected a number >= 0, got {hours_text!r}"
+            name, row_number, "Credit Hours", f"expected a number >= 0, got {hours_text[:40]!r}"
         )
     term = None
-    if get(TERM):
-        term = integer(TERM, get(TERM))
-    elif is_plan:
+    if not is_plan:
+        pass  # CA reads no terms of a curriculum, even where a Term column is given
+    elif get(TERM):
+        term = integer(TERM, get(TERM), "a term")
+    else:
         raise CurricularError(name, row_number, TERM, "every course of a degree plan needs a term")
     return CACourse(
         id=course_id,
@@ -241,12 +322,20 @@ def _course(
         institution=get("Institution"),
         canonical_name=get("Canonical Name"),
         term=term,
+        additional=additional,
+        row=row_number,
     )
 
 
-def write_csv(curriculum: CACurriculum) -> str:
-    """The CurricularAnalytics CSV text of ``curriculum`` (a degree plan, with a Term column,
-    when it names one); its notes follow the courses as ``#`` lines, which CA stops reading at.
+def write_csv(
+    curriculum: CACurriculum,
+    columns: Sequence[str] = (),
+    values: Mapping[int, Sequence[str]] | None = None,
+) -> str:
+    """The CurricularAnalytics CSV text of ``curriculum`` (a degree plan, with a Term column and
+    its additional courses in their own section, when it names one); its notes follow the
+    courses as ``#`` lines, which CA stops reading at. ``columns`` are extra columns after the
+    others (as CA's writer adds its metrics), ``values`` their cells by course ID.
 
     >>> ca = CACurriculum("Tiny", (CACourse(1, "Calculus", "MA", "1", credit_hours=3),))
     >>> print(write_csv(ca), end="")
@@ -270,21 +359,30 @@ def write_csv(curriculum: CACurriculum) -> str:
     out.writerow(["CIP", curriculum.cip])
     out.writerow(["Courses"])
     is_plan = curriculum.plan is not None
-    out.writerow(HEADER + ([TERM] if is_plan else []))
-    for c in curriculum.courses:
-        row = [
-            str(c.id),
-            c.name,
-            c.prefix,
-            c.number,
-            ";".join(map(str, c.prerequisites)),
-            ";".join(map(str, c.corequisites)),
-            ";".join(map(str, c.strict_corequisites)),
-            f"{c.credit_hours:g}",
-            c.institution,
-            c.canonical_name,
-        ]
-        out.writerow(row + ([str(c.term)] if is_plan else []))
+    header = HEADER + ([TERM] if is_plan else []) + list(columns)
+    out.writerow(header)
+    for section in (False, True):
+        courses = [c for c in curriculum.courses if c.additional is section]
+        if section:
+            if not courses:
+                break
+            out.writerow([ADDITIONAL])
+            out.writerow(header)
+        for c in courses:
+            row = [
+                str(c.id),
+                c.name,
+                c.prefix,
+                c.number,
+                ";".join(map(str, c.prerequisites)),
+                ";".join(map(str, c.corequisites)),
+                ";".join(map(str, c.strict_corequisites)),
+                f"{c.credit_hours:g}",
+                c.institution,
+                c.canonical_name,
+            ]
+            row += [str(c.term)] if is_plan else []
+            out.writerow(row + list((values or {}).get(c.id, ())))
     for note in curriculum.notes:  # raw lines: a reader sees a first field starting with '#'
         buffer.write("# " + " ".join(note.split()) + "\n")
     return buffer.getvalue()
@@ -405,33 +503,194 @@ def _terms(catalogue: Catalogue, codes: Sequence[str]) -> tuple[dict[str, int], 
     )
 
 
-def to_programme(curriculum: CACurriculum, code: str, institution: str) -> dict[str, Any]:
-    """A CurricularAnalytics curriculum as curricula files: ``{"catalogue": {...}, "bachelor":
-    {...}}`` (plain data for YAML). Course codes are ``PREFIX-NUMBER`` (else the number, else
-    ``<institution>-CA<id>``); every requisite (pre-, co- or strict co-) becomes a prerequisite;
-    the courses teach nothing (CA has no outcomes at a level)."""
-    codes = {}
+# --- a CurricularAnalytics curriculum as curricula files ---------------------------------------
+
+#: EC per US semester credit hour: 60 EC are a full-time year (ECTS Users' Guide 2015), and we
+#: take a full-time US year as 30 semester credit hours (15 a semester); a quarter credit hour
+#: is ⅔ of a semester one (3 quarters a year against 2 semesters), so 4/3 EC.
+SEMESTER_CREDIT_EC = 2.0
+QUARTER_CREDIT_EC = 4 / 3
+#: The area of imported courses (CA has no outcomes at a level), from the one outcome written.
+IMPORTED_AREA = "imported"
+#: The teaching periods written for a degree plan's terms, by CA's System Type.
+_CALENDARS = {
+    "semester": [("S1", 0, 17), ("S2", 20, 17)],
+    "quarter": [("Q1", 0, 11), ("Q2", 13, 11), ("Q3", 26, 11), ("Q4", 39, 11)],
+}
+_NOT_CODE = re.compile(r"[^A-Za-z0-9_.\-]+")
+CA_COLUMNS = {  # a field of our course format -> the CA column it comes from
+    "code": "Prefix/Number",
+    "title": "Course Name",
+    "ects": "Credit Hours",
+    "periods": TERM,
+    "prerequisites": "Prerequisites",
+    "provenance": "Degree Plan",
+}
+
+
+@dataclass(frozen=True)
+class Imported:
+    """Curricula files (plain data for YAML, by relative path) made from a CA file, what the
+    translation changed (one line per row concerned) and the CSV row of each course index."""
+
+    files: dict[str, dict[str, Any]]
+    warnings: tuple[str, ...]
+    rows: tuple[int, ...]
+
+
+def credit_factor_for(curriculum: CACurriculum) -> float:
+    """The default EC per credit hour for the curriculum's System Type."""
+    return QUARTER_CREDIT_EC if curriculum.system_type == "quarter" else SEMESTER_CREDIT_EC
+
+
+def _code(course: CACourse, institution: str) -> str:
+    """Our course code for a CA course: ``<institution>-<Prefix>-<Number>`` (the prefix left
+    out when it is the institution already), characters a code cannot hold as ``_``."""
+    base = f"{course.prefix}-{course.number}" if course.prefix and course.number else course.number
+    base = _NOT_CODE.sub("_", base).strip("_.-")
+    if not base:
+        base = f"CA{course.id}"
+    return base if base.startswith(f"{institution}-") else f"{institution}-{base}"
+
+
+def to_curricula(
+    curriculum: CACurriculum,
+    code: str,
+    institution: str,
+    credit_factor: float | None = None,
+    source: str = "",
+) -> Imported:
+    """A CurricularAnalytics curriculum as a curricula directory of its own: ``outcomes.yaml``
+    (the one outcome that gives imported courses their area), ``<institution>/courses.yaml``
+    (the courses, with a calendar when the file is a degree plan) and
+    ``<institution>/bachelors/<code>.yaml``.
+
+    Course codes are ``<institution>-<Prefix>-<Number>`` (else the number, else ``CA<id>``;
+    codes that would clash fall back to ``CA<id>``). Credit hours become EC at
+    ``credit_factor`` (default :func:`credit_factor_for`), rounded to a multiple of 0.5 EC.
+    Co-requisites and strict co-requisites become prerequisites (our format has no
+    co-requisites), one warning per row. A degree plan's ``Term`` becomes the course's period of
+    the year (S1/S2, or Q1–Q4 in a quarter system) and stays, with the plan, in its provenance.
+
+    Each course is checked against the course format here: a problem raises
+    :class:`CurricularError` naming the row and the CA column.
+    """
+    factor = credit_factor_for(curriculum) if credit_factor is None else credit_factor
+    codes = {c.id: _code(c, institution) for c in curriculum.courses}
+    folded: dict[str, list[int]] = {}
+    for course_id, own in codes.items():
+        folded.setdefault(own.casefold(), []).append(course_id)
+    warnings: list[tuple[int, str]] = []  # (row, text): printed in the file's order
+    for ids in folded.values():
+        if len(ids) > 1:
+            for course_id in ids:
+                codes[course_id] = f"{institution}-CA{course_id}"
+    calendar = _CALENDARS[curriculum.system_type]
+    courses: list[dict[str, Any]] = []
     for c in curriculum.courses:
-        own = c.code if (c.prefix and c.number) or c.number else f"{institution}-CA{c.id}"
-        codes[c.id] = own
-    if len(set(codes.values())) != len(codes):
-        codes = {c.id: f"{institution}-CA{c.id}" for c in curriculum.courses}
-    courses = []
-    for c in curriculum.courses:
-        item: dict[str, Any] = {"code": codes[c.id], "title": c.name, "ects": c.credit_hours}
+        where = f"{source or curriculum.name}: row {c.row}"
+        ects = max(0.5, round(c.credit_hours * factor * 2) / 2) if c.credit_hours else 0.0
+        if c.credit_hours and abs(ects - c.credit_hours * factor) > 1e-9:
+            warnings.append(
+                (
+                    c.row,
+                    f"{where}: Credit Hours {c.credit_hours:g} × {factor:g} = "
+                    f"{c.credit_hours * factor:.3g} EC, rounded to {ects:g} EC",
+                )
+            )
+        item: dict[str, Any] = {
+            "code": codes[c.id],
+            "title": c.name,
+            "ects": ects,
+            "area": IMPORTED_AREA,
+        }
+        if c.term is not None and curriculum.plan is not None:
+            item["periods"] = [calendar[(c.term - 1) % len(calendar)][0]]
         requisites = list(dict.fromkeys(c.requisites))
         if requisites:
             item["prerequisites"] = [[codes[r]] for r in requisites]
+        for title, kind in (
+            ("Corequisites", c.corequisites),
+            ("Strict-Corequisites", c.strict_corequisites),
+        ):
+            if kind:
+                named = ", ".join(codes[r] for r in kind)
+                warnings.append(
+                    (
+                        c.row,
+                        f"{where}: {title} {named} of {codes[c.id]} written as prerequisites "
+                        "(the course format has no co-requisites: they must be passed first)",
+                    )
+                )
+        note = f"imported from CurricularAnalytics {source or 'CSV'}, course ID {c.id}"
+        if c.term is not None and curriculum.plan is not None:
+            note += f"; degree plan {curriculum.plan[:200]!r}, term {c.term}"
+        item["provenance"] = {"note": note}
+        _check(Course, item, c, source or curriculum.name)
         courses.append(item)
-    total = sum(c.credit_hours for c in curriculum.courses)
-    return {
-        "catalogue": {"institution": institution, "courses": courses},
-        "bachelor": {
-            "code": code,
-            "name": curriculum.name,
-            "institution": institution,
-            "kind": "bachelor",
-            "ects": total,
-            "courses": [codes[c.id] for c in curriculum.courses],
-        },
+    catalogue: dict[str, Any] = {"institution": institution}
+    if curriculum.plan is not None:
+        catalogue["calendar"] = {
+            "periods": [{"name": n, "start_week": s, "weeks": w} for n, s, w in calendar]
+        }
+        CalendarSpec.model_validate(catalogue["calendar"])
+    catalogue["courses"] = courses
+    total = sum(item["ects"] for item in courses)
+    if not 0 < total <= MAX_PROGRAMME_ECTS:
+        raise CurricularError(
+            source or curriculum.name,
+            None,
+            "Credit Hours",
+            f"the courses add up to {total:g} EC; a bachelor has more than 0 and at most "
+            f"{MAX_PROGRAMME_ECTS:g} EC",
+        )
+    bachelor = {
+        "code": code,
+        "name": curriculum.name,
+        "institution": institution,
+        "kind": "bachelor",
+        "ects": total,
+        "courses": [codes[c.id] for c in curriculum.courses],
     }
+    try:
+        Bachelor.model_validate(bachelor)
+    except ValidationError as exc:
+        raise CurricularError(
+            source or curriculum.name, 1, "Curriculum", _first_error(exc)
+        ) from None
+    outcome = {
+        "id": f"{institution.lower()}.imported",
+        "title": f"Courses imported from CurricularAnalytics ({curriculum.name})"[:500],
+        "area": IMPORTED_AREA,
+    }
+    folder = institution.lower()
+    return Imported(
+        files={
+            "outcomes.yaml": {"outcomes": [outcome]},
+            f"{folder}/courses.yaml": catalogue,
+            f"{folder}/bachelors/{code}.yaml": bachelor,
+        },
+        warnings=tuple(text for _, text in sorted(warnings, key=lambda w: w[0])),
+        rows=tuple(c.row for c in curriculum.courses),
+    )
+
+
+def _check(model: type[Course], item: dict[str, Any], course: CACourse, source: str) -> None:
+    """Validate one course as the course format does; a problem names the row and CA column."""
+    try:
+        model.model_validate(item)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        column = CA_COLUMNS.get(str(error["loc"][0]) if error["loc"] else "", "Course Name")
+        raise CurricularError(source, course.row, column, _first_error(exc)) from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    """The first problem of a validation error in one line, the value shortened."""
+    error = exc.errors()[0]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        text = repr(value)
+        message += f" (got {text[:60]}{'…' if len(text) > 60 else ''})"
+    return message

@@ -2,23 +2,28 @@
 
 `CurricularAnalytics.jl <https://github.com/CurricularAnalytics/CurricularAnalytics.jl>`_
 measures the prerequisite structure of a curriculum (read from its CSV format, see
-:mod:`articulation.interop.ca_format`). This module computes the metrics as CurricularAnalytics
-defines them, over the graph with an edge from every requisite (pre-, co- and strict
-co-requisite alike) to the course:
+:mod:`articulation.interop.ca_format`). This module computes the metrics as CurricularAnalytics.jl
+v2.1.0 defines them (``src/CurricularAnalytics.jl``: ``blocking_factor``, ``delay_factor``,
+``centrality``, ``complexity``), over the graph with an edge from every requisite (pre-, co- and
+strict co-requisite alike, as its ``create_graph!`` draws them) to the course:
 
 - **blocking factor** of a course: the number of courses reachable from it;
-- **delay factor**: the number of courses on the longest path through it;
-- **centrality**: the summed lengths (in courses) of the source-to-sink paths that pass through
-  it;
+- **delay factor**: the number of courses on the longest path through it (1 for a course on no
+  path);
+- **centrality**: 0 for a source or a sink; otherwise the summed lengths (in courses) of all the
+  source-to-sink paths that pass through it;
 - **structural complexity**: delay factor + blocking factor (in a quarter system, ⅔ of that,
   rounded to one decimal, as CurricularAnalytics does);
 
 each also in total, the sum over the courses.
 
-The values are CurricularAnalytics' own: its path searches are reproduced step by step
-(:func:`delay_factors`, :func:`all_paths`), so where they keep one of several tied paths the
-numbers are CA's, not the textbook formula's (its published examples depend on this; the tests
-check them).
+CurricularAnalytics enumerates every source-to-sink path, which grows exponentially with the
+curriculum. Here the same values come from dynamic programming over a topological order:
+longest paths into and out of each course for the delay factor, the number and summed length of
+the paths into and out of each course for centrality, reachability sets (as bit sets) for the
+blocking factor; each is linear in the edges (times n/64 words for the blocking factor). The
+tests check the values against a path-enumerating implementation on random curricula and
+against the values CurricularAnalytics.jl's own tests and documentation assert.
 
 >>> from articulation.interop.ca_format import parse_csv
 >>> ca = parse_csv("Curriculum,Tiny\\nCourses\\n"
@@ -31,7 +36,6 @@ check them).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -39,9 +43,11 @@ from typing import Any
 import networkx as nx
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.interop.ca_format import CACurriculum, CurricularError, from_bachelor
+from articulation.interop.ca_format import CACurriculum, CurricularError, from_bachelor, write_csv
 
 METRICS = ("blocking_factor", "delay_factor", "centrality", "complexity")
+#: The version of CurricularAnalytics.jl whose definitions the metrics follow.
+CA_VERSION = "2.1.0"
 
 
 def curriculum_graph(curriculum: CACurriculum) -> nx.DiGraph:
@@ -54,148 +60,72 @@ def curriculum_graph(curriculum: CACurriculum) -> nx.DiGraph:
     return graph
 
 
-def all_paths(graph: nx.DiGraph) -> list[list[int]]:
-    """The source-to-sink paths as CurricularAnalytics' ``all_paths`` (GraphAlgs.jl) lists them:
-    walking back from each sink (in node order) through the in-neighbours in node order.
+def blocking_factors(graph: nx.DiGraph, order: list[int]) -> dict[int, int]:
+    """The number of courses reachable from each course: reachability sets as bit sets, built
+    from the sinks back (``order`` is a topological order).
 
-    Like CurricularAnalytics it keeps one path where a course has several requisites that are
-    sources (its published values rest on this); see :func:`curricular_metrics`.
-
-    >>> g = nx.DiGraph([(1, 3), (2, 3), (3, 4)])
-    >>> all_paths(g)
-    [[2, 3, 4]]
+    >>> g = nx.DiGraph([(1, 2), (1, 3), (2, 4)])
+    >>> blocking_factors(g, [1, 2, 3, 4])
+    {4: 0, 3: 0, 2: 1, 1: 3}
     """
-    order = {v: i for i, v in enumerate(graph.nodes)}
-    preds = {v: sorted(graph.predecessors(v), key=order.__getitem__) for v in graph.nodes}
-    paths: list[list[int]] = []
-    for sink in graph.nodes:
-        if graph.out_degree(sink) or not graph.in_degree(sink):
-            continue
-        queue = deque([[sink]])
-        while queue:
-            path = queue.popleft()
-            for i, u in enumerate(preds[path[0]]):
-                if i == 0:
-                    path.insert(0, u)
-                else:
-                    path[0] = u
-                if not preds[u]:
-                    if path not in paths:
-                        paths.append(path)  # the same list on: as CA, later heads overwrite it
-                else:
-                    queue.append(list(path))
-    return paths
+    bit = {v: 1 << i for i, v in enumerate(order)}
+    reach: dict[int, int] = {}
+    for v in reversed(order):
+        seen = 0
+        for w in graph.successors(v):
+            seen |= bit[w] | reach[w]
+        reach[v] = seen
+    return {v: seen.bit_count() for v, seen in reach.items()}
 
 
-def delay_factors(graph: nx.DiGraph) -> dict[int, int]:
-    """The delay factor of every course as CurricularAnalytics computes it: from each course
-    with successors, one longest path to every course it reaches (LightGraphs' Dijkstra search
-    on weights -1, ties kept as found first); a course's delay factor is the most courses on
-    such a path through it (1 on none).
+def delay_factors(graph: nx.DiGraph, order: list[int]) -> dict[int, int]:
+    """The number of courses on the longest path through each course: the longest path that
+    ends at it plus the longest that starts at it, less the course counted twice.
 
-    Where two longest paths tie, CA keeps one, so a course on the other counts less than the
-    longest path through it (its published example: 4, not 5).
-
-    >>> delay_factors(nx.DiGraph([(1, 2), (2, 3)]))
-    {1: 3, 2: 3, 3: 3}
+    >>> g = nx.DiGraph([(1, 2), (1, 3), (2, 4), (3, 4)])  # CA's delay-factor "diamond"
+    >>> delay_factors(g, [1, 2, 3, 4])
+    {1: 3, 2: 3, 3: 3, 4: 3}
     """
-    order = {v: i for i, v in enumerate(graph.nodes)}
-    succ = {v: sorted(graph.successors(v), key=order.__getitem__) for v in graph.nodes}
-    delay = dict.fromkeys(graph.nodes, 1)
-    for source in graph.nodes:
-        if not succ[source]:
-            continue
-        parents = _longest_path_tree(succ, source)
-        for target in graph.nodes:
-            path = []
-            v = target
-            while v in parents:
-                path.append(v)
-                v = parents[v]
-            if path:
-                path.append(v)
-                for u in path:
-                    delay[u] = max(delay[u], len(path))
-    return delay
+    into: dict[int, int] = {}
+    for v in order:
+        into[v] = 1 + max((into[u] for u in graph.predecessors(v)), default=0)
+    out: dict[int, int] = {}
+    for v in reversed(order):
+        out[v] = 1 + max((out[w] for w in graph.successors(v)), default=0)
+    return {v: into[v] + out[v] - 1 for v in order}
 
 
-def _longest_path_tree(succ: dict[int, list[int]], source: int) -> dict[int, int]:
-    """The parent of each course reached from ``source`` in LightGraphs'
-    ``dijkstra_shortest_paths(g, source, -weights(g))``, with its priority queue's order."""
-    dist = {source: 0}
-    parents: dict[int, int] = {}
-    queue = _PriorityQueue()
-    queue.set(source, 0)
-    while queue:
-        u = queue.pop()
-        for v in succ[u]:
-            alt = dist[u] - 1
-            if v not in dist or alt < dist[v]:
-                dist[v], parents[v] = alt, u
-                queue.set(v, alt)
-    return parents
+def centralities(graph: nx.DiGraph, order: list[int]) -> dict[int, int]:
+    """The summed lengths of the source-to-sink paths through each course that is neither a
+    source nor a sink (0 for those).
 
+    For a course ``v``: ``a`` paths from the sources end at ``v``, ``la`` courses in total on
+    them; ``b`` paths from ``v`` reach the sinks, ``lb`` courses on them. Each of the ``a * b``
+    source-to-sink paths through ``v`` joins one of each, counting ``v`` once, so their lengths
+    add up to ``la * b + a * lb - a * b``.
 
-class _PriorityQueue:
-    """DataStructures.jl's PriorityQueue (a binary heap; equal priorities keep their order as
-    it does), enough for :func:`_longest_path_tree`."""
-
-    def __init__(self) -> None:
-        self.items: list[list[int]] = []  # [key, priority]
-        self.index: dict[int, int] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def set(self, key: int, priority: int) -> None:
-        if key in self.index:
-            i = self.index[key]
-            old = self.items[i][1]
-            self.items[i] = [key, priority]
-            if priority < old:
-                self._up(i)
-            else:
-                self._down(i)
-        else:
-            self.items.append([key, priority])
-            self._up(len(self.items) - 1)
-
-    def pop(self) -> int:
-        first = self.items[0]
-        last = self.items.pop()
-        del self.index[first[0]]
-        if self.items:
-            self.items[0] = last
-            self._down(0)
-        return first[0]
-
-    def _up(self, i: int) -> None:
-        item = self.items[i]
-        while i > 0:
-            parent = (i - 1) // 2
-            if item[1] < self.items[parent][1]:
-                self._place(self.items[parent], i)
-                i = parent
-            else:
-                break
-        self._place(item, i)
-
-    def _down(self, i: int) -> None:
-        item = self.items[i]
-        n = len(self.items)
-        while (left := 2 * i + 1) < n:
-            right = left + 1
-            j = left if right >= n or self.items[left][1] < self.items[right][1] else right
-            if self.items[j][1] < item[1]:
-                self._place(self.items[j], i)
-                i = j
-            else:
-                break
-        self._place(item, i)
-
-    def _place(self, item: list[int], i: int) -> None:
-        self.items[i] = item
-        self.index[item[0]] = i
+    >>> g = nx.DiGraph([(1, 3), (2, 3), (3, 4)])  # CA's documentation, metrics example (b)
+    >>> centralities(g, [1, 2, 3, 4])
+    {1: 0, 2: 0, 3: 6, 4: 0}
+    """
+    a: dict[int, int] = {}
+    la: dict[int, int] = {}
+    for v in order:
+        preds = list(graph.predecessors(v))
+        a[v] = sum(a[u] for u in preds) if preds else 1
+        la[v] = sum(la[u] + a[u] for u in preds) if preds else 1
+    b: dict[int, int] = {}
+    lb: dict[int, int] = {}
+    for v in reversed(order):
+        succs = list(graph.successors(v))
+        b[v] = sum(b[w] for w in succs) if succs else 1
+        lb[v] = sum(lb[w] + b[w] for w in succs) if succs else 1
+    return {
+        v: la[v] * b[v] + a[v] * lb[v] - a[v] * b[v]
+        if graph.in_degree(v) and graph.out_degree(v)
+        else 0
+        for v in order
+    }
 
 
 @dataclass(frozen=True)
@@ -231,7 +161,7 @@ def _number(value: float) -> float:
 
 def curricular_metrics(curriculum: CACurriculum) -> CurricularMetrics:
     """Blocking factor, delay factor, centrality and structural complexity of every course, as
-    CurricularAnalytics computes them (see the module's documentation).
+    CurricularAnalytics.jl v2.1.0 defines them (see the module's documentation).
 
     Raises :class:`CurricularError` when the requisites form a cycle (the metrics are defined on
     acyclic curricula only).
@@ -243,24 +173,21 @@ def curricular_metrics(curriculum: CACurriculum) -> CurricularMetrics:
         loop = " → ".join(keys[u] for u, _ in cycle) + f" → {keys[cycle[0][0]]}"
         raise CurricularError(curriculum.name, None, "Prerequisites", f"requisite cycle: {loop}")
     keys = curriculum.keys()
-    centrality = dict.fromkeys(graph.nodes, 0)
-    for path in all_paths(graph):
-        if len(path) > 2:
-            for v in path[1:-1]:
-                centrality[v] += len(path)
-    blocking = {v: len(nx.descendants(graph, v)) for v in graph.nodes}
-    delay = delay_factors(graph)
+    order = list(nx.topological_sort(graph))
+    blocking = blocking_factors(graph, order)
+    delay = delay_factors(graph, order)
+    centrality = centralities(graph, order)
     complexity: dict[int, float] = {v: delay[v] + blocking[v] for v in graph.nodes}
     if curriculum.system_type == "quarter":
         complexity = {v: round(h * 2 / 3, 1) for v, h in complexity.items()}
-    order = [c.id for c in curriculum.courses]
+    ids = [c.id for c in curriculum.courses]
     return CurricularMetrics(
-        courses=tuple(keys[v] for v in order),
+        courses=tuple(keys[v] for v in ids),
         names={keys[c.id]: c.name for c in curriculum.courses},
-        blocking_factor={keys[v]: blocking[v] for v in order},
-        delay_factor={keys[v]: delay[v] for v in order},
-        centrality={keys[v]: centrality[v] for v in order},
-        complexity={keys[v]: complexity[v] for v in order},
+        blocking_factor={keys[v]: blocking[v] for v in ids},
+        delay_factor={keys[v]: delay[v] for v in ids},
+        centrality={keys[v]: centrality[v] for v in ids},
+        complexity={keys[v]: complexity[v] for v in ids},
         notes=curriculum.notes,
     )
 
@@ -278,3 +205,24 @@ def metric_rows(metrics: CurricularMetrics) -> Iterable[tuple[str, str, list[flo
     """(key, name, [blocking, delay, centrality, complexity]) per course, for tables."""
     for key in metrics.courses:
         yield key, metrics.names[key], [getattr(metrics, m)[key] for m in METRICS]
+
+
+#: The columns CurricularAnalytics.jl's ``write_csv(...; metrics=true)`` adds, in its order
+#: (``src/DataHandler.jl``, ``write_csv_content``).
+CSV_COLUMNS = ("Complexity", "Blocking", "Delay", "Centrality")
+
+
+def metrics_csv(curriculum: CACurriculum, metrics: CurricularMetrics) -> str:
+    """The curriculum as a CurricularAnalytics CSV file with the metric columns CA's own writer
+    adds after the others: complexity, blocking factor, delay factor, centrality per course."""
+    keys = curriculum.keys()
+    values = {
+        c.id: [
+            f"{_number(metrics.complexity[keys[c.id]]):g}",
+            str(metrics.blocking_factor[keys[c.id]]),
+            str(metrics.delay_factor[keys[c.id]]),
+            str(metrics.centrality[keys[c.id]]),
+        ]
+        for c in curriculum.courses
+    }
+    return write_csv(curriculum, CSV_COLUMNS, values)
