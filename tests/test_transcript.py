@@ -201,3 +201,59 @@ def test_an_abbreviation_finds_its_course() -> None:
     found = suggestions(CATALOGUE, "AI and Programming")
     assert found[0] == "UT-920600002"
     assert CATALOGUE.courses[found[0]].title == "Artificial Intelligence and Programming"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "below the pass mark of 5.5"), ("nl", "het cijfer 3,5 ligt onder de zakgrens")],
+)
+def test_a_failed_line_says_why_in_the_page_language(
+    client: TestClient, lang: str, words: str
+) -> None:
+    html = client.post("/", data={"courses": f"{COURSE} 3,5", "lang": lang}).text
+    assert words in unescape(html)
+    data = client.post(
+        "/v1/eligibility",
+        json={"courses": [f"{COURSE} 3,5"], "masters": ["UT-M-CS"]},
+        headers={"Accept-Language": lang},
+    ).json()
+    assert words in data["transcript"][0]["reason"]
+
+
+def test_a_student_still_studying_has_the_transcript_read_as_done_so_far(
+    client: TestClient,
+) -> None:
+    form = {"courses": f"{COURSE} 3,5\nXB_0114 V", "bachelor": "VU-B-AI", "studying": "yes"}
+    html = client.post("/", data=form).text
+    assert 'id="done-so-far"' in html and "courses you have done so far" in html
+    assert ROW.findall(html) and [(c, r) for r, _, c in ROW.findall(html)] == [
+        (CODE, "failed"),
+        ("VU-XB_0114", "passed"),
+    ]
+    assert 'id="population" data-population="studying"' in html
+    graduate = client.post("/", data={"courses": f"{COURSE} 3,5", "bachelor": "VU-B-AI"}).text
+    assert 'id="done-so-far"' not in graduate
+
+
+def test_tabs_are_read_by_the_api_as_by_the_page(client: TestClient) -> None:
+    line = "XB_0043\tData Structures and Algorithms for AI\t6\t8,0"
+    data = api(client, [line], ["UT-M-CS"])
+    assert data["recognised"] == [CODE] and data["gpa"] == 8.0
+    html, rows = page_rows(client, [line])
+    assert rows == [(CODE, "passed")] and "(EC-weighted, passed courses): 8</p>" in html
+
+
+def test_the_pass_mark_is_the_institutions() -> None:
+    """5,8 passes at the Dutch 5,5 and fails where the course's institution passes from 6."""
+    from dataclasses import replace
+
+    from articulation.answers.eligibility import assess_transcript
+
+    vu = CATALOGUE.calendar("VU")
+    stricter = replace(
+        CATALOGUE, calendars={**CATALOGUE.calendars, "VU": replace(vu, pass_mark=6.0)}, memo={}
+    )
+    line = [f"{COURSE} 5,8"]
+    assert assess_transcript(CATALOGUE, line, masters=["UT-M-CS"]).recognised == (CODE,)
+    answer = assess_transcript(stricter, line, masters=["UT-M-CS"])
+    assert answer.recognised == () and answer.not_passed == (CODE,)

@@ -83,7 +83,7 @@ class Calendar:
             tuple(
                 Period(p.name, i, p.start_week, p.weeks, p.end) for i, p in enumerate(spec.periods)
             ),
-            spec.pass_mark,
+            DUTCH_PASS_MARK if spec.pass_mark is None else spec.pass_mark,
         )
 
     def spec(self) -> CalendarSpec:
@@ -105,7 +105,7 @@ class Calendar:
                 )
                 for p in self.periods
             ],
-            pass_mark=self.pass_mark,
+            pass_mark=None if self.pass_mark == DUTCH_PASS_MARK else self.pass_mark,
         )
 
     @property

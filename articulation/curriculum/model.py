@@ -397,7 +397,7 @@ class CalendarSpec(Strict):
     grade that passes a course there (``pass_mark``, on a transcript)."""
 
     periods: Annotated[list[PeriodSpec], Field(min_length=1)]
-    pass_mark: Grade = DUTCH_PASS_MARK
+    pass_mark: Grade | None = None  # None: the Dutch pass mark, DUTCH_PASS_MARK
 
     @model_validator(mode="after")
     def _check_order(self) -> CalendarSpec:
@@ -719,9 +719,8 @@ def _entry_result(value: Any) -> float | str:
         return float(value)
     if isinstance(value, str) and 0 < len(value.strip()) <= 20 and not _CONTROL.search(value):
         return value.strip()
-    raise ValueError(
-        f"expected a grade from 1 to 10 or a result in words (V, NV, VR), got {value!r}"
-    )
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    raise ValueError(f"expected a grade from 1 to 10 or a result in words (V, NV, VR), got {shown}")
 
 
 EntryGrade = Annotated[
