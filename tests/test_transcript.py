@@ -257,3 +257,25 @@ def test_the_pass_mark_is_the_institutions() -> None:
     assert assess_transcript(CATALOGUE, line, masters=["UT-M-CS"]).recognised == (CODE,)
     answer = assess_transcript(stricter, line, masters=["UT-M-CS"])
     assert answer.recognised == () and answer.not_passed == (CODE,)
+
+
+def test_a_dutch_title_names_its_course() -> None:
+    """A course with a Dutch title (``title_nl``) is recognised by it, in any case."""
+    from dataclasses import replace
+
+    course = CATALOGUE.courses[CODE].model_copy(
+        update={"title_nl": "Datastructuren en algoritmen voor AI"}
+    )
+    dutch = replace(CATALOGUE, courses={**CATALOGUE.courses, CODE: course}, memo={})
+    line = read_line(dutch, "datastructuren en algoritmen voor ai;6;7,5")
+    assert line.grade == 7.5 and match_course(dutch, line.text) == CODE
+    assert match_course(CATALOGUE, line.text) is None
+    assert suggestions(dutch, "Datastructuren algoritmen")[0] == CODE
+
+
+def test_a_result_in_unknown_words_is_an_error_on_its_entry(client: TestClient) -> None:
+    body = {"courses": ["VU-XB_0114", {"code": COURSE, "grade": "goed"}]}
+    answer = client.post("/v1/eligibility", json=body)
+    assert answer.status_code == 422
+    item = answer.json()["detail"][0]
+    assert item["loc"] == ["body", "courses", 1, "grade"] and "'goed'" in item["msg"]
