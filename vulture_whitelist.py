@@ -52,6 +52,8 @@ opened_count
 newly_opened
 schema_revision
 started_at
+input  # a transcript line's entry as given (TranscriptLineOut)
+transcript  # each recognised transcript line (EligibilityResponse)
 required  # also a field of the engine's GradeCheck, written by fields_json
 
 # SQLAlchemy: type decorator hooks, the SQLite connect listener, columns

@@ -20,9 +20,9 @@ from articulation.curriculum.model import (
     Bachelor,
     ConditionId,
     Course,
-    CourseRef,
     Master,
     Minor,
+    PrintedLine,
     TranscriptEntry,
 )
 from articulation.messages.status import VALUES
@@ -270,7 +270,7 @@ def _entry_kind(value: Any) -> str:
 
 
 TranscriptItem = Annotated[
-    Annotated[TranscriptEntry, Tag("entry")] | Annotated[CourseRef, Tag("code")],
+    Annotated[TranscriptEntry, Tag("entry")] | Annotated[PrintedLine, Tag("code")],
     Discriminator(_entry_kind),
 ]
 
@@ -281,9 +281,12 @@ class EligibilityRequest(Strict):
     courses: Annotated[
         list[TranscriptItem],
         Field(
-            description="Passed courses: codes in any common form (with or without the "
-            "institution prefix, '_' or '-', any case) or titles, or {code, grade, ects} with a "
-            'grade like 7.5 or "7,5" (at most the server\'s ARTICULATION_MAX_TRANSCRIPT_ENTRIES)',
+            description="The transcript: lines as printed (a code in any common form or a "
+            "title, then EC and the grade or result, separated by spaces, tabs or semicolons: "
+            '"XB_0114;Calculus 1;6;7,5", "Professional Development 0,5 V"), or {code, grade, '
+            'ects} with a grade like 7.5 or "7,5" or a result in words ("V", "NV", "VR", '
+            '"in progress"); read as the student page reads them (at most the server\'s '
+            "ARTICULATION_MAX_TRANSCRIPT_ENTRIES)",
         ),
     ]
     bachelor: TrackName | None = Field(
@@ -348,9 +351,22 @@ class EligibilityResult(Open):
     provenance: GradeOut | None = Field(default=None, description="The provenance grade")
 
 
+class TranscriptLineOut(BaseModel):
+    index: int = Field(description="The entry's position in courses")
+    input: str = Field(description="The course as given (the line without its result)")
+    code: str
+    grade: float | None
+    mark: str | None = Field(description="The result in words as given (V, NV, VR, ...)")
+    result: Literal["passed", "exempt", "failed", "in_progress"]
+    reason: str = Field(description="What the result means, with the pass mark")
+
+
 class EligibilityResponse(BaseModel):
     bachelor: str | None
-    recognised: list[str]
+    recognised: list[str] = Field(description="The courses passed (or exempted)")
+    planned: list[str] = Field(description="Courses in progress: counted as planned")
+    not_passed: list[str] = Field(description="Recognised courses not passed: they stay in the gap")
+    transcript: list[TranscriptLineOut] = Field(description="Each recognised entry, as read")
     matched: dict[str, str] = Field(description="Each recognised input → its catalogue code")
     unrecognised: list[str] = Field(description="Transcript entries the catalogue does not know")
     suggestions: dict[str, list[Suggestion]] = Field(

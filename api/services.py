@@ -16,6 +16,7 @@ from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
 from articulation.answers.eligibility import (
     TooManyEntries,
     UnknownCondition,
+    UnreadableEntries,
     UnrecognisedEntries,
     assess_transcript,
 )
@@ -25,7 +26,7 @@ from articulation.answers.scan import assess
 from articulation.answers.scan import transfer_path as engine_path
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.edits import ACTIONS, edit_action, spelled
-from articulation.curriculum.model import Bachelor, Course, Master, TranscriptEntry
+from articulation.curriculum.model import Bachelor, Course, Master
 from articulation.interop.transcript import match_programme, programme_suggestions
 from articulation.messages.message import translated
 from articulation.messages.status import rank as status_rank
@@ -196,9 +197,7 @@ def eligibility(
 ) -> dict[str, Any]:
     """Per master: what the transcript leaves unmet and the route (the engine's one
     eligibility use case, as the student page)."""
-    entries = [
-        TranscriptEntry(code=item) if isinstance(item, str) else item for item in request.courses
-    ]
+    entries = list(request.courses)  # lines as printed are read by the engine, as on the page
     student = request.bachelor
     if student is not None:
         student = bachelor_named(catalogue, student, ["body", "bachelor"]).code
@@ -222,6 +221,19 @@ def eligibility(
             ["body", "courses"],
             f"a transcript lists at most {exc.limit} courses (got {exc.count})",
             "too_long",
+        ) from None
+    except UnreadableEntries as exc:
+        raise ApiError.many(
+            422,
+            [
+                (
+                    ["body", "courses", i]
+                    + ([] if isinstance(request.courses[i], str) else ["grade"]),
+                    f"line {i + 1} {text!r}: {problem}",
+                    "value_error",
+                )
+                for i, text, problem in exc.problems
+            ],
         ) from None
     except UnrecognisedEntries as exc:
         raise ApiError.many(

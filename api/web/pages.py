@@ -33,7 +33,7 @@ from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, Sol
 from api.errors import ApiError, SolveTimeout
 from api.schemas import MinorRequest
 from api.web.i18n import choose, translations
-from articulation.answers.eligibility import TooManyEntries, UnknownCondition
+from articulation.answers.eligibility import TooManyEntries, UnknownCondition, UnreadableEntries
 from articulation.answers.explain import illustrative_data
 from articulation.answers.grade import Grade
 from articulation.answers.student import Advice, advise
@@ -207,7 +207,7 @@ async def student_check(
 
         try:
             answer = await solver.run(limit, check)
-        except (UnknownCode, UnknownCondition) as exc:
+        except (UnknownCode, UnknownCondition, UnreadableEntries) as exc:
             error, status = str(exc), 422
         except TooManyEntries as exc:
             error, status = f"> {exc.limit}", 422

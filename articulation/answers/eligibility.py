@@ -33,13 +33,25 @@ from articulation.answers.scan import Cell, assess
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import reaches
 from articulation.curriculum.model import Bachelor, Condition, Master, TranscriptEntry
-from articulation.interop.transcript import Matched, Unmatched, recognise_texts
+from articulation.interop.transcript import (
+    EXEMPT,
+    FAILED,
+    IN_PROGRESS,
+    MARKS,
+    Line,
+    Matched,
+    Unmatched,
+    read_line,
+    recognise_texts,
+    result_of,
+)
 from articulation.messages.message import Message
 from articulation.messages.status import rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.planning.route_plan import RoutePlan
 from articulation.solving.route import FixedAnswer, Route, decide, premaster_route
+from articulation.support.deadline import cancelled
 from articulation.support.jsonable import JsonRecord
 from articulation.support.suggest import unknown
 
@@ -119,15 +131,27 @@ class Eligibility:
     suggested: dict[str, list[dict[str, str]]] | None = None  # input → nearest courses
     track: str | None = None
     studying: bool = False  # the bachelor's scan cells (a student still studying)
+    lines: tuple[Line, ...] = ()  # each entry as read: the course text and its result
+    planned: tuple[str, ...] = ()  # courses in progress: counted as planned, not passed
+    lang: str = "en"
 
     @property
     def late(self) -> tuple[MasterResult, ...]:
         return tuple(r for r in self.results if r.late)
 
+    @property
+    def not_passed(self) -> tuple[str, ...]:
+        """The recognised courses the transcript does not pass (failed, never passed)."""
+        done = {*self.recognised, *self.planned}
+        return tuple(sorted({m.code for m in self.matched if m.code not in done}))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "bachelor": self.bachelor,
             "recognised": list(self.recognised),
+            "planned": list(self.planned),
+            "not_passed": list(self.not_passed),
+            "transcript": [_entry_json(m, self.lang) for m in self.matched],
             "matched": {m.text: m.code for m in self.matched},
             "unrecognised": sorted({u.text for u in self.unrecognised}),
             "suggestions": self.suggested or {},
@@ -167,6 +191,17 @@ class TooManyEntries(ValueError):
         self.count, self.limit = count, limit
 
 
+class UnreadableEntries(ValueError):
+    """Entries whose result cannot be read (a grade outside 1–10, a result in unknown words):
+    an error on each such line, never a line dropped."""
+
+    def __init__(self, problems: Sequence[tuple[int, str, str]]) -> None:
+        self.problems = tuple(problems)  # (index, entry as given, what is wrong)
+        super().__init__(
+            "; ".join(f"line {i + 1} {text!r}: {problem}" for i, text, problem in self.problems)
+        )
+
+
 class UnrecognisedEntries(ValueError):
     """Entries that name no course, when the caller asked for a transcript read strictly."""
 
@@ -177,7 +212,7 @@ class UnrecognisedEntries(ValueError):
 
 def assess_transcript(
     catalogue: Catalogue,
-    entries: Sequence[TranscriptEntry],
+    entries: Sequence[TranscriptEntry | str],
     *,
     bachelor: str | None = None,
     track: str | None = None,
@@ -197,7 +232,12 @@ def assess_transcript(
     :class:`~articulation.curriculum.catalogue.UnknownCode`; more than ``max_entries`` entries
     raise :class:`TooManyEntries`; with ``strict``, entries that name no course raise
     :class:`UnrecognisedEntries` before anything is solved. Entries name courses by code in any
-    common form or by title (:mod:`articulation.interop.transcript`); the texts of the
+    common form or by title (:mod:`articulation.interop.transcript`); a text entry is a line as
+    printed, read by :func:`~articulation.interop.transcript.read_line` (its grade or result in
+    words included). A course counts as passed with a grade from its institution's pass mark
+    on, a passed or exempt result, or no result; a course in progress counts as planned; a
+    failed one stays in the gap. An unreadable result raises :class:`UnreadableEntries`. The
+    texts of the
     requirements are in ``lang``. ``meets`` are the admission conditions the student says they
     meet (an id no master defines raises :class:`UnknownCondition`).
     """
@@ -210,14 +250,21 @@ def assess_transcript(
         targets = catalogue.masters
     else:
         targets = [catalogue.master(code) for code in sorted(set(masters))]
-    matched, unrecognised = recognise(catalogue, entries)
+    lines = read_entries(catalogue, entries)
+    matched, unrecognised = recognise(catalogue, lines)
     if strict and unrecognised:
         raise UnrecognisedEntries(unrecognised)
-    codes = {m.index: m.code for m in matched}
-    recognised = tuple(sorted(set(codes.values())))
+    counted = [m for m in matched if m.counts]
+    recognised = tuple(sorted({m.code for m in counted}))
+    planned = tuple(sorted({m.code for m in matched if m.result == IN_PROGRESS} - set(recognised)))
+    ects = [e.ects if isinstance(e, TranscriptEntry) else None for e in entries]
     gpa = grade_average(
         catalogue,
-        [e.model_copy(update={"code": codes.get(i, e.code)}) for i, e in enumerate(entries)],
+        [
+            TranscriptEntry(code=m.code, grade=m.grade, ects=ects[m.index])
+            for m in counted
+            if m.grade is not None
+        ],
     )
     if student is not None and studying:
         results = [
@@ -231,9 +278,9 @@ def assess_transcript(
     else:
         if not entries and student is not None:
             recognised = tuple(sorted(student.courses_of(chosen_track)))
+        taken = frozenset(recognised) | frozenset(planned)
         results = [
-            _graduate_result(catalogue, master, frozenset(recognised), student, gpa, lang)
-            for master in targets
+            _graduate_result(catalogue, master, taken, student, gpa, lang) for master in targets
         ]
     results = [replace(r, meets=met & {c.id for c in r.conditions}) for r in results]
     first = set(prefer)
@@ -250,7 +297,70 @@ def assess_transcript(
         suggested={u.text: u.to_json(catalogue)["suggestions"] for u in unrecognised},
         track=chosen_track,
         studying=student is not None and studying,
+        lines=lines,
+        planned=planned,
+        lang=lang,
     )
+
+
+def read_entries(
+    catalogue: Catalogue, entries: Sequence[TranscriptEntry | str]
+) -> tuple[Line, ...]:
+    """Each entry as a line read: a text as printed by
+    :func:`~articulation.interop.transcript.read_line`, an entry by its fields. Raises
+    :class:`UnreadableEntries` naming every line whose result cannot be read. Reading runs
+    under the request's deadline: it stops when the client leaves (nobody reads the answer)."""
+    lines: list[Line] = []
+    problems: list[tuple[int, str, str]] = []
+    for i, entry in enumerate(entries):
+        if cancelled():
+            break
+        if isinstance(entry, str):
+            line, given = read_line(catalogue, entry), entry
+        elif isinstance(entry.grade, str):
+            line, given = Line(entry.code, mark=entry.grade), entry.code
+        else:
+            line, given = Line(entry.code, entry.grade), entry.code
+        if line.mark is not None and line.mark.casefold() not in MARKS:
+            words = ", ".join(sorted(MARKS))
+            line = replace(line, error=f"result {line.mark!r} is not a grade nor one of {words}")
+        if line.error is not None:
+            problems.append((i, given, line.error))
+        lines.append(line)
+    if problems:
+        raise UnreadableEntries(problems)
+    return tuple(lines)
+
+
+def _entry_json(m: Matched, lang: str) -> dict[str, Any]:
+    """One recognised line: its course, grade or result in words, what it means and why."""
+    return {
+        "index": m.index,
+        "input": m.text,
+        "code": m.code,
+        "grade": m.grade,
+        "mark": m.mark,
+        "result": m.result,
+        "reason": entry_reason(m).text(lang),
+    }
+
+
+def entry_reason(m: Matched) -> Message:
+    """Why a recognised line counts as it does (passed, exempt, not passed, in progress)."""
+    shown = m.mark if m.mark is not None else m.grade
+    if m.result == FAILED:
+        if m.mark is None:
+            return Message.of("transcript.below_pass_mark", grade=m.grade, pass_mark=m.pass_mark)
+        return Message.of("transcript.not_passed", mark=shown)
+    if m.result == EXEMPT:
+        return Message.of("transcript.exempt", mark=shown)
+    if m.result == IN_PROGRESS:
+        return Message.of("transcript.in_progress", mark=shown)
+    if m.grade is not None:
+        return Message.of("transcript.passed_grade", grade=m.grade, pass_mark=m.pass_mark)
+    if m.mark is not None:
+        return Message.of("transcript.passed_mark", mark=shown)
+    return Message.of("transcript.listed")
 
 
 def _graduate_result(
@@ -335,11 +445,18 @@ def _programme(route: Route) -> Bridging:
 
 
 def recognise(
-    catalogue: Catalogue, entries: Sequence[TranscriptEntry]
+    catalogue: Catalogue, lines: Sequence[Line]
 ) -> tuple[tuple[Matched, ...], tuple[Unmatched, ...]]:
-    """The entries matched to catalogue courses (a code in any common form, or a title), and
-    those it does not know, each with the nearest courses as suggestions."""
-    return recognise_texts(catalogue, [entry.code for entry in entries])
+    """The lines matched to catalogue courses (a code in any common form, or a title), each
+    with its result against the pass mark of the course's institution, and those it does not
+    know, each with the nearest courses as suggestions."""
+    matched, unmatched = recognise_texts(catalogue, [line.text for line in lines])
+    read = []
+    for m in matched:
+        line, mark = lines[m.index], catalogue.pass_mark(m.code)
+        result = result_of(line, mark)
+        read.append(replace(m, grade=line.grade, mark=line.mark, result=result, pass_mark=mark))
+    return tuple(read), unmatched
 
 
 def grade_average(catalogue: Catalogue, entries: Sequence[TranscriptEntry]) -> float | None:

@@ -24,11 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from articulation.answers.eligibility import MasterResult, assess_transcript
+from articulation.answers.eligibility import MasterResult, assess_transcript, entry_reason
 from articulation.answers.explain import size
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.model import TranscriptEntry
-from articulation.interop.transcript import Line, Matched, Unmatched, parse_text
+from articulation.interop.transcript import Line, Matched, Unmatched
 from articulation.messages.status import ROUTED
 
 
@@ -45,6 +44,7 @@ class Advice:
     gpa: float | None
     rows: tuple[dict[str, Any], ...]
     late: tuple[str, ...] = field(default=())  # masters whose solve the time limit stopped
+    reasons: dict[int, str] = field(default_factory=dict)  # line index → what its result means
     # every admission condition the rows carry, once (by id), each with whether it is met
     conditions: tuple[dict[str, Any], ...] = field(default=())
 
@@ -65,15 +65,15 @@ def advise(
     :func:`articulation.answers.eligibility.assess_transcript` (the masters in ``prefer`` first,
     then status, EC and code).
 
-    ``text`` is the transcript as pasted (:func:`articulation.interop.transcript.parse_text`);
+    ``text`` is the transcript as pasted, its lines read as ``POST /v1/eligibility`` reads
+    them (:func:`articulation.interop.transcript.read_line`, grades and results included);
     ``bachelor`` a bachelor's code, ``track`` one of its tracks (unknown ones raise
     :class:`~articulation.curriculum.catalogue.UnknownCode`); ``meets`` the admission
     conditions the student says they meet.
     """
-    lines = tuple(parse_text(text))
     answer = assess_transcript(
         catalogue,
-        [TranscriptEntry(code=line.text, grade=line.grade) for line in lines],
+        [line for line in text.splitlines() if line.strip()],
         bachelor=bachelor or None,
         track=track or None,
         studying=studying,
@@ -88,12 +88,13 @@ def advise(
         mode="studying" if answer.studying else "graduate",
         bachelor=answer.bachelor,
         track=answer.track,
-        lines=lines,
+        lines=answer.lines,
         matched=answer.matched,
         unmatched=answer.unrecognised,
-        gpa=None if answer.studying else answer.gpa,
+        gpa=answer.gpa,
         rows=rows,
         late=tuple(sorted(r.master for r in answer.results if r.late)),
+        reasons={m.index: entry_reason(m).text(lang) for m in answer.matched},
         conditions=tuple(conditions[k] for k in sorted(conditions)),
     )
 

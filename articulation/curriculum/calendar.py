@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from articulation.curriculum.model import YEAR_WEEKS, CalendarSpec, PeriodSpec
+from articulation.curriculum.model import DUTCH_PASS_MARK, YEAR_WEEKS, CalendarSpec, PeriodSpec
 from articulation.support.suggest import nearest
 
 #: Whole weeks from 1 September to 1 February: a period starting at or after it is a February start.
@@ -72,16 +72,18 @@ class Period:
 
 @dataclass(frozen=True)
 class Calendar:
-    """An institution's academic year: its periods in order."""
+    """An institution's academic year: its periods in order, and the lowest passing grade."""
 
     periods: tuple[Period, ...]
+    pass_mark: float = DUTCH_PASS_MARK
 
     @classmethod
     def of(cls, spec: CalendarSpec) -> Calendar:
         return cls(
             tuple(
                 Period(p.name, i, p.start_week, p.weeks, p.end) for i, p in enumerate(spec.periods)
-            )
+            ),
+            DUTCH_PASS_MARK if spec.pass_mark is None else spec.pass_mark,
         )
 
     def spec(self) -> CalendarSpec:
@@ -102,7 +104,8 @@ class Calendar:
                     end_week=None if p.end_week == p.start_week + p.weeks else p.end_week,
                 )
                 for p in self.periods
-            ]
+            ],
+            pass_mark=None if self.pass_mark == DUTCH_PASS_MARK else self.pass_mark,
         )
 
     @property

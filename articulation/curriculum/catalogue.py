@@ -200,6 +200,11 @@ class Catalogue:
         (:mod:`articulation.curriculum.calendar`)."""
         return self.calendars.get(institution) or default_calendar(institution)
 
+    def pass_mark(self, code: str) -> float:
+        """The lowest grade that passes the course ``code``: its institution's (the Dutch 5,5
+        unless its calendar says otherwise)."""
+        return self.calendar(self.institution_of.get(code, "")).pass_mark
+
     @property
     def institutions(self) -> list[str]:
         return sorted(set(self.institution_of.values()))

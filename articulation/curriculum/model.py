@@ -22,7 +22,9 @@ from pydantic import (
     Discriminator,
     Field,
     PlainSerializer,
+    PlainValidator,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -129,6 +131,21 @@ def _line(value: str) -> str:
 def _text(value: str) -> str:
     """A text that may span lines: tabs and line breaks, no other control characters."""
     found = _CONTROL_BUT_LAYOUT.search(value)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group()):04X} not allowed")
+    return value
+
+
+_CONTROL_BUT_TAB = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _printed(value: str) -> str:
+    """A line as a transcript prints it: tabs between its fields, no other control characters.
+
+    >>> _printed("XB_0114\\t7,5")
+    'XB_0114\\t7,5'
+    """
+    found = _CONTROL_BUT_TAB.search(value)
     if found:
         raise ValueError(f"control character U+{ord(found.group()):04X} not allowed")
     return value
@@ -286,6 +303,7 @@ Language = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z_-]*$", max_length=20)
 class Course(Strict):
     code: Code
     title: Line
+    title_nl: Line | None = None  # the Dutch title, where a source gives one (transcripts)
     ects: ECTS
     teaches: dict[OutcomeId, LevelValue] = Field(default_factory=dict)
     periods: list[Period] = Field(default_factory=list)
@@ -370,10 +388,16 @@ class PeriodSpec(Strict):
         return self
 
 
+#: The lowest passing grade on the Dutch 1–10 scale (a 5,5 passes, a 5,4 fails).
+DUTCH_PASS_MARK = 5.5
+
+
 class CalendarSpec(Strict):
-    """An institution's academic year: its periods in order, none overlapping."""
+    """An institution's academic year: its periods in order, none overlapping; and the lowest
+    grade that passes a course there (``pass_mark``, on a transcript)."""
 
     periods: Annotated[list[PeriodSpec], Field(min_length=1)]
+    pass_mark: Grade | None = None  # None: the Dutch pass mark, DUTCH_PASS_MARK
 
     @model_validator(mode="after")
     def _check_order(self) -> CalendarSpec:
@@ -677,9 +701,52 @@ def decimal_comma(value: Any) -> Any:
     return value
 
 
-EntryGrade = Annotated[Grade, BeforeValidator(decimal_comma)]
+#: a transcript's result: a grade (7.5 or "7,5") or in words as printed ("V", "NV", "VR")
+def _entry_result(value: Any) -> float | str:
+    """A transcript entry's result: a grade from 1 to 10 (a number, or a text with a decimal
+    comma or point) or a result in words (read by :mod:`articulation.interop.transcript`).
+
+    >>> _entry_result("7,5"), _entry_result(" V ")
+    (7.5, 'V')
+    >>> _entry_result(11.5)
+    Traceback (most recent call last):
+    ValueError: grade 11.5 is not between 1 and 10
+    """
+    value = decimal_comma(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not MIN_GRADE <= value <= MAX_GRADE:
+            raise ValueError(f"grade {value} is not between 1 and 10")
+        return float(value)
+    if isinstance(value, str) and 0 < len(value.strip()) <= 20 and not _CONTROL.search(value):
+        return value.strip()
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    raise ValueError(f"expected a grade from 1 to 10 or a result in words (V, NV, VR), got {shown}")
+
+
+EntryGrade = Annotated[
+    float | str,
+    PlainValidator(_entry_result),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": MIN_GRADE, "maximum": MAX_GRADE},
+                {"type": "string", "minLength": 1, "maxLength": 20},
+            ]
+        }
+    ),
+]
 # a transcript names a course by its code in any common form, or by its title
 CourseRef = Annotated[Line, Field(min_length=1)]
+# a transcript line as printed: the course, then EC and grade or result, tab-separated or not
+PrintedLine = Annotated[
+    str,
+    AfterValidator(_printed),
+    Field(
+        min_length=1,
+        max_length=MAX_LINE,
+        json_schema_extra={"pattern": r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f]*$"},
+    ),
+]
 
 
 class TranscriptEntry(Strict):
@@ -687,7 +754,12 @@ class TranscriptEntry(Strict):
         description="A course code in any common form (with or without the institution "
         "prefix, '_' or '-', any case) or a course title"
     )
-    grade: EntryGrade | None = None
+    grade: EntryGrade | None = Field(
+        default=None,
+        description='A grade from 1 to 10 (7.5 or "7,5"; from the pass mark, 5.5, it passes) '
+        "or the result in words: V/voldaan/P/pass (passed), VR/VRS/EX/vrijstelling (exempt), "
+        "NV/NVD/niet voldaan/F/fail (not passed), bezig/in progress (counted as planned)",
+    )
     ects: Annotated[EntryEcts, BeforeValidator(decimal_comma)] | None = None
 
 

@@ -4,12 +4,16 @@ One function recognises what a student gives, for the API and the web pages alik
 
 - a code with or without its institution prefix, with ``_`` or ``-`` (or ``.`` or a space),
   in any case: ``201500252``, ``UT-201500252``, ``XB_0114``, ``xb-0114``, ``VU-XB_0114``;
-- a course title, in any case and spacing (``calculus 1``);
-- a transcript pasted as printed, one course a line: a code and/or title, then optional EC and a
-  grade with a decimal comma or point (``XB_0114 Calculus 1 6 7,5``).
+- a course title, English or Dutch (``title_nl``), in any case and spacing (``calculus 1``);
+- a transcript pasted as printed, one course a line, its fields separated by spaces, tabs or
+  semicolons: a code and/or title, then optional EC and the result: a grade with a decimal comma
+  or point (``XB_0114 Calculus 1 6 7,5``) or in words as Dutch transcripts write it (``V``,
+  ``voldaan``, ``NV``, ``niet voldaan``, ``VR``, ``vrijstelling``, ``bezig``: :data:`MARKS`).
+  A grade passes from the pass mark of the course's institution on (the Dutch 5,5); a grade
+  outside 1–10 is an error on its line.
 
-What it cannot match is listed with its nearest codes and titles
-(:mod:`articulation.support.suggest`),
+What it cannot match is listed with its nearest codes and titles, ranked by
+:func:`articulation.support.suggest.title_score` (an abbreviation finds its course),
 so that the student can confirm. Programme names and codes are matched the same way.
 
 >>> from articulation.curriculum.loader import load_curricula
@@ -18,8 +22,8 @@ so that the student can confirm. Programme names and codes are matched the same 
 ('VU-PROG', 'UT-CALC-A', 'UT-CALC-A')
 >>> match_course(cat, "Programming"), suggestions(cat, "Programming")  # VU's or UT's?
 (None, ['UT-PROG', 'VU-PROG'])
->>> parse_line("XB_0114  Calculus 1   6  7,5")
-Line(text='XB_0114 Calculus 1 6', grade=7.5)
+>>> parse_line("XB_0114\tCalculus 1\t6\t7,5")
+Line(text='XB_0114 Calculus 1 6', grade=7.5, mark=None, error=None)
 """
 
 from __future__ import annotations
@@ -30,9 +34,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.model import MAX_LINE, Programme, decimal_comma
+from articulation.curriculum.model import (
+    DUTCH_PASS_MARK,
+    MAX_GRADE,
+    MAX_LINE,
+    MIN_GRADE,
+    Programme,
+    decimal_comma,
+)
 from articulation.support import memo
-from articulation.support.suggest import nearest_many
+from articulation.support.suggest import nearest_many, title_score
 
 _SEPARATORS = re.compile(r"[\s_.\-/]+")
 _WORDS = re.compile(r"[^\w]+")
@@ -59,35 +70,82 @@ def title_key(text: str) -> str:
     return " ".join(_WORDS.sub(" ", text.casefold()).split())
 
 
+#: Results in words as Dutch transcripts print them, by what they mean.
+PASSED, EXEMPT, FAILED, IN_PROGRESS = "passed", "exempt", "failed", "in_progress"
+MARKS: dict[str, str] = {
+    **dict.fromkeys(["v", "voldaan", "p", "pass", "passed"], PASSED),
+    **dict.fromkeys(["vr", "vrs", "ex", "vrijstelling", "exemption"], EXEMPT),
+    **dict.fromkeys(["nv", "nvd", "niet voldaan", "f", "fail", "failed"], FAILED),
+    **dict.fromkeys(["bezig", "lopend", "in progress", "ip"], IN_PROGRESS),
+}
+_FIELDS = re.compile(r"\t|;|\s{2,}")  # tab, semicolon or a run of spaces between fields
+
+
 @dataclass(frozen=True)
 class Line:
-    """One line of a pasted transcript: the course (code and/or title), its grade and EC."""
+    """One line of a pasted transcript: the course (code and/or title) and its result, as a
+    grade or in words (``mark``: V, NV, VR, ...); ``error`` says why the result cannot be read
+    (a grade outside 1–10)."""
 
     text: str
     grade: float | None = None
+    mark: str | None = None
+    error: str | None = None
 
 
 def parse_line(line: str) -> Line:
-    """A printed transcript line: a last number from 1 to 10 is the grade; what stays names the
-    course (numbers printed before the grade, such as its EC, are ignored when matching).
+    """A printed transcript line, its fields separated by tabs, semicolons or spaces: a last
+    word that is a result (``V``, ``niet voldaan``, ``VR``, ...) or a last number is the
+    result; what stays names the course (numbers printed before the result, such as its EC, are
+    ignored when matching). A last number outside 1–10 is an error on the line.
 
-    >>> parse_line("201500252"), parse_line("Calculus 1 7.5")
-    (Line(text='201500252', grade=None), Line(text='Calculus 1', grade=7.5))
+    >>> parse_line("201500252").grade, parse_line("Calculus 1 7.5")
+    (None, Line(text='Calculus 1', grade=7.5, mark=None, error=None))
+    >>> parse_line("XB_0114;Calculus 1;6;niet voldaan").mark, parse_line("Calculus 1 6 11,5").error
+    ('niet voldaan', 'grade 11,5 is not between 1 and 10')
     """
-    words = line.replace("\t", " ").split()
-    grade = None
-    if len(words) > 1 and _NUMBER.match(words[-1]) and 1 <= decimal_comma(words[-1]) <= 10:
-        grade = decimal_comma(words.pop())
-    return Line(" ".join(words)[:MAX_LINE], grade)
+    words = " ".join(_FIELDS.split(line)).split()
+    for n in (2, 1):
+        if len(words) > n and " ".join(words[-n:]).casefold() in MARKS:
+            return Line(" ".join(words[:-n])[:MAX_LINE], mark=" ".join(words[-n:]))
+    if len(words) > 1 and _NUMBER.match(words[-1]):
+        value = decimal_comma(words[-1])
+        if not MIN_GRADE <= value <= MAX_GRADE:
+            text = " ".join(words[:-1])[:MAX_LINE]
+            return Line(text, error=f"grade {words[-1]} is not between 1 and 10")
+        words.pop()
+        return Line(" ".join(words)[:MAX_LINE], value)
+    return Line(" ".join(words)[:MAX_LINE])
 
 
-def parse_text(text: str) -> list[Line]:
-    """Every non-empty line of a pasted transcript, parsed.
+def read_line(catalogue: Catalogue, text: str) -> Line:
+    """:func:`parse_line`, except that a line whose last number is part of a course's title or
+    code (``Linear Algebra 1``) keeps it there: no grade.
 
-    >>> parse_text("VU-XB_0114 8\\n\\n  Calculus 1\\t7,5\\n")
-    [Line(text='VU-XB_0114', grade=8.0), Line(text='Calculus 1', grade=7.5)]
+    >>> from articulation.curriculum.loader import load_curricula
+    >>> read_line(load_curricula("tests/fixtures/mini"), "Calculus A 5,4").grade
+    5.4
     """
-    return [parse_line(line) for line in text.splitlines() if line.strip()]
+    line = parse_line(text)
+    if line.mark is None and (line.grade is not None or line.error is not None):
+        whole = " ".join(" ".join(_FIELDS.split(text)).split())
+        if _lookup(index(catalogue), whole):
+            return Line(whole[:MAX_LINE])
+    return line
+
+
+def result_of(line: Line, pass_mark: float) -> str:
+    """What a line's result means: passed, exempt, failed or in progress. A numeric grade passes
+    from ``pass_mark`` on; a line without a result lists a passed course.
+
+    >>> [result_of(Line("x", g), 5.5) for g in (5.5, 5.4)], result_of(Line("x", mark="VRS"), 5.5)
+    (['passed', 'failed'], 'exempt')
+    """
+    if line.mark is not None:
+        return MARKS[line.mark.casefold()]
+    if line.grade is not None and line.grade < pass_mark:
+        return FAILED
+    return PASSED
 
 
 @dataclass(frozen=True)
@@ -113,9 +171,10 @@ def _index(catalogue: Catalogue) -> Index:
         bare = code[len(institution) + 1 :] if code.startswith(institution + "-") else code
         for key in {code_key(code), code_key(bare)}:
             codes.setdefault(key, set()).add(code)
-        titles.setdefault(title_key(course.title), set()).add(code)
+        for title in filter(None, (course.title, course.title_nl)):
+            titles.setdefault(title_key(title), set()).add(code)
+            names.setdefault(title, code)
         names[code] = code
-        names.setdefault(course.title, code)
     return Index(
         {k: tuple(sorted(v)) for k, v in codes.items()},
         {k: tuple(sorted(v)) for k, v in titles.items()},
@@ -169,24 +228,34 @@ def suggestions(catalogue: Catalogue, text: str, n: int = SUGGESTIONS) -> list[s
         return list(ambiguous[:n])
     by_key = {code_key(c): c for c in catalogue.courses}
     by_key.update({code_key(c)[len(code_key(i)) :]: c for c, i in catalogue.institution_of.items()})
-    titles = {title_key(c.title): code for code, c in catalogue.courses.items()}
+    titles = {title_key(t): i for t, i in idx.names.items() if t not in catalogue.courses}
     wanted = title_key(text)
     found: list[str] = [code for key, code in sorted(titles.items()) if wanted and wanted in key]
+    for key in nearest_many(wanted, titles, n, scorer=title_score):
+        found.append(titles[key])
     for key in nearest_many(code_key(text), by_key, n):
         found.append(by_key[key])
-    for key in nearest_many(title_key(text), titles, n):
-        found.append(titles[key])
     return list(dict.fromkeys(found))[:n]
 
 
 @dataclass(frozen=True)
 class Matched:
-    """A transcript entry recognised as a catalogue course."""
+    """A transcript entry recognised as a catalogue course, with its result: ``passed`` (also
+    when no result is given), ``exempt``, ``failed`` or ``in_progress``."""
 
     index: int
     text: str
     code: str
     title: str
+    grade: float | None = None
+    mark: str | None = None
+    result: str = PASSED
+    pass_mark: float = DUTCH_PASS_MARK  # of the course's institution
+
+    @property
+    def counts(self) -> bool:
+        """Whether the course counts as passed (passed or exempt)."""
+        return self.result in (PASSED, EXEMPT)
 
 
 @dataclass(frozen=True)

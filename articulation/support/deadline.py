@@ -142,6 +142,16 @@ def current() -> Deadline | None:
     return _current.get()
 
 
+def cancelled() -> bool:
+    """Whether the current work was cancelled (its client left): stop it, nobody reads it.
+
+    >>> cancelled()
+    False
+    """
+    found = _current.get()
+    return found is not None and found.cancelled.is_set()
+
+
 def remaining() -> float:
     """The time a solve may take now: the solve limit, at most what is left of the deadline
     (0: do not start)."""

@@ -1,9 +1,14 @@
-"""Nearest-name suggestions for unknown references: the one "did you mean" of the project."""
+"""Nearest-name suggestions for unknown references: the one "did you mean" of the project.
+
+Similarity is rapidfuzz's (``fuzz.ratio``, the normalised edit similarity difflib's ratio
+approximates, at C++ speed); callers with longer texts (course titles) pass a scorer of their
+own, such as :func:`title_score`."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from rapidfuzz import fuzz, process
 
 
 def nearest(name: str, known: Iterable[str]) -> str | None:
@@ -13,7 +18,7 @@ def nearest(name: str, known: Iterable[str]) -> str | None:
     'math.calculus'
     """
     candidates = sorted(set(known))
-    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    matches = nearest_many(name, candidates, 1)
     if matches:
         return matches[0]
     lowered = {c.lower(): c for c in candidates}
@@ -39,19 +44,63 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     return f"unknown {kind} {name!r}{did_you_mean(name, known)}"
 
 
-def nearest_many(name: str, known: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """Up to ``n`` known names closest to ``name``, best first (an exact match first of all).
+def nearest_many(
+    name: str,
+    known: Iterable[str],
+    n: int = 3,
+    cutoff: float = 0.6,
+    scorer: Callable[[str, str], float] | None = None,
+) -> list[str]:
+    """Up to ``n`` known names closest to ``name`` (score from 0 to 1, at least ``cutoff``),
+    best first (an exact match first of all, ties by name).
 
     >>> nearest_many("calculus", ["calculus a", "calculus b", "physics"], 2)
     ['calculus a', 'calculus b']
     """
-    scored = []
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(name)
-    for candidate in set(known):
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
-            ratio = 2.0 if candidate == name else matcher.ratio()
-            if ratio >= cutoff:
-                scored.append((-ratio, candidate))
-    return [candidate for _, candidate in sorted(scored)[:n]]
+    score = scorer or (lambda a, b: fuzz.ratio(a, b) / 100)
+    found = process.extract(
+        name,
+        sorted(set(known)),
+        scorer=lambda a, b, **_: 2.0 if a == b else score(a, b),
+        score_cutoff=cutoff,
+        limit=None,
+    )
+    return [candidate for candidate, _, _ in sorted(found, key=lambda f: (-f[1], f[0]))[:n]]
+
+
+def title_score(text: str, title: str) -> float:
+    """How well ``text`` names the title ``title`` (both lower case), from 0 to 1: the best of
+    the edit similarity, the token-set ratio (words in any order, some left out) and the ratio
+    once the title's words are abbreviated as ``text`` does (``ai and programming`` for
+    ``artificial intelligence and programming``).
+
+    >>> round(title_score("ai and programming", "artificial intelligence and programming"), 2)
+    1.0
+    >>> title_score("ai and programming", "calculus 1") < 0.5
+    True
+    """
+    short = abbreviated(title.split(), text.split())
+    best = max(fuzz.ratio(text, title), fuzz.token_set_ratio(text, title), fuzz.ratio(text, short))
+    return best / 100
+
+
+def abbreviated(words: list[str], query: list[str]) -> str:
+    """``words`` with each run of them whose initials are a word of ``query`` replaced by it.
+
+    >>> abbreviated("artificial intelligence and programming".split(), ["ai", "and"])
+    'ai and programming'
+    """
+    wanted = {w for w in query if 2 <= len(w) <= 5 and w.isalpha()}
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i + 1, -1):
+            initials = "".join(w[0] for w in words[i:j])
+            if initials in wanted:
+                out.append(initials)
+                i = j
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
