@@ -197,6 +197,8 @@ def test_unknown_and_unsupported_parameters_are_400_problems(client):
         "teachingLanguage",
     )
     problem(client.get(f"{BASE}/", params={"q": "x"}), 400, "q")
+    problem(client.get(f"{BASE}/courses", params={"q": "x" * 201}), 400, "q")
+    problem(client.get(f"{BASE}/courses", params=[("q", "a"), ("q", "b")]), 400, "q")
     for kind, filters in FILTERS.items():
         assert len(set(filters)) == len(filters), kind
 

@@ -15,8 +15,13 @@ from fastapi import APIRouter, Path, Request
 from api.deps import SettingsDep, SnapshotDep
 from api.errors import ApiError, problem_responses
 from articulation.interop.ooapi import (
+    EXPANDS,
     FILTERS,
     ID_FIELD,
+    LANGUAGE_TAG,
+    MAX_FILTER,
+    MAX_PAGE,
+    PAGE_SIZES,
     QueryError,
     ooapi_files,
     ooapi_item,
@@ -82,8 +87,37 @@ _NAMES = {
 FILE = {kind: f"{kind}.json" for kind in _NAMES}
 
 
-def _doc(kind: str) -> str:
-    return "Filters: " + ", ".join(("pageSize", "pageNumber", *FILTERS[kind])) + "."
+def _doc(kind: str) -> dict[str, Any]:
+    """The description and the documented query parameters of a list (checked by the route
+    itself, so that any other parameter is answered 400)."""
+    parameters: list[dict[str, Any]] = [
+        _query("pageSize", {"type": "integer", "enum": list(PAGE_SIZES), "default": 10}),
+        _query("pageNumber", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    ]
+    for name in FILTERS[kind]:
+        schema: dict[str, Any] = {"type": "string", "maxLength": MAX_FILTER}
+        if name == "teachingLanguage":
+            schema["pattern"] = LANGUAGE_TAG.pattern
+        elif name == "resultExpected":
+            schema = {"type": "boolean"}
+        parameters.append(_query(name, schema))
+    return {
+        "description": "Filters: " + ", ".join(("pageSize", "pageNumber", *FILTERS[kind])) + ".",
+        "openapi_extra": {"parameters": parameters},
+    }
+
+
+def _item_doc(kind: str) -> dict[str, Any]:
+    """The documented query parameters of a single item: ``expand`` as the spec lists it."""
+    expand = {"type": "array", "items": {"type": "string", "enum": list(EXPANDS[kind])}}
+    parameters = [_query("expand", expand)]
+    if kind in ("courses", "programmes"):
+        parameters.append(_query("returnTimelineOverrides", {"type": "boolean"}))
+    return {"openapi_extra": {"parameters": parameters}}
+
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
 @router.get("/", response_model=None, responses=_ERRORS)
@@ -100,13 +134,13 @@ def _no_params(request: Request) -> None:
         )
 
 
-@router.get("/courses", response_model=None, responses=_ERRORS, description=_doc("courses"))
+@router.get("/courses", response_model=None, responses=_ERRORS, **_doc("courses"))
 def courses(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """One page of OOAPI v6 courses."""
     return _list(request, snapshot, "courses")
 
 
-@router.get("/programmes", response_model=None, responses=_ERRORS, description=_doc("programmes"))
+@router.get("/programmes", response_model=None, responses=_ERRORS, **_doc("programmes"))
 def programmes(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """One page of OOAPI v6 programmes (bachelors, masters, minors)."""
     return _list(request, snapshot, "programmes")
@@ -116,16 +150,14 @@ def programmes(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     "/learning-outcomes",
     response_model=None,
     responses=_ERRORS,
-    description=_doc("learning-outcomes"),
+    **_doc("learning-outcomes"),
 )
 def learning_outcomes(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """One page of OOAPI v6 learning outcomes (one per outcome of the vocabulary)."""
     return _list(request, snapshot, "learning-outcomes")
 
 
-@router.get(
-    "/organisations", response_model=None, responses=_ERRORS, description=_doc("organisations")
-)
+@router.get("/organisations", response_model=None, responses=_ERRORS, **_doc("organisations"))
 def organisations(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """One page of OOAPI v6 organisations: one root organisation per institution."""
     return _list(request, snapshot, "organisations")
@@ -135,7 +167,7 @@ def organisations(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     "/academic-sessions",
     response_model=None,
     responses=_ERRORS,
-    description=_doc("academic-sessions"),
+    **_doc("academic-sessions"),
 )
 def academic_sessions(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """One page of OOAPI v6 academic sessions: each institution's calendar as an academic year
@@ -147,7 +179,7 @@ def academic_sessions(request: Request, snapshot: SnapshotDep) -> dict[str, Any]
     "/programmes/{programmeId}/courses",
     response_model=None,
     responses=_ERRORS,
-    description=_doc("programme-courses"),
+    **_doc("programme-courses"),
 )
 def programme_courses(request: Request, snapshot: SnapshotDep, programmeId: Ident) -> dict:
     """One page of the courses of a programme (a bachelor's or minor's own courses)."""
@@ -159,7 +191,7 @@ def programme_courses(request: Request, snapshot: SnapshotDep, programmeId: Iden
     "/courses/{courseId}/course-offerings",
     response_model=None,
     responses=_ERRORS,
-    description=_doc("course-offerings"),
+    **_doc("course-offerings"),
 )
 def course_offerings(request: Request, snapshot: SnapshotDep, courseId: Ident) -> dict:
     """One page of the offerings of a course: one per period it is offered in."""
@@ -167,20 +199,27 @@ def course_offerings(request: Request, snapshot: SnapshotDep, courseId: Ident) -
     return _list(request, snapshot, "course-offerings", course["courseId"])
 
 
-@router.get("/courses/{courseId}", response_model=None, responses=_ERRORS)
+@router.get("/courses/{courseId}", response_model=None, responses=_ERRORS, **_item_doc("courses"))
 def course(request: Request, snapshot: SnapshotDep, courseId: Ident) -> dict[str, Any]:
     """One OOAPI v6 course; expand: programmes, coordinators, instructors, organisation."""
     return _get(_params(request), snapshot, "courses", courseId)
 
 
-@router.get("/programmes/{programmeId}", response_model=None, responses=_ERRORS)
+@router.get(
+    "/programmes/{programmeId}", response_model=None, responses=_ERRORS, **_item_doc("programmes")
+)
 def programme(request: Request, snapshot: SnapshotDep, programmeId: Ident) -> dict[str, Any]:
     """One OOAPI v6 programme; expand: parent, children, coordinators, instructors,
     organisation."""
     return _get(_params(request), snapshot, "programmes", programmeId)
 
 
-@router.get("/learning-outcomes/{learningOutcomeId}", response_model=None, responses=_ERRORS)
+@router.get(
+    "/learning-outcomes/{learningOutcomeId}",
+    response_model=None,
+    responses=_ERRORS,
+    **_item_doc("learning-outcomes"),
+)
 def learning_outcome(
     request: Request,
     snapshot: SnapshotDep,
@@ -190,7 +229,12 @@ def learning_outcome(
     return _get(_params(request), snapshot, "learning-outcomes", learningOutcomeId)
 
 
-@router.get("/organisations/{organisationId}", response_model=None, responses=_ERRORS)
+@router.get(
+    "/organisations/{organisationId}",
+    response_model=None,
+    responses=_ERRORS,
+    **_item_doc("organisations"),
+)
 def organisation(
     request: Request,
     snapshot: SnapshotDep,
@@ -200,7 +244,12 @@ def organisation(
     return _get(_params(request), snapshot, "organisations", organisationId)
 
 
-@router.get("/academic-sessions/{academicSessionId}", response_model=None, responses=_ERRORS)
+@router.get(
+    "/academic-sessions/{academicSessionId}",
+    response_model=None,
+    responses=_ERRORS,
+    **_item_doc("academic-sessions"),
+)
 def academic_session(
     request: Request,
     snapshot: SnapshotDep,

@@ -938,6 +938,7 @@ SPEC_URL = f"https://github.com/open-education-api/specification/blob/{SPEC_COMM
 ACADEMIC_YEAR = 2026  # the calendars (weeks from 1 September) are served as 2026-2027
 PAGE_SIZES = (10, 20, 50, 100, 250)  # the spec's pageSize values; 10 by default
 MAX_PAGE = 100_000
+MAX_FILTER = 200  # characters of a filter's value
 
 LISTS = {
     "courses": "courses.json",
@@ -980,7 +981,7 @@ EXPANDS: dict[str, tuple[str, ...]] = {
     "organisations": ("parent", "children"),
     "academic-sessions": ("parent", "children", "year"),
 }
-_LANGUAGE_TAG = re.compile(
+LANGUAGE_TAG = re.compile(
     r"^([a-z]{2,3})(-([A-Z]{2}|[0-9]{3}))?(-([a-z]{4}))?(-([a-z]{2}|[0-9]{3}))*"
     r"(-[a-z0-9]{2,8})*(-x(-[a-z0-9]{1,8})+)?$"
 )
@@ -1178,7 +1179,9 @@ def ooapi_list(
             page_number = int(text)
         elif name in allowed:
             value = _one(params, name)
-            if name == "teachingLanguage" and not _LANGUAGE_TAG.match(value):
+            if len(value) > MAX_FILTER:
+                raise QueryError(name, f"{name} is longer than {MAX_FILTER} characters")
+            if name == "teachingLanguage" and not LANGUAGE_TAG.match(value):
                 raise QueryError(name, f"teachingLanguage is not a language tag: {value[:40]!r}")
             if name == "resultExpected" and value not in ("true", "false"):
                 raise QueryError(name, f"resultExpected must be true or false, got {value[:20]!r}")
