@@ -270,6 +270,24 @@ def test_import_without_our_ext_gives_loadable_curricula(tmp_path, root, links):
     assert len(areas) == len(cat.outcomes)
 
 
+def test_other_taxonomies_and_dangling_links_are_noted():
+    """A level of another taxonomy (SOLO) is taught at 'apply'; a link to a programme that is
+    not in the files is dropped; both are said."""
+    files = example_files()
+    files["learning-outcomes.json"]["items"][0]["complexityLevel"] = "solo_2"
+    files["courses.json"]["items"][0]["programmeIds"] = ["00000000-0000-0000-0000-000000000001"]
+    assert not errors(files["learning-outcomes.json"], "/learning-outcomes", strict=False)
+    imported = read_ooapi(files)
+    (course,) = imported.catalogue.courses.values()
+    assert course.teaches == {"lo-2.1": 3}
+    notes = {(f, p): m for f, p, m in imported.notes}
+    assert notes[("courses.json", "items[0].learningOutcomeIds[0]")] == (
+        "no Bloom level ('solo_2'): taught at 'apply'"
+    )
+    assert "not in the files" in notes[("courses.json", "items[0].programmeIds[0]")]
+    assert imported.catalogue.programmes["BIO"].kind == "master"
+
+
 def _broken(tmp_path, name, edit):
     files = json.loads(json.dumps(export_ooapi(catalogue(MINI))))
     edit(files[name])

@@ -802,7 +802,7 @@ def _read_courses(
             if programme:
                 members.setdefault(programme, []).append(code)
             elif programme == "":
-                reader.problem((*at, "programmeIds", k), f"unknown programme {ident!r}")
+                reader.note((*at, "programmeIds", k), f"programme {ident!r} not in the files")
         course = reader.model(
             Course,
             {**ext, "code": code, "title": title, "ects": ects, "teaches": teaches},
