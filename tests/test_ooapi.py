@@ -272,10 +272,13 @@ def test_import_without_our_ext_gives_loadable_curricula(tmp_path, root, links):
 
 def test_other_taxonomies_and_dangling_links_are_noted():
     """A level of another taxonomy (SOLO) is taught at 'apply'; a link to a programme that is
-    not in the files is dropped; both are said."""
+    not in the files is dropped; another producer's ``ext`` fields are not read; all are
+    said."""
     files = example_files()
     files["learning-outcomes.json"]["items"][0]["complexityLevel"] = "solo_2"
     files["courses.json"]["items"][0]["programmeIds"] = ["00000000-0000-0000-0000-000000000001"]
+    files["courses.json"]["items"][0]["ext"] = {"vendorField": "a"}  # another producer's ext
+    files["programmes.json"]["items"][0]["ext"] = {"vendorField": "b"}
     assert not errors(files["learning-outcomes.json"], "/learning-outcomes", strict=False)
     imported = read_ooapi(files)
     (course,) = imported.catalogue.courses.values()
@@ -286,6 +289,8 @@ def test_other_taxonomies_and_dangling_links_are_noted():
     )
     assert "not in the files" in notes[("courses.json", "items[0].programmeIds[0]")]
     assert imported.catalogue.programmes["BIO"].kind == "master"
+    for name in ("courses.json", "programmes.json"):
+        assert "not mapped" in notes[(name, "items[0].ext.vendorField")]
 
 
 def _broken(tmp_path, name, edit):

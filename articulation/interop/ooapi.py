@@ -52,6 +52,7 @@ from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import Parts, cross_check
 from articulation.curriculum.model import (
     YEAR_WEEKS,
+    Bachelor,
     CalendarSpec,
     Course,
     Master,
@@ -252,6 +253,9 @@ DEFAULT_LEVEL = 3  # apply: the Bloom level of an outcome taught at a level we c
 _INSTITUTION = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
 _OUTCOME_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
 _COURSE_KEYS = set(Course.model_fields) - {"code", "title", "ects", "teaches"}
+_PROGRAMME_KEYS = (
+    set(Bachelor.model_fields) | set(Master.model_fields) | set(Minor.model_fields)
+) - {"code", "name", "ects", "kind"}
 _OUR_COURSE_EXT = _COURSE_KEYS | {"institution", "learningOutcomeLevels"}
 
 Notes = list[tuple[str, str, str]]
@@ -597,7 +601,7 @@ class _Links:
             return self.organisations[ident]
         expanded = item.get("organisation") if isinstance(item, dict) else None
         if isinstance(expanded, dict):
-            return _institution(_Reader("", [], reader.notes), expanded, (*at, "organisation"))
+            return _institution(reader, expanded, (*at, "organisation"))
         if len(set(self.organisations.values())) == 1:
             only = next(iter(self.organisations.values()))
             reader.note((*at, "organisationId"), f"no known organisation; institution {only!r}")
@@ -847,6 +851,9 @@ def _read_programmes(
         ext = reader.ext(item, at)
         if kind == "":
             continue
+        for key in sorted(set(ext) - _PROGRAMME_KEYS):
+            reader.note((*at, "ext", key), "not mapped (no such programme field here)")
+            ext.pop(key)
         languages = item.get("teachingLanguages") if isinstance(item, dict) else None
         if languages:
             ext["language"] = languages[0]
