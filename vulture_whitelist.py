@@ -107,8 +107,14 @@ blocking_factor
 delay_factor
 ooapi_export
 ooapi_import
-ooapi_list  # FastAPI routes of api/routes/ooapi.py
-ooapi_get
+ooapi_service  # FastAPI routes of api/routes/ooapi.py
+learning_outcomes
+programme_courses
+course_offerings
+learning_outcome
+organisation
+academic_session
+import_ooapi  # the catalogue alone of read_ooapi (tests and library use)
 # web pages: FastAPI routes
 student_page
 student_check

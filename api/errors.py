@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -126,6 +127,44 @@ def _error(
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
+OOAPI_PREFIX = "/ooapi/v6"  # the routes whose errors are problem+json, as the OOAPI spec's
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem (``application/problem+json``), as the OOAPI v6 routes answer
+    errors; ``errors`` (an extension member) names each field as the other routes do."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ErrorItem] = Field(default_factory=list)
+
+
+def _problem(
+    request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """``body`` (the common shape) as an RFC 9457 problem on the OOAPI routes; unchanged
+    elsewhere."""
+    if not request.url.path.startswith(OOAPI_PREFIX):
+        return _error(status, body, headers)
+    items = body.get("detail") or []
+    problem = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail="; ".join(str(item.get("msg", "")) for item in items) or HTTPStatus(status).phrase,
+        instance=request.url.path,
+        errors=items,
+    )
+    return JSONResponse(
+        status_code=status,
+        content=problem.model_dump(mode="json", exclude_none=True),
+        headers=headers,
+        media_type="application/problem+json",
+    )
+
+
 _STATUS_TEXT = {
     404: ("path", "no such endpoint", "not_found"),
     405: ("method", "method not allowed for this endpoint", "method_not_allowed"),
@@ -136,15 +175,15 @@ def install(app: FastAPI) -> None:
     """Register the handlers that give every error the common shape."""
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.body(), exc.headers)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _problem(request, exc.status, exc.body(), exc.headers)
 
     @app.exception_handler(SolveTimeout)
     async def _timeout(_request: Request, exc: SolveTimeout) -> JSONResponse:
         return _error(503, exc.body(), {"Retry-After": "1"})
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         items = []
         for error in exc.errors():
             loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
@@ -155,6 +194,8 @@ def install(app: FastAPI) -> None:
                     "type": error.get("type", "value_error"),
                 }
             )
+        if request.url.path.startswith(OOAPI_PREFIX):  # OOAPI answers a bad request 400
+            return _problem(request, 400, {"detail": items})
         return _error(422, {"detail": items})
 
     @app.exception_handler(OperationalError)
@@ -205,7 +246,7 @@ def install(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed_methods(request))
             msg = f"{msg}; allowed: {headers['Allow']}"
         body = {"detail": [{"loc": [where], "msg": msg, "type": kind}]}
-        return _error(exc.status_code, body, headers or None)
+        return _problem(request, exc.status_code, body, headers or None)
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -321,6 +362,17 @@ class _TooLarge(Exception):
 
 async def _no_receive() -> Message:  # pragma: no cover - a JSONResponse never reads
     return {"type": "http.disconnect"}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the problem+json error answers of an OOAPI route."""
+    return {
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+        }
+        for status in statuses
+    }
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     """Apply pending migrations when the server starts"""
     seed_on_start: bool = True
     """Import the curricula when the server starts on an empty database"""
+    ooapi_contact_email: str = "info@example.org"
+    """The contact address the OOAPI service metadata (GET /ooapi/v6/) gives; set it to the
+    publisher's"""
     time_limit: Seconds = 10.0
     """Default time limit of one answer, seconds: one deadline for all its solves (a command
     that answers one question — bridge, plan, minor has its own —, an API request)"""

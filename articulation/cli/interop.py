@@ -205,7 +205,8 @@ def ooapi_export(
     out_dir: Annotated[Path, typer.Argument(help="Directory for the OOAPI JSON files.")],
     curricula: CurriculaOpt = None,
 ) -> None:
-    """The catalogue as OOAPI v6 JSON: learning-outcomes.json, courses.json, programmes.json."""
+    """The catalogue as OOAPI v6 JSON: learning-outcomes.json, courses.json, programmes.json,
+    organisations.json."""
     from articulation.interop.ooapi import export_ooapi
 
     with user_errors():
@@ -222,37 +223,63 @@ def ooapi_import(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Curricula directory to write (YAML files).")
     ],
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="JSON file for the import report (what was defaulted)."),
+    ] = None,
 ) -> None:
-    """OOAPI v6 JSON (as ``ooapi export`` writes it) back into a curricula directory; every
-    problem names the file and the JSON path, and nothing is written unless all is valid."""
-    from articulation.interop.ooapi import FILES, OoapiError, import_ooapi
+    """OOAPI v6 JSON (learning-outcomes.json, courses.json, programmes.json, optionally
+    organisations.json; ``ooapi export``'s or another producer's) into a curricula directory.
+    Every problem names the file and the JSON path; the checks of ``validate`` run first and
+    nothing is written unless all is valid; what was defaulted or left out is listed as notes."""
+    from articulation.interop.ooapi import (
+        FILES,
+        MAX_DEPTH,
+        ORGANISATIONS,
+        OoapiError,
+        read_ooapi,
+        too_deep,
+    )
 
     with user_errors():
         files, names = {}, {}
-        for name in FILES:
+        for name in (*FILES, ORGANISATIONS):
             path = in_dir / name
             names[name] = str(path)
             if not path.is_file():
                 continue
             try:
-                files[name] = json.loads(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                files[name] = json.loads(text)
             except (OSError, UnicodeDecodeError) as exc:
                 raise BadInput(f"{path}: cannot read file: {exc}") from None
             except json.JSONDecodeError as exc:
                 raise BadInput(f"{path}: line {exc.lineno}: not JSON: {exc.msg}") from None
+            except RecursionError:
+                where = too_deep(text) or "(top)"
+                raise BadInput(f"{path}: {where}: nested deeper than {MAX_DEPTH} levels") from None
+            except ValueError as exc:  # e.g. an integer literal of thousands of digits
+                raise BadInput(f"{path}: not readable JSON: {exc}") from None
         try:
-            catalogue = import_ooapi(files, names)
+            imported = read_ooapi(files, names)
         except OoapiError as exc:
             for file, where, message in exc.problems:
-                err.print(
+                text = (
                     f"error: {file}: {where}: {message}" if where else f"error: {file}: {message}"
                 )
+                err.print(text, markup=False)
             err.print(f"{len(exc.problems)} problem(s) found; nothing written.")
             raise typer.Exit(2) from None
+        catalogue = imported.catalogue
         for name, data in curricula_files(catalogue).items():
             _write(out_dir / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        if report is not None:
+            notes = [{"file": f, "path": p, "note": m} for f, p, m in imported.notes]
+            _write(report, json.dumps({"notes": notes}, indent=2, ensure_ascii=False) + "\n")
+    for file, where, message in imported.notes:
+        err.print(f"note: {file}: {where}: {message}", markup=False)
     counts = f"{len(catalogue.courses)} courses, {len(catalogue.programmes)} programmes"
-    err.print(f"{counts} written to {out_dir}")
+    err.print(f"{counts} written to {out_dir}", markup=False)
 
 
 def curricula_files(catalogue) -> dict[str, dict]:
