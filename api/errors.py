@@ -364,12 +364,21 @@ async def _no_receive() -> Message:  # pragma: no cover - a JSONResponse never r
     return {"type": "http.disconnect"}
 
 
+def _problem_schema() -> dict[str, Any]:
+    """``Problem``'s JSON Schema with its nested models referenced as OpenAPI components
+    (``ErrorItem`` is one: every error body uses it), not as ``$defs``, which OpenAPI viewers
+    cannot resolve."""
+    schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return schema
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the problem+json error answers of an OOAPI route."""
     return {
         status: {
             "description": HTTPStatus(status).phrase,
-            "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+            "content": {"application/problem+json": {"schema": _problem_schema()}},
         }
         for status in statuses
     }
