@@ -50,6 +50,7 @@ master_name
 explanation
 opened_count
 newly_opened
+beyond_budget_ects
 schema_revision
 started_at
 required  # also a field of the engine's GradeCheck, written by fields_json
