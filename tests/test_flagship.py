@@ -4,6 +4,7 @@ bad input on both; the bundled Creative Technology run."""
 from __future__ import annotations
 
 import json
+import re
 from itertools import combinations
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from articulation.answers.flagship import flagship
+from articulation.answers.flagship import flagship, parse_masters_list
 from articulation.cli import app
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
@@ -21,7 +22,8 @@ from tests import oracle
 from tests.test_bridging_oracle import random_instance, with_modules
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
-BUNDLED = Path(__file__).parent.parent / "curricula"
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "curricula"
 CURVE = (0, 5, 10, 20)
 
 
@@ -292,18 +294,44 @@ def test_flagship_api_bad_input(client, body: dict, loc: list, said: str) -> Non
     assert any(item["loc"] == loc and said in item["msg"] for item in detail), detail
 
 
+STATED = re.compile(
+    r"`articulation flagship VU-B-CREATE` on the bundled, illustrative list of (\d+) masters finds "
+    r"(\d+) of the (\d+) seamless with a flexible space of (\d+) EC in the minor semester, opened "
+    r"by (\d+) packages \((\d+) of the \d+ are direct\); (\d+) are reachable with a flexible "
+    r"space of up to 90 EC, all of them from (\d+) EC\. Without the minor semester's timetable "
+    r"\(any period of year 3\) (\d+) of the 15 would be seamless at 30 EC and (\d+) at 45 EC: "
+    r"from (\d+) EC on, the calendar"
+)
+
+
 def test_bundled_creative_technology_run() -> None:
-    """The numbers the README states for the bundled list (see test_documented_numbers)."""
+    """The numbers the README states for the bundled list, re-run."""
     catalogue = load_curricula(BUNDLED)
-    codes = [
-        line.split("#")[0].strip()
-        for line in (BUNDLED / "flagship-masters.txt").read_text().splitlines()
-        if line.split("#")[0].strip()
+    codes, source = parse_masters_list((BUNDLED / "flagship-masters.txt").read_text())
+    data = flagship(catalogue, "VU-B-CREATE", codes, masters_source=source).to_json()
+    assert data["optimal"] and data["masters_source"] == "illustrative"
+    assert any(h["id"] == "flagship.illustrative_list" for h in data["headline"])
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    found = STATED.search(readme)
+    assert found, "no '`articulation flagship VU-B-CREATE` on the bundled …' sentence"
+    free = {p["budget"]: p["seamless"] for p in data["curve"] if not p["window"]}
+    seamless = [r["master"] for r in data["masters"] if r["seamless"]]
+    measured = [
+        len(codes),
+        len(seamless),
+        len(data["masters"]),
+        data["budget"],
+        len(data["packages"]),
+        len(data["direct"]),
+        len(data["reachable"]),
+        data["all_reachable_ects"],
+        free[30],
+        free[45],
+        data["calendar_binds_from"],
     ]
-    data = flagship(catalogue, "VU-B-CREATE", codes).to_json()
-    assert len(data["masters"]) == 15 and data["optimal"]
-    # every seamless master is opened by a package or is direct
+    assert [float(n) for n in found.groups()] == [float(n) for n in measured]
+    # every seamless master is opened by a package or is direct; packages fit and are planned
     opened = {m for p in data["packages"] for m in p["opens"]} | set(data["direct"])
-    assert {r["master"] for r in data["masters"] if r["seamless"]} <= opened
+    assert set(seamless) <= opened
     for package in data["packages"]:
         assert package["total_ects"] <= 30 and package["plan"]["fits"]

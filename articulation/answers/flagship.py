@@ -202,7 +202,7 @@ class Offer:
 
 
 def fewest_packages(
-    s: Setting, gaps: dict[str, Gap], budget: float, hints: dict[str, Package] | None = None
+    s: Setting, gaps: dict[str, Gap], budget: float, own: dict[str, Package] | None = None
 ) -> Offer:
     """The fewest distinct packages, each within ``budget`` and plannable in the window, such
     that every master of ``gaps`` is opened by one; then the fewest distinct courses; then the
@@ -223,8 +223,14 @@ def fewest_packages(
     first = CoverModel(problem)
     model = first.model
     slots = len(codes)
-    if hints:
-        slots = min(slots, len({hints[c].courses for c in codes if c in hints}) or slots)
+    # each master's own smallest package (``own``) is a solution: as many slots as they are
+    # distinct suffice, and the search starts from it
+    start: list[tuple[str, ...]] = []
+    if own and all(c in own for c in codes):
+        for c in codes:
+            if own[c].courses not in start:
+                start.append(own[c].courses)
+        slots = min(slots, len(start))
     covers = [first] + [CoverModel(problem, model=model) for _ in range(slots - 1)]
     used = [model.new_bool_var(f"slot {k}") for k in range(slots)]
     assign: dict[tuple[str, int], Any] = {}
@@ -266,6 +272,15 @@ def fewest_packages(
     rank = {c: i for i, c in enumerate(pool)}
     w_places = sum(rank.values()) + 1
     w_ects = w_places * (slots * len(pool) + 1)
+    if len(start) == slots:
+        for k, courses in enumerate(start):
+            model.add_hint(used[k], True)
+            for c in covers[k].codes:
+                model.add_hint(covers[k].x[c], c in courses)
+        for code in codes:
+            for k in range(slots):
+                if (code, k) in assign:
+                    model.add_hint(assign[code, k], start.index(own[code].courses) == k)
     # lexicographic, in stages of the one model: the fewest packages (a small objective
     # proves fast), then with that fixed the fewest distinct courses, then the rest
     every = [
@@ -441,8 +456,8 @@ def flagship(
         )
     seamless = _seamless_at(smallest[window], direct_codes, space)
     to_open = {c: gaps[c] for c in sorted(seamless - direct_codes)}
-    hints = {c: smallest[window][c].package for c in to_open}
-    offer = fewest_packages(main, to_open, space, hints)
+    own = {c: smallest[window][c].package for c in to_open}
+    offer = fewest_packages(main, to_open, space, own)
     optimal = optimal and offer.optimal
     non_direct = [m for m in masters if m.code not in direct_codes]
     packages = []
@@ -482,14 +497,20 @@ def flagship(
             ):
                 found = last[1]
             else:
-                found = fewest_packages(settings[w], {c: gaps[c] for c in need}, b)
+                found = fewest_packages(
+                    settings[w],
+                    {c: gaps[c] for c in need},
+                    b,
+                    {c: smallest[w][c].package for c in need},
+                )
                 last = (need, found)
             optimal = optimal and found.optimal
             rows_of_w[b] = {
                 "budget": b,
                 "window": w,
                 "seamless": len(open_at),
-                "packages": len(found.packages),
+                # none found before the deadline: not known
+                "packages": len(found.packages) if found.packages or not need else None,
             }
         curve_rows.extend(rows_of_w[b] for b in curve)
     ceiling = max(curve, default=0)
