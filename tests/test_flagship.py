@@ -198,6 +198,8 @@ def test_flagship_cli_on_the_fixture(tmp_path: Path) -> None:
     assert rows["UT-M-PSTS"]["seamless"] and rows["UT-M-PSTS"]["status"] == "direct"
     assert rows["UT-M-AP"]["unmet"] == ["physics.quantum@apply"]
     assert rows["UT-M-AP"]["whatif"]["edits"][0]["action"] == "change"
+    # the patch teaches quantum physics in a core course: then Applied Physics is direct
+    assert rows["UT-M-AP"]["whatif_opens"] is True
     again = run("VU-B-CREATE", "--curricula", str(MINI), "--json")
     assert again.stdout == result.stdout  # deterministic
     sourced = tmp_path / "list.txt"

@@ -35,7 +35,7 @@ from typing import Any
 from articulation.answers.grade import grade
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import half_floor
-from articulation.curriculum.model import AnyOf, Bachelor, Master, OutcomeAt, Requirement
+from articulation.curriculum.model import AnyOf, Bachelor, Course, Master, OutcomeAt, Requirement
 from articulation.messages.message import Message
 from articulation.solving.cover import CoverModel, order_courses
 from articulation.solving.gap import Gap, attainment, gap, holds
@@ -387,6 +387,33 @@ def core_patch(s: Setting, items: Sequence[Requirement]) -> dict[str, Any] | Non
     return {"edits": edits}
 
 
+def patched_seamless(
+    s: Setting, master: Master, patch: dict[str, Any], budget: float, window: bool
+) -> bool:
+    """Whether ``master`` is seamless once the core courses teach what ``patch`` says: the
+    catalogue rebuilt with the patched courses, the master's smallest package found again."""
+    catalogue = s.catalogue
+    changed = {
+        edit["course"]["code"]: Course.model_validate(
+            {k: v for k, v in edit["course"].items() if k != "institution"}
+        )
+        for edit in patch["edits"]
+    }
+    courses = [
+        (catalogue.institution_of[c], changed.get(c, course))
+        for c, course in catalogue.courses.items()
+    ]
+    rebuilt = Catalogue.build(
+        catalogue.outcomes.values(), courses, catalogue.programmes.values(), catalogue.calendars
+    )
+    after = setting(rebuilt, rebuilt.bachelor(s.bachelor.code), window=window, timed=s.timed)
+    the_gap = gap(master, attainment(rebuilt, after.taken))
+    if direct(master, the_gap, s.bachelor.code):
+        return True
+    found = smallest_package(after, master, the_gap)
+    return found.package is not None and found.package.total_ects <= budget
+
+
 def _seamless_at(smallest: dict[str, Smallest], direct_codes: set[str], budget: float) -> set[str]:
     return {
         code
@@ -601,7 +628,7 @@ def _master_row(
     catalogue = s.catalogue
     route = decide(catalogue, master, s.taken, the_gap, bachelor=s.bachelor)
     graded = grade(catalogue, master, s.taken, route, bachelor=s.bachelor)
-    package, beyond, unmet, patch = None, None, [], None
+    package, beyond, unmet, patch, opens = None, None, [], None, None
     if is_direct:
         seamless = True
         reasons = [Message.of("flagship.direct", reason=route.reason)]
@@ -636,6 +663,10 @@ def _master_row(
             reasons = [Message.of("flagship.unmet", requirements=unmet)]
             blocking = [item for item in the_gap.unmet if str(item) in found.unmet]
             patch = core_patch(s, blocking)
+            if patch is not None:
+                opens = patched_seamless(s, master, patch, budget, window)
+                note = "flagship.whatif_opens" if opens else "flagship.whatif_not_enough"
+                reasons.append(Message(note))
         elif found.status == "infeasible":
             reasons = [Message.of("flagship.calendar", window=span)]
             if other.package is not None:
@@ -655,4 +686,5 @@ def _master_row(
         "grade": graded.to_json(),
         "reasons": [m.to_json(lang) for m in reasons],
         "whatif": patch,
+        "whatif_opens": opens,
     }
