@@ -337,3 +337,17 @@ def test_bundled_creative_technology_run() -> None:
     assert set(seamless) <= opened
     for package in data["packages"]:
         assert package["total_ects"] <= 30 and package["plan"]["fits"]
+
+
+def test_flagship_cut_by_the_deadline_says_so(client) -> None:
+    """A deadline no solve can meet: the answer comes, not proven, with the best found."""
+    from articulation.support.deadline import deadline
+
+    catalogue = load_curricula(MINI)
+    with deadline(0.000001):
+        data = flagship(catalogue, "VU-B-CREATE", ["UT-M-CS", "UT-M-ITECH"]).to_json()
+    assert data["optimal"] is False
+    assert any(h["id"] == "flagship.unsettled" for h in data["headline"])
+    tiny = {"bachelor": "VU-B-CREATE", "masters": ["UT-M-ITECH"], "time_limit": 0.000001}
+    body = client.post("/v1/flagship", json=tiny)
+    assert body.status_code == 200 and body.json()["optimal"] is False

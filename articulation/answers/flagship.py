@@ -73,8 +73,8 @@ def parse_masters_list(text: str) -> tuple[list[str], str]:
     """The master codes of a list (one per line, ``#`` comments) and whether the list is
     ``sourced`` (a comment line ``# source: URL``) or ``illustrative``.
 
-    >>> parse_masters_list("# source: https://example.org\nUT-M-CS  # cs\n")
-    (['UT-M-CS'], 'sourced')
+    >>> parse_masters_list("# source: https://example.org")[1], parse_masters_list("UT-M-X  # x")
+    ('sourced', (['UT-M-X'], 'illustrative'))
     """
     codes, source = [], "illustrative"
     for line in text.splitlines():
