@@ -206,8 +206,14 @@ def test_flagship_cli_on_the_fixture(tmp_path: Path) -> None:
     sourced.write_text("# source: https://example.org/list\nUT-M-PSTS\n")
     listed = run("VU-B-CREATE", "--curricula", str(MINI), "--masters-file", str(sourced), "--json")
     assert json.loads(listed.stdout)["masters_source"] == "sourced"
-    text = run("VU-B-CREATE", "--curricula", str(MINI), "--lang", "nl")
-    assert text.exit_code == 0 and "naadloos" in text.stdout
+    for lang, word in (("nl", "naadloos"), ("en", "seamless")):
+        text = CliRunner().invoke(
+            app,
+            ["flagship", "VU-B-CREATE", "--curricula", str(MINI), "--lang", lang],
+            env={"COLUMNS": "80"},
+        )
+        assert text.exit_code == 0 and word in text.stdout
+        assert max(len(line) for line in text.stdout.splitlines()) <= 80
 
 
 @pytest.mark.parametrize(

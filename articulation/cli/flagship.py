@@ -108,49 +108,97 @@ def flagship(
     if as_json:
         print_json(data)
         return
-    _print(data)
+    _print(data, language)
 
 
-def _print(data: dict[str, Any]) -> None:
-    """The answer for a reader, within 80 columns."""
-    for note in data["headline"]:
-        out.print(f"[bold]{note['text']}[/bold]" if note is data["headline"][0] else note["text"])
-    table = Table("master", "seamless", "status", "package", "grade")
+#: The command's own words, per language (the answer's texts come from the message catalogue).
+WORDS = {
+    "en": {
+        "master": "master",
+        "seamless": "seamless",
+        "status": "status",
+        "package": "package",
+        "grade": "grade",
+        "yes": "yes",
+        "no": "no",
+        "unmet": "unmet",
+        "over": "over",
+        "opens": "opens",
+        "year": "year",
+        "space": "flexible space",
+        "window": "window",
+        "packages": "packages",
+        "semester": "minor semester",
+        "final": "final year",
+        "whatif": "what-if: teach it in {codes} (the patch is in --json, for POST /v1/whatif)",
+    },
+    "nl": {
+        "master": "master",
+        "seamless": "naadloos",
+        "status": "status",
+        "package": "pakket",
+        "grade": "graad",
+        "yes": "ja",
+        "no": "nee",
+        "unmet": "niet te dekken",
+        "over": "te veel",
+        "opens": "opent",
+        "year": "jaar",
+        "space": "vrije ruimte",
+        "window": "venster",
+        "packages": "pakketten",
+        "semester": "minorsemester",
+        "final": "laatste jaar",
+        "whatif": "what-if: onderwijs het in {codes} (de wijziging staat in --json, voor "
+        "POST /v1/whatif)",
+    },
+}
+
+
+def _say(text: str, bold: bool = False) -> None:
+    """A line of text, wrapped at the terminal's width."""
+    out.print(f"[bold]{text}[/bold]" if bold else text, soft_wrap=False)
+
+
+def _print(data: dict[str, Any], lang: str) -> None:
+    """The answer for a reader, wrapped at the terminal's width (80 columns read well)."""
+    w = WORDS[lang]
+    for k, note in enumerate(data["headline"]):
+        _say(note["text"], bold=k == 0)
+    table = Table(w["master"], w["seamless"], w["status"], w["package"], w["grade"])
     for row in data["masters"]:
         package = row["package"]
         if package is None:
-            said = "—" if not row["unmet"] else "unmet: " + "; ".join(row["unmet"])
+            said = "—" if not row["unmet"] else f"{w['unmet']}: " + "; ".join(row["unmet"])
         else:
             said = f"{package['total_ects']:g} EC"
             if row["beyond_budget_ects"]:
-                said += f" (+{row['beyond_budget_ects']:g} over)"
+                said += f" (+{row['beyond_budget_ects']:g} {w['over']})"
         table.add_row(
             row["master"],
-            "yes" if row["seamless"] else "no",
+            w["yes"] if row["seamless"] else w["no"],
             row["status"],
             said,
             row["grade"]["grade"],
         )
     out.print(table)
     for k, package in enumerate(data["packages"], 1):
-        out.print(
-            f"package {k}: {package['total_ects']:g} EC — opens {', '.join(package['opens'])}"
-        )
-        out.print("  " + ", ".join(package["courses"]))
+        opens = ", ".join(package["opens"])
+        _say(f"{w['package']} {k}: {package['total_ects']:g} EC — {w['opens']} {opens}", bold=True)
+        _say("  " + ", ".join(package["courses"]))
         plan = package["plan"]
-        if plan and plan.get("periods"):
-            for period in plan["periods"]:
-                courses = ", ".join(c["code"] for c in period["courses"])
-                out.print(f"    year {period['year']}, {period['period']}: {courses}")
-    curve = Table("flexible space", "window", "seamless", "packages")
+        for period in (plan or {}).get("periods") or []:
+            courses = ", ".join(c["code"] for c in period["courses"])
+            _say(f"    {w['year']} {period['year']}, {period['period']}: {courses}")
+    curve = Table(w["space"], w["window"], w["seamless"], w["packages"])
     for point in data["curve"]:
         packages = "–" if point["packages"] is None else str(point["packages"])
-        window = "minor semester" if point["window"] else "final year"
+        window = w["semester"] if point["window"] else w["final"]
         curve.add_row(f"{point['budget']:g} EC", window, str(point["seamless"]), packages)
     out.print(curve)
     for row in data["masters"]:
         if not row["seamless"]:
-            out.print(f"{row['master']}: " + "; ".join(r["text"] for r in row["reasons"]))
+            _say(f"{row['master']}: " + "; ".join(r["text"] for r in row["reasons"]))
             if row["whatif"]:
-                changed = ", ".join(e["course"]["code"] for e in row["whatif"]["edits"])
-                out.print(f"  what-if: teach it in {changed} (patch in --json, POST /v1/whatif)")
+                codes = ", ".join(e["course"]["code"] for e in row["whatif"]["edits"])
+                _say("  " + w["whatif"].format(codes=codes))
