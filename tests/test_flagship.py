@@ -4,6 +4,7 @@ bad input on both; the bundled Creative Technology run."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from itertools import combinations
 from pathlib import Path
@@ -17,7 +18,7 @@ from articulation.answers.flagship import flagship, parse_masters_list
 from articulation.cli import app
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
-from articulation.curriculum.model import Bachelor, Course
+from articulation.curriculum.model import Bachelor, Course, Master, Outcome, OutcomeAt
 from tests import oracle
 from tests.test_bridging_oracle import random_instance, with_modules
 
@@ -129,10 +130,10 @@ def cover_number(need: frozenset[str], sets: set[frozenset[str]]) -> int | None:
 
 
 @settings(
-    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
-@given(st.integers(0, 2**32 - 1), st.integers(2, 3), st.sampled_from([5, 10, 20]))
-def test_flagship_equals_brute_force(seed: int, n_masters: int, budget: int) -> None:
+@given(st.integers(0, 2**32 - 1), st.integers(2, 4), st.sampled_from([3, 5, 7.5, 10, 20]))
+def test_flagship_equals_brute_force(seed: int, n_masters: int, budget: float) -> None:
     instance = with_modules(random_instance(seed, n_masters), seed)
     brute = Brute(instance)
     if len(brute.pool) > 8:  # keep the enumeration small
@@ -159,6 +160,7 @@ def test_flagship_equals_brute_force(seed: int, n_masters: int, budget: int) -> 
     event(f"{len(seamless)} of {n_masters} seamless")
     assert {r["master"] for r in data["masters"] if r["seamless"]} == seamless
     count, distinct = brute.fewest(budget)
+    event(f"{count} packages")
     assert len(data["packages"]) == count
     assert len({c for p in data["packages"] for c in p["courses"]}) == distinct
     opened = set()
@@ -172,6 +174,66 @@ def test_flagship_equals_brute_force(seed: int, n_masters: int, budget: int) -> 
         assert point["seamless"] == len(brute.seamless(point["budget"]))
         if point["window"]:
             assert point["packages"] == brute.fewest(point["budget"])[0]
+
+
+def package_instance(seed: int) -> oracle.Instance:
+    """Masters that need different outcomes and courses that teach one or two of them: a small
+    budget then takes several packages, and courses shared between packages matter."""
+    rnd = random.Random(seed)
+    ids = [f"o{i}" for i in range(5)]
+    outcomes = [Outcome(id=o, title=o, area="alpha") for o in ids]
+    courses: list[tuple[str, Course]] = []
+    for i in range(rnd.randint(5, 8)):
+        earlier = [c.code for _, c in courses]
+        groups = [[rnd.choice(earlier)]] if earlier and rnd.random() < 0.2 else []
+        course = Course(
+            code=f"UT-{i:02d}",
+            title=f"C{i}",
+            ects=rnd.choice([2, 3, 4, 5]),
+            teaches={o: 3 for o in rnd.sample(ids, rnd.choice([1, 1, 2]))},
+            prerequisites=groups,
+            bridging=True,
+        )
+        courses.append(("UT", course))
+    masters = [
+        Master(
+            code=f"M{k}",
+            name="Master",
+            institution="UT",
+            kind="master",
+            ects=120,
+            requires=[OutcomeAt(outcome=o, level=2) for o in rnd.sample(ids, rnd.choice([1, 2]))],
+        )
+        for k in range(rnd.randint(2, 4))
+    ]
+    return oracle.Instance(outcomes, courses, masters, frozenset())
+
+
+@settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([4, 5, 6, 8]))
+def test_fewest_packages_equal_brute_force(seed: int, budget: float) -> None:
+    """Several packages and shared courses: the fewest packages, then distinct courses."""
+    instance = package_instance(seed)
+    brute = Brute(instance)
+    catalogue = flagship_catalogue(instance)
+    masters = [m.code for m in instance.masters]
+    data = flagship(catalogue, "B", masters, budget=budget, timed=False, curve=CURVE).to_json()
+    count, distinct = brute.fewest(budget)
+    event(f"{count} packages")
+    assert data["optimal"]
+    assert len(data["packages"]) == count
+    assert len({c for p in data["packages"] for c in p["courses"]}) == distinct
+    seamless = {r["master"] for r in data["masters"] if r["seamless"]}
+    assert seamless == brute.seamless(budget)
+    assert seamless - brute.direct <= {m for p in data["packages"] for m in p["opens"]}
+    for point in data["curve"]:
+        assert point["seamless"] == len(brute.seamless(point["budget"]))
+        if point["window"]:  # the setting asked; the other one counts seamless masters only
+            assert point["packages"] == brute.fewest(point["budget"])[0]
+        else:
+            assert point["packages"] is None
 
 
 def run(*args: str) -> object:
