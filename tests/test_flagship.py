@@ -262,6 +262,13 @@ def test_flagship_cli_on_the_fixture(tmp_path: Path) -> None:
     assert rows["UT-M-AP"]["whatif"]["edits"][0]["action"] == "change"
     # the patch teaches quantum physics in a core course: then Applied Physics is direct
     assert rows["UT-M-AP"]["whatif_opens"] is True
+    assert "flagship.no_other_space" not in [h["id"] for h in data["headline"]]
+    larger = json.loads(
+        run("VU-B-CREATE", "--curricula", str(MINI), "--budget", "45", "--json").stdout
+    )
+    said = {h["id"]: h for h in larger["headline"]}
+    assert said["flagship.no_other_space"]["params"]["holds"] == 30  # the minor semester
+    assert larger["flexible_space"]["extra_periods"] == []
     again = run("VU-B-CREATE", "--curricula", str(MINI), "--json")
     assert again.stdout == result.stdout  # deterministic
     sourced = tmp_path / "list.txt"

@@ -576,10 +576,9 @@ def flagship(
     notes.append(
         Message.of("flagship.reachable", reachable=len(reachable), ceiling=ceiling, needed=needed)
     )
-    if window and space > bachelor.electives:
-        notes.append(
-            Message.of("flagship.no_other_space", window=semester, electives=bachelor.electives)
-        )
+    holds = semester_ects(catalogue, settings[True].window)
+    if window and space > holds:
+        notes.append(Message.of("flagship.no_other_space", window=semester, holds=holds))
     if binds:
         notes.append(Message.of("flagship.calendar_binds", budget=binds[0], window=semester))
     if not optimal:
