@@ -50,6 +50,7 @@ master_name
 explanation
 opened_count
 newly_opened
+beyond_budget_ects
 schema_revision
 started_at
 input  # a transcript line's entry as given (TranscriptLineOut)

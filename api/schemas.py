@@ -420,6 +420,62 @@ class MinorDesignOut(Open):
     bound_opened: int | None = None
 
 
+# --- the flagship question ----------------------------------------------------------------------
+
+
+class FlagshipRequest(Strict):
+    bachelor: CodeStr
+    masters: Annotated[list[CodeStr], Field(min_length=1, max_length=500)] | None = Field(
+        default=None, description="Target masters (default: the bundled flagship list)"
+    )
+    budget: Annotated[float, Field(gt=0, le=180)] | None = Field(
+        default=None,
+        description="The flexible space in EC, above 0 up to 180 (default: the bachelor's "
+        "elective EC)",
+    )
+    window: bool = Field(
+        default=True,
+        description="Plan the packages in the minor semester (false: any period of the final year)",
+    )
+    time_limit: RequestTimeLimit | None = None
+
+
+class FlagshipMaster(Open):
+    master: str
+    seamless: bool
+    status: str
+    package: dict[str, Any] | None
+    beyond_budget_ects: float | None
+    unmet: list[str]
+    grade: dict[str, Any]
+    reasons: list[dict[str, Any]]
+
+
+class FlagshipPackage(Open):
+    courses: list[str]
+    total_ects: float
+    opens: list[str]
+    plan: dict[str, Any] | None
+
+
+class FlagshipPoint(Open):
+    budget: float
+    window: bool
+    seamless: int
+    packages: int | None
+
+
+class FlagshipOut(Open):
+    bachelor: str
+    budget: float
+    window: bool
+    masters: list[FlagshipMaster]
+    packages: list[FlagshipPackage]
+    curve: list[FlagshipPoint]
+    optimal: bool
+    masters_source: Literal["sourced", "illustrative"]
+
+
 # --- scans --------------------------------------------------------------------------------------
 
 

@@ -9,10 +9,11 @@ one minor raise :class:`SolveTimeout` with what was proven.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from api.errors import ApiError, SolveTimeout, TimedOut
-from api.schemas import EligibilityRequest, MinorRequest, WhatIfRequest
+from api.schemas import EligibilityRequest, FlagshipRequest, MinorRequest, WhatIfRequest
 from articulation.answers.eligibility import (
     TooManyEntries,
     UnknownCondition,
@@ -277,6 +278,41 @@ def minor_design(catalogue: Catalogue, request: MinorRequest, time_limit: float)
         ]
         raise SolveTimeout(["body", "time_limit"], time_limit, late, data)
     return data
+
+
+def flagship(
+    catalogue: Catalogue, request: FlagshipRequest, lang: str, default_list: Path
+) -> dict[str, Any]:
+    """The flagship answer for the bachelor and masters (default: the list ``default_list``,
+    else every master of another institution); ``optimal: false`` when the deadline cut it."""
+    from articulation.answers.flagship import flagship as answer
+    from articulation.answers.flagship import parse_masters_list
+    from articulation.answers.minor import other_institution_masters
+
+    b = bachelor(catalogue, request.bachelor, ["body", "bachelor"])
+    source = "illustrative"
+    if request.masters is not None:
+        codes = [m.code for m in masters(catalogue, request.masters, "masters")]
+    else:  # the bundled list, as far as the catalogue holds its masters
+        listed, source = ([], source)
+        if default_list.is_file():
+            listed, source = parse_masters_list(default_list.read_text(encoding="utf-8"))
+        known = {m.code for m in catalogue.masters}
+        codes = [c for c in listed if c in known]
+        if not codes:
+            codes, source = other_institution_masters(catalogue, b.code), "illustrative"
+    if not codes:
+        raise ApiError(422, ["body", "masters"], "name at least one master", "too_short")
+    result = answer(
+        catalogue,
+        b.code,
+        codes,
+        budget=request.budget,
+        window=request.window,
+        masters_source=source,
+        lang=lang,
+    )
+    return result.to_json()
 
 
 # --- what-if edits ------------------------------------------------------------------------------

@@ -202,6 +202,14 @@ def test_a_minor_design_past_its_deadline_is_503(client: TestClient) -> None:
     assert response.json()["timed_out"][0]["bachelor"] == "VU-B-HARD"
 
 
+def test_a_flagship_answer_comes_by_its_deadline(client: TestClient) -> None:
+    body = {"bachelor": "VU-B-HARD", "budget": 60, "time_limit": LIMIT}
+    response, seconds = timed(lambda: client.post("/v1/flagship", json=body))
+    assert response.status_code == 200, response.text
+    assert seconds < LIMIT + MARGIN and idle(client.app)
+    assert response.json()["bachelor"] == "VU-B-HARD"
+
+
 # --- a real server ------------------------------------------------------------------------------
 
 

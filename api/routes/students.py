@@ -9,7 +9,14 @@ from fastapi import APIRouter
 from api import services
 from api.deps import LangDep, SolverDep
 from api.errors import responses
-from api.schemas import EligibilityRequest, EligibilityResponse, MinorDesignOut, MinorRequest
+from api.schemas import (
+    EligibilityRequest,
+    EligibilityResponse,
+    FlagshipOut,
+    FlagshipRequest,
+    MinorDesignOut,
+    MinorRequest,
+)
 
 router = APIRouter(prefix="/v1", tags=["students and programme design"])
 
@@ -37,3 +44,16 @@ async def design_minor(request: MinorRequest, solver: SolverDep) -> dict[str, An
     503 with what was proven when the time limit passes first."""
     limit = solver.time_limit(request.time_limit, ["body", "time_limit"])
     return await solver.run(limit, services.minor_design, request, limit)
+
+
+@router.post("/flagship", response_model=FlagshipOut, responses=responses(413, 422, 503))
+async def flagship(request: FlagshipRequest, solver: SolverDep, lang: LangDep) -> dict[str, Any]:
+    """Per master: seamless through the bachelor's flexible space (direct, or a package of whole
+    elective courses within the budget, planned in the minor semester)? The fewest packages to
+    offer, the curve of flexible spaces from 0 to 90 EC and what stands in the way of the rest.
+    ``optimal: false`` with the best found when the time limit cuts it."""
+    from articulation.answers.flagship import DEFAULT_LIST
+
+    limit = solver.time_limit(request.time_limit, ["body", "time_limit"])
+    default_list = solver.settings.curricula_dir / DEFAULT_LIST
+    return await solver.run(limit, services.flagship, request, lang, default_list)

@@ -11,6 +11,7 @@ import typer
 
 from articulation.cli import commands
 from articulation.cli.db import db_app
+from articulation.cli.flagship import flagship
 from articulation.cli.interop import ca_app, metrics, ooapi_app
 from articulation.cli.plan import plan
 from articulation.cli.serve import serve
@@ -27,6 +28,7 @@ app.command()(commands.schema)
 app.command("gap")(commands.gap_command)
 app.command()(commands.bridge)
 app.command()(commands.minor)
+app.command()(flagship)
 app.command()(commands.scan)
 app.command("diff")(commands.diff_command)
 app.command()(plan)

@@ -232,15 +232,38 @@ def minor(
     as_json: JsonOpt = False,
     time_limit: TimeLimitOpt = DEFAULTS.minor_time_limit,
     track: TrackOpt = None,
+    no_window: Annotated[
+        bool,
+        typer.Option(
+            "--no-window", help="Choose the courses without the minor semester's timetable."
+        ),
+    ] = False,
 ) -> None:
     """Design the minor (within the budget) that opens the most masters to a bachelor."""
+    from articulation.answers.flagship import semester_ects
     from articulation.answers.minor import design_minor
+    from articulation.solving.planning.windows import study_window
 
     with user_errors():
         catalogue = load(curricula)
         targets = list(masters or []) + read_codes(masters_file)
         with deadline(time_limit):
-            design = design_minor(catalogue, bachelor, targets or None, budget=budget, track=track)
+            design = design_minor(
+                catalogue,
+                bachelor,
+                targets or None,
+                budget=budget,
+                track=track,
+                in_window=not no_window,
+            )
+    if not no_window:
+        window = study_window(catalogue, catalogue.bachelor(design.bachelor))
+        holds = semester_ects(catalogue, window)
+        if budget > holds:
+            err.print(
+                f"warning: the minor semester ({window.label().text()}) holds at most {holds:g} EC:"
+                f" the design is capped below the budget of {budget:g} EC (--no-window lifts it)"
+            )
     data = design.to_json()
     if as_json:
         print_json(data)

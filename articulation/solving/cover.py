@@ -59,12 +59,14 @@ class CoverModel:
     deterministically. Bridging and minor design both build on it.
     """
 
-    def __init__(self, problem: Problem, rank: dict[str, int] | None = None):
+    def __init__(self, problem: Problem, rank: dict[str, int] | None = None, model: Any = None):
+        """``model``: a CP-SAT model to add to (several covers in one model, e.g. one per
+        package of the flagship answer); a new one without it."""
         from ortools.sat.python import cp_model  # imported lazily: it costs ~0.3 s
 
         self.cp_model = cp_model
         self.problem = problem
-        self.model = model_class()()
+        self.model = model_class()() if model is None else model
         self.codes = problem.candidates
         self.x = {c: self.model.new_bool_var(c) for c in self.codes}
         every = half_ects(problem.catalogue)
