@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from api.main import create_app
 from articulation.answers.flagship import DEFAULT_LIST, flagship
 from articulation.cli import app as cli
+from articulation.cli.files import write_files
 from articulation.curriculum.loader import load_curricula
 from articulation.messages.message import render_json
 from articulation.outputs import heatmap, report
@@ -131,13 +132,21 @@ def test_scan_writes_the_flagship_page_and_names_an_unknown_bachelor(tmp_path) -
     assert bad.exit_code == 2 and "VU-B-CREAT" in bad.output and "VU-B-CREATE" in bad.output
 
 
-def test_report_without_the_flagship_bachelor_has_no_flagship_page() -> None:
+def test_report_without_the_flagship_bachelor_has_no_flagship_page(tmp_path) -> None:
     catalogue = load_curricula(MINI)
-    made = report.make_report(catalogue, ["VU-B-AI"], extras=True, flagship_questions=())
+    asked = report.flagship_questions(catalogue, MINI / DEFAULT_LIST)
+    assert [q.bachelor for q in asked] == ["VU-B-CREATE"]
+    made = report.make_report(catalogue, ["VU-B-AI"], extras=True, flagship_questions=asked)
     files = render(made, ["html", "json"])
     assert heatmap.FLAGSHIP_PAGE not in files
     assert json.loads(files["aansluitscan.json"])["flagship"] == {}
     assert b"flagship.html" not in files["index.html"]
+    # a flagship page an earlier report left is removed, in both languages
+    for folder in ("", "nl/"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / heatmap.FLAGSHIP_PAGE).write_text("old", encoding="utf-8")
+    write_files(files, tmp_path)
+    assert not list(tmp_path.rglob(heatmap.FLAGSHIP_PAGE))
 
 
 @pytest.fixture
