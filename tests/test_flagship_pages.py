@@ -212,3 +212,27 @@ def test_directors_flagship_names_bad_input(client, k, lang) -> None:
     assert WORDS[lang][k] in text, text
     for value in named:
         assert value in text, text
+
+
+def test_scan_job_report_has_the_flagship_page_the_api_answers(client) -> None:
+    """A scan job's report (``POST /v1/scans``) asks the flagship question too: its JSON holds
+    what ``POST /v1/flagship`` answers, and its pages link to the flagship page."""
+    import time
+
+    from articulation.storage.clients import add_client
+
+    token = add_client(client.app.state.engine, "flagship", "scanner", "*")
+    scanner = {"Authorization": f"Bearer {token}"}
+    location = client.post("/v1/scans", json={}, headers=scanner).headers["location"]
+    for _ in range(600):
+        if client.get(location).json()["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    data = client.get(f"{location}/report.json").json()
+    answer = client.post("/v1/flagship", json={"bachelor": "VU-B-CREATE"}).json()
+    assert data["flagship"] == {"VU-B-CREATE": answer}
+    assert 'href="flagship.html"' in client.get(f"{location}/report.html").text
+    for path in ("flagship.html", "nl/flagship.html"):
+        page = client.get(f"{location}/{path}")
+        assert page.status_code == 200, path
+        check_section(page.text, answer, "nl" if path.startswith("nl/") else "en")
