@@ -220,9 +220,7 @@ class ScanRunner:
             return None
         # jobs stored before solve_limit was named so carry it as time_limit
         solve_limit = parameters.get("solve_limit", parameters.get("time_limit"))
-        asked = []
-        if self.flagship_list is not None:
-            asked = flagship_questions(catalogue, self.flagship_list)
+        asked = flagship_questions(catalogue, self.flagship_list) if self.flagship_list else []
         with deadline(solve_limit=solve_limit):
             report = make_report(
                 catalogue,

@@ -181,6 +181,11 @@ def test_directors_flagship_agrees_with_the_api(client, form, body, lang) -> Non
     share = re.search(r'<a id="flagship-share" href="([^"]+)"', page.text)
     again = client.get(html.unescape(share[1]))  # the shared address: the same answer
     assert ROW.findall(again.text) == ROW.findall(page.text)
+    other = "en" if lang == "nl" else "nl"  # the language switch keeps the question
+    switch = re.search(rf'<a href="([^"]+)" hreflang="{other}"', page.text)
+    switched = client.get(html.unescape(switch[1]))
+    assert f'<html lang="{other}">' in switched.text
+    assert ROW.findall(switched.text) == ROW.findall(page.text)
 
 
 BAD = [

@@ -124,7 +124,14 @@ def page(
     """``template`` in ``lang``; only its ``result`` block for an htmx request."""
     env = environment(lang)
     tpl = env.get_template(template)
-    switch = {other: f"{request.url.path}?{urlencode({'lang': other})}" for other in LANGUAGES}
+    # the same page in the other language; a director's question in the address stays (a
+    # shared answer); nothing else a URL might carry is echoed (a transcript never is)
+    kept: list[tuple[str, str]] = []
+    if request.url.path.startswith("/directors/"):
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = {
+        other: f"{request.url.path}?{urlencode([*kept, ('lang', other)])}" for other in LANGUAGES
+    }
     values = {"lang": lang, "switch": switch, "path": request.url.path, **context}
     if request.headers.get("hx-request") == "true" and "result" in tpl.blocks:
         ctx = tpl.new_context(values)
