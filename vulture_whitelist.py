@@ -123,6 +123,7 @@ directors_page
 directors_pair
 directors_row
 directors_minor
+directors_flagship
 swagger_ui
 swagger_ui_redirect
 redoc

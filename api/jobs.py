@@ -24,6 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -32,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from articulation.answers.scan import status_counts
 from articulation.curriculum.catalogue import Catalogue
 from articulation.outputs.render import render
-from articulation.outputs.report import make_report
+from articulation.outputs.report import flagship_questions, make_report
 from articulation.storage.jobs import (
     UNFINISHED,
     create_job,
@@ -77,8 +78,11 @@ class ScanRunner:
         retention_seconds: float = 7 * 24 * 3600.0,
         retention_count: int = 50,
         cluster: str | None = None,
+        flagship_list: Path | None = None,
     ):
         self.engine = engine
+        # the list of masters of the report's flagship question (its page; none without a list)
+        self.flagship_list = flagship_list
         self.workers = workers
         self.cluster = cluster  # a Dask cluster for the scans (else ``workers`` processes)
         self.server = f"{socket.gethostname()}:{os.getpid()}"
@@ -216,6 +220,7 @@ class ScanRunner:
             return None
         # jobs stored before solve_limit was named so carry it as time_limit
         solve_limit = parameters.get("solve_limit", parameters.get("time_limit"))
+        asked = flagship_questions(catalogue, self.flagship_list) if self.flagship_list else []
         with deadline(solve_limit=solve_limit):
             report = make_report(
                 catalogue,
@@ -224,6 +229,7 @@ class ScanRunner:
                 workers=self.workers,
                 progress=_JobProgress(self.engine, job_id, self.progress_interval),
                 cluster=self.cluster,
+                flagship_questions=asked,
             )
         stored = {
             path: (media_type(path), content.decode("utf-8"))

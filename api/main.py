@@ -21,6 +21,7 @@ from api.jobs import STALE, ScanRunner
 from api.routes import catalogue, edits, meta, ooapi, paths, scans, students, whatif
 from api.web import pages
 from articulation import __version__
+from articulation.answers.flagship import DEFAULT_LIST
 from articulation.answers.parallel import parse_cluster
 from articulation.settings import Settings, from_environment, stop
 from articulation.storage.db import migrate, settings_engine
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retention_seconds=settings.scan_retention_seconds,
         retention_count=settings.scan_retention_count,
         cluster=settings.dask_scheduler,
+        flagship_list=settings.curricula_dir / DEFAULT_LIST,
     )
 
     executor = EngineExecutor(

@@ -205,7 +205,8 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
 
 def test_json_is_the_scan_contract_plus_summary_and_designs(catalogue, out) -> None:
     data = json.loads((out / "aansluitscan.json").read_text(encoding="utf-8"))
-    assert list(data) == ["cells", "summary", "minor_designs", "alternatives"]
+    assert list(data) == ["cells", "summary", "minor_designs", "alternatives", "flagship"]
+    assert data["flagship"] == {}  # no flagship question asked of this report
     printed = scan_cli("--json", "--no-report")
     assert printed.exit_code == 0, printed.output
     assert data["cells"] == json.loads(printed.stdout)["cells"]
@@ -337,7 +338,7 @@ def test_report_is_byte_identical_across_runs_and_workers(tmp_path) -> None:
     assert scan_cli("--out", str(second), "--workers", "2").exit_code == 0
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    assert len(files) == 2 * 12 + 3  # the pages in English and Dutch, CSV, JSON, Markdown
+    assert len(files) == 2 * 13 + 3  # the pages (flagship too) in English and Dutch, CSV, JSON, MD
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from articulation.answers.flagship import DEFAULT_LIST
 from articulation.cli.files import write_files
 from articulation.curriculum.loader import load_curricula
 from articulation.outputs import report
@@ -34,7 +35,9 @@ def _needs_chromium() -> None:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> Path:
-    built = report.make_report(load_curricula(MINI))
+    catalogue = load_curricula(MINI)
+    asked = report.flagship_questions(catalogue, MINI / DEFAULT_LIST)
+    built = report.make_report(catalogue, flagship_questions=asked)
     out = tmp_path_factory.mktemp("report")
     write_files(render(built, ["html"]), out)
     return out / "index.html"
@@ -131,6 +134,8 @@ def test_the_language_switch_opens_the_dutch_report(page) -> None:
         *(f"{folder}{page}" for folder in ("", "nl/") for page in ("index.html", PAIR)),
         "nl/bachelors/VU-B-CREATE.html",
         "nl/sources.html",
+        "flagship.html",
+        "nl/flagship.html",
     ],
 )
 def test_pages_in_both_languages_pass_axe(page, index, path) -> None:
@@ -139,3 +144,39 @@ def test_pages_in_both_languages_pass_axe(page, index, path) -> None:
 
     page.goto((index.parent / path).as_uri())
     axe_clean(page)
+
+
+#: The printable width of an A4 page at 96 px per inch: landscape with the report's 10 mm
+#: margins (its ``@page``), portrait with the web pages' 12 mm.
+A4_LANDSCAPE_PX = round((297 - 2 * 10) / 25.4 * 96)
+A4_PORTRAIT_PX = round((210 - 2 * 12) / 25.4 * 96)
+
+
+def fits_a4(page, width: int) -> None:
+    """Printed, the page is no wider than ``width`` (nothing cut off at the paper's edge) and
+    Chromium lays it out on A4 sheets."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.emulate_media(media="print")
+    overflow = page.evaluate(
+        """w => [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > w + 1)
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""",
+        width,
+    )
+    assert overflow == [], overflow
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.pdf(format="A4", landscape=width > 900)[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize("path", ["flagship.html", "nl/flagship.html"])
+def test_flagship_page_prints_on_a4(page, index, path) -> None:
+    """The flagship page: every master row and package shown, linked from the summary, and
+    printable on A4 (landscape, as the report's pages print)."""
+    front = index.parent / ("nl/index.html" if path.startswith("nl/") else "index.html")
+    page.goto(front.as_uri())
+    page.locator("#flagship-link a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(path)
+    assert page.locator("table.flagship-masters tbody tr").count() > 0
+    assert page.locator("svg.curve-chart rect").count() > 0
+    fits_a4(page, A4_LANDSCAPE_PX)

@@ -206,6 +206,32 @@ def test_director_flow(page, server, lang) -> None:
     axe_clean(page)
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_director_flagship(page, server, lang) -> None:
+    """The flagship form answers in the page's language, the question in the address (to
+    share), axe-clean and printable on A4."""
+    from tests.test_report_browser import A4_PORTRAIT_PX, fits_a4
+
+    page.goto(f"{server}/directors?lang={lang}")
+    page.select_option("#flagship-bachelor", "VU-B-CREATE")
+    page.select_option("#flagship-window", "minor")
+    answer = {"en": "Answer the question", "nl": "Beantwoord de vraag"}[lang]
+    page.get_by_role("button", name=answer).click()
+    page.wait_for_selector("#result section.flagship")
+    assert "/directors/flagship?" in page.url and "bachelor=VU-B-CREATE" in page.url
+    rows = page.locator("table.flagship-masters tbody tr")
+    assert rows.count() == 15  # the bundled flagship list
+    assert page.locator("#result .package").count() > 0
+    axe_clean(page)
+    shown = rows.all_inner_texts()
+    fresh = page.context.browser.new_page()
+    fresh.goto(page.url)  # the shared address gives the same answer, as a full page
+    assert fresh.locator("table.flagship-masters tbody tr").all_inner_texts() == shown
+    assert fresh.locator("html").get_attribute("lang") == lang
+    fresh.close()
+    fits_a4(page, A4_PORTRAIT_PX)
+
+
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_offline_api_docs(page, server, path) -> None:
     page.goto(f"{server}{path}")

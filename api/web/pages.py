@@ -31,21 +31,24 @@ from sqlmodel import Session
 from api import services
 from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, SolverDep
 from api.errors import ApiError, SolveTimeout
-from api.schemas import MinorRequest
+from api.schemas import FlagshipRequest, MinorRequest
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries, UnknownCondition, UnreadableEntries
 from articulation.answers.explain import illustrative_data
+from articulation.answers.flagship import DEFAULT_LIST, MAX_BUDGET
 from articulation.answers.grade import Grade
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
 from articulation.messages.message import Message, number, render, render_json
 from articulation.messages.status import ADMISSIONS, STATUS, STATUSES, VALUES, mark
-from articulation.outputs.report import ALTERNATIVES
+from articulation.outputs.heatmap import flagship_section
+from articulation.outputs.report import ALTERNATIVES, FLAGSHIP_BACHELOR
 from articulation.settings import Settings
 from articulation.solving.planning.results import finished_at
 from articulation.storage.jobs import latest_finished_job
 from articulation.storage.snapshot import Snapshot
+from articulation.support.suggest import nearest
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -121,7 +124,14 @@ def page(
     """``template`` in ``lang``; only its ``result`` block for an htmx request."""
     env = environment(lang)
     tpl = env.get_template(template)
-    switch = {other: f"{request.url.path}?{urlencode({'lang': other})}" for other in LANGUAGES}
+    # the same page in the other language; a director's question in the address stays (a
+    # shared answer); nothing else a URL might carry is echoed (a transcript never is)
+    kept: list[tuple[str, str]] = []
+    if request.url.path.startswith("/directors/"):
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = {
+        other: f"{request.url.path}?{urlencode([*kept, ('lang', other)])}" for other in LANGUAGES
+    }
     values = {"lang": lang, "switch": switch, "path": request.url.path, **context}
     if request.headers.get("hx-request") == "true" and "result" in tpl.blocks:
         ctx = tpl.new_context(values)
@@ -265,6 +275,7 @@ class Directors:
             "pair": None,
             "row": None,
             "minor": None,
+            "flagship": None,
             "matrix": None,
             "error": None,
             "timed_out": False,
@@ -409,6 +420,100 @@ async def directors_minor(
 
     query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
     return await desk.answer(_lang(desk.request, None, lang), "minor", query, design)
+
+
+class FlagshipForm(ValueError):
+    """A flagship question the form cannot take, said in the page's language."""
+
+    def __init__(self, field: str, message: Markup):
+        super().__init__(message)
+        self.field, self.text = field, message.unescape()  # escaped once, by the page
+
+
+def flagship_request(
+    catalogue: Catalogue,
+    bachelor: str,
+    masters: list[str],
+    budget: str,
+    window: str,
+    _: Callable[..., Markup],
+) -> FlagshipRequest:
+    """The form's question as the API takes it (``POST /v1/flagship``), each bad value named in
+    the page's language: an unknown code (with the nearest one), a budget that is no number or
+    is out of range, a window other than the two."""
+
+    def unknown_code(kind: str, code: str, known: list[str]) -> FlagshipForm:
+        hint = nearest(code, known)
+        message = _("Unknown %(kind)s code “%(code)s”.", kind=kind, code=code)
+        if hint:
+            message += " " + _("Did you mean %(code)s?", code=hint)
+        return FlagshipForm(kind, message)
+
+    known_bachelors = [b.code for b in catalogue.bachelors]
+    if bachelor not in known_bachelors:
+        raise unknown_code(_("bachelor"), bachelor, known_bachelors)
+    known_masters = [m.code for m in catalogue.masters]
+    for code in masters:
+        if code not in known_masters:
+            raise unknown_code(_("master"), code, known_masters)
+    space = None
+    if budget.strip():
+        try:
+            space = float(budget.strip().replace(",", "."))
+        except ValueError:
+            raise FlagshipForm(
+                "budget", _("The budget “%(value)s” is not a number of EC.", value=budget)
+            ) from None
+        if not 0 < space <= MAX_BUDGET:  # also NaN
+            raise FlagshipForm(
+                "budget",
+                _(
+                    "The budget of %(value)s EC is out of range: allowed above 0 up to %(max)s EC.",
+                    value=budget,
+                    max=f"{MAX_BUDGET:g}",
+                ),
+            )
+    if window not in ("minor", "final"):
+        raise FlagshipForm(
+            "window", _("The window “%(value)s” is neither of the two offered.", value=window)
+        )
+    return FlagshipRequest(
+        bachelor=bachelor, masters=masters or None, budget=space, window=window == "minor"
+    )
+
+
+@router.get("/directors/flagship", response_class=HTMLResponse)
+async def directors_flagship(
+    desk: DirectorsDep,
+    bachelor: Code = FLAGSHIP_BACHELOR,
+    masters: Annotated[list[str] | None, Query(max_length=500)] = None,
+    budget: Annotated[str, Query(max_length=10)] = "",
+    window: Annotated[str, Query(max_length=10)] = "minor",
+    lang: Lang = None,
+) -> HTMLResponse:
+    """The flagship question (as ``POST /v1/flagship``), its question in the URL to share: per
+    master seamless or not, the packages to offer, the curve and what stands in the way."""
+    language = _lang(desk.request, lang)
+    _ = _translator(language)
+    chosen = [m for m in masters or [] if m]
+    query = {"bachelor": bachelor, "masters": chosen, "budget": budget, "window": window}
+    default_list = desk.settings.curricula_dir / DEFAULT_LIST
+
+    def answer(catalogue: Catalogue, limit: float) -> dict[str, Any]:
+        try:
+            body = flagship_request(catalogue, bachelor, chosen, budget, window, _)
+        except FlagshipForm as exc:
+            raise ApiError(422, ["query", exc.field], exc.text, "value_error") from None
+        data = services.flagship(catalogue, body, language, default_list)
+        name = catalogue.programmes[data["bachelor"]].name
+        share = urlencode({**query, "lang": language}, doseq=True)
+        return {
+            "data": data,
+            "html": flagship_section(data, name, language, h=3),
+            "share": f"/directors/flagship?{share}",
+        }
+
+    return await desk.answer(language, "flagship", query, answer)
 
 
 # --- the API docs, from local assets ------------------------------------------------------------

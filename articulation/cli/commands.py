@@ -332,13 +332,24 @@ def scan(
             "running scheduler); default $ARTICULATION_DASK_SCHEDULER, else --workers processes.",
         ),
     ] = DEFAULTS.dask_scheduler,
+    flagship: Annotated[
+        str | None,
+        typer.Option(
+            "--flagship",
+            help="The bachelor whose flagship question the report answers (its flexible space "
+            "into the curricula's flagship-masters.txt); default VU-B-CREATE when the curricula "
+            "hold it.",
+        ),
+    ] = None,
 ) -> None:
     """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
-    report (HTML with a page per pair and per bachelor, CSV, Markdown, JSON) into --out."""
+    report (HTML with a page per pair and per bachelor and the flagship page, CSV, Markdown,
+    JSON) into --out."""
+    from articulation.answers.flagship import DEFAULT_LIST
     from articulation.answers.parallel import parse_cluster
     from articulation.cli.files import WriteError, prepare_out, write_files
     from articulation.outputs.render import FormatError, main_file, parse_formats, render
-    from articulation.outputs.report import make_report
+    from articulation.outputs.report import flagship_questions, make_report
 
     with user_errors():
         try:
@@ -350,9 +361,16 @@ def scan(
         except (FormatError, WriteError, ValueError) as exc:
             raise BadInput(str(exc)) from None
         catalogue = load(curricula)
+        list_file = Path(curricula or DEFAULTS.curricula_dir) / DEFAULT_LIST
+        asked = flagship_questions(catalogue, list_file, flagship)
         with _Bars() as bars, deadline(solve_limit=solve_limit):
             report = make_report(
-                catalogue, workers=workers, extras=bool(chosen), progress=bars, cluster=cluster
+                catalogue,
+                workers=workers,
+                extras=bool(chosen),
+                progress=bars,
+                cluster=cluster,
+                flagship_questions=asked,
             )
         if bars.again:
             stages = ", ".join(f"{n} {stage}" for stage, n in sorted(bars.again.items()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from articulation.outputs.heatmap import FOLDERS
+from articulation.outputs.heatmap import FLAGSHIP_PAGE, FOLDERS
 
 PAGES = ("pairs", "bachelors")  # the folders of a report's pages, per language
 
@@ -46,8 +46,12 @@ def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
 
 
 def _remove_stale_pages(out: Path, keep: set[Path]) -> None:
-    """Remove pair and bachelor pages an earlier report left in ``out``, in every language's
-    folder (and emptied folders)."""
+    """Remove pair and bachelor pages and the flagship page an earlier report left in ``out``,
+    in every language's folder (and emptied folders)."""
+    for language in FOLDERS.values():
+        flagship = out / language / FLAGSHIP_PAGE
+        if flagship.is_file() and flagship not in keep:
+            flagship.unlink()
     folders = [out / language / kind for language in FOLDERS.values() for kind in PAGES]
     for folder in folders:
         if not folder.is_dir():

@@ -11,13 +11,16 @@ ids) is shown as it is. The heatmap colours and marks come from
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.ext import i18n
+from markupsafe import Markup
 
 from articulation.answers.explain import total
+from articulation.answers.grade import Grade
 from articulation.answers.scan import Cell
 from articulation.answers.whatif import Diff
 from articulation.curriculum.catalogue import Catalogue
@@ -106,6 +109,10 @@ def finish_words(plan: Plan | RoutePlan, lang: str = "en") -> str:
     return finished_at(*plan.finish_at).text(lang)
 
 
+#: The flagship page of the report, in each language's folder.
+FLAGSHIP_PAGE = "flagship.html"
+
+
 def pair_path(bachelor: str, master: str) -> str:
     return f"pairs/{bachelor}/{master}.html"
 
@@ -153,7 +160,13 @@ def _environment(lang: str = "en") -> Environment:
         condition_text=lambda item: item.text_in(lang),
         grade=grade_code,
         grade_legend=lambda: render(Message("legend.grade"), lang),
+        grade_words=lambda data: render(
+            Grade(data["requirements"], data["bachelor"], data["route"]).message(), lang
+        ),
+        finished=lambda at: finished_at(at["year"], at["period"]).text(lang),
+        sentence=lambda text: text if text.endswith(".") else text + ".",
     )
+    env.filters["pretty"] = lambda data: json.dumps(data, indent=2, ensure_ascii=False)
     return env
 
 
@@ -203,7 +216,49 @@ def _pages(report: Report, top: int, lang: str) -> dict[str, str]:
         for m in report.masters:
             page("pair.html.j2", pair_path(b, m), _pair_view(report, report.cell(b, m), lang))
     page("sources.html.j2", "sources.html", _sources_view(report, _))
+    if report.flagship:
+        page("flagship.html.j2", FLAGSHIP_PAGE, _flagship_view(report, env, _))
     return pages
+
+
+def _curve(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The curve of a flagship answer by budget: the masters seamless in the minor semester and
+    in any period of the final year, and the packages it takes (in the answer's window)."""
+    rows: dict[float, dict[str, Any]] = {}
+    for point in data["curve"]:
+        row = rows.setdefault(point["budget"], {"budget": point["budget"], "packages": None})
+        row["semester" if point["window"] else "final_year"] = point["seamless"]
+        if point["window"] == data["window"]:
+            row["packages"] = point["packages"]
+    return [rows[b] for b in sorted(rows)]
+
+
+def flagship_section(data: dict[str, Any], name: str, lang: str = "en", h: int = 2) -> Markup:
+    """One flagship answer (its JSON, as ``POST /v1/flagship`` gives it) as a section of a page
+    in ``lang``, headings from level ``h``: the report's flagship page and ``/directors`` show
+    it alike."""
+    return _section(_environment(lang), data, name, h)
+
+
+def _section(env: Environment, data: dict[str, Any], name: str, h: int) -> Markup:
+    view = {
+        "data": data,
+        "name": name,
+        "h": h,
+        "names": {row["master"]: row["name"] for row in data["masters"]},
+        "seamless": sum(1 for row in data["masters"] if row["seamless"]),
+        "curve": _curve(data),
+    }
+    return Markup(env.get_template("_flagship.html.j2").render(**view))
+
+
+def _flagship_view(report: Report, env: Environment, _: Callable[[str], str]) -> dict[str, Any]:
+    cat = report.catalogue
+    sections = [
+        _section(env, answer.to_json(), cat.programmes[b].name, 2)
+        for b, answer in sorted(report.flagship.items())
+    ]
+    return {"title": _("The flagship question"), "sections": sections}
 
 
 def _index_view(report: Report, top: int, _: Callable[[str], str]) -> dict[str, Any]:
@@ -240,6 +295,7 @@ def _index_view(report: Report, top: int, _: Callable[[str], str]) -> dict[str, 
         "illustrative_count": len(illustrative),
         "shown_count": len(shown_codes),
         "designs": [report.minor_designs[b] for b in report.bachelors if b in report.minor_designs],
+        "flagship": ", ".join(cat.programmes[b].name for b in sorted(report.flagship)),
     }
 
 

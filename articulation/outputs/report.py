@@ -15,11 +15,13 @@ report, on one process or many.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Protocol
 
+from articulation.answers.flagship import Flagship, flagship, parse_masters_list
 from articulation.answers.grade import grade_counts
-from articulation.answers.minor import MinorDesign, design_minor
+from articulation.answers.minor import MinorDesign, design_minor, other_institution_masters
 from articulation.answers.parallel import parallel_map, running_cluster
 from articulation.answers.scan import Cell, cell_alternatives, pairs, scan
 from articulation.curriculum.catalogue import Catalogue
@@ -69,12 +71,14 @@ class Report:
     alternatives: dict[Pair, tuple[Bridging, ...]]
     summary: dict[str, Any]
     by_pair: dict[Pair, Cell]
+    flagship: dict[str, Flagship] = field(default_factory=dict)
 
     def cell(self, bachelor: str, master: str) -> Cell:
         return self.by_pair[(bachelor, master)]
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON contract: cells as ``scan --json``, the summary, minor designs, alternatives."""
+        """The JSON contract: cells as ``scan --json``, the summary, minor designs, alternatives
+        and the flagship answers (by bachelor, as ``flagship --json``)."""
         return {
             "cells": [cell.to_json() for cell in self.cells],
             "summary": self.summary,
@@ -83,7 +87,18 @@ class Report:
                 {"bachelor": b, "master": m, "alternatives": [o.summary_json() for o in found]}
                 for (b, m), found in sorted(self.alternatives.items())
             ],
+            "flagship": {b: f.to_json() for b, f in sorted(self.flagship.items())},
         }
+
+
+@dataclass(frozen=True)
+class FlagshipQuestion:
+    """The flagship question a report asks: can ``bachelor``'s flexible space open each of
+    ``masters`` (``source``: whether the list is ``sourced`` or ``illustrative``)?"""
+
+    bachelor: str
+    masters: tuple[str, ...]
+    source: str = "illustrative"
 
 
 def make_report(
@@ -95,6 +110,7 @@ def make_report(
     extras: bool = True,
     progress: Progress | None = None,
     cluster: str | None = None,
+    flagship_questions: Sequence[FlagshipQuestion] = (),
 ) -> Report:
     """The report of a scan of ``bachelors`` × ``masters`` (default: all).
 
@@ -102,12 +118,17 @@ def make_report(
     pre-master cell and the designed minor of every bachelor; without, only the cells and the
     summary. ``progress`` hears of the stages ``pairs``, ``alternatives`` and ``minor designs``.
     ``cluster`` runs the pairs and the alternatives on Dask (:mod:`articulation.answers.parallel`)
-    instead of ``workers`` local processes.
+    instead of ``workers`` local processes. With ``extras``, each of ``flagship_questions`` whose
+    bachelor is scanned is answered too (stage ``flagship``).
     """
     progress = progress or _Silent()
     progress.start("pairs", len(pairs(catalogue, bachelors, masters)))
     with running_cluster(cluster, workers) as address:
-        return _make_report(catalogue, bachelors, masters, workers, extras, progress, address)
+        made = _make_report(catalogue, bachelors, masters, workers, extras, progress, address)
+    asked = [q for q in flagship_questions if q.bachelor in made.bachelors]
+    if not extras or not asked:
+        return made
+    return replace(made, flagship=compute_flagships(catalogue, asked, progress=progress))
 
 
 def _make_report(
@@ -198,6 +219,50 @@ def compute_minor_designs(
         designs[code] = design_minor(catalogue, code, budget=budget)
         progress.advance("minor designs")
     return designs
+
+
+#: The bachelor the universities ask the flagship question for: Creative Technology.
+FLAGSHIP_BACHELOR = "VU-B-CREATE"
+
+
+def flagship_questions(
+    catalogue: Catalogue, list_file: Path, bachelor: str | None = None
+) -> list[FlagshipQuestion]:
+    """The report's flagship question: ``bachelor`` (default :data:`FLAGSHIP_BACHELOR`, then
+    asked only when the catalogue holds it) into the masters of ``list_file`` (as far as the
+    catalogue holds them; see :func:`~articulation.answers.flagship.parse_masters_list`), else
+    into every master of the other institution."""
+    if bachelor is None:
+        if FLAGSHIP_BACHELOR not in catalogue.programmes:
+            return []
+        bachelor = FLAGSHIP_BACHELOR
+    code = catalogue.bachelor(bachelor).code
+    listed, source = [], "illustrative"
+    if list_file.is_file():
+        listed, source = parse_masters_list(list_file.read_text(encoding="utf-8"))
+    known = {m.code for m in catalogue.masters}
+    masters = [c for c in listed if c in known]
+    if not masters:
+        masters, source = other_institution_masters(catalogue, code), "illustrative"
+    return [FlagshipQuestion(code, tuple(masters), source)] if masters else []
+
+
+def compute_flagships(
+    catalogue: Catalogue,
+    questions: Sequence[FlagshipQuestion],
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Flagship]:
+    """The flagship answer of each question (the bachelor's own flexible space, planned in the
+    minor semester), by bachelor; reasons in English in the JSON, in each page's language on
+    the pages."""
+    progress = progress or _Silent()
+    progress.start("flagship", len(questions))
+    found: dict[str, Flagship] = {}
+    for q in sorted(questions, key=lambda q: q.bachelor):
+        found[q.bachelor] = flagship(catalogue, q.bachelor, q.masters, masters_source=q.source)
+        progress.advance("flagship")
+    return found
 
 
 def build_report(
