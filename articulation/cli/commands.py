@@ -31,6 +31,7 @@ from articulation.cli.common import (
     out,
     print_json,
     read_codes,
+    track_line,
     user_errors,
 )
 from articulation.curriculum.catalogue import Catalogue
@@ -83,11 +84,12 @@ def gap_command(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
     track: TrackOpt = None,
+    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
     lang: LangOpt = None,
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
     requirements, and the master's admission conditions that the bachelor's admission does not
-    guarantee."""
+    guarantee. Without --track, the track ``bridge`` uses: the best for the master."""
     from articulation.answers.explain import condition
     from articulation.solving.gap import attained_text, attainment, gap, words
 
@@ -96,15 +98,20 @@ def gap_command(
     with user_errors():
         catalogue = load(curricula)
         b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-        track = catalogue.track(b, track)
+        asked = catalogue.track(b, track)
+        track = asked
+        if asked is None and b.tracks:
+            from articulation.answers.scan import assess
+
+            with deadline(time_limit):
+                track = assess(catalogue, b, m).track
         the_gap = gap(m, attainment(catalogue, b.courses_of(track)))
-    if b.tracks and track is None:
-        err.print(f"note: the common courses only; {b.code} has tracks: {', '.join(b.track_names)}")
     if as_json:
         print_json(
             {
                 "bachelor": b.code,
                 "track": track,
+                "track_asked": asked is not None,
                 "master": m.code,
                 "closed": the_gap.closed,
                 "unmet": the_gap.texts(),
@@ -120,6 +127,8 @@ def gap_command(
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    if track is not None:
+        out.print(track_line(b, track, asked is not None))
     out.print(f"pre-master: {capped(m.premaster.max_ects, m.premaster.cap_status).text(lang)}")
     for item in m.open_conditions(b):
         out.print(escape(condition(item).text(lang)))
@@ -161,7 +170,7 @@ def bridge(
     if as_json:
         print_json(data)
         return
-    _print_cell(catalogue, data, lang)
+    _print_cell(catalogue, data, lang, asked=track is not None)
     for k, other in enumerate(data.get("alternatives", []), start=2):
         codes = ", ".join(c["code"] for c in other["courses"])
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
@@ -170,13 +179,15 @@ def bridge(
         out.print(f"  no other distinct programme within {data['cap']:g} EC can be planned in time")
 
 
-def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") -> None:
+def _print_cell(
+    catalogue: Catalogue, data: dict[str, Any], lang: str = "en", asked: bool = False
+) -> None:
     """The pair's answer: its messages (``reasons``, already in the reader's language), with
     the route's courses as a table in place of the sentence per course."""
     b, m = catalogue.programmes[data["bachelor"]], catalogue.programmes[data["master"]]
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     if data["track"]:
-        out.print(f"track: {data['track']}")
+        out.print(track_line(b, data["track"], asked))
     reasons = data["reasons"]
     verdict, rest = reasons[0], reasons[1:]
     reason = render(Message.from_json(verdict).kwargs["reason"], lang)
