@@ -343,6 +343,12 @@ def scan(
             "running scheduler); default $ARTICULATION_DASK_SCHEDULER, else --workers processes.",
         ),
     ] = DEFAULTS.dask_scheduler,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="The matrix as one table, however wide (default: fit the terminal)."
+        ),
+    ] = False,
 ) -> None:
     """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
     report (HTML with a page per pair and per bachelor, CSV, Markdown, JSON) into --out."""
@@ -379,7 +385,7 @@ def scan(
     if as_json:
         print_json({"cells": [cell.to_json() for cell in report.cells]})
         return
-    _print_matrix(report.cells)
+    _print_matrix(report.cells, catalogue, wide)
     counts = ", ".join(f"{n} {status}" for status, n in status_counts(report.cells).items())
     out.print(f"{len(report.cells)} pairs: {counts}")
     graduates = ", ".join(f"{n} {status}" for status, n in graduate_counts(report.cells).items())
@@ -414,37 +420,74 @@ class _Bars:
         self.again[unit] = self.again.get(unit, 0) + 1
 
 
-def _print_matrix(cells: Sequence[Cell]) -> None:
-    """Masters down, bachelors across (there are fewer bachelors), codes without prefixes."""
+def _print_matrix(cells: Sequence[Cell], catalogue: Catalogue, wide: bool = False) -> None:
+    """Bachelors down, masters across, as in the report's matrix, with codes without their
+    prefixes (a legend names them). The masters are split over as many tables as the terminal's
+    width needs, each with every bachelor's row, so no cell is ever cut; ``wide``: one table."""
+    from rich.text import Text
+
     bachelors = sorted({c.bachelor for c in cells})
-    short = {code: _short(code) for code in bachelors}
-    table = Table("master", title="aansluitscan", box=None)
-    for b in bachelors:  # a cell with both populations folds rather than being cut
-        table.add_column(short[b], overflow="fold")
-    by_master: dict[str, dict[str, Cell]] = {}
-    for cell in cells:
-        by_master.setdefault(cell.master, {})[cell.bachelor] = cell
-    for master, row in sorted(by_master.items()):
-        entries = []
+    masters = sorted({c.master for c in cells})
+    by_pair = {(c.bachelor, c.master): c for c in cells}
+    entries = {pair: _matrix_entry(cell) for pair, cell in by_pair.items()}
+    heads = {
+        m: _short(m)
+        + ("°" if any(by_pair[b, m].cap_status == "assumed" for b in bachelors) else "")
+        for m in masters
+    }
+    widths = {
+        m: max([len(heads[m])] + [Text.from_markup(entries[b, m]).cell_len for b in bachelors])
+        for m in masters
+    }
+    first = max(len("bachelor"), *(len(_short(b)) for b in bachelors))
+    blocks: list[list[str]] = [[]]
+    room = out.width
+    for m in masters:  # two spaces between columns; a new table when the next one does not fit
+        used = first + sum(widths[k] + 2 for k in blocks[-1])
+        if blocks[-1] and not wide and used + 2 + widths[m] > room:
+            blocks.append([])
+        blocks[-1].append(m)
+    for i, block in enumerate(blocks, start=1):
+        part = f" ({i} of {len(blocks)})" if len(blocks) > 1 else ""
+        table = Table(title=f"aansluitscan{part}", box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("bachelor", no_wrap=True, min_width=first)
+        for m in block:
+            table.add_column(heads[m], no_wrap=True, min_width=widths[m])
         for b in bachelors:
-            cell = row[b]
-            kind = STATUS[cell.status]
-            label = terminal_label(
-                cell.status,
-                f"{cell.total_ects:g}",
-                cell.admission,
-                conditions=bool(cell.conditions),
-            )
-            mark = f" {cell.provenance.code}" if cell.provenance else ""
-            text = f"[{kind.terminal}]{escape(label)}[/]" + _graduate_label(cell)
-            entries.append(f"{text}{mark}")
-        assumed = any(c.cap_status == "assumed" for c in row.values())
-        table.add_row(_short(master) + ("°" if assumed else ""), *entries)
-    out.print(table)
+            table.add_row(_short(b), *(entries[b, m] for m in block))
+        if wide:
+            _print_wide(table, first + sum(widths[m] + 2 for m in block))
+        else:
+            out.print(table)
+    programmes = [catalogue.programmes[code] for code in (*bachelors, *masters)]
+    codes = "; ".join(f"{_short(p.code)} = {p.code} {p.name}" for p in programmes)
+    out.print(f"codes: {escape(codes)}")
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
     notes = ("legend.grade", "legend.cap_assumed", "legend.assessment", "legend.conditions")
     out.print(f"{legend}; " + "; ".join(Message(note).text() for note in notes))
     out.print(Message("legend.both").text())
+
+
+def _print_wide(table: Table, width: int) -> None:
+    """Print ``table`` at ``width`` columns, wider than the terminal if need be (its lines then
+    wrap on the screen rather than lose a cell)."""
+    room = out.width
+    out.width = max(width, room)
+    try:
+        out.print(table)
+    finally:
+        out.width = room
+
+
+def _matrix_entry(cell: Cell) -> str:
+    """A cell of the terminal matrix (Rich markup): its label, the graduate's after ``/``, and
+    its provenance grade."""
+    kind = STATUS[cell.status]
+    label = terminal_label(
+        cell.status, f"{cell.total_ects:g}", cell.admission, conditions=bool(cell.conditions)
+    )
+    mark = f" {cell.provenance.code}" if cell.provenance else ""
+    return f"[{kind.terminal}]{escape(label)}[/]" + _graduate_label(cell) + mark
 
 
 def _graduate_label(cell: Cell) -> str:
