@@ -66,6 +66,12 @@ def test_the_matrix_shows_every_cell_in_full_with_bachelors_as_rows(
         assert widest > columns and tables.count("bachelor ") == 1
     else:
         assert widest <= columns
+    if columns == 80 and not args:  # the README's example of the split
+        blocks = result.stdout.count("\naansluitscan (") + result.stdout.startswith(
+            "aansluitscan ("
+        )
+        readme = (BUNDLED_CURRICULA.parent / "README.md").read_text()
+        assert f"`aansluitscan (1 of {blocks})` at 80 columns" in readme
     for programme in (*CATALOGUE.bachelors, *CATALOGUE.masters):
         assert f"{short(programme.code)} = {programme.code} {programme.name}" in result.stdout
 
