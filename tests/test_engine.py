@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from articulation.cli import app
 from articulation.curriculum.loader import load_curricula
 from articulation.solving.bridging import alternatives, bridge
 from articulation.solving.gap import attainment, gap
+from tests.cli_matrix import matrix_cells
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 runner = CliRunner()
@@ -167,18 +167,17 @@ def test_schema_is_generated_from_the_models() -> None:
 def test_human_output_shows_matrix_and_counts() -> None:
     result = runner.invoke(app, ["scan", "--no-report", "--curricula", str(MINI)])
     assert result.exit_code == 0
-    rows = {
-        cols[0]: cols[1:]
-        for line in result.stdout.splitlines()
-        if (cols := re.split(r"\s{2,}", line.strip()))
-    }
-    assert rows["master"] == ["AI", "CREATE"]
+    cells = matrix_cells(result.stdout)  # bachelors down, masters across, as in the report
+    assert sorted({b for b, _ in cells}) == ["AI", "CREATE"]
+    header = next(line for line in result.stdout.splitlines() if line.startswith("bachelor "))
+    assert {"CS°", "ITECH°", "PSTS°"} <= set(header.split())
     # each cell ends with its provenance grade: the fixture's masters are illustrative (r), the
     # PSTS cells are direct by policy (graded on the policy alone); no fixture master says its
     # cap is sourced, so each is marked as assumed (°); where a graduate's route (pre-master
     # only) differs from a student's, it follows after a slash
-    assert rows["CS°"] == ["14 rbp", "minor/22 rBp"] and rows["ITECH°"] == ["— rbP", "e6/5 rbp"]
-    assert rows["PSTS°"] == ["ok r––", "ok r––"]
+    assert [cells["AI", "CS"], cells["CREATE", "CS"]] == ["14 rbp", "minor/22 rBp"]
+    assert [cells["AI", "ITECH"], cells["CREATE", "ITECH"]] == ["— rbP", "e6/5 rbp"]
+    assert [cells["AI", "PSTS"], cells["CREATE", "PSTS"]] == ["ok r––", "ok r––"]
     assert "capital = sourced, small letter = illustrative" in result.stdout
     assert "° = the master's pre-master cap is assumed" in result.stdout
     assert "8 pairs: 2 direct, 1 electives, 1 minor, 1 premaster, 3 infeasible" in result.stdout

@@ -122,7 +122,8 @@ def design_minor(
     ('UT-M-CS', 'UT-M-ITECH', 'UT-M-PSTS')
     """
     bachelor = catalogue.bachelor(bachelor_code)
-    codes = sorted(set(master_codes or other_institution_masters(catalogue, bachelor_code)))
+    asked = master_codes or other_institution_masters(catalogue, bachelor.code)
+    codes = sorted({catalogue.master(code).code for code in asked})  # as the catalogue spells it
     masters = [catalogue.master(code) for code in codes]
     track = catalogue.track(bachelor, track)
     taken = frozenset(bachelor.courses_of(track))

@@ -31,6 +31,7 @@ from articulation.cli.common import (
     out,
     print_json,
     read_codes,
+    track_line,
     user_errors,
 )
 from articulation.curriculum.catalogue import Catalogue
@@ -83,11 +84,12 @@ def gap_command(
     curricula: CurriculaOpt = None,
     as_json: JsonOpt = False,
     track: TrackOpt = None,
+    time_limit: TimeLimitOpt = DEFAULTS.time_limit,
     lang: LangOpt = None,
 ) -> None:
     """What a bachelor's courses (mandatory, and a track's) leave unmet of a master's
     requirements, and the master's admission conditions that the bachelor's admission does not
-    guarantee."""
+    guarantee. Without --track, the track ``bridge`` uses: the best for the master."""
     from articulation.answers.explain import condition
     from articulation.solving.gap import attained_text, attainment, gap, words
 
@@ -96,15 +98,20 @@ def gap_command(
     with user_errors():
         catalogue = load(curricula)
         b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-        track = catalogue.track(b, track)
+        asked = catalogue.track(b, track)
+        track = asked
+        if asked is None and b.tracks:
+            from articulation.answers.scan import assess
+
+            with deadline(time_limit):
+                track = assess(catalogue, b, m).track
         the_gap = gap(m, attainment(catalogue, b.courses_of(track)))
-    if b.tracks and track is None:
-        err.print(f"note: the common courses only; {b.code} has tracks: {', '.join(b.track_names)}")
     if as_json:
         print_json(
             {
                 "bachelor": b.code,
                 "track": track,
+                "track_asked": asked is not None,
                 "master": m.code,
                 "closed": the_gap.closed,
                 "unmet": the_gap.texts(),
@@ -120,6 +127,8 @@ def gap_command(
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    if track is not None:
+        out.print(track_line(b, track, asked is not None))
     out.print(f"pre-master: {capped(m.premaster.max_ects, m.premaster.cap_status).text(lang)}")
     for item in m.open_conditions(b):
         out.print(escape(condition(item).text(lang)))
@@ -161,7 +170,7 @@ def bridge(
     if as_json:
         print_json(data)
         return
-    _print_cell(catalogue, data, lang)
+    _print_cell(catalogue, data, lang, asked=track is not None)
     for k, other in enumerate(data.get("alternatives", []), start=2):
         codes = ", ".join(c["code"] for c in other["courses"])
         out.print(f"  alternative {k}: {other['total_ects']:g} EC — {codes}")
@@ -170,13 +179,15 @@ def bridge(
         out.print(f"  no other distinct programme within {data['cap']:g} EC can be planned in time")
 
 
-def _print_cell(catalogue: Catalogue, data: dict[str, Any], lang: str = "en") -> None:
+def _print_cell(
+    catalogue: Catalogue, data: dict[str, Any], lang: str = "en", asked: bool = False
+) -> None:
     """The pair's answer: its messages (``reasons``, already in the reader's language), with
     the route's courses as a table in place of the sentence per course."""
     b, m = catalogue.programmes[data["bachelor"]], catalogue.programmes[data["master"]]
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
     if data["track"]:
-        out.print(f"track: {data['track']}")
+        out.print(track_line(b, data["track"], asked))
     reasons = data["reasons"]
     verdict, rest = reasons[0], reasons[1:]
     reason = render(Message.from_json(verdict).kwargs["reason"], lang)
@@ -341,6 +352,12 @@ def scan(
             "hold it.",
         ),
     ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="The matrix as one table, however wide (default: fit the terminal)."
+        ),
+    ] = False,
 ) -> None:
     """The aansluitscan: every bachelor × every master, with status, EC and reasons; writes the
     report (HTML with a page per pair and per bachelor and the flagship page, CSV, Markdown,
@@ -386,7 +403,7 @@ def scan(
     if as_json:
         print_json({"cells": [cell.to_json() for cell in report.cells]})
         return
-    _print_matrix(report.cells)
+    _print_matrix(report.cells, catalogue, wide)
     counts = ", ".join(f"{n} {status}" for status, n in status_counts(report.cells).items())
     out.print(f"{len(report.cells)} pairs: {counts}")
     graduates = ", ".join(f"{n} {status}" for status, n in graduate_counts(report.cells).items())
@@ -421,37 +438,74 @@ class _Bars:
         self.again[unit] = self.again.get(unit, 0) + 1
 
 
-def _print_matrix(cells: Sequence[Cell]) -> None:
-    """Masters down, bachelors across (there are fewer bachelors), codes without prefixes."""
+def _print_matrix(cells: Sequence[Cell], catalogue: Catalogue, wide: bool = False) -> None:
+    """Bachelors down, masters across, as in the report's matrix, with codes without their
+    prefixes (a legend names them). The masters are split over as many tables as the terminal's
+    width needs, each with every bachelor's row, so no cell is ever cut; ``wide``: one table."""
+    from rich.text import Text
+
     bachelors = sorted({c.bachelor for c in cells})
-    short = {code: _short(code) for code in bachelors}
-    table = Table("master", title="aansluitscan", box=None)
-    for b in bachelors:  # a cell with both populations folds rather than being cut
-        table.add_column(short[b], overflow="fold")
-    by_master: dict[str, dict[str, Cell]] = {}
-    for cell in cells:
-        by_master.setdefault(cell.master, {})[cell.bachelor] = cell
-    for master, row in sorted(by_master.items()):
-        entries = []
+    masters = sorted({c.master for c in cells})
+    by_pair = {(c.bachelor, c.master): c for c in cells}
+    entries = {pair: _matrix_entry(cell) for pair, cell in by_pair.items()}
+    heads = {
+        m: _short(m)
+        + ("°" if any(by_pair[b, m].cap_status == "assumed" for b in bachelors) else "")
+        for m in masters
+    }
+    widths = {
+        m: max([len(heads[m])] + [Text.from_markup(entries[b, m]).cell_len for b in bachelors])
+        for m in masters
+    }
+    first = max(len("bachelor"), *(len(_short(b)) for b in bachelors))
+    blocks: list[list[str]] = [[]]
+    room = out.width
+    for m in masters:  # two spaces between columns; a new table when the next one does not fit
+        used = first + sum(widths[k] + 2 for k in blocks[-1])
+        if blocks[-1] and not wide and used + 2 + widths[m] > room:
+            blocks.append([])
+        blocks[-1].append(m)
+    for i, block in enumerate(blocks, start=1):
+        part = f" ({i} of {len(blocks)})" if len(blocks) > 1 else ""
+        table = Table(title=f"aansluitscan{part}", box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("bachelor", no_wrap=True, min_width=first)
+        for m in block:
+            table.add_column(heads[m], no_wrap=True, min_width=widths[m])
         for b in bachelors:
-            cell = row[b]
-            kind = STATUS[cell.status]
-            label = terminal_label(
-                cell.status,
-                f"{cell.total_ects:g}",
-                cell.admission,
-                conditions=bool(cell.conditions),
-            )
-            mark = f" {cell.provenance.code}" if cell.provenance else ""
-            text = f"[{kind.terminal}]{escape(label)}[/]" + _graduate_label(cell)
-            entries.append(f"{text}{mark}")
-        assumed = any(c.cap_status == "assumed" for c in row.values())
-        table.add_row(_short(master) + ("°" if assumed else ""), *entries)
-    out.print(table)
+            table.add_row(_short(b), *(entries[b, m] for m in block))
+        if wide:
+            _print_wide(table, first + sum(widths[m] + 2 for m in block))
+        else:
+            out.print(table)
+    programmes = [catalogue.programmes[code] for code in (*bachelors, *masters)]
+    codes = "; ".join(f"{_short(p.code)} = {p.code} {p.name}" for p in programmes)
+    out.print(f"codes: {escape(codes)}")
     legend = ", ".join(f"{s.label('N')} = {Message(s.name_id).text()}" for s in STATUSES)
     notes = ("legend.grade", "legend.cap_assumed", "legend.assessment", "legend.conditions")
     out.print(f"{legend}; " + "; ".join(Message(note).text() for note in notes))
     out.print(Message("legend.both").text())
+
+
+def _print_wide(table: Table, width: int) -> None:
+    """Print ``table`` at ``width`` columns, wider than the terminal if need be (its lines then
+    wrap on the screen rather than lose a cell)."""
+    room = out.width
+    out.width = max(width, room)
+    try:
+        out.print(table)
+    finally:
+        out.width = room
+
+
+def _matrix_entry(cell: Cell) -> str:
+    """A cell of the terminal matrix (Rich markup): its label, the graduate's after ``/``, and
+    its provenance grade."""
+    kind = STATUS[cell.status]
+    label = terminal_label(
+        cell.status, f"{cell.total_ects:g}", cell.admission, conditions=bool(cell.conditions)
+    )
+    mark = f" {cell.provenance.code}" if cell.provenance else ""
+    return f"[{kind.terminal}]{escape(label)}[/]" + _graduate_label(cell) + mark
 
 
 def _graduate_label(cell: Cell) -> str:

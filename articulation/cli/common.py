@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.loader import CurriculaError, load_curricula
+from articulation.curriculum.model import Bachelor
 from articulation.settings import from_environment
 
 out = Console(highlight=False, soft_wrap=True)
@@ -104,3 +106,13 @@ def read_codes(path: Path | None) -> list[str]:
     except OSError as exc:
         raise BadInput(f"{path}: cannot read masters file: {exc.strerror}") from None
     return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+def track_line(bachelor: Bachelor, track: str, asked: bool) -> str:
+    """Which track an answer is for: the one asked for, or the best for the master (the
+    default of ``gap``, ``bridge`` and ``plan`` alike), naming the others to choose from."""
+    if asked:
+        return f"track: {escape(track)} (asked for)"
+    others = [t for t in bachelor.track_names if t != track]
+    choose = f"; others with --track: {', '.join(others)}" if others else ""
+    return f"track: {escape(track)} (the best for this master{escape(choose)})"

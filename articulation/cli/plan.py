@@ -18,6 +18,7 @@ from articulation.cli.common import (
     load,
     out,
     print_json,
+    track_line,
     user_errors,
 )
 
@@ -68,7 +69,7 @@ def plan(
                 raise BadInput(f"--start {start!r}: {exc}") from None
         catalogue = load(curricula)
         b, m = catalogue.bachelor(bachelor), catalogue.master(master)
-        track = catalogue.track(b, track)
+        asked = catalogue.track(b, track)
         names = [w.strip() for w in window.split(",")] if window else None
         if names is not None:
             from articulation.curriculum.calendar import PeriodError, parse_offering
@@ -81,7 +82,7 @@ def plan(
                 except PeriodError as exc:
                     raise BadInput(f"--window {window!r}: {exc}") from None
         with deadline(time_limit):
-            cell = assess(catalogue, b, m, track=track)
+            cell = assess(catalogue, b, m, track=asked)
             try:
                 routed = None
                 if cell.status in PLANNED:
@@ -112,6 +113,8 @@ def plan(
         )
         return
     out.print(f"[bold]{b.name}[/bold] ({b.code}) → [bold]{m.name}[/bold] ({m.code})")
+    if cell.track is not None:
+        out.print(track_line(b, cell.track, asked is not None))
     out.print(f"route: [bold]{cell.status}[/bold] — {cell.reason.text(lang)}")
     if routed is None:
         out.print("nothing to plan")

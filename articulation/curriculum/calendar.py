@@ -274,8 +274,17 @@ def start_month(text: str, year: int = 1) -> tuple[Start, dt.date]:
 
 def month_text(anchor: dt.date, week: int) -> str:
     """The month of the last week before absolute week ``week`` (a period ending at ``week``
-    ends in it), for a timeline whose week 0 starts at ``anchor``: ``'June 2028'``."""
-    day = anchor + dt.timedelta(weeks=week - 1)
+    ends in it), for a timeline whose week 0 starts at ``anchor``: ``'June 2028'``.
+
+    Each academic year of the timeline starts on 1 September of its own calendar year: counting
+    52-week years from ``anchor`` alone would drift a day or two a year, and put a later year's
+    September start in August.
+
+    >>> month_text(dt.date(2025, 9, 1), 2 * YEAR_WEEKS + 1)
+    'September 2027'
+    """
+    year, within = divmod(week - 1, YEAR_WEEKS)
+    day = dt.date(anchor.year + year, anchor.month, anchor.day) + dt.timedelta(weeks=within)
     return f"{_MONTHS[day.month - 1]} {day.year}"
 
 

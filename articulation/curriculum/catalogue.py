@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from articulation.curriculum.calendar import Calendar, default_calendar
 from articulation.curriculum.model import Bachelor, Course, Master, Minor, Outcome, is_illustrative
 from articulation.support.memo import Space
-from articulation.support.suggest import unknown
+from articulation.support.suggest import nearest
 
 Programme = Bachelor | Master | Minor
 T = TypeVar("T")
@@ -235,17 +235,29 @@ class Catalogue:
         return self._programme(code, Minor, "minor")
 
     def track(self, bachelor: Bachelor, name: str | None) -> str | None:
-        """``name`` when it is one of the bachelor's tracks (None stays None)."""
+        """The bachelor's track named ``name`` in any case (None stays None), as the bachelor
+        spells it: ``"intelligent systems"`` is ``"Intelligent Systems"``."""
         if name is None or name in bachelor.track_names:
             return name
+        found = _folded(name, bachelor.track_names)
+        if found is not None:
+            return found
         raise UnknownCode(f"track of {bachelor.code}", name, bachelor.track_names)
 
     def _programme(self, code: str, kind: type, name: str):
-        programme = self.programmes.get(code)
+        """The programme of ``kind`` with ``code`` in any case (``vu-b-ai`` is ``VU-B-AI``)."""
+        known = [p.code for p in self.programmes.values() if isinstance(p, kind)]
+        programme = self.programmes.get(code) or self.programmes.get(_folded(code, known) or "")
         if isinstance(programme, kind):
             return programme
-        known = [p.code for p in self.programmes.values() if isinstance(p, kind)]
         raise UnknownCode(name, code, known)
+
+
+def _folded(name: str, known: Iterable[str]) -> str | None:
+    """The one known name equal to ``name`` ignoring case and surrounding spaces, else None."""
+    key = " ".join(str(name).split()).casefold()
+    found = [k for k in known if " ".join(k.split()).casefold() == key]
+    return found[0] if len(found) == 1 else None
 
 
 class UnknownCode(LookupError):
@@ -253,4 +265,7 @@ class UnknownCode(LookupError):
 
     def __init__(self, kind: str, code: str, known: Iterable[str]):
         self.kind, self.code = kind, code
-        super().__init__(unknown(kind, code, known))
+        folded = {k.casefold(): k for k in known}  # the hint ignores case, as the lookup does
+        hint = nearest(str(code).casefold(), folded)
+        more = f" (did you mean {folded[hint]!r}?)" if hint else ""
+        super().__init__(f"unknown {kind} {code!r}{more}")
