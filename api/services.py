@@ -186,9 +186,6 @@ def transfer_row(
     return {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
 
 
-COLUMN_SORTS = ("status", "name")
-
-
 def transfer_column(
     catalogue: Catalogue,
     master_code: str,

@@ -5,9 +5,9 @@ for every bundled master."""
 from __future__ import annotations
 
 import json
-from html import unescape
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
