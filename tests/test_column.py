@@ -148,3 +148,14 @@ def test_the_directors_column_shows_every_bachelor_as_the_matrix_does(
             status = cells[b.code, "UT-M-CS"]["status"]
             assert Message(STATUS[status].means_id).text(lang) in unescape(page.text)
     assert ("Sorteer op" in page.text) == (lang == "nl")
+
+
+def test_a_column_past_its_time_limit_answers_200_with_unknown_bachelors(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'late.sqlite'}", curricula=BUNDLED)
+    with TestClient(create_app(settings)) as fresh:  # a new snapshot: nothing remembered
+        response = fresh.get("/v1/paths", params={"master": "UT-M-BIT", "time_limit": 0.000001})
+    assert response.status_code == 200, response.text
+    paths = response.json()["paths"]
+    late = [p for p in paths if p["status"] == "unknown"]
+    assert late and all(p["reason"] and p["reasons"] for p in late)
+    assert len(paths) == len({p["bachelor"] for p in paths})
