@@ -122,6 +122,7 @@ student_check
 directors_page
 directors_pair
 directors_row
+directors_column
 directors_minor
 directors_flagship
 swagger_ui

@@ -262,6 +262,15 @@ class PathRow(BaseModel):
     paths: list[CellOut] = Field(description="Every master, by status (direct first), then EC")
 
 
+class PathColumn(BaseModel):
+    master: str
+    master_name: str
+    sort: Literal["status", "name"]
+    paths: list[CellOut] = Field(
+        description="Every bachelor (its best track), by status then EC, or by bachelor name"
+    )
+
+
 # --- eligibility --------------------------------------------------------------------------------
 
 

@@ -186,6 +186,32 @@ def transfer_row(
     return {"bachelor": b.code, "bachelor_name": b.name, "paths": sorted(cells, key=rank)}
 
 
+def transfer_column(
+    catalogue: Catalogue,
+    master_code: str,
+    time_limit: float,
+    lang: str = "en",
+    sort: str = "status",
+) -> dict[str, Any]:
+    """Every bachelor's route (its best track) into one master: the scan cells of that master's
+    column, by status then EC (``sort="status"``) or by bachelor name (``sort="name"``); the
+    bachelors whose answer the time limit left unproven are ``unknown``."""
+    m = master(catalogue, master_code, ["query", "master"])
+    names = {b.code: b.name for b in catalogue.bachelors}
+    cells = []
+    for b in catalogue.bachelors:
+        cell = assess(catalogue, b, m).to_json()
+        if cell["status"] == "unknown":
+            cell = unproven(cell, time_limit)
+        cell["bachelor_name"] = b.name
+        cells.append(in_language(cell, lang))
+    if sort == "name":
+        cells.sort(key=lambda c: (names[c["bachelor"]].casefold(), c["bachelor"]))
+    else:
+        cells.sort(key=lambda c: (status_rank(c["status"]), c["total_ects"], c["bachelor"]))
+    return {"master": m.code, "master_name": m.name, "sort": sort, "paths": cells}
+
+
 # --- eligibility --------------------------------------------------------------------------------
 
 

@@ -1,15 +1,15 @@
-"""Transfer paths: one (bachelor, master) pair, or a bachelor's whole row."""
+"""Transfer paths: one (bachelor, master) pair, a bachelor's whole row, or a master's column."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from api import services
 from api.deps import LangDep, SolverDep, at_most
 from api.errors import responses
-from api.schemas import NO_CONTROL, PathOut, PathRow
+from api.schemas import NO_CONTROL, PathColumn, PathOut, PathRow
 from articulation.curriculum.model import CODE, MAX_CODE
 from articulation.outputs.report import ALTERNATIVES as DEFAULT_ALTERNATIVES
 
@@ -33,6 +33,27 @@ TimeLimitQuery = Annotated[
         "most the server's maximum)",
     ),
 ]
+
+
+@router.get("", response_model=PathColumn, responses=responses(422, 503))
+async def transfer_column(
+    solver: SolverDep,
+    lang: LangDep,
+    master: Annotated[
+        str,
+        Query(max_length=MAX_CODE, pattern=CODE, description="The master (code, any case)"),
+    ],
+    sort: Annotated[
+        Literal["status", "name"],
+        Query(description="status: direct first, then EC; name: by bachelor name"),
+    ] = "status",
+    time_limit: TimeLimitQuery = None,
+) -> dict[str, Any]:
+    """Every bachelor into one master (each bachelor's best track): the matrix's column, the
+    same cells as the scan. The bachelors not proven when the time limit passes are
+    ``unknown``, with the best bound known."""
+    limit = solver.time_limit(time_limit, ["query", "time_limit"])
+    return await solver.run(limit, services.transfer_column, master, limit, lang, sort)
 
 
 @router.get("/{bachelor}/{master}", response_model=PathOut, responses=responses(404, 503))

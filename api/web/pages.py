@@ -274,6 +274,7 @@ class Directors:
             "masters": [{"code": m.code, "name": m.name} for m in catalogue.masters],
             "pair": None,
             "row": None,
+            "column": None,
             "minor": None,
             "flagship": None,
             "matrix": None,
@@ -395,6 +396,21 @@ async def directors_row(
         "row",
         {"bachelor": bachelor, "track": track},
         lambda catalogue, limit: services.transfer_row(catalogue, bachelor, limit, track or None),
+    )
+
+
+@router.get("/directors/column", response_class=HTMLResponse)
+async def directors_column(
+    desk: DirectorsDep, master: Code, sort: Code = "status", lang: Lang = None
+) -> HTMLResponse:
+    """A master's column: every bachelor, by status or by name (as ``GET /v1/paths?master=``)."""
+    said = _lang(desk.request, lang)
+    order = "name" if sort == "name" else "status"
+    return await desk.answer(
+        said,
+        "column",
+        {"master": master, "sort": order},
+        lambda catalogue, limit: services.transfer_column(catalogue, master, limit, said, order),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from articulation.cli import commands
+from articulation.cli.column import column
 from articulation.cli.db import db_app
 from articulation.cli.flagship import flagship
 from articulation.cli.interop import ca_app, metrics, ooapi_app
@@ -30,6 +31,7 @@ app.command()(commands.bridge)
 app.command()(commands.minor)
 app.command()(flagship)
 app.command()(commands.scan)
+app.command()(column)
 app.command("diff")(commands.diff_command)
 app.command()(plan)
 app.command()(metrics)
