@@ -110,6 +110,7 @@ MAX_TEXT = 5000  # notes and source URLs
 MAX_COURSE_ECTS = 60.0
 MAX_PROGRAMME_ECTS = 360.0  # programme size, elective space, pre-master caps, area minimums
 MIN_GRADE, MAX_GRADE = 1.0, 10.0  # grades and grade averages (Dutch scale)
+MAX_DEPTH = 16  # levels of any_of within one requirement (an any_of of plain items is level 1)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -434,8 +435,33 @@ class AreaRequirement(Strict):
         return f">= {self.min_ects:g} EC {self.area}"
 
 
+def _any_of_depth(value: Any) -> int:
+    """How many levels of ``any_of`` nest in ``value`` (raw data or models), counted without
+    recursion so that no input depth can exhaust the stack."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        members = item.get("any_of") if isinstance(item, dict) else getattr(item, "any_of", None)
+        if isinstance(members, list | tuple):
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_DEPTH:
+                return deepest
+            stack.extend((member, depth + 1) for member in members)
+    return deepest
+
+
 class AnyOf(Strict):
     any_of: Annotated[list[Requirement], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_depth(cls, value: Any) -> Any:
+        """Refuse nesting past :data:`MAX_DEPTH` before validating it: every reader of a
+        requirement (reports, storage, exports) may then walk it recursively."""
+        if _any_of_depth(value) > MAX_DEPTH:
+            raise ValueError(f"any_of nests deeper than the limit of {MAX_DEPTH} levels")
+        return value
 
     def __str__(self) -> str:
         return "any of (" + " | ".join(str(item) for item in self.any_of) + ")"

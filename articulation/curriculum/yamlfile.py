@@ -119,6 +119,12 @@ class YamlFile:
             loader = _YamlLoader(text)
             try:
                 node = loader.get_single_node()
+                reused = None if node is None else _reused_node(node)
+                if reused is not None:
+                    line = reused.start_mark.line + 1
+                    message = "YAML aliases are not allowed (this anchored node is reused by '*')"
+                    self.problems.append(Problem(self.name, line, "", message))
+                    return
                 self.data = None if node is None else loader.construct_document(node)
             finally:
                 loader.dispose()
@@ -181,6 +187,24 @@ class YamlFile:
             if candidate in self.lines or not (isinstance(part, str) and _is_tag(part)):
                 path = candidate
         return path
+
+
+def _reused_node(root: yaml.Node) -> yaml.Node | None:
+    """The first node the document reaches twice (an alias of an anchor), or None; walked once
+    per node, so an alias bomb is refused before it is expanded."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def _is_tag(part: str) -> bool:
