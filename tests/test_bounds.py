@@ -68,8 +68,9 @@ def test_the_limit_itself_is_accepted(curricula: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_validate_refuses_a_deep_requirement_with_its_path(curricula: Path) -> None:
-    set_requirement(curricula, DEPTH)
+@pytest.mark.parametrize("depth", [DEPTH, 495])  # 495: just within the YAML parser's own limit
+def test_validate_refuses_a_deep_requirement_with_its_path(curricula: Path, depth: int) -> None:
+    set_requirement(curricula, depth)
     result = runner.invoke(cli_app, ["validate", "--curricula", str(curricula)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "RecursionError" not in result.output

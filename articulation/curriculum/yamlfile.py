@@ -140,22 +140,28 @@ class YamlFile:
         if node is not None:
             self._index(node, ())
 
-    def _index(self, node: yaml.Node, path: YamlPath) -> None:
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                name = key.value
-                if name in seen:
-                    line = key.start_mark.line + 1
-                    where = format_path((*path, name))
-                    self.problems.append(Problem(self.name, line, where, "duplicate key"))
-                seen.add(name)
-                self.lines.setdefault((*path, name), key.start_mark.line + 1)
-                self._index(value, (*path, name))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._index(item, (*path, i))
+    def _index(self, root: yaml.Node, base: YamlPath) -> None:
+        """Record the line of every node, in document order, without recursion (the parser
+        allows documents deeper than Python's stack)."""
+        stack: list[tuple[yaml.Node, YamlPath]] = [(root, base)]
+        while stack:
+            node, path = stack.pop()
+            self.lines.setdefault(path, node.start_mark.line + 1)
+            children: list[tuple[yaml.Node, YamlPath]] = []
+            if isinstance(node, yaml.MappingNode):
+                seen: set[str] = set()
+                for key, value in node.value:
+                    name = key.value
+                    if name in seen:
+                        line = key.start_mark.line + 1
+                        where = format_path((*path, name))
+                        self.problems.append(Problem(self.name, line, where, "duplicate key"))
+                    seen.add(name)
+                    self.lines.setdefault((*path, name), key.start_mark.line + 1)
+                    children.append((value, (*path, name)))
+            elif isinstance(node, yaml.SequenceNode):
+                children = [(item, (*path, i)) for i, item in enumerate(node.value)]
+            stack.extend(reversed(children))
 
     def line(self, path: YamlPath) -> int | None:
         for end in range(len(path), -1, -1):
