@@ -185,22 +185,14 @@ def bridge_gap(
         return Bridging(status="direct", cap=limit, reason=NOTHING_UNMET)
     if candidates is None:
         candidates = premaster_candidates(catalogue, master, taken)
-    if shared:
-        context = pool_context(
-            catalogue,
-            candidates.codes,
-            taken,
-            key=candidates.key,
-            whole_units=candidates.whole_units,
-        )
-    else:
-        context = pool_context(
-            catalogue,
-            candidates.codes,
-            taken,
-            focus=the_gap.unmet,
-            whole_units=candidates.whole_units,
-        )
+    context = pool_context(  # shared: remembered under the pool's key; else only the gap's part
+        catalogue,
+        candidates.codes,
+        taken,
+        key=candidates.key if shared else None,
+        focus=None if shared else the_gap.unmet,
+        whole_units=candidates.whole_units,
+    )
     impossible = [item for item in the_gap.unmet if not context.meetable(item)]
     if impossible:
         texts = tuple(str(item) for item in impossible)
