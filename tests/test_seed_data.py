@@ -32,6 +32,9 @@ from articulation.storage.rows import course_document
 
 CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
 RETRIEVED = dt.date(2026, 11, 27)
+#: The day pages were re-read for the masters' own admission rules (curricula/README.md, "Each
+#: master's sources"); the facts compiled first carry RETRIEVED.
+RECHECKED = dt.date(2026, 12, 5)
 
 BACHELORS = {
     "VU-B-CREATE",
@@ -276,7 +279,7 @@ def test_provenance_on_every_course_and_programme(cat: Catalogue) -> None:
         p = item.provenance
         assert p is not None, item.code
         assert p.source and p.source.startswith("http"), item.code
-        assert p.retrieved == RETRIEVED, item.code
+        assert p.retrieved in (RETRIEVED, RECHECKED), item.code
         assert p.status in ("sourced", "illustrative"), item.code
         if p.status == "illustrative":
             assert p.note, f"{item.code}: say what is illustrative"
@@ -610,6 +613,74 @@ COM_ADMISSION = (
     "admission-and-application/international-students"
 )
 ME_ADMISSION = "https://www.educatly.com/program/683541/mechanical-engineering"
+AP_ADMISSION = (
+    "https://www.utwente.nl/en/education/master/programmes/applied-physics/admission/"
+    "university-students/"
+)
+
+
+UT_MASTERS = "https://www.utwente.nl/en/education/master/programmes/"
+#: Each master whose requirements are sourced, with the page its provenance cites and the VU
+#: bachelors that page admits directly (by name): what curricula/README.md, "Each master's
+#: sources", says of them.
+SOURCED_DIRECT_ADMISSION = {
+    "UT-M-AM": (UT_MASTERS + "applied-mathematics/pre-master/", []),
+    "UT-M-AP": (AP_ADMISSION, []),
+    "UT-M-BME": (
+        "https://www.utwente.nl/bme/archive/archive_education/studyguide_2007-2008/chap11/",
+        ["VU-B-ME"],
+    ),
+    "UT-M-BA": ("https://www.utwente.nl/en/ba/pre-master/general-information/", []),
+    "UT-M-BIT": (UT_MASTERS + "business-information-technology/pre-master/", []),
+    "UT-M-COM": (COM_ADMISSION, []),
+    "UT-M-CS": (UT_MASTERS + "computer-science/admission/dutch-degree/", ["VU-B-CS"]),
+    "UT-M-EST": (UT_MASTERS + "educational-science-technology/admission/dutch-university/", []),
+    "UT-M-EE": ("https://www.utwente.nl/en/mee/Premaster%27s%20Programme/", []),
+    "UT-M-EMSYS": (UT_MASTERS + "embedded-systems/pre-master/", []),
+}
+#: Masters of the same group whose requirements stay illustrative (their searches are listed in
+#: the data card).
+ILLUSTRATIVE_REQUIREMENTS = {"UT-M-CSE", "UT-M-CE", "UT-M-CME"}
+
+
+@pytest.mark.parametrize("code", sorted(SOURCED_DIRECT_ADMISSION))
+def test_sourced_direct_admission_lists_are_pinned(cat: Catalogue, code: str) -> None:
+    """A sourced master's direct-admission list is exactly what its cited page names."""
+    source, direct = SOURCED_DIRECT_ADMISSION[code]
+    master = cat.master(code)
+    assert master.provenance is not None and master.provenance.status == "sourced"
+    assert master.provenance.source == source
+    assert master.direct_admission == direct
+
+
+def test_masters_without_a_page_stay_illustrative(cat: Catalogue) -> None:
+    for code in ILLUSTRATIVE_REQUIREMENTS:
+        master = cat.master(code)
+        assert master.provenance is not None and master.provenance.status == "illustrative"
+        assert master.direct_admission == [], code
+    card = (Path(__file__).resolve().parent.parent / "curricula/README.md").read_text("utf-8")
+    section = card.split("## Each master's sources", 1)[1].split("\n## ", 1)[0]
+    for code in ILLUSTRATIVE_REQUIREMENTS | set(SOURCED_DIRECT_ADMISSION):
+        assert f"({code})" in section, code
+    for code in ILLUSTRATIVE_REQUIREMENTS:
+        entry = section.split(f"({code})", 1)[1].split("\n### ", 1)[0]
+        assert "Searched" in entry, code
+
+
+def test_biomedical_engineering_rests_on_its_2007_08_guide(cat: Catalogue, cells) -> None:
+    """The 2007-08 study guide admits Dutch Mechanical Engineering bachelors (homologation inside
+    the master): the joint ME bachelor is direct by that policy, and the answer says as of when."""
+    bme = cat.master("UT-M-BME")
+    assert bme.provenance.as_of == "2007-08"
+    cell = cell_of(cells, "VU-B-ME", "UT-M-BME")
+    assert (cell.status, cell.admission) == ("direct", "policy")
+
+
+def test_psychology_needs_educational_science_first(cells) -> None:
+    """EST's admission page: a behavioural-science bachelor takes the educational-science part of
+    the pre-master; only educational science or pedagogy bachelors enter directly."""
+    cell = cell_of(cells, "VU-B-PSY", "UT-M-EST")
+    assert cell.status == "premaster" and cell.total_ects > 0
 
 
 @pytest.mark.parametrize("bachelor", ["VU-B-CREATE", "VU-B-AI"])
@@ -632,7 +703,8 @@ def test_interaction_technology_admits_by_assessment(cat: Catalogue, bachelor: s
 def test_admission_conditions_are_sourced(cat: Catalogue) -> None:
     """FACTS.md §5: IEM asks for Mathematics B and English at VWO level whatever the background
     (IEM admission page); Communication Science for Mathematics A or B at VWO level (its
-    admission page for international students). No other master has conditions."""
+    admission page for international students); Applied Physics for Mathematics B at VWO level
+    (its page for students of Dutch universities). No other master has conditions."""
     found = {
         m.code: [(c.id, c.source, c.provenance.status) for c in m.conditions] for m in cat.masters
     }
@@ -642,6 +714,7 @@ def test_admission_conditions_are_sourced(cat: Catalogue) -> None:
             ("vwo-english", IEM_ADMISSION, "sourced"),
         ],
         "UT-M-COM": [("vwo-math-a-or-b", COM_ADMISSION, "sourced")],
+        "UT-M-AP": [("vwo-math-b", AP_ADMISSION, "sourced")],
     }
 
 
@@ -664,11 +737,17 @@ def test_only_joint_me_guarantees_mathematics_b(cat: Catalogue) -> None:
 
 
 def test_direct_admissions_by_kind(cells) -> None:
-    """19 direct cells: 11 by the requirements, 6 by policy, 2 after an assessment."""
+    """19 direct cells: 10 by the requirements, 7 by policy, 2 after an assessment; 34 cells
+    carry conditions (12 into IEM, 11 into Communication Science, 11 into Applied Physics)."""
     kinds = Counter(c.admission for c in cells if c.status == "direct")
-    assert kinds == {"requirements": 11, "policy": 6, "assessment": 2}
+    assert kinds == {"requirements": 10, "policy": 7, "assessment": 2}
     assert all(c.admission is None for c in cells if c.status != "direct")
-    assert sum(1 for c in cells if c.conditions) == 23
+    assert sum(1 for c in cells if c.conditions) == 34
+    assert Counter(c.master for c in cells if c.conditions) == {
+        "UT-M-IEM": 12,
+        "UT-M-COM": 11,
+        "UT-M-AP": 11,
+    }
 
 
 # --- the scan ----------------------------------------------------------------------------------
