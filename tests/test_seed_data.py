@@ -188,6 +188,8 @@ SOURCED_CAPS = {
     "UT-M-EST": "educational-science-technology/admission/dutch-university/: up to 30 EC",
     "UT-M-IEM": "industrial-engineering-management/admission/: 3 or 6 months",
     "UT-M-TM": "technical-medicine/pre-master/: one year, at most 60 EC",
+    "UT-M-HS": "health-sciences/admission/pre-master/: 15 to 30 EC",
+    "UT-M-PSY": "psychology/pre-master/: 10 to 45 EC, 45 EC the HBO standard",
 }
 
 
@@ -408,9 +410,9 @@ def test_ai_tracks(cat: Catalogue) -> None:
 @pytest.mark.parametrize("master", ["UT-M-ME", "UT-M-SET"])
 def test_joint_me_enters_me_and_set_directly(cat: Catalogue, master: str) -> None:
     me = cat.bachelor("VU-B-ME")
-    # direct by the data, not only by the admission policy
+    # direct by the data; SET's admission page also names the UT ME bachelor, ME's pages do not
     assert gap(cat.master(master), attainment(cat, me.courses)).closed
-    assert "VU-B-ME" in cat.master(master).direct_admission
+    assert ("VU-B-ME" in cat.master(master).direct_admission) == (master == "UT-M-SET")
     assert assess(cat, me, cat.master(master)).status == "direct"
 
 
@@ -681,6 +683,9 @@ def test_psychology_needs_educational_science_first(cells) -> None:
     the pre-master; only educational science or pedagogy bachelors enter directly."""
     cell = cell_of(cells, "VU-B-PSY", "UT-M-EST")
     assert cell.status == "premaster" and cell.total_ects > 0
+TM_PREMASTER = (
+    "https://www.utwente.nl/en/education/master/programmes/technical-medicine/pre-master/"
+)
 
 
 @pytest.mark.parametrize("bachelor", ["VU-B-CREATE", "VU-B-AI"])
@@ -704,7 +709,8 @@ def test_admission_conditions_are_sourced(cat: Catalogue) -> None:
     """FACTS.md §5: IEM asks for Mathematics B and English at VWO level whatever the background
     (IEM admission page); Communication Science for Mathematics A or B at VWO level (its
     admission page for international students); Applied Physics for Mathematics B at VWO level
-    (its page for students of Dutch universities). No other master has conditions."""
+    (its page for students of Dutch universities); Technical Medicine offers its pre-master to
+    Dutch-speaking students (its pre-master page). No other master has conditions."""
     found = {
         m.code: [(c.id, c.source, c.provenance.status) for c in m.conditions] for m in cat.masters
     }
@@ -715,6 +721,7 @@ def test_admission_conditions_are_sourced(cat: Catalogue) -> None:
         ],
         "UT-M-COM": [("vwo-math-a-or-b", COM_ADMISSION, "sourced")],
         "UT-M-AP": [("vwo-math-b", AP_ADMISSION, "sourced")],
+        "UT-M-TM": [("dutch-language", TM_PREMASTER, "sourced")],
     }
 
 
@@ -737,16 +744,18 @@ def test_only_joint_me_guarantees_mathematics_b(cat: Catalogue) -> None:
 
 
 def test_direct_admissions_by_kind(cells) -> None:
-    """19 direct cells: 10 by the requirements, 7 by policy, 2 after an assessment; 34 cells
-    carry conditions (12 into IEM, 11 into Communication Science, 11 into Applied Physics)."""
+    """19 direct cells: 10 by the requirements, 7 by policy, 2 after an assessment; 46 cells
+    carry conditions (12 into IEM, 11 into Communication Science, 11 into Applied Physics, 12 into
+    Technical Medicine)."""
     kinds = Counter(c.admission for c in cells if c.status == "direct")
     assert kinds == {"requirements": 10, "policy": 7, "assessment": 2}
     assert all(c.admission is None for c in cells if c.status != "direct")
-    assert sum(1 for c in cells if c.conditions) == 34
+    assert sum(1 for c in cells if c.conditions) == 46
     assert Counter(c.master for c in cells if c.conditions) == {
         "UT-M-IEM": 12,
         "UT-M-COM": 11,
         "UT-M-AP": 11,
+        "UT-M-TM": 12,
     }
 
 
@@ -800,6 +809,7 @@ AS_OF = {
     "cursus=202000121&collegejaar=2021&taal=en": "2021-22",  # Osiris, ME module 4
     "cursus=201900014&collegejaar=2022&taal=nl": "2022-23",  # Osiris, TIME
     "_posts/2025-01-31-followed-vu-courses.md": "2025-01-31",  # HMS course list (blog post)
+    "philosophy-science-technology-society/programme/factsheet/": "2021-22",  # intakes 2021-23
 }
 
 
@@ -828,3 +838,70 @@ def test_report_pages_show_the_date_of_a_source(cat: Catalogue) -> None:
     assert "stand 2017-18" in dutch and "as of" not in dutch
     pair = next(pages[p] for p in pages if "UT-M-CS" in p and "nl/" not in p and p != "index.html")
     assert "as of 2025-26" in pair  # the VU AI bachelor's guide
+
+
+# --- each master's sources: Health Sciences to Technical Medicine -------------------------------
+
+UT_MASTERS = "https://www.utwente.nl/en/education/master/programmes/"
+#: Per master (Health Sciences to Technical Medicine, the data card's "Each master's sources"):
+#: the page its requirements rest on, whether they are sourced, and the bachelors of ours that
+#: page admits directly (empty where it names none of them).
+SOURCES_H_TO_T = {
+    "UT-M-HS": (UT_MASTERS + "health-sciences/admission/dutch-university/", "sourced", set()),
+    "UT-M-IDE": (
+        "https://www.utwente.nl/en/ide/about_ide/set-up-masters-programme/",
+        "illustrative",
+        set(),
+    ),
+    "UT-M-IEM": (IEM_ADMISSION, "sourced", {"VU-B-IEM"}),
+    "UT-M-IT": (UT_MASTERS + "interaction-technology/pre-master/", "sourced", set()),
+    "UT-M-ME": (UT_MASTERS + "mechanical-engineering/pre-master", "sourced", set()),
+    "UT-M-NT": (
+        "https://www.utwente.nl/en/education/master/pre-master/continue-after-dutch-wo",
+        "illustrative",
+        set(),
+    ),
+    "UT-M-PSTS": (
+        UT_MASTERS + "philosophy-science-technology-society/programme/factsheet/",
+        "sourced",
+        {"VU-B-CREATE", "VU-B-CS", "VU-B-IEM", "VU-B-ME", "VU-B-PSY"},
+    ),
+    "UT-M-PSY": (UT_MASTERS + "psychology/pre-master/", "sourced", set()),
+    "UT-M-ROB": (
+        "https://www.educatly.com/program/769628/pre-master-in-robotics",
+        "sourced",
+        set(),
+    ),
+    "UT-M-SET": ("https://www.utwente.nl/en/set/premaster/admission_set/", "sourced", {"VU-B-ME"}),
+    "UT-M-SC": ("https://www.utwente.nl/en/sc/Admission-Premaster/Academic/", "sourced", set()),
+    "UT-M-TM": (TM_PREMASTER, "sourced", set()),
+}
+
+
+def test_direct_admission_sourced_h_to_t(cat: Catalogue) -> None:
+    """Every direct-admission list of these masters with the address that states it; each was
+    read again on 2026-12-05. Ten of the twelve rest on their own pages; Industrial Design
+    Engineering and Nanotechnology stay illustrative (no admission page for university
+    bachelors found; the data card lists the searches)."""
+    card = (CURRICULA / "README.md").read_text(encoding="utf-8")
+    section = card.split("## Each master's sources", 1)[1]
+    for code, (source, status, admitted) in SOURCES_H_TO_T.items():
+        master = cat.master(code)
+        prov = master.provenance
+        assert (prov.source, prov.status, prov.retrieved) == (source, status, RECHECKED), code
+        assert set(master.direct_admission) == admitted, code
+        # the data card names the master, its page and, where it stays illustrative, the searches
+        heading = f"({code})"
+        assert heading in section, code
+        part = section.split(heading, 1)[1].split("\n### ", 1)[0]
+        assert source in part, code
+        if status == "illustrative":
+            assert "Searched" in part, code
+    # the pages name no bachelor of ours for these masters beyond the lists above
+    assert cat.master("UT-M-PSTS").provenance.as_of == "2021-22"
+    assert not cat.master("UT-M-ME").direct_admission  # no page says the UT ME bachelor is direct
+    assert cat.master("UT-M-PSY").premaster.max_ects == 45  # 10 to 45 EC on its page
+    hs = cat.master("UT-M-HS")
+    assert {"outcome": "health.economics", "level": "understand"} in [
+        r.model_dump() for r in hs.requires if hasattr(r, "outcome")
+    ]
