@@ -683,6 +683,8 @@ def test_psychology_needs_educational_science_first(cells) -> None:
     the pre-master; only educational science or pedagogy bachelors enter directly."""
     cell = cell_of(cells, "VU-B-PSY", "UT-M-EST")
     assert cell.status == "premaster" and cell.total_ects > 0
+
+
 TM_PREMASTER = (
     "https://www.utwente.nl/en/education/master/programmes/technical-medicine/pre-master/"
 )
