@@ -311,6 +311,7 @@ def test_real_codes_from_the_sources(cat: Catalogue) -> None:
         "VU-X_405067": ("Operating Systems", 6),
         "VU-X_400614": ("Data Structures and Algorithms", 6),
         "VU-XB_40009": ("Computer Organization", 6),
+        "UT-202000425": ("Stochastic Models", 5),
     }
     for code, (title, ects) in expected.items():
         course = cat.courses[code]
@@ -810,6 +811,7 @@ AS_OF = {
     "/2019-2020/courses/X_405067": "2019-20",  # VU study guide, Operating Systems
     "/2018-2019/business-analytics/X_400614": "2018-19",  # VU study guide, DSA
     "/courses/computer-organization-4": "2024-25",  # VU course page, study guide 2024-25
+    "cursus=202000425&collegejaar=2022&taal=en": "2022-23",  # Osiris, Stochastic Models
 }
 
 
