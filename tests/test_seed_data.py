@@ -308,6 +308,12 @@ def test_real_codes_from_the_sources(cat: Catalogue) -> None:
         "VU-B_BOP": ("Bachelor Research Project", 24),
         "VU-X_418156": ("Statistics with R", 6),
         "VU-XB_0082": ("Introduction to Python Programming", 6),
+        "UT-202000677": ("Thermodynamics", 4),
+        "UT-201000157": ("Organization Theory and Design", 5),
+        "VU-X_405067": ("Operating Systems", 6),
+        "VU-X_400614": ("Data Structures and Algorithms", 6),
+        "VU-XB_40009": ("Computer Organization", 6),
+        "UT-202000425": ("Stochastic Models", 5),
     }
     for code, (title, ects) in expected.items():
         course = cat.courses[code]
@@ -812,6 +818,12 @@ AS_OF = {
     "cursus=201900014&collegejaar=2022&taal=nl": "2022-23",  # Osiris, TIME
     "_posts/2025-01-31-followed-vu-courses.md": "2025-01-31",  # HMS course list (blog post)
     "philosophy-science-technology-society/programme/factsheet/": "2021-22",  # intakes 2021-23
+    "cursus=202000677&collegejaar=2021&taal=en": "2021-22",  # Osiris, Thermodynamics
+    "cursus=201000157&collegejaar=2014&taal=en": "2014-15",  # Osiris, Organization Theory
+    "/2019-2020/courses/X_405067": "2019-20",  # VU study guide, Operating Systems
+    "/2018-2019/business-analytics/X_400614": "2018-19",  # VU study guide, DSA
+    "/courses/computer-organization-4": "2024-25",  # VU course page, study guide 2024-25
+    "cursus=202000425&collegejaar=2022&taal=en": "2022-23",  # Osiris, Stochastic Models
 }
 
 
