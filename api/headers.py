@@ -50,8 +50,8 @@ def policy(
     their hashes, with the report's and the pages' own. ``styles_made_by_script``: a page whose
     script makes its styles as it runs (Redoc) may apply any style; its scripts stay bound."""
     report = inline_code()
-    script_hashes = sorted({csp_hash(s) for s in (*report, *scripts)})
-    style_hashes = sorted({csp_hash(s) for s in (*report, *styles)})
+    script_hashes = sorted({csp_hash(s) for s in (*_of(report, "script"), *scripts)})
+    style_hashes = sorted({csp_hash(s) for s in (*_of(report, "style"), *styles)})
     if styles_made_by_script:
         style_hashes = ["'unsafe-inline'"]  # hashes would disable it
     attributes = [csp_hash(a) for a in PAGE_STYLE_ATTRIBUTES]
@@ -71,13 +71,17 @@ def policy(
     )
 
 
+def _of(found: Iterable[tuple[str, str]], kind: str) -> list[str]:
+    return [text for k, text in found if k == kind]
+
+
 def policy_for_page(html: str, *, styles_made_by_script: bool = False) -> str:
     """The policy of a page whose own inline ``<script>`` and ``<style>`` elements are fixed
     text (no data in them), such as the API docs: those allowed by hash, nothing else."""
     found = [(m.group(1), m.group(2)) for m in _INLINE.finditer(html)]
     return policy(
-        scripts=[text for kind, text in found if kind == "script"],
-        styles=[text for kind, text in found if kind == "style"],
+        scripts=_of(found, "script"),
+        styles=_of(found, "style"),
         styles_made_by_script=styles_made_by_script,
     )
 

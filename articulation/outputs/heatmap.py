@@ -176,19 +176,19 @@ _INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.DOTALL)
 
 
 @functools.cache
-def inline_code() -> tuple[str, ...]:
-    """The text of every inline ``<style>`` and ``<script>`` element of the report's pages: the
-    same on every page in every language (none holds data), so a Content-Security-Policy can
-    allow exactly these by their hashes and nothing else inline.
+def inline_code() -> tuple[tuple[str, str], ...]:
+    """Every inline ``<style>`` and ``<script>`` element of the report's pages, as (``style``
+    or ``script``, its text): the same on every page in every language (none holds data), so a
+    Content-Security-Policy can allow exactly these by their hashes and nothing else inline.
 
-    >>> [text[:9] for text in inline_code()]
-    ['\\n:root { ', '\\n(functio']
+    >>> [(kind, text[:9]) for kind, text in inline_code()]
+    [('style', '\\n:root { '), ('script', '\\n(functio')]
     """
     env = _environment()
     style = env.from_string('<style>\n{% include "style.css.j2" %}\n</style>\n').render()
     index = env.get_template("index.html.j2")
     script = "".join(index.blocks["script"](index.new_context({})))
-    return tuple(match.group(2) for match in _INLINE.finditer(style + script))
+    return tuple((match.group(1), match.group(2)) for match in _INLINE.finditer(style + script))
 
 
 def render_html(report: Report, top: int) -> dict[str, str]:
