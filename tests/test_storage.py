@@ -524,12 +524,28 @@ def test_a_pass_mark_of_its_own_survives_the_database(
     assert Snapshots(engine).get().catalogue.calendar("UT").pass_mark == 5.5
 
 
+def pass_mark_revisions() -> tuple[str, str]:
+    """The migration that stores the pass mark (``…_calendar_pass_mark.py``) and the one
+    before it."""
+    from alembic.script import ScriptDirectory
+
+    from articulation.storage.db import alembic_config
+
+    (script,) = [
+        s
+        for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+        if s.path.endswith("_calendar_pass_mark.py")
+    ]
+    return script.revision, str(script.down_revision)
+
+
 def test_the_pass_mark_migration_goes_up_and_down(
     empty_engine: Engine, with_calendars: Catalogue
 ) -> None:
-    """0007 gives the stored calendars their pass mark; down again, the calendars stay (with
-    the Dutch pass mark) and the rest of the catalogue too."""
-    migrate(empty_engine, "0006")
+    """The pass mark's migration gives the stored calendars their pass mark; down again, the
+    calendars stay (with the Dutch pass mark) and the rest of the catalogue too."""
+    _, before = pass_mark_revisions()
+    migrate(empty_engine, before)
     assert "pass_mark" not in {
         c["name"] for c in inspect(empty_engine).get_columns("calendar_period")
     }
@@ -537,8 +553,8 @@ def test_the_pass_mark_migration_goes_up_and_down(
     marked = with_pass_marks(with_calendars)
     import_catalogue(empty_engine, marked)
     assert stored(empty_engine) == marked
-    downgrade(empty_engine, "0006")
-    assert current_revision(empty_engine) == "0006"
+    downgrade(empty_engine, before)
+    assert current_revision(empty_engine) == before
     columns = {c["name"] for c in inspect(empty_engine).get_columns("calendar_period")}
     assert "pass_mark" not in columns and "start_week" in columns
     assert count(empty_engine, CalendarPeriod) == 5
