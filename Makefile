@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/pytest benchmarks -q --benchmark-json=benchmarks/results/latest.json
+	$(BIN)/pytest benchmarks -q --timeout=3600 --benchmark-json=benchmarks/results/latest.json
 	$(BIN)/python -m benchmarks.summary benchmarks/results/latest.json --write benchmarks/README.md
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.

@@ -129,6 +129,7 @@ directors_flagship
 swagger_ui
 swagger_ui_redirect
 redoc
+favicon
 # the memo spaces as a whole: read by the benchmarks (which spaces hold answers) and the tests
 SPACES
 answers

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import errors
+from api import errors, headers
 from api.balance import CloseAfterSolve
 from api.executor import EngineExecutor
 from api.jobs import STALE, ScanRunner
@@ -134,7 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.close_after_solve:
         app.add_middleware(CloseAfterSolve)
-    app.add_middleware(errors.ServerErrors)  # outermost: added last
+    app.add_middleware(errors.ServerErrors)  # around every route's answer, a 500 included
+    app.add_middleware(headers.SafeHeaders)  # on every answer, the guard's 500 included
+    app.add_middleware(headers.HeadAsGet)  # outermost: added last
     for module in (meta, catalogue, paths, students, whatif, scans, edits, ooapi, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

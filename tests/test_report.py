@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -413,3 +414,34 @@ def test_rewriting_removes_pages_of_an_earlier_report_only(built, tmp_path) -> N
         assert (folder / "notes.txt").read_text() == "mine"
         assert len(list((folder / "pairs").rglob("*.html"))) == 8
         assert len(list((folder / "bachelors").rglob("*.html"))) == 2
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_markdown_shows_titles_and_names_as_text_never_as_html(tmp_path) -> None:
+    """A title or name holding HTML, a link or table markup reaches report.md escaped: as text
+    when rendered, with the table's columns intact."""
+    curricula = tmp_path / "curricula"
+    shutil.copytree(MINI, curricula)
+    for path, old, new in (
+        (
+            "ut/courses.yaml",
+            "title: Algorithms, Data Structures and Complexity",
+            f"title: '{HOSTILE}'",
+        ),
+        ("ut/masters/cs.yaml", "name: Computer Science", "name: '[CS](javascript:alert(1)) | x'"),
+        ("vu/bachelors/ai.yaml", "name: Artificial Intelligence", f"name: '{HOSTILE}'"),
+    ):
+        file = curricula / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        file.write_text(text.replace(old, new), encoding="utf-8")
+    catalogue = load_curricula(curricula)
+    md = render(report.make_report(catalogue), ["md"])[FILES["md"]].decode()
+    assert "<" not in md, [line for line in md.splitlines() if "<" in line]
+    assert "&lt;img src=x onerror=alert(1)>" in md
+    assert "## &lt;img src=x onerror=alert(1)> (VU-B-AI)" in md
+    assert "\\[CS\\](javascript:alert(1)) \\| x" in md
+    assert "](javascript:" not in md.replace("\\](javascript:", "")
+    assert re.search(r"UT-ADC( \(illustrative\))? \| &lt;img", md), "most-needed title"

@@ -14,6 +14,8 @@ from articulation.outputs import report
 from articulation.outputs.render import render
 from tests.conftest import skip_group
 
+# a browser of its own: a page that never loads fails its test, not the run
+pytestmark = pytest.mark.timeout(300)
 CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PAIR = "pairs/VU-B-AI/UT-M-CS.html"

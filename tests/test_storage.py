@@ -491,6 +491,79 @@ def test_the_calendar_migration_goes_up_and_down(
     assert stored(empty_engine) == with_calendars
 
 
+def with_pass_marks(catalogue: Catalogue) -> Catalogue:
+    """``catalogue`` with a pass mark of its own for UT (6.0), VU's left at the Dutch 5.5."""
+    parts = Parts.of(catalogue)
+    ut = parts.calendars["UT"]
+    parts.calendars["UT"] = Calendar.of(ut.spec().model_copy(update={"pass_mark": 6.0}))
+    return parts.catalogue()
+
+
+def test_a_pass_mark_of_its_own_survives_the_database(
+    engine, with_calendars: Catalogue, tmp_path: Path
+) -> None:
+    """An institution's pass mark other than the Dutch 5.5 is stored, read back, audited,
+    exported and changed by an import like the rest of its calendar."""
+    marked = with_pass_marks(with_calendars)
+    assert marked.pass_mark("UT-LA") == 6.0 and marked.pass_mark("VU-PROG") == 5.5
+    import_catalogue(engine, marked)
+    catalogue = Snapshots(engine).get().catalogue
+    assert catalogue.calendar("UT").pass_mark == 6.0
+    assert catalogue.calendar("VU").pass_mark == 5.5
+    assert catalogue.pass_mark("UT-LA") == 6.0
+    assert catalogue == marked
+    with Session(engine) as session:
+        (ut,) = [e for e in audit_log(session, entity="calendar") if e.code == "UT"]
+    assert ut.after["pass_mark"] == 6.0
+    export_curricula(catalogue, tmp_path / "out")
+    written = yaml.safe_load((tmp_path / "out" / "ut" / "courses.yaml").read_text())
+    assert written["calendar"]["pass_mark"] == 6.0
+    assert load_curricula(tmp_path / "out") == marked
+    summary = import_catalogue(engine, with_calendars)  # back to the Dutch pass mark
+    assert summary.changed["calendars"] == 1
+    assert Snapshots(engine).get().catalogue.calendar("UT").pass_mark == 5.5
+
+
+def pass_mark_revisions() -> tuple[str, str]:
+    """The migration that stores the pass mark (``…_calendar_pass_mark.py``) and the one
+    before it."""
+    from alembic.script import ScriptDirectory
+
+    from articulation.storage.db import alembic_config
+
+    (script,) = [
+        s
+        for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+        if s.path.endswith("_calendar_pass_mark.py")
+    ]
+    return script.revision, str(script.down_revision)
+
+
+def test_the_pass_mark_migration_goes_up_and_down(
+    empty_engine: Engine, with_calendars: Catalogue
+) -> None:
+    """The pass mark's migration gives the stored calendars their pass mark; down again, the
+    calendars stay (with the Dutch pass mark) and the rest of the catalogue too."""
+    _, before = pass_mark_revisions()
+    migrate(empty_engine, before)
+    assert "pass_mark" not in {
+        c["name"] for c in inspect(empty_engine).get_columns("calendar_period")
+    }
+    migrate(empty_engine)
+    marked = with_pass_marks(with_calendars)
+    import_catalogue(empty_engine, marked)
+    assert stored(empty_engine) == marked
+    downgrade(empty_engine, before)
+    assert current_revision(empty_engine) == before
+    columns = {c["name"] for c in inspect(empty_engine).get_columns("calendar_period")}
+    assert "pass_mark" not in columns and "start_week" in columns
+    assert count(empty_engine, CalendarPeriod) == 5
+    migrate(empty_engine)
+    assert stored(empty_engine) == with_calendars
+    assert import_catalogue(empty_engine, marked).changed["calendars"] == 1
+    assert stored(empty_engine) == marked
+
+
 # --- the snapshot -------------------------------------------------------------------------------
 
 

@@ -23,7 +23,8 @@ import pytest
 from benchmarks.load_api import free_port
 from tests.conftest import MINI, PostgresDatabase
 
-pytestmark = pytest.mark.postgres
+# servers in processes of their own: a test that waits on one fails instead of hanging
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).resolve().parent.parent
 

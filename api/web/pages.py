@@ -21,7 +21,7 @@ from fastapi.openapi.docs import (
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -31,6 +31,7 @@ from sqlmodel import Session
 from api import services
 from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, SolverDep
 from api.errors import ApiError, SolveTimeout
+from api.headers import policy_for_page
 from api.schemas import FlagshipRequest, MinorRequest
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries, UnknownCondition, UnreadableEntries
@@ -543,27 +544,47 @@ def _docs(request: Request) -> dict[str, Any]:
     return {"openapi_url": request.app.openapi_url, "title": f"{request.app.title} – API"}
 
 
+def _own_policy(page: HTMLResponse, *, styles_made_by_script: bool = False) -> HTMLResponse:
+    """A docs page with the Content-Security-Policy that allows its own inline script and
+    style (fixed text, no data in them) by their hashes."""
+    html = bytes(page.body).decode("utf-8")
+    page.headers["Content-Security-Policy"] = policy_for_page(
+        html, styles_made_by_script=styles_made_by_script
+    )
+    return page
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def swagger_ui(request: Request) -> HTMLResponse:
-    return get_swagger_ui_html(
-        **_docs(request),
-        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-        swagger_favicon_url=FAVICON,
-        oauth2_redirect_url="/docs/oauth2-redirect",
+    return _own_policy(
+        get_swagger_ui_html(
+            **_docs(request),
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url=FAVICON,
+            oauth2_redirect_url="/docs/oauth2-redirect",
+        )
     )
 
 
 @router.get("/docs/oauth2-redirect", response_class=HTMLResponse)
 def swagger_ui_redirect() -> HTMLResponse:
-    return get_swagger_ui_oauth2_redirect_html()
+    return _own_policy(get_swagger_ui_oauth2_redirect_html())
 
 
 @router.get("/redoc", response_class=HTMLResponse)
 def redoc(request: Request) -> HTMLResponse:
-    return get_redoc_html(
+    """Redoc, whose script makes its styles as it runs (so it may apply inline styles)."""
+    page = get_redoc_html(
         **_docs(request),
         redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
         redoc_favicon_url=FAVICON,
         with_google_fonts=False,
     )
+    return _own_policy(page, styles_made_by_script=True)
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """The icon browsers ask for on any page, the report's too."""
+    return RedirectResponse(FAVICON, status_code=308)

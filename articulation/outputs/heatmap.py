@@ -11,7 +11,9 @@ ids) is shown as it is. The heatmap colours and marks come from
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -168,6 +170,25 @@ def _environment(lang: str = "en") -> Environment:
     )
     env.filters["pretty"] = lambda data: json.dumps(data, indent=2, ensure_ascii=False)
     return env
+
+
+_INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.DOTALL)
+
+
+@functools.cache
+def inline_code() -> tuple[tuple[str, str], ...]:
+    """Every inline ``<style>`` and ``<script>`` element of the report's pages, as (``style``
+    or ``script``, its text): the same on every page in every language (none holds data), so a
+    Content-Security-Policy can allow exactly these by their hashes and nothing else inline.
+
+    >>> [(kind, text[:9]) for kind, text in inline_code()]
+    [('style', '\\n:root { '), ('script', '\\n(functio')]
+    """
+    env = _environment()
+    style = env.from_string('<style>\n{% include "style.css.j2" %}\n</style>\n').render()
+    index = env.get_template("index.html.j2")
+    script = "".join(index.blocks["script"](index.new_context({})))
+    return tuple((match.group(1), match.group(2)) for match in _INLINE.finditer(style + script))
 
 
 def render_html(report: Report, top: int) -> dict[str, str]:

@@ -134,9 +134,20 @@ def _cap_assumed(report: Report, master: str) -> bool:
     )
 
 
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+_MD_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "`": "\\`", "*": "\\*", "[": "\\[", "]": "\\]", "<": "&lt;"}
+    | {"\n": " ", "\r": " "}
+)
+
+
+def _md(text: object) -> str:
+    """Text from the data, safe in Markdown: in a table cell and in a line of prose, shown as
+    written, never as HTML, a link, code or emphasis (``<`` is an entity, the rest escaped).
+
+    >>> _md("<img src=x onerror=alert(1)> [a](javascript:x) | *b*")
+    '&lt;img src=x onerror=alert(1)> \\\\[a\\\\](javascript:x) \\\\| \\\\*b\\\\*'
+    """
+    return str(text).translate(_MD_ESCAPES)
 
 
 def render_markdown(report: Report) -> str:
@@ -155,7 +166,7 @@ def render_markdown(report: Report) -> str:
         "shows (listed with the cell below)."
     )
     lines += ["", "## Matrix", ""]
-    heads = [m + ("°" if _cap_assumed(report, m) else "") for m in report.masters]
+    heads = [_md(m) + ("°" if _cap_assumed(report, m) else "") for m in report.masters]
     lines.append("| bachelor | " + " | ".join(heads) + " |")
     lines.append("|---|" + "---|" * len(report.masters))
     for b in report.bachelors:
@@ -186,36 +197,39 @@ def render_markdown(report: Report) -> str:
     for b in report.bachelors:
         bachelor = cat.programmes[b]
         mark = " (illustrative data)" if provenance(cat, b)["illustrative"] else ""
-        lines += ["", f"## {_md(bachelor.name)} ({b}){mark}", ""]
+        lines += ["", f"## {_md(bachelor.name)} ({_md(b)}){mark}", ""]
         for m in report.masters:
             cell = report.cell(b, m)
-            text = f"- {m} {cat.programmes[m].name}: **{cell_label(cell)}**"
+            text = f"- {_md(m)} {_md(cat.programmes[m].name)}: **{cell_label(cell)}**"
             if cell.track:
                 text += f" (track {_md(cell.track)})"
             if cell.plan and cell.plan.plan.placed:
-                text += f", {cell.plan.finish_text}"
+                text += f", {_md(cell.plan.finish_text)}"
             if cell.minor:
-                text += f" (minor {cell.minor})"
+                text += f" (minor {_md(cell.minor)})"
             if cell.codes and cell.status != "minor":
-                text += " — " + ", ".join(cell.codes)
+                text += " — " + ", ".join(_md(c) for c in cell.codes)
             if not cell.optimal:
                 text += " (not proven optimal)"
-            text += f"; {cell.reason.text()}; grade {grade_code(cell)}"
+            text += f"; {_md(cell.reason.text())}; grade {grade_code(cell)}"
             if cell.conditions:
-                text += "; conditions: " + "; ".join(f"{c.text} ({c.id})" for c in cell.conditions)
+                text += "; conditions: " + "; ".join(
+                    f"{_md(c.text)} ({_md(c.id)})" for c in cell.conditions
+                )
             if cell.graduate is not None and cell.graduate_differs:
                 graduate = cell.graduate
                 text += f"; a graduate: **{cell_label(graduate)}**"
                 if graduate.codes:
-                    text += " — " + ", ".join(graduate.codes)
-                text += f"; {graduate.reason.text()}"
+                    text += " — " + ", ".join(_md(c) for c in graduate.codes)
+                text += f"; {_md(graduate.reason.text())}"
             lines.append(text)
         design = report.minor_designs.get(b)
         if design is not None:
             lines += ["", _minor_sentence(design), ""]
             for c in design.courses:
                 lines.append(
-                    f"- {c.code} {c.title} ({ec(c.ects)} EC): needed by {', '.join(c.masters)}"
+                    f"- {_md(c.code)} {_md(c.title)} ({ec(c.ects)} EC): needed by "
+                    + ", ".join(_md(m) for m in c.masters)
                 )
     lines += [
         "",

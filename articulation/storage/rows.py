@@ -305,10 +305,17 @@ def _programme_from_rows(
 
 
 def calendar_rows(institution: str, calendar: Calendar, version: int) -> list[dict[str, Any]]:
-    """The ``calendar_period`` rows of an institution's calendar."""
+    """The ``calendar_period`` rows of an institution's calendar (its pass mark on each)."""
+    spec = calendar.spec()
     return [
-        {"institution": institution, "position": k, "version": version, **period.model_dump()}
-        for k, period in enumerate(calendar.spec().periods)
+        {
+            "institution": institution,
+            "position": k,
+            "version": version,
+            "pass_mark": spec.pass_mark,
+            **period.model_dump(),
+        }
+        for k, period in enumerate(spec.periods)
     ]
 
 
@@ -325,7 +332,8 @@ def _calendars_from_rows(rows: list[CalendarPeriod]) -> dict[str, Calendar]:
                         name=r.name, start_week=r.start_week, weeks=r.weeks, end_week=r.end_week
                     )
                     for r in sorted(found, key=lambda r: r.position)
-                ]
+                ],
+                pass_mark=found[0].pass_mark,
             )
         )
         for institution, found in sorted(periods.items())

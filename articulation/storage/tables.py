@@ -194,7 +194,9 @@ class RequirementRow(SQLModel, table=True):
 
 class CalendarPeriod(SQLModel, table=True):
     """One period of an institution's academic calendar, in the order of its year
-    (``position``); ``end_week`` is None where the period ends at ``start_week + weeks``."""
+    (``position``); ``end_week`` is None where the period ends at ``start_week + weeks``.
+    ``pass_mark`` is the institution's lowest passing grade, the same on each of its periods
+    (None: the Dutch pass mark)."""
 
     __tablename__ = "calendar_period"
 
@@ -204,6 +206,7 @@ class CalendarPeriod(SQLModel, table=True):
     start_week: int
     weeks: int
     end_week: int | None = None
+    pass_mark: float | None = None
     version: int = 0
 
 
