@@ -133,7 +133,11 @@ def page(
         other: f"{request.url.path}?{urlencode([*kept, ('lang', other)])}" for other in LANGUAGES
     }
     values = {"lang": lang, "switch": switch, "path": request.url.path, **context}
-    if request.headers.get("hx-request") == "true" and "result" in tpl.blocks:
+    # htmx asks for the whole page when it restores an address its history cache lacks
+    partial = request.headers.get("hx-request") == "true"
+    if request.headers.get("hx-history-restore-request") == "true":
+        partial = False
+    if partial and "result" in tpl.blocks:
         ctx = tpl.new_context(values)
         html = "".join(tpl.blocks["result"](ctx))
     else:
@@ -414,8 +418,21 @@ async def directors_column(
     )
 
 
-@router.post("/directors/minor", response_class=HTMLResponse)
+@router.get("/directors/minor", response_class=HTMLResponse)
 async def directors_minor(
+    desk: DirectorsDep,
+    bachelor: Code,
+    track: Code = "",
+    masters: Annotated[list[str] | None, Query(max_length=500)] = None,
+    budget: Annotated[str, Query(max_length=10)] = "30",
+    lang: Lang = None,
+) -> HTMLResponse:
+    """The minor designer (as ``POST /v1/minors/design``), its question in the URL to share."""
+    return await _minor(desk, bachelor, track, masters, budget, _lang(desk.request, lang))
+
+
+@router.post("/directors/minor", response_class=HTMLResponse)
+async def directors_minor_form(
     desk: DirectorsDep,
     bachelor: Text,
     track: Text = "",
@@ -423,19 +440,32 @@ async def directors_minor(
     budget: Annotated[str, Form(max_length=10)] = "30",
     lang: Annotated[str, Form(max_length=5)] = "",
 ) -> HTMLResponse:
-    """The minor designer (as ``POST /v1/minors/design``)."""
+    """The minor designer from a posted form (as the page posted it before its question went
+    into the URL)."""
+    return await _minor(desk, bachelor, track, masters, budget, _lang(desk.request, None, lang))
+
+
+async def _minor(
+    desk: Directors,
+    bachelor: str,
+    track: str,
+    masters: list[str] | None,
+    budget: str,
+    lang: str,
+) -> HTMLResponse:
+    chosen = [m for m in masters or [] if m]
 
     def design(catalogue: Catalogue, limit: float) -> Any:
         body = MinorRequest(
             bachelor=bachelor,
             track=track or None,
-            masters=masters or None,
+            masters=chosen or None,
             budget=budget.replace(",", "."),
         )
         return services.minor_design(catalogue, body, limit)
 
-    query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
-    return await desk.answer(_lang(desk.request, None, lang), "minor", query, design)
+    query = {"bachelor": bachelor, "track": track, "masters": chosen, "budget": budget}
+    return await desk.answer(lang, "minor", query, design)
 
 
 class FlagshipForm(ValueError):
