@@ -98,6 +98,16 @@ def latest_finished_job(session: Session, version: int) -> ScanJob | None:
     return next((job for job in session.exec(query) if job.cells), None)
 
 
+def running_job(session: Session, version: int) -> ScanJob | None:
+    """The newest queued or running scan of catalogue ``version``, if any."""
+    query = (
+        select(ScanJob)
+        .where(ScanJob.catalogue_version == version, col(ScanJob.status).in_(UNFINISHED))
+        .order_by(col(ScanJob.created_at).desc(), col(ScanJob.id))
+    )
+    return session.exec(query).first()
+
+
 def has_scan(engine: Engine, version: int) -> bool:
     """Whether catalogue ``version`` has a scan that finished with its cells or is under way."""
     query = (
