@@ -158,3 +158,31 @@ def test_the_minor_from_its_address_fills_its_form(client: TestClient) -> None:
     assert "The minor for VU-B-CREATE" in answer
     select = answer.split('id="minor-masters"')[1].split("</select>")[0]
     assert re.findall(r'<option value="([\w-]+)" selected>', select) == ["UT-M-CS", "UT-M-ITECH"]
+
+
+def test_the_scan_at_start_does_not_hold_up_the_start(app: FastAPI) -> None:
+    """The server's start returns while the catalogue for its scan is still being read."""
+    import threading
+
+    from articulation.curriculum.loader import load_curricula
+    from tests.conftest import MINI
+
+    reading = threading.Event()
+    release = threading.Event()
+
+    def current():
+        reading.set()
+        release.wait(30)
+        return load_curricula(MINI), 1
+
+    runner = app.state.runner
+    thread = runner.scan_on_start(current, 10.0)
+    assert reading.wait(10) and thread.is_alive()  # started, and the caller goes on
+    release.set()
+    thread.join(30)
+    assert not thread.is_alive()
+    with Session(app.state.engine) as session:
+        queued = running_job(session, 1) or latest_finished_job(session, 1)
+    assert queued is not None and queued.parameters["bachelors"] == ["VU-B-AI", "VU-B-CREATE"]
+    runner.wait(queued.id, timeout=120)
+    runner.shutdown()
