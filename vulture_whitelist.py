@@ -126,6 +126,10 @@ directors_row
 directors_column
 directors_minor
 directors_flagship
+directors_minor_form
+directors_sign_in
+directors_sign_out
+directors_scan
 swagger_ui
 swagger_ui_redirect
 redoc

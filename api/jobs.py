@@ -29,7 +29,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
+from api.errors import ApiError
 from articulation.answers.scan import status_counts
 from articulation.curriculum.catalogue import Catalogue
 from articulation.outputs.render import render
@@ -40,8 +42,11 @@ from articulation.storage.jobs import (
     expire_reports,
     fail_stale_jobs,
     finish_job,
+    has_scan,
     heartbeat,
+    reusable_job,
     transition,
+    unfinished_jobs,
 )
 from articulation.storage.tables import ScanJob, now
 from articulation.support.deadline import deadline
@@ -49,6 +54,7 @@ from articulation.support.deadline import deadline
 log = logging.getLogger("articulation.api")
 
 STALE = "interrupted: the server running the scan stopped (no heartbeat for {:g} s)"
+RETRY_AFTER = "30"  # seconds, when a queue of scan jobs is full
 
 
 def request_key(bachelors: list[str], masters: list[str], solve_limit: float) -> str:
@@ -133,6 +139,63 @@ class ScanRunner:
             self._futures[job.id] = future
         future.add_done_callback(lambda _f, job_id=job.id: self._forget(job_id))
         return job
+
+    def queue(
+        self,
+        catalogue: Catalogue,
+        version: int,
+        bachelors: list[str],
+        masters: list[str],
+        solve_limit: float,
+        *,
+        client_id: int | None,
+        per_client: int,
+        total: int,
+    ) -> tuple[ScanJob, bool]:
+        """The job of this scan: the same scan of this catalogue version if it is queued,
+        running or done (and False), else a new one (and True). 429 with ``Retry-After`` when
+        the client has ``per_client`` unfinished jobs, or all clients ``total``."""
+        key = request_key(bachelors, masters, solve_limit)
+        with self.submit_lock:
+            with Session(self.engine) as session:
+                job = reusable_job(session, key, version)
+                if job is not None:
+                    return job, False
+                _check_queue(session, client_id, per_client, "this client's")
+                _check_queue(session, None, total, "all clients'")
+            job = self.submit(
+                catalogue, version, bachelors, masters, solve_limit, client_id=client_id
+            )
+        return job, True
+
+    def scan_on_start(
+        self, current: Callable[[], tuple[Catalogue, int]], solve_limit: float
+    ) -> threading.Thread:
+        """In a background thread (the server does not wait for it): when the current catalogue
+        version has no scan, finished or under way, queue one of every pair, so the directors'
+        matrix has its cells without anyone asking. ``current`` gives the catalogue and its
+        version."""
+
+        def start() -> None:
+            try:
+                catalogue, version = current()
+                with self.submit_lock:
+                    if self._stopping.is_set() or has_scan(self.engine, version):
+                        return
+                    # as POST /v1/scans without a body: that request finds this job
+                    bachelors = [b.code for b in catalogue.bachelors]
+                    masters = [m.code for m in catalogue.masters]
+                    job = self.submit(catalogue, version, bachelors, masters, solve_limit)
+                log.info("scan %s of catalogue version %s started with the server", job.id,
+                         version)  # fmt: skip
+            except SQLAlchemyError as exc:  # the matrix waits for a scan someone starts
+                log.warning("no scan at start: database error: %s", exc)
+            except Exception:
+                log.exception("no scan at start")
+
+        thread = threading.Thread(target=start, name="scan-on-start", daemon=True)
+        thread.start()
+        return thread
 
     def active(self) -> list[str]:
         """The ids of this process's queued and running jobs."""
@@ -262,6 +325,19 @@ class ScanRunner:
                 log.warning("scan job %s: final status not written yet (%s); retrying", job_id, exc)
             if self._stopping.wait(self.retry_interval):
                 return
+
+
+def _check_queue(session: Session, client_id: int | None, allowed: int, whose: str) -> None:
+    """429 when ``allowed`` unfinished jobs (of the client, or of all) are queued already."""
+    if unfinished_jobs(session, client_id) >= allowed:
+        raise ApiError(
+            429,
+            ["body"],
+            f"{whose} queue is full ({allowed} unfinished scan job(s)); retry when one has "
+            "finished",
+            "too_many_jobs",
+            {"Retry-After": RETRY_AFTER},
+        )
 
 
 class _JobProgress:

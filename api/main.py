@@ -23,6 +23,7 @@ from api.web import pages
 from articulation import __version__
 from articulation.answers.flagship import DEFAULT_LIST
 from articulation.answers.parallel import parse_cluster
+from articulation.curriculum.catalogue import Catalogue
 from articulation.settings import Settings, from_environment, stop
 from articulation.storage.db import migrate, settings_engine
 from articulation.storage.roles import roles_that
@@ -112,6 +113,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except SQLAlchemyError as exc:  # the sweeper tries again
             log.warning("could not check for orphaned scan jobs: %s", exc)
         runner.start()
+        if settings.scan_on_start:  # the directors' matrix, computed while the server answers
+
+            def current() -> tuple[Catalogue, int]:
+                snapshot = app.state.snapshots.get()
+                return snapshot.catalogue, snapshot.version
+
+            runner.scan_on_start(current, settings.solve_limit)
         yield
         runner.shutdown()
         executor.shutdown()

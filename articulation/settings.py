@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     'expired'; its cells are kept)"""
     scan_retention_count: Count = 50
     """Report files are kept for at most this many finished scans"""
+    scan_on_start: bool = True
+    """When the server starts and the current catalogue version has no scan (finished or under
+    way), compute one of every pair in the background, so the directors' matrix has cells"""
     job_heartbeat_interval: Seconds = 5.0
     """Seconds between a server's heartbeats of its jobs (and sweeps of all jobs)"""
     job_stale_after: Seconds = 60.0

@@ -27,6 +27,9 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 POSTGRES_ENV = "ARTICULATION_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SKIPPED_GROUPS: dict[str, str] = {}  # group → why its tests were skipped
+# a server a test starts computes no scan at start (a full scan in the background of every test
+# app); the tests of that scan ask for it with Settings(scan_on_start=True)
+os.environ.setdefault("ARTICULATION_SCAN_ON_START", "false")
 
 
 def skip_group(group: str, reason: str) -> None:

@@ -130,7 +130,7 @@ def test_every_pair_in_the_report(files: dict[str, str]) -> None:
             assert re.findall(r'data-condition="([\w-]+)"', page) == ids, (bachelor, master)
         cell = re.search(
             rf'data-bachelor="{bachelor}" data-master="{master}"[^>]*data-conditions="([^"]*)"'
-            r"[^>]*><a[^>]*>([^<]*)<",  # the mark and EC, before the grade's span
+            r'[^>]*><a[^>]*><span class="route">([^<]*)<',  # the mark and EC, before the grade
             index,
         )
         assert cell and cell.group(1).split() == ids, (bachelor, master)
@@ -190,7 +190,9 @@ def test_create_to_interaction_technology_is_direct_by_assessment_everywhere(
     assert report["summary"]["admission"]["assessment"] == 2
     index = files["index.html"]
     mark = re.search(
-        r'data-bachelor="VU-B-CREATE" data-master="UT-M-IT"[^>]*><a[^>]*>([^<]*)<', index
+        r'data-bachelor="VU-B-CREATE" data-master="UT-M-IT"[^>]*><a[^>]*><span class="route">'
+        r"([^<]*)<",
+        index,
     )
     assert mark and mark.group(1).startswith("✓?")
     for folder in ("", "nl/"):

@@ -182,3 +182,116 @@ def test_flagship_page_prints_on_a4(page, index, path) -> None:
     assert page.locator("table.flagship-masters tbody tr").count() > 0
     assert page.locator("svg.curve-chart rect").count() > 0
     fits_a4(page, A4_LANDSCAPE_PX)
+
+
+# --- the report of the bundled curricula: every page type, both languages, two screen widths -----
+
+BUNDLED = Path(__file__).parent.parent / "curricula"
+#: one page of each type the scan writes (a pair with a route and one without)
+PAGE_TYPES = {
+    "index": "index.html",
+    "pair": "pairs/VU-B-AI/UT-M-CS.html",
+    "pair-infeasible": "pairs/VU-B-HMS/UT-M-CS.html",
+    "bachelor": "bachelors/VU-B-CREATE.html",
+    "sources": "sources.html",
+    "flagship": "flagship.html",
+}
+LANGUAGES = {"en": "", "nl": "nl/"}
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory) -> Path:
+    """The root of the report of the bundled curricula: 12 × 26 cells of every status, long
+    programme names, the flagship page."""
+    catalogue = load_curricula(BUNDLED)
+    asked = report.flagship_questions(catalogue, BUNDLED / DEFAULT_LIST)
+    built = report.make_report(catalogue, flagship_questions=asked)
+    out = tmp_path_factory.mktemp("bundled")
+    write_files(render(built, ["html"]), out)
+    return out
+
+
+@pytest.fixture
+def wide(browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    page.close()
+    assert errors == [], "JavaScript errors"
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_every_report_page_type_passes_axe(wide, bundled, kind, lang) -> None:
+    """axe-core (colour contrast included) finds no serious or critical violation on each
+    page type of the bundled curricula's report, in English and in Dutch."""
+    from tests.test_web_browser import axe_clean
+
+    wide.goto((bundled / LANGUAGES[lang] / PAGE_TYPES[kind]).as_uri())
+    assert wide.locator("html").get_attribute("lang") == lang
+    axe_clean(wide)
+
+
+def overflowing(page, width: int) -> list[str]:
+    """The elements of the page's main part that reach beyond ``width``, outside the boxes that
+    scroll on their own (the matrix, a what-if patch)."""
+    return page.evaluate(
+        """w => [...document.querySelectorAll('main *')]
+            .filter(e => !e.closest('.matrix-scroll, pre'))
+            .filter(e => e.getBoundingClientRect().right > w + 1)
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""",
+        width,
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+@pytest.mark.parametrize("kind", ["index", "pair", "bachelor", "flagship"])
+def test_report_pages_are_readable_at_laptop_widths(wide, bundled, kind, width) -> None:
+    """At 1280 and 1440 px no page scrolls sideways and nothing is cut off at the right; the
+    matrix scrolls in its own box, if at all, its header row and bachelor column in view."""
+    wide.set_viewport_size({"width": width, "height": 900})
+    for lang in ("nl/", ""):  # English last: its matrix is looked at below
+        wide.goto((bundled / lang / PAGE_TYPES[kind]).as_uri())
+        assert wide.evaluate("document.documentElement.scrollWidth") <= width
+        assert overflowing(wide, width) == []
+    if kind != "index":
+        return
+    box = wide.locator("#matrix-box")
+    sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    if width == 1440:
+        assert sizes[0] <= sizes[1], sizes  # every master's column in view
+    # scrolled to its last column, the bachelor names and the master names stay in view
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.scrollTop = b.scrollHeight; }")
+    left = box.evaluate("b => b.getBoundingClientRect().left")
+    top = box.evaluate("b => b.getBoundingClientRect().top")
+    name = wide.locator("#matrix tbody th").first.bounding_box()
+    header = wide.locator("#matrix thead th.master").last.bounding_box()
+    assert abs(name["x"] - left) <= 2 and abs(header["y"] - top) <= 2
+    assert header["x"] + header["width"] <= left + sizes[1] + 2  # the last column, not cut off
+    # every cell keeps its mark, and the legend says each in words
+    marks = wide.locator("#matrix td.cell .route").all_inner_texts()
+    assert len(marks) >= 12 * 26 and all(m.split()[0] in MARKS for m in marks), marks[:5]
+    legend = wide.locator("#legend").inner_text()
+    assert "over the cap" in legend and "over_cap" not in legend
+
+
+MARKS = {
+    "✓",
+    "✓?",
+    "✓ᶜ",
+    "✓?ᶜ",
+    "E",
+    "Eᶜ",
+    "M",
+    "Mᶜ",
+    "P",
+    "Pᶜ",
+    "L",
+    "Lᶜ",
+    "C",
+    "Cᶜ",
+    "✗",
+    "✗ᶜ",
+    "?",
+}

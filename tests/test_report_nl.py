@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
+import html.parser
 import posixpath
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from babel.messages.pofile import read_po
 from articulation.answers.flagship import DEFAULT_LIST
 from articulation.cli.files import write_files
 from articulation.curriculum.loader import load_curricula
+from articulation.messages.status import STATUSES
 from articulation.outputs import heatmap, i18n, report
 from articulation.outputs.render import render
 from articulation.settings import BUNDLED_CURRICULA
@@ -152,7 +154,7 @@ def test_dutch_pages_write_numbers_words_and_reasons_in_dutch(tmp_path) -> None:
     assert "7,5" in nl and "7.5" not in TAG.sub("", nl.split("<main>")[1])
     assert "In totaal 14 EC, binnen het aangenomen maximum van 30 EC, bewezen optimaal." in nl
     assert "keuzeruimte: de bachelor heeft geen keuzeruimte" in nl
-    assert "P schakelprogramma</span>" in nl and "P premaster</span>" in en
+    assert "P schakelprogramma</span>" in nl and "P pre-master</span>" in en  # in words
     assert "Algorithms and data structures op niveau toepassen" in nl  # titles stay data
     assert "<td>niets</td><td>nee</td>" in nl and "<td>nothing</td><td>no</td>" in en
     assert "Afgerond: eind van jaar 1, Q2." in nl and "Finished: end of year 1, Q2." in en
@@ -194,3 +196,40 @@ def test_diff_page_stays_english() -> None:
     )  # fmt: skip
     assert '<html lang="en">' in page and "No cell changed." in page
     assert "Catalogue changes: none." in page
+
+
+class _Prose(html.parser.HTMLParser):
+    """What a reader sees of a page: its text and its tooltips (not its data attributes, its
+    classes, its style or its script)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+        self.parts += [v for k, v in attrs if k in ("title", "aria-label", "alt") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def test_no_page_names_a_status_by_its_value(scanned) -> None:
+    """Statuses are named in words on every page in both languages (``over the cap``,
+    ``boven het maximum``), never by their value (``over_cap``); the data's own notes and
+    addresses stay as they are."""
+    _, pages = scanned
+    values = [s.value for s in STATUSES if "_" in s.value or s.value == "premaster"]
+    for path, page in pages.items():
+        if not path.endswith(".html"):
+            continue
+        reader = _Prose()
+        reader.feed(page)
+        text = re.sub(r"https?://\S+|premaster\.fixed", "", " ".join(reader.parts))
+        found = [v for v in values if re.search(rf"\b{v}\b", text)]
+        assert found == [], (path, found)

@@ -238,3 +238,90 @@ def test_director_flagship(page, server, lang) -> None:
 def test_offline_api_docs(page, server, path) -> None:
     page.goto(f"{server}{path}")
     page.wait_for_selector("text=articulation")
+
+
+#: each view of the director page, by the address that asks for it
+DIRECTOR_VIEWS = {
+    "matrix": "/directors",
+    "pair": "/directors/pair?bachelor=VU-B-AI&master=UT-M-ROB",
+    "row": "/directors/row?bachelor=VU-B-CREATE",
+    "column": "/directors/column?master=UT-M-CS",
+    "minor": "/directors/minor?bachelor=VU-B-CREATE&masters=UT-M-CS&masters=UT-M-IT&budget=30",
+    "flagship": "/directors/flagship?bachelor=VU-B-CREATE",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("view", sorted(DIRECTOR_VIEWS))
+def test_every_director_view_passes_axe(page, server, view, lang) -> None:
+    """Each view of the director page, opened from its address, shows its answer in the
+    page's language, and axe-core (colour contrast included) finds no serious or critical
+    violation."""
+    address = DIRECTOR_VIEWS[view]
+    page.goto(f"{server}{address}{'&' if '?' in address else '?'}lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("#result h2").count() > 0  # the answer, without a click
+    axe_clean(page)
+
+
+def test_director_lookups_are_shared_by_their_address(page, server) -> None:
+    """A lookup puts its question in the address; going back shows the previous answer;
+    the address opened elsewhere answers the same."""
+    page.goto(f"{server}/directors?lang=en")
+    page.select_option("#pair-bachelor", "VU-B-AI")
+    page.select_option("#pair-master", "UT-M-CS")
+    page.get_by_role("button", name="Look up").click()
+    page.wait_for_url("**/directors/pair?*")
+    assert "bachelor=VU-B-AI" in page.url and "master=UT-M-CS" in page.url
+    pair_heading = page.locator("#result h2").first.inner_text()
+    page.select_option("#row-bachelor", "VU-B-CREATE")
+    page.get_by_role("button", name="Show the row").click()
+    page.wait_for_url("**/directors/row?*")
+    assert "bachelor=VU-B-CREATE" in page.url
+    page.wait_for_selector("#result table.row")
+    page.select_option("#minor-bachelor", "VU-B-CREATE")
+    page.select_option("#minor-masters", ["UT-M-CS", "UT-M-BIT"])
+    page.get_by_role("button", name="Design the minor").click()
+    page.wait_for_url("**/directors/minor?*")
+    assert "masters=UT-M-CS" in page.url and "masters=UT-M-BIT" in page.url
+    page.wait_for_selector("#result h2:has-text('VU-B-CREATE')")
+    minor_text = page.locator("#result").inner_text()
+    page.go_back()
+    page.wait_for_url("**/directors/row?*")
+    page.wait_for_selector("#result table.row")
+    page.go_back()
+    page.wait_for_url("**/directors/pair?*")
+    assert page.locator("#result h2").first.inner_text() == pair_heading
+    fresh = page.context.browser.new_page()
+    fresh.goto(page.url)
+    assert fresh.locator("#result h2").first.inner_text() == pair_heading
+    assert fresh.locator("#pair-master").input_value() == "UT-M-CS"  # the form says the question
+    page.go_forward()
+    page.go_forward()
+    page.wait_for_url("**/directors/minor?*")
+    fresh.goto(page.url)
+    assert fresh.locator("#result").inner_text() == minor_text
+    fresh.close()
+
+
+def test_director_matrix_fits_1280_px(page, server) -> None:
+    """The matrix of the last scan, without a token: the page does not scroll sideways, the
+    matrix scrolls in its own box with its header row and bachelor column in view, every cell
+    keeps its mark, and the legend says each in words."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/directors?lang=en")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    box = page.locator(".matrix-scroll")
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.scrollTop = b.scrollHeight; }")
+    edge = box.bounding_box()
+    name = page.locator("table.matrix tbody th").first.bounding_box()
+    header = page.locator("table.matrix thead th").last.bounding_box()
+    assert abs(name["x"] - edge["x"]) <= 2 and abs(header["y"] - edge["y"]) <= 2
+    marks = page.locator("table.matrix td.cell .mark").all_inner_texts()
+    assert len(marks) >= 2 * 26
+    assert set(marks) <= {"✓", "✓?", "✓ᶜ", "✓?ᶜ", "E", "Eᶜ", "M", "Mᶜ", "P", "Pᶜ", "L", "Lᶜ",
+                          "C", "Cᶜ", "✗", "✗ᶜ", "?"}  # fmt: skip
+    legend = page.locator("ul.legend").inner_text()
+    assert "over the cap" in legend and "over_cap" not in legend
+    assert page.get_by_role("button", name="Sign in").is_visible()
+    assert page.get_by_role("button", name="Start a new scan").count() == 0

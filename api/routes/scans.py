@@ -9,15 +9,13 @@ from fastapi import APIRouter, Body, Path, Response
 from api import services
 from api.deps import RunnerDep, ScannerDep, SessionDep, SettingsDep, SnapshotDep, at_most
 from api.errors import ApiError, responses
-from api.jobs import MEDIA_TYPES, request_key
+from api.jobs import MEDIA_TYPES
 from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
 from articulation.outputs.render import main_file
 from articulation.storage.jobs import (
     WITH_CELLS,
     get_file,
     get_job,
-    reusable_job,
-    unfinished_jobs,
 )
 from articulation.storage.tables import ScanJob
 
@@ -29,7 +27,6 @@ JobId = Annotated[
 ReportPath = Annotated[
     str, Path(max_length=300, pattern=r"^[A-Za-z0-9_.\-/]+$", description="A file of the report")
 ]
-RETRY_AFTER = "30"
 # what a job's answer shows of its row as it is
 _JOB_COLUMNS = {
     "id", "status", "catalogue_version", "created_at", "started_at", "finished_at", "counts",
@@ -66,7 +63,6 @@ def start_scan(
     snapshot: SnapshotDep,
     settings: SettingsDep,
     runner: RunnerDep,
-    session: SessionDep,
     client: ScannerDep,
     response: Response,
     request: Annotated[ScanRequest | None, Body()] = None,
@@ -96,32 +92,20 @@ def start_scan(
     masters = sorted(set(masters)) or [m.code for m in catalogue.masters]
     limit = settings.solve_limit if request.solve_limit is None else request.solve_limit
     at_most(limit, settings.max_time_limit, ["body", "solve_limit"], "solve_limit")
-    key = request_key(bachelors, masters, limit)
-    with runner.submit_lock:
-        job = reusable_job(session, key, snapshot.version)
-        if job is not None:
-            response.status_code = 200
-        else:
-            _check_queue(session, client.id, settings.scan_queue_per_client, "this client's")
-            _check_queue(session, None, settings.scan_queue_total, "all clients'")
-            job = runner.submit(
-                catalogue, snapshot.version, bachelors, masters, limit, client_id=client.id
-            )
+    job, new = runner.queue(
+        catalogue,
+        snapshot.version,
+        bachelors,
+        masters,
+        limit,
+        client_id=client.id,
+        per_client=settings.scan_queue_per_client,
+        total=settings.scan_queue_total,
+    )
+    if not new:
+        response.status_code = 200
     response.headers["Location"] = f"/v1/scans/{job.id}"
     return job_out(job)
-
-
-def _check_queue(session: SessionDep, client_id: int | None, allowed: int, whose: str) -> None:
-    """429 when ``allowed`` unfinished jobs (of the client, or of all) are queued already."""
-    if unfinished_jobs(session, client_id) >= allowed:
-        raise ApiError(
-            429,
-            ["body"],
-            f"{whose} queue is full ({allowed} unfinished scan job(s)); retry when one has "
-            "finished",
-            "too_many_jobs",
-            {"Retry-After": RETRY_AFTER},
-        )
 
 
 def _report_responses(description: str) -> dict[int | str, dict[str, Any]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
@@ -29,10 +29,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import services
-from api.deps import LANGUAGES, EngineDep, SettingsDep, SnapshotDep, Solver, SolverDep
+from api.deps import (
+    LANGUAGES,
+    EngineDep,
+    RunnerDep,
+    SettingsDep,
+    SnapshotDep,
+    Solver,
+    SolverDep,
+)
 from api.errors import ApiError, SolveTimeout
 from api.headers import policy_for_page
-from api.schemas import FlagshipRequest, MinorRequest
+from api.jobs import ScanRunner
+from api.schemas import JOB_ID, FlagshipRequest, MinorRequest
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries, UnknownCondition, UnreadableEntries
 from articulation.answers.explain import illustrative_data
@@ -47,7 +56,9 @@ from articulation.outputs.heatmap import flagship_section
 from articulation.outputs.report import ALTERNATIVES, FLAGSHIP_BACHELOR
 from articulation.settings import Settings
 from articulation.solving.planning.results import finished_at
-from articulation.storage.jobs import latest_finished_job
+from articulation.storage.clients import client_for_token
+from articulation.storage.jobs import get_job, latest_finished_job, running_job
+from articulation.storage.roles import role_of
 from articulation.storage.snapshot import Snapshot
 from articulation.support.suggest import nearest
 
@@ -90,6 +101,9 @@ def environment(lang: str) -> Environment:
         _=_translator(lang),
         STATUS=STATUS,
         STATUSES=STATUSES,
+        status_name=lambda value: (
+            render(Message(STATUS[value].name_id), lang) if value in STATUS else value
+        ),
         status_words=lambda value: (
             render(Message(STATUS[value].means_id), lang) if value in STATUS else value
         ),
@@ -134,7 +148,11 @@ def page(
         other: f"{request.url.path}?{urlencode([*kept, ('lang', other)])}" for other in LANGUAGES
     }
     values = {"lang": lang, "switch": switch, "path": request.url.path, **context}
-    if request.headers.get("hx-request") == "true" and "result" in tpl.blocks:
+    # htmx asks for the whole page when it restores an address its history cache lacks
+    partial = request.headers.get("hx-request") == "true"
+    if request.headers.get("hx-history-restore-request") == "true":
+        partial = False
+    if partial and "result" in tpl.blocks:
         ctx = tpl.new_context(values)
         html = "".join(tpl.blocks["result"](ctx))
     else:
@@ -261,6 +279,19 @@ class Directors:
     settings: Settings
     engine: Engine
     solver: Solver
+    runner: ScanRunner
+
+    def director(self) -> dict[str, Any] | None:
+        """The signed-in director (a client whose role may start scans, by the token the
+        sign-in form kept in a cookie), or None."""
+        token = self.request.cookies.get(TOKEN_COOKIE)
+        if not token or len(token) > MAX_LINE:
+            return None
+        with Session(self.engine) as session:
+            client = client_for_token(session, token)
+        if client is None or not role_of(client.role).may_scan:
+            return None
+        return {"id": client.id, "name": client.name, "role": client.role}
 
     def page(
         self,
@@ -284,10 +315,16 @@ class Directors:
             "section": None,
             "query": {},
             "busy": False,
+            "sign_in_error": None,
+            "scan_error": None,
+            "role": None,
             **parts,
         }
         if context["section"] is None or context["section"] == "matrix":
             context["matrix"] = _matrix(self.snapshot, self.engine)
+            context.setdefault("director", self.director())
+            context["running"] = _running(self.snapshot, self.engine)
+            context.setdefault("scan_note", None)
         if status is None:
             status = 422 if context["error"] else 200
         return page(
@@ -331,8 +368,9 @@ def directors(
     settings: SettingsDep,
     engine: EngineDep,
     solver: SolverDep,
+    runner: RunnerDep,
 ) -> Directors:
-    return Directors(request, snapshot, settings, engine, solver)
+    return Directors(request, snapshot, settings, engine, solver, runner)
 
 
 DirectorsDep = Annotated[Directors, Depends(directors)]
@@ -351,8 +389,11 @@ def _matrix(snapshot, engine) -> dict[str, Any] | None:
     counts = {v: sum(1 for c in cells if c["status"] == v) for v in VALUES}
     graduates = [c.get("graduate") or c for c in cells]
     graduate_counts = {v: sum(1 for c in graduates if c["status"] == v) for v in VALUES}
+    names = {m.code: m.name for m in snapshot.catalogue.masters}
+    names.update({b.code: b.name for b in snapshot.catalogue.bachelors})
     return {
         "job": job.id,
+        "names": names,
         "finished": job.finished_at,
         "report": f"/v1/scans/{job.id}/report.html" if job.status == "done" else None,
         "bachelors": bachelors,
@@ -363,9 +404,106 @@ def _matrix(snapshot, engine) -> dict[str, Any] | None:
     }
 
 
+def _running(snapshot, engine) -> dict[str, Any] | None:
+    """The scan of the current catalogue version under way, if any: its id and progress."""
+    with Session(engine) as session:
+        job = running_job(session, snapshot.version)
+    if job is None:
+        return None
+    return {"job": job.id, "status": job.status, "done": job.done, "total": job.total}
+
+
 @router.get("/directors", response_class=HTMLResponse)
-def directors_page(desk: DirectorsDep, lang: Lang = None) -> HTMLResponse:
-    return desk.page(_lang(desk.request, lang))
+def directors_page(
+    desk: DirectorsDep,
+    lang: Lang = None,
+    job: Annotated[str | None, Query(max_length=64, pattern=JOB_ID)] = None,
+) -> HTMLResponse:
+    """The director page: the lookups and the matrix of the last scan (``job``: the scan a
+    signed-in director just started, whose state the page says)."""
+    note = None
+    if job is not None:
+        with Session(desk.engine) as session:
+            found = get_job(session, job)
+        if found is not None:
+            note = {"job": found.id, "status": found.status}
+    return desk.page(_lang(desk.request, lang), scan_note=note)
+
+
+# --- signing in to start scans ------------------------------------------------------------------
+
+#: The cookie that keeps a signed-in director's token: only for the director pages, never read
+#: by scripts, never sent along from another site.
+TOKEN_COOKIE = "articulation_director"
+Token = Annotated[str, Form(max_length=MAX_LINE)]
+
+
+def _back(lang: str, **query: str) -> RedirectResponse:
+    """To the director page (after a form that changed something: a reload asks nothing
+    again)."""
+    return RedirectResponse(f"/directors?{urlencode({'lang': lang, **query})}", status_code=303)
+
+
+@router.post("/directors/sign-in", response_class=HTMLResponse)
+def directors_sign_in(
+    desk: DirectorsDep, token: Token, lang: Annotated[str, Form(max_length=5)] = ""
+) -> Response:
+    """Sign in with a client's token (``articulation db add-client NAME --role scanner``):
+    the page then offers to start a new scan."""
+    said = _lang(desk.request, None, lang)
+    with Session(desk.engine) as session:
+        client = client_for_token(session, token.strip())
+    if client is None:
+        return desk.page(said, status=401, sign_in_error="unknown", director=None)
+    if not role_of(client.role).may_scan:
+        return desk.page(said, status=403, sign_in_error="role", role=client.role, director=None)
+    answer = _back(said)
+    answer.set_cookie(
+        TOKEN_COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=desk.request.url.scheme == "https",
+        path="/directors",
+    )
+    return answer
+
+
+@router.post("/directors/sign-out", response_class=HTMLResponse)
+def directors_sign_out(
+    desk: DirectorsDep, lang: Annotated[str, Form(max_length=5)] = ""
+) -> Response:
+    answer = _back(_lang(desk.request, None, lang))
+    answer.delete_cookie(TOKEN_COOKIE, path="/directors")
+    return answer
+
+
+@router.post("/directors/scan", response_class=HTMLResponse)
+def directors_scan(desk: DirectorsDep, lang: Annotated[str, Form(max_length=5)] = "") -> Response:
+    """A signed-in director starts a scan of every pair of the current catalogue (as ``POST
+    /v1/scans`` without a body: the same scan of the same catalogue version is not computed
+    twice)."""
+    said = _lang(desk.request, None, lang)
+    director = desk.director()
+    if director is None:
+        return desk.page(said, status=401, sign_in_error="signed_out", director=None)
+    catalogue, settings = desk.snapshot.catalogue, desk.settings
+    try:
+        job, _new = desk.runner.queue(
+            catalogue,
+            desk.snapshot.version,
+            [b.code for b in catalogue.bachelors],
+            [m.code for m in catalogue.masters],
+            settings.solve_limit,
+            client_id=int(director["id"]),
+            per_client=settings.scan_queue_per_client,
+            total=settings.scan_queue_total,
+        )
+    except ApiError as exc:  # a full queue
+        return desk.page(
+            said, status=exc.status, headers=exc.headers, scan_error="busy", director=director
+        )
+    return _back(said, job=job.id)
 
 
 Code = Annotated[str, Query(max_length=MAX_LINE)]
@@ -415,8 +553,21 @@ async def directors_column(
     )
 
 
-@router.post("/directors/minor", response_class=HTMLResponse)
+@router.get("/directors/minor", response_class=HTMLResponse)
 async def directors_minor(
+    desk: DirectorsDep,
+    bachelor: Code,
+    track: Code = "",
+    masters: Annotated[list[str] | None, Query(max_length=500)] = None,
+    budget: Annotated[str, Query(max_length=10)] = "30",
+    lang: Lang = None,
+) -> HTMLResponse:
+    """The minor designer (as ``POST /v1/minors/design``), its question in the URL to share."""
+    return await _minor(desk, bachelor, track, masters, budget, _lang(desk.request, lang))
+
+
+@router.post("/directors/minor", response_class=HTMLResponse)
+async def directors_minor_form(
     desk: DirectorsDep,
     bachelor: Text,
     track: Text = "",
@@ -424,19 +575,32 @@ async def directors_minor(
     budget: Annotated[str, Form(max_length=10)] = "30",
     lang: Annotated[str, Form(max_length=5)] = "",
 ) -> HTMLResponse:
-    """The minor designer (as ``POST /v1/minors/design``)."""
+    """The minor designer from a posted form (as the page posted it before its question went
+    into the URL)."""
+    return await _minor(desk, bachelor, track, masters, budget, _lang(desk.request, None, lang))
+
+
+async def _minor(
+    desk: Directors,
+    bachelor: str,
+    track: str,
+    masters: list[str] | None,
+    budget: str,
+    lang: str,
+) -> HTMLResponse:
+    chosen = [m for m in masters or [] if m]
 
     def design(catalogue: Catalogue, limit: float) -> Any:
         body = MinorRequest(
             bachelor=bachelor,
             track=track or None,
-            masters=masters or None,
+            masters=chosen or None,
             budget=budget.replace(",", "."),
         )
         return services.minor_design(catalogue, body, limit)
 
-    query = {"bachelor": bachelor, "track": track, "masters": masters or [], "budget": budget}
-    return await desk.answer(_lang(desk.request, None, lang), "minor", query, design)
+    query = {"bachelor": bachelor, "track": track, "masters": chosen, "budget": budget}
+    return await desk.answer(lang, "minor", query, design)
 
 
 class FlagshipForm(ValueError):

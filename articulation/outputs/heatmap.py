@@ -33,7 +33,6 @@ from articulation.messages.status import CONDITIONS_MARK, STATUS, VALUES, mark, 
 from articulation.outputs.i18n import translations
 from articulation.outputs.report import (
     Report,
-    cell_label,
     ec,
     grade_code,
     provenance,
@@ -72,19 +71,18 @@ def attained_words(item: Requirement, att: Attainment, lang: str = "en") -> str:
 
 
 def status_name(status: str, lang: str = "en") -> str:
-    """A status as a page shows it: its value in English (as in every file of the report), its
-    name in other languages.
+    """A status as a page names it, in words of ``lang`` (the data attributes and the CSV,
+    JSON and Markdown files keep its value).
 
-    >>> status_name("premaster"), status_name("premaster", "nl")
-    ('premaster', 'schakelprogramma')
+    >>> status_name("over_cap"), status_name("premaster", "nl")
+    ('over the cap', 'schakelprogramma')
     """
-    return status if lang == "en" else render(Message(STATUS[status].name_id), lang)
+    return render(Message(STATUS[status].name_id), lang)
 
 
 def label(cell: Cell, lang: str = "en") -> str:
-    """The short text of a matrix cell in ``lang`` (English: :func:`cell_label`)."""
-    if lang == "en":
-        return cell_label(cell)
+    """The short text of a matrix cell in ``lang``, its status in words (the files' is
+    ``cell_label`` of :mod:`articulation.outputs.report`)."""
     conditions = CONDITIONS_MARK if cell.conditions else ""
     if STATUS[cell.status].has_route:
         return f"{status_name(cell.status, lang)} {ec(cell.total_ects, lang)} EC{conditions}"

@@ -98,6 +98,30 @@ def latest_finished_job(session: Session, version: int) -> ScanJob | None:
     return next((job for job in session.exec(query) if job.cells), None)
 
 
+def running_job(session: Session, version: int) -> ScanJob | None:
+    """The newest queued or running scan of catalogue ``version``, if any."""
+    query = (
+        select(ScanJob)
+        .where(ScanJob.catalogue_version == version, col(ScanJob.status).in_(UNFINISHED))
+        .order_by(col(ScanJob.created_at).desc(), col(ScanJob.id))
+    )
+    return session.exec(query).first()
+
+
+def has_scan(engine: Engine, version: int) -> bool:
+    """Whether catalogue ``version`` has a scan that finished with its cells or is under way."""
+    query = (
+        select(func.count())
+        .select_from(ScanJob)
+        .where(
+            ScanJob.catalogue_version == version,
+            col(ScanJob.status).in_([*UNFINISHED, *WITH_CELLS]),
+        )
+    )
+    with Session(engine) as session:
+        return session.exec(query).one() > 0
+
+
 def reusable_job(session: Session, request_key: str, version: int) -> ScanJob | None:
     """The newest job of the same request on the same catalogue version that is unfinished or
     done (its report files still there), if any."""
