@@ -66,6 +66,7 @@ EXAMPLES: dict[str, str] = {
     "/directors/row": "/directors/row?bachelor=VU-B-AI",
     "/directors/column": "/directors/column?master=UT-M-CS",
     "/directors/flagship": "/directors/flagship?bachelor=VU-B-CREATE",
+    "/directors/minor": "/directors/minor?bachelor=VU-B-CREATE&masters=UT-M-CS&budget=30",
     "/docs": "/docs",
     "/docs/oauth2-redirect": "/docs/oauth2-redirect",
     "/redoc": "/redoc",
