@@ -18,7 +18,8 @@ from articulation.answers.minor import design_minor
 from articulation.cli import app
 from articulation.cli.files import write_files
 from articulation.curriculum.loader import load_curricula
-from articulation.messages.status import VALUES
+from articulation.messages.message import Message
+from articulation.messages.status import STATUSES, VALUES
 from articulation.outputs import heatmap, report
 from articulation.outputs.render import FILES, FormatError, parse_formats, render
 
@@ -138,6 +139,8 @@ def test_every_format_agrees_on_status_and_ects(built, out) -> None:
     } == graduates
 
     md = (out / "aansluitscan.md").read_text(encoding="utf-8")
+    for s in STATUSES:  # every status used in the memo is said in words in its legend
+        assert f"- `{s.value}`: {Message(s.name_id).text()}: " in md, s.value
     table = [line for line in md.splitlines() if line.startswith("| VU-B-")]
     header = next(line for line in md.splitlines() if line.startswith("| bachelor |"))
     heads = [h.strip() for h in header.strip("|").split("|")][1:]

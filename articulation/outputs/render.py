@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from articulation.answers.minor import MinorDesign
 from articulation.messages.message import Message
-from articulation.messages.status import CONDITIONS_MARK
+from articulation.messages.status import CONDITIONS_MARK, STATUSES
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.report import (
     Report,
@@ -165,6 +165,11 @@ def render_markdown(report: Report) -> str:
         f"{CONDITIONS_MARK} marks a cell that carries an admission condition no curriculum "
         "shows (listed with the cell below)."
     )
+    lines += ["", "Statuses, in order of preference:", ""]
+    lines += [
+        f"- `{s.value}`: {Message(s.name_id).text()}: {Message(s.means_id).text()}"
+        for s in STATUSES
+    ]
     lines += ["", "## Matrix", ""]
     heads = [_md(m) + ("°" if _cap_assumed(report, m) else "") for m in report.masters]
     lines.append("| bachelor | " + " | ".join(heads) + " |")
