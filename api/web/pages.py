@@ -320,13 +320,22 @@ async def student_check(request: Request, solver: SolverDep) -> HTMLResponse:
         except UnreadableEntries as exc:
             errors = [
                 _(
-                    "Line %(n)s (“%(text)s”): we cannot read its grade or result. A grade is "
-                    "between 1 and 10; a result in words is V, voldaan, VR, vrijstelling, NV, "
-                    "niet voldaan or bezig.",
+                    "Line %(n)s (“%(text)s”): the grade %(value)s is not between 1 and 10.",
                     n=index + 1,
                     text=text,
+                    value=value,
                 )
-                for index, text, _problem in exc.problems
+                if kind == "grade"
+                else _(
+                    "Line %(n)s (“%(text)s”): the result “%(value)s” is not a grade, nor V, "
+                    "voldaan, VR, vrijstelling, NV, niet voldaan or bezig.",
+                    n=index + 1,
+                    text=text,
+                    value=value,
+                )
+                for (index, text, _problem), (kind, value) in zip(
+                    exc.problems, exc.values, strict=True
+                )
             ]
             status = 422
         except TooManyEntries as exc:

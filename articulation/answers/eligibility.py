@@ -198,8 +198,14 @@ class UnreadableEntries(ValueError):
     """Entries whose result cannot be read (a grade outside 1–10, a result in unknown words):
     an error on each such line, never a line dropped."""
 
-    def __init__(self, problems: Sequence[tuple[int, str, str]]) -> None:
+    def __init__(
+        self,
+        problems: Sequence[tuple[int, str, str]],
+        values: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.problems = tuple(problems)  # (index, entry as given, what is wrong)
+        # per problem, what cannot be read: ("grade", "11,5") or ("result", "goed")
+        self.values = tuple(values)
         super().__init__(
             "; ".join(f"line {i + 1} {text!r}: {problem}" for i, text, problem in self.problems)
         )
@@ -316,6 +322,7 @@ def read_entries(
     under the request's deadline: it stops when the client leaves (nobody reads the answer)."""
     lines: list[Line] = []
     problems: list[tuple[int, str, str]] = []
+    values: list[tuple[str, str]] = []
     for i, entry in enumerate(entries):
         if cancelled():
             break
@@ -325,14 +332,17 @@ def read_entries(
             line, given = Line(entry.code, mark=entry.grade), entry.code
         else:
             line, given = Line(entry.code, entry.grade), entry.code
+        value = ("grade", line.bad or "")
         if line.mark is not None and line.mark.casefold() not in MARKS:
             words = ", ".join(sorted(MARKS))
             line = replace(line, error=f"result {line.mark!r} is not a grade nor one of {words}")
+            value = ("result", line.mark)
         if line.error is not None:
             problems.append((i, given, line.error))
+            values.append(value)
         lines.append(line)
     if problems:
-        raise UnreadableEntries(problems)
+        raise UnreadableEntries(problems, values)
     return tuple(lines)
 
 
