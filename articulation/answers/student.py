@@ -200,7 +200,8 @@ def next_step(result: MasterResult, master: Master) -> tuple[Message, ...]:
         steps.append(Message.of("next.infeasible", count=len(result.bridging.unmet)))
     elif result.status == "unknown":
         steps.append(Message("next.unknown"))
-    steps.append(Message.of("next.contact", name=master.name))
+    page = master.provenance is not None and master.provenance.source
+    steps.append(Message.of("next.contact" if page else "next.contact_office", name=master.name))
     return tuple(steps)
 
 
