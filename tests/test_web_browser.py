@@ -361,3 +361,5 @@ def test_student_still_studying_sees_the_elective_space(page, server) -> None:
     assert page.locator("#elective-space li[data-master]").count() == 2
     assert page.locator('table.recognised tr[data-result="in_progress"]').count() == 1
     axe_clean(page)
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert overflows(page) == []
