@@ -196,8 +196,10 @@ def next_step(result: MasterResult, master: Master) -> tuple[Message, ...]:
         steps.append(Message.of("next.late", ects=ects))
     elif result.status == "infeasible" and result.grade is not None and result.grade.met is False:
         steps.append(Message("next.grade"))
-    elif result.status == "infeasible":
+    elif result.status == "infeasible" and result.bridging.unmet:
         steps.append(Message.of("next.infeasible", count=len(result.bridging.unmet)))
+    elif result.status == "infeasible":  # every programme is larger than any pre-master allowed
+        steps.append(Message.of("next.beyond_ceiling", ceiling=master.premaster.ceiling))
     elif result.status == "unknown":
         steps.append(Message("next.unknown"))
     page = master.provenance is not None and master.provenance.source
