@@ -28,6 +28,7 @@ from articulation.answers.eligibility import MasterResult, assess_transcript, en
 from articulation.answers.explain import size
 from articulation.answers.flagship import FlagshipInputError, flagship
 from articulation.answers.minor import design_minor, other_institution_masters
+from articulation.curriculum.calendar import start_month
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master
 from articulation.interop.transcript import Line, Matched, Unmatched
@@ -114,7 +115,7 @@ def advise(
     conditions = {c["id"]: c for row in rows for c in row["conditions"]}
     space = None
     if answer.studying and student is not None:
-        space = elective_space(catalogue, student.code, chosen, answer.track, lang)
+        space = elective_space(catalogue, student.code, chosen, answer.track, lang, start)
     return Advice(
         mode="studying" if answer.studying else "graduate",
         bachelor=answer.bachelor,
@@ -213,13 +214,15 @@ def elective_space(
     masters: Sequence[str] = (),
     track: str | None = None,
     lang: str = "en",
+    start: str | None = None,
 ) -> dict[str, Any]:
     """What fits together in a bachelor's elective space for the chosen ``masters`` (default:
     every master of another institution): the minor the engine designs within the elective EC
     (:func:`~articulation.answers.minor.design_minor`, the courses that together open the most
     of them, with their timetable in the minor semester) and, per master, the smallest package
     of electives that opens it (:func:`~articulation.answers.flagship.flagship`). The engine's
-    designs as they are; the texts in ``lang``."""
+    designs as they are; the texts in ``lang``; with ``start`` (``YYYY-MM``) the timetable in
+    the calendar months of the academic year that month is in."""
     student = catalogue.bachelor(bachelor)
     targets = list(masters) or other_institution_masters(catalogue, student.code)
     budget = float(student.electives)
@@ -228,10 +231,14 @@ def elective_space(
         per_master = flagship(catalogue, student.code, targets, curve=(), lang=lang).to_json()
     except FlagshipInputError:
         per_master = None
+    minor = design.to_json()
+    if start is not None and design.plan is not None and design.plan.periods:
+        year = min(p.year for p in design.plan.periods)
+        minor["plan"] = design.plan.to_json(start_month(start, year)[1])
     return {
         "budget": budget,
         "masters": targets,
-        "minor": design.to_json(),
+        "minor": minor,
         "headline": render(
             Message.of(
                 "space.minor",
