@@ -151,7 +151,12 @@ def test_a_grade_out_of_range_is_an_error_on_its_line(client: TestClient, line: 
     assert item["loc"] == ["body", "courses", 1] and "line 2" in item["msg"]
     assert "not between 1 and 10" in item["msg"]
     page = client.post("/", data={"courses": f"VU-XB_0114\n{line}"})
-    assert page.status_code == 422 and "line 2" in page.text and "not between 1 and 10" in page.text
+    assert page.status_code == 422 and "Line 2" in page.text and "not between 1 and 10" in page.text
+    dutch = client.post("/", data={"courses": f"VU-XB_0114\n{line}", "lang": "nl"})
+    assert (
+        dutch.status_code == 422 and "Regel 2" in dutch.text and "niet tussen 1 en 10" in dutch.text
+    )
+    assert "uw " not in dutch.text and "Input should" not in dutch.text
     entry = client.post("/v1/eligibility", json={"courses": [{"code": COURSE, "grade": "11,5"}]})
     assert entry.status_code == 422 and entry.json()["detail"][0]["loc"][:3] == [
         "body",

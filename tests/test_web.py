@@ -5,6 +5,7 @@ bridging programme never repeats a passed course, and the pages in both language
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -145,3 +146,109 @@ def test_messages_cover_every_template_text() -> None:
     assert len(ids) > 50
     missing = sorted(i for i in ids if not (catalogue.get(i) and catalogue.get(i).string))
     assert missing == [], missing
+
+
+CATALOGUE_MINI = load_curricula(Path(__file__).parent / "fixtures" / "mini")
+
+
+def _rows(html: str) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'id="m-([\w-]+)" data-status="(\w+)"', html)
+
+
+def test_the_chosen_masters_come_first_then_the_others_by_status(client: TestClient) -> None:
+    from articulation.messages.status import rank
+
+    form = {"courses": "VU-PROG 7,5", "masters": ["UT-M-PSTS"], "lang": "en"}
+    page = client.post("/", data=form)
+    assert page.status_code == 200, page.text[:300]
+    rows = _rows(page.text)
+    assert rows[0][0] == "UT-M-PSTS" and 'id="chosen-heading"' in page.text
+    others = [status for _, status in rows[1:]]
+    assert others == sorted(others, key=rank) and len(rows) == 4
+    for status in set(others):  # each status once, as a group heading
+        assert page.text.count(f'id="group-{status}"') == 1
+    plain = client.post("/", data={"courses": "VU-PROG 7,5"})
+    assert 'id="chosen-heading"' not in plain.text
+    unknown = client.post("/", data={"courses": "VU-PROG", "masters": ["UT-M-XX"], "lang": "nl"})
+    assert unknown.status_code == 422 and "UT-M-XX" in unknown.text and "We kennen" in unknown.text
+
+
+@pytest.mark.parametrize(("lang", "month"), [("en", "September 2027"), ("nl", "september 2027")])
+def test_plans_carry_calendar_months_from_the_start_month(
+    client: TestClient, lang: str, month: str
+) -> None:
+    page = client.post("/", data={"courses": "VU-PROG 7,5", "start": "2027-09", "lang": lang})
+    assert page.status_code == 200
+    assert '<p class="when">' in page.text and month in page.text
+    assert "August 2027" not in page.text and "augustus 2027" not in page.text
+    later = client.post("/", data={"courses": "VU-PROG 7,5", "start": "2028-02", "lang": lang})
+    assert ("February 2028" if lang == "en" else "februari 2028") in later.text
+
+
+def test_a_closed_answer_has_a_next_step_and_the_admission_page(client: TestClient) -> None:
+    import re
+
+    from articulation.answers.student import CLOSED
+
+    page = client.post("/", data={"courses": "VU-PROG 7,5", "lang": "nl"}).text
+    closed = [m for m, status in _rows(page) if status in CLOSED]
+    assert closed
+    for master in closed:
+        item = re.search(rf'(?s)id="m-{master}".*?</li>\s*(?=<li class="result"|</ol>)', page)
+        assert item and 'class="next-step"' in item.group(0), master
+        assert "toelatingscommissie" in item.group(0), master
+        source = CATALOGUE_MINI.master(master).provenance
+        if source is not None and source.source:  # the admission page, from the provenance
+            assert f'href="{source.source}"' in item.group(0), master
+    for master, status in _rows(page):
+        if status not in CLOSED:
+            item = re.search(rf'(?s)id="m-{master}".*?(?=<li class="result"|</ol>)', page)
+            assert item and 'class="next-step"' not in item.group(0), master
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "field"),
+    [("en", "write the month as YYYY-MM", "Start month"), ("nl", "JJJJ-MM", "Beginmaand")],
+)
+def test_form_errors_are_in_the_page_language(
+    client: TestClient, lang: str, words: str, field: str
+) -> None:
+    page = client.post("/", data={"courses": "VU-PROG", "start": "09/2027", "lang": lang})
+    assert page.status_code == 422
+    assert field in page.text and words in page.text.replace("Write", "write")
+    assert "Input should" not in page.text and "String should" not in page.text
+    if lang == "nl":
+        assert " uw " not in page.text and "Controleer je invoer" in page.text
+    long = client.post("/", data={"courses": "VU-PROG", "masters": ["UT-M-CS"] * 501, "lang": lang})
+    assert (
+        long.status_code == 422
+        and "Input should" not in long.text
+        and "List should" not in long.text
+    )
+
+
+def test_every_form_error_has_a_dutch_text() -> None:
+    """Each pydantic error type the form names, and each field, says it in Dutch too."""
+    from api.web.form_errors import FIELDS, MESSAGES, SPECIFIC
+    from api.web.pages import _translator
+
+    en, nl = _translator("en"), _translator("nl")
+    for say in [*MESSAGES.values(), *SPECIFIC.values()]:
+        ctx = {"max_length": 5}
+        assert say(en, ctx) != say(nl, ctx), say(en, ctx)
+    for name in FIELDS.values():
+        assert name(en) != name(nl) or name(en) in ("Track (optional)",), name(en)
+
+
+def test_still_studying_counts_the_transcript_as_done_so_far(client: TestClient) -> None:
+    form = {"bachelor": "VU-B-CREATE", "studying": "yes", "lang": "en"}
+    without = client.post("/", data=form)
+    done = client.post("/", data={**form, "courses": "VU-PROG 7,5"})
+    assert without.status_code == done.status_code == 200
+    assert 'id="done-so-far"' in done.text and 'id="done-so-far"' not in without.text
+    assert _rows(done.text) != _rows(without.text)  # the transcript is counted
+    assert 'id="elective-space"' in done.text and 'id="elective-space"' in without.text
+    graduate = client.post("/", data={"courses": "VU-PROG", "studying": "yes", "lang": "nl"})
+    assert "Kies je bachelor" in graduate.text

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,6 +41,23 @@ XB_9999 Quantum Origami 6 8
 """
 
 
+DUTCH_CODE, DUTCH_TITLE = "VU-XB_0114", "Lineaire algebra en calculus"
+# An AI graduate's transcript as Osiris and VU transcripts print it: semicolons, tabs, V-lines,
+# a Dutch title, a failed grade (3,5) on data structures and algorithms.
+ACCEPTANCE = """\
+XB_0145;Introduction to Python Programming for AI;6;7,0
+XB_0083;Logic and Sets for AI;6;6,5
+Lineaire algebra en calculus 6 7,5
+XB_0115\tProbability and Statistics\t6\t6,8
+XB_0043;Data Structures and Algorithms for AI;6;3,5
+X_400154 Machine Learning 6 8
+XB_0102 Applied Programming for AI 6 7
+Academic Writing (BETA) 3 V
+Professional Development 0,5 V
+ILL_AI301;Research Methods for AI;6;7
+"""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     if not CHROMIUM.exists():
@@ -56,7 +74,10 @@ def server(tmp_path_factory) -> Iterator[str]:
     engine = make_engine(url)
     migrate(engine)
     catalogue = load_curricula(ROOT / "curricula")
-    import_catalogue(engine, catalogue)
+    # a course with its Dutch title, as a source that gives one prints it (the bundled data
+    # gives none)
+    course = catalogue.courses[DUTCH_CODE].model_copy(update={"title_nl": DUTCH_TITLE})
+    import_catalogue(engine, replace(catalogue, courses={**catalogue.courses, DUTCH_CODE: course}))
     cells = [c.to_json() for c in scan(catalogue, ["VU-B-CREATE", "VU-B-AI"])]
     create_job(engine, "web-scan", {}, len(cells), 1)
     done_at = dt.datetime.now(dt.UTC)
@@ -325,3 +346,109 @@ def test_director_matrix_fits_1280_px(page, server) -> None:
     assert "over the cap" in legend and "over_cap" not in legend
     assert page.get_by_role("button", name="Sign in").is_visible()
     assert page.get_by_role("button", name="Start a new scan").count() == 0
+
+
+def overflows(page) -> list[str]:
+    """The tables wider than the viewport, and whether the page itself scrolls sideways."""
+    return page.evaluate(
+        """() => {
+        const width = document.documentElement.clientWidth;
+        const wide = Array.from(document.querySelectorAll("table"))
+          .filter(t => t.getBoundingClientRect().right > width + 1
+                    || t.getBoundingClientRect().left < -1)
+          .map(t => t.className || t.tagName);
+        if (document.documentElement.scrollWidth > width) {
+          const out = Array.from(document.querySelectorAll("body *"))
+            .filter(e => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map(e => e.tagName + "#" + e.id + "." + e.className);
+          wide.push("page: " + out.join(", "));
+        }
+        return wide;
+    }"""
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_student_acceptance(browser, server, lang) -> None:
+    """A transcript as printed (V-lines, semicolons, a tab, a failed grade, a Dutch title) and
+    UT-M-CS chosen: CS comes first, the failed course's outcomes still in its gap, with calendar
+    months and a next step; the share link opened in a new context gives the same answer without
+    a click; at 360 px no table overflows; axe finds no serious or critical violation."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_default_timeout(90_000)
+    page.goto(f"{server}/?lang={lang}")
+    axe_clean(page)
+    page.locator("#courses").fill(ACCEPTANCE)
+    page.locator("#master-search").fill("computer sci")
+    assert page.locator("#master-list li:not([hidden])").count() < 26
+    page.locator("#master-UT-M-CS").check()
+    page.locator("#start").fill("2027-09")
+    page.get_by_role("button", name=WORDS[lang]["check"]).click()
+    page.wait_for_selector("ol.results li.result")
+    rows = page.locator("table.recognised tbody tr")
+    assert rows.count() == 10 and page.locator("table.recognised tr.unknown").count() == 0
+    assert page.locator('table.recognised tr[data-result="failed"]').count() == 1
+    assert "VU-XB_0043" in page.locator("#not-passed").inner_text()
+    assert DUTCH_CODE in page.locator("table.recognised").inner_text()
+    first = page.locator("ol.results li.result").first
+    assert first.get_attribute("id") == "m-UT-M-CS"
+    assert page.locator("ol.results li.result").count() == 26
+    missing = first.locator("details code.id").all_text_contents()
+    assert "cs.data-structures@apply" in missing and "cs.algorithms@apply" in missing
+    assert "math.linear-algebra@apply" not in missing  # the Dutch title was read
+    assert first.locator(".next-step a").get_attribute("href").startswith("https://")
+    months = {"en": "September 2027", "nl": "september 2027"}[lang]
+    assert months in first.locator("p.when").inner_text()
+    answer = page.locator("#result li.result").all_text_contents()
+    axe_clean(page)
+    page.get_by_role("button", name="Share" if lang == "en" else "Delen").click()
+    link = page.locator("#share-link").input_value()
+    assert "#" in link and "XB_0043" not in link.split("#")[0]
+    # the share link in a new context: the same answer, without a click
+    other = browser.new_context(viewport={"width": 360, "height": 800})
+    shared = other.new_page()
+    shared.on("pageerror", lambda e: errors.append(str(e)))
+    shared.set_default_timeout(90_000)
+    shared.goto(link)
+    shared.wait_for_selector("ol.results li.result")
+    assert shared.locator("#result li.result").all_text_contents() == answer
+    assert shared.locator("ol.results li.result").first.get_attribute("id") == "m-UT-M-CS"
+    # at 360 px nothing is wider than the viewport
+    assert overflows(shared) == []
+    assert shared.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_clean(shared)
+    # a malformed fragment is ignored, never thrown on
+    for fragment in ('{"courses":{"toString":"x"}}', '{"masters":"UT-M-CS"}', "%E0%A4%A", "[1]"):
+        fresh = other.new_page()
+        fresh.on("pageerror", lambda e: errors.append(str(e)))
+        fresh.goto(f"{server}/?lang={lang}#{fragment}")
+        fresh.wait_for_load_state("load")
+        assert fresh.locator("#courses").input_value() == ""
+        assert fresh.locator("ol.results li.result").count() == 0
+        fresh.close()
+    other.close()
+    context.close()
+    assert errors == []
+
+
+def test_student_still_studying_sees_the_elective_space(page, server) -> None:
+    """With "still studying" and a transcript: the page says the transcript is the courses done
+    so far, and shows what fits together in the elective space for the chosen masters."""
+    page.goto(f"{server}/?lang=nl")
+    page.locator("#courses").fill("UT-201600066 7,5\nUT-920200001 bezig")
+    page.select_option("#bachelor", "VU-B-CREATE")
+    page.locator("#studying").check()
+    page.locator("#master-UT-M-CS").check()
+    page.locator("#master-UT-M-BIT").check()
+    page.get_by_role("button", name="Controleer").click()
+    page.wait_for_selector("#elective-space")
+    assert "tot nu toe" in page.locator("#done-so-far").inner_text()
+    assert page.locator("#elective-space li[data-master]").count() == 2
+    assert page.locator('table.recognised tr[data-result="in_progress"]').count() == 1
+    axe_clean(page)
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert overflows(page) == []

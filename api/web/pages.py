@@ -8,6 +8,7 @@ the result part is swapped in. A transcript is posted, never put in a URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -24,7 +26,7 @@ from fastapi.openapi.docs import (
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -42,6 +44,7 @@ from api.errors import ApiError, SolveTimeout
 from api.headers import policy_for_page
 from api.jobs import ScanRunner
 from api.schemas import JOB_ID, FlagshipRequest, MinorRequest
+from api.web.form_errors import problems
 from api.web.i18n import choose, translations
 from articulation.answers.eligibility import TooManyEntries, UnknownCondition, UnreadableEntries
 from articulation.answers.explain import illustrative_data
@@ -50,6 +53,7 @@ from articulation.answers.grade import Grade
 from articulation.answers.student import Advice, advise
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.model import MAX_LINE
+from articulation.messages.catalogue import LANGUAGES as MESSAGE_LANGUAGES
 from articulation.messages.message import Message, number, render, render_json
 from articulation.messages.status import ADMISSIONS, STATUS, STATUSES, VALUES, mark
 from articulation.outputs.heatmap import flagship_section
@@ -119,8 +123,19 @@ def environment(lang: str) -> Environment:
         ADMISSIONS=ADMISSIONS,
         grade_words=lambda data: render(grade_message(data), lang),
         grade_legend=lambda: render(Message("legend.grade"), lang),
+        month=lambda iso: month_words(iso, lang),
     )
     return env
+
+
+def month_words(iso: str, lang: str) -> str:
+    """A month ``YYYY-MM`` in words of ``lang``: ``september 2027``, ``September 2027``.
+
+    >>> month_words("2028-01", "nl"), month_words("2028-01", "en")
+    ('januari 2028', 'January 2028')
+    """
+    day = dt.date.fromisoformat(f"{iso}-01")
+    return format_date(day, "LLLL y", locale=MESSAGE_LANGUAGES.get(lang, "en_GB"))
 
 
 def grade_message(data: dict[str, Any]) -> Message:
@@ -176,85 +191,191 @@ def _bachelors(snapshot) -> list[dict[str, Any]]:
 # --- the student page ---------------------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
-def student_page(request: Request, snapshot: SnapshotDep, lang: Lang = None) -> HTMLResponse:
+class StudentForm(BaseModel):
+    """The student form as posted: each field bounded, each problem said in the page's language
+    (:mod:`api.web.form_errors`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    courses: str = Field("", max_length=MAX_TRANSCRIPT_CHARS)
+    bachelor: str = Field("", max_length=MAX_LINE)
+    track: str = Field("", max_length=MAX_LINE)
+    studying: str = Field("", max_length=10)
+    masters: list[Annotated[str, Field(max_length=MAX_LINE)]] = Field([], max_length=500)
+    start: str = Field("", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$", max_length=7)
+    meets: list[Annotated[str, Field(max_length=MAX_LINE)]] = Field([], max_length=100)
+    lang: str = Field("", max_length=5)
+
+
+def next_september(today: dt.date | None = None) -> str:
+    """The start month the form proposes: the coming September (``YYYY-MM``).
+
+    >>> next_september(dt.date(2026, 12, 5)), next_september(dt.date(2027, 3, 1))
+    ('2027-09', '2027-09')
+    """
+    today = today or dt.date.today()
+    return f"{today.year + 1 if today.month >= 9 else today.year}-09"
+
+
+def _masters(snapshot: Snapshot) -> list[dict[str, str]]:
+    return [{"code": m.code, "name": m.name} for m in snapshot.catalogue.masters]
+
+
+def _student(request: Request, snapshot: Snapshot, lang: str, **parts: Any) -> HTMLResponse:
+    values: dict[str, Any] = {
+        "form": {
+            "courses": "",
+            "bachelor": "",
+            "track": "",
+            "studying": False,
+            "meets": [],
+            "masters": [],
+            "start": next_september(),
+        },
+        "answer": None,
+        "errors": [],
+        "busy": False,
+        "status_code": 200,
+        "headers": None,
+        **parts,
+    }
+    status, headers = values.pop("status_code"), values.pop("headers")
     return page(
         request,
         "student.html.j2",
-        _lang(request, lang),
+        lang,
+        status_code=status,
+        headers=headers,
         bachelors=_bachelors(snapshot),
-        form={"courses": "", "bachelor": "", "track": "", "studying": False, "meets": []},
-        answer=None,
-        error=None,
-        busy=False,
+        masters=_masters(snapshot),
         catalogue_courses=snapshot.catalogue.courses,
+        **values,
     )
 
 
+@router.get("/", response_class=HTMLResponse)
+def student_page(request: Request, snapshot: SnapshotDep, lang: Lang = None) -> HTMLResponse:
+    return _student(request, snapshot, _lang(request, lang))
+
+
 @router.post("/", response_class=HTMLResponse)
-async def student_check(
-    request: Request,
-    solver: SolverDep,
-    courses: Annotated[str, Form(max_length=MAX_TRANSCRIPT_CHARS)] = "",
-    bachelor: Text = "",
-    track: Text = "",
-    studying: Text = "",
-    meets: Annotated[list[str] | None, Form(max_length=100)] = None,
-    lang: Annotated[str, Form(max_length=5)] = "",
-) -> HTMLResponse:
-    """The student's routes into every master (the transcript stays in the posted body),
-    computed on the engine's threads as ``POST /v1/eligibility`` is; ``meets`` are the
-    admission conditions the student ticked as met."""
+async def student_check(request: Request, solver: SolverDep) -> HTMLResponse:
+    """The student's routes into every master, the chosen ones first (the transcript stays in
+    the posted body), computed on the engine's threads as ``POST /v1/eligibility`` is; the
+    form's problems are said in the page's language."""
     snapshot, settings = solver.snapshot, solver.settings
-    chosen = _lang(request, None, lang)
-    ticked = sorted({m for m in meets or [] if m})
-    form = {
-        "courses": courses,
-        "bachelor": bachelor,
-        "track": track,
-        "studying": bool(studying),
-        "meets": ticked,
+    posted = await request.form()
+    raw = {
+        key: (posted.getlist(key) if key in ("masters", "meets") else posted.get(key, ""))
+        for key in StudentForm.model_fields
+        if key in posted
     }
-    answer, error, status, busy = None, None, 200, None
-    lines = [line for line in courses.splitlines() if line.strip()]
-    if not lines and not bachelor:
-        error, status = "empty", 422
+    raw_lang = posted.get("lang")
+    chosen = _lang(request, None, raw_lang if isinstance(raw_lang, str) else None)
+    _ = _translator(chosen)
+    try:
+        data = StudentForm.model_validate(raw)
+    except ValidationError as exc:
+        shown = {k: v for k, v in raw.items() if isinstance(v, str | list)}
+        form = {
+            "courses": "",
+            "bachelor": "",
+            "track": "",
+            "studying": False,
+            "meets": [],
+            "masters": [],
+            "start": "",
+            **shown,
+        }
+        form["studying"] = bool(form["studying"])
+        return _student(
+            request, snapshot, chosen, form=form, errors=problems(exc, _), status_code=422
+        )
+    ticked = sorted({m for m in data.meets if m})
+    targets = [m for m in dict.fromkeys(data.masters) if m]
+    form = {
+        "courses": data.courses,
+        "bachelor": data.bachelor,
+        "track": data.track,
+        "studying": bool(data.studying),
+        "meets": ticked,
+        "masters": targets,
+        "start": data.start,
+    }
+    answer, errors, status, busy = None, [], 200, None
+    lines = [line for line in data.courses.splitlines() if line.strip()]
+    if not lines and not data.bachelor:
+        errors, status = [_("Paste at least one course, or choose your bachelor.")], 422
     else:
         limit = solver.time_limit(None, ["body", "time_limit"])
 
         def check(catalogue: Catalogue) -> Advice:
             return advise(
                 catalogue,
-                courses,
-                bachelor=bachelor or None,
-                track=track or None,
-                studying=bool(studying),
+                data.courses,
+                bachelor=data.bachelor or None,
+                track=data.track or None,
+                studying=bool(data.studying),
                 lang=chosen,
                 max_entries=settings.max_transcript_entries,
                 meets=ticked,
+                prefer=targets,
+                start=data.start or None,
             )
 
         try:
             answer = await solver.run(limit, check)
-        except (UnknownCode, UnknownCondition, UnreadableEntries) as exc:
-            error, status = str(exc), 422
+        except UnknownCode as exc:
+            kinds = {"bachelor": _("bachelor"), "master": _("master"), "track": _("track")}
+            kind = kinds.get(exc.kind, exc.kind)
+            errors = [_("We do not know the %(kind)s “%(code)s”.", kind=kind, code=exc.code)]
+            status = 422
+        except UnknownCondition as exc:
+            errors = [_("We do not know the condition “%(code)s”.", code=exc.condition)]
+            status = 422
+        except UnreadableEntries as exc:
+            errors = [
+                _(
+                    "Line %(n)s (“%(text)s”): the grade %(value)s is not between 1 and 10.",
+                    n=index + 1,
+                    text=text,
+                    value=value,
+                )
+                if kind == "grade"
+                else _(
+                    "Line %(n)s (“%(text)s”): the result “%(value)s” is not a grade, nor V, "
+                    "voldaan, VR, vrijstelling, NV, niet voldaan or bezig.",
+                    n=index + 1,
+                    text=text,
+                    value=value,
+                )
+                for (index, text, _problem), (kind, value) in zip(
+                    exc.problems, exc.values, strict=True
+                )
+            ]
+            status = 422
         except TooManyEntries as exc:
-            error, status = f"> {exc.limit}", 422
+            errors = [
+                _(
+                    "Your transcript has %(n)s lines; we read at most %(max)s.",
+                    n=exc.count,
+                    max=exc.limit,
+                )
+            ]
+            status = 422
         except ApiError as exc:
             busy = _busy(exc)
             status = exc.status
-    return page(
+    return _student(
         request,
-        "student.html.j2",
+        snapshot,
         chosen,
         status_code=status,
         headers=busy,
-        bachelors=_bachelors(snapshot),
         form=form,
         answer=answer,
-        error=error,
+        errors=errors,
         busy=busy is not None,
-        catalogue_courses=snapshot.catalogue.courses,
     )
 
 

@@ -10,7 +10,8 @@ average. Each answer carries the master's admission conditions that no curriculu
 student's bachelor does not guarantee (all of them without a bachelor), each ``met`` when the
 student says they meet it (``meets``), else to be checked. A student who names their bachelor
 and is still ``studying`` gets their bachelor's scan cells instead (every route: electives and
-minors too). A graduate who names a bachelor and gives
+minors too), counting the transcript as the courses done so far. A graduate who names a
+bachelor and gives
 no transcript is assessed on the bachelor's mandatory courses. Results come in one order: the
 masters the student chose (``prefer``) first, then by status, then EC, then master code.
 
@@ -46,7 +47,7 @@ from articulation.interop.transcript import (
     result_of,
 )
 from articulation.messages.message import Message
-from articulation.messages.status import rank
+from articulation.messages.status import ROUTED, rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.planning.route_plan import RoutePlan
@@ -88,6 +89,8 @@ class MasterResult:
     conditions: tuple[Condition, ...] = ()  # admission conditions to be met besides the route
     meets: frozenset[str] = frozenset()  # the conditions the student says they meet
     provenance: Grade | None = None  # which parts rest on sourced data (:mod:`grade`)
+    # a student still studying: the graduate's route where it differs (status, EC)
+    graduate: tuple[str, float] | None = None
 
     @property
     def late(self) -> bool:
@@ -195,8 +198,14 @@ class UnreadableEntries(ValueError):
     """Entries whose result cannot be read (a grade outside 1–10, a result in unknown words):
     an error on each such line, never a line dropped."""
 
-    def __init__(self, problems: Sequence[tuple[int, str, str]]) -> None:
+    def __init__(
+        self,
+        problems: Sequence[tuple[int, str, str]],
+        values: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.problems = tuple(problems)  # (index, entry as given, what is wrong)
+        # per problem, what cannot be read: ("grade", "11,5") or ("result", "goed")
+        self.values = tuple(values)
         super().__init__(
             "; ".join(f"line {i + 1} {text!r}: {problem}" for i, text, problem in self.problems)
         )
@@ -267,10 +276,11 @@ def assess_transcript(
         ],
     )
     if student is not None and studying:
+        done = frozenset(recognised) | frozenset(planned)  # the courses done so far
         results = [
             _cell_result(
                 catalogue,
-                assess(catalogue, student, m, track=chosen_track),
+                assess(catalogue, student, m, track=chosen_track, done=done),
                 lang,
             )
             for m in targets
@@ -312,6 +322,7 @@ def read_entries(
     under the request's deadline: it stops when the client leaves (nobody reads the answer)."""
     lines: list[Line] = []
     problems: list[tuple[int, str, str]] = []
+    values: list[tuple[str, str]] = []
     for i, entry in enumerate(entries):
         if cancelled():
             break
@@ -321,14 +332,17 @@ def read_entries(
             line, given = Line(entry.code, mark=entry.grade), entry.code
         else:
             line, given = Line(entry.code, entry.grade), entry.code
+        value = ("grade", line.bad or "")
         if line.mark is not None and line.mark.casefold() not in MARKS:
             words = ", ".join(sorted(MARKS))
             line = replace(line, error=f"result {line.mark!r} is not a grade nor one of {words}")
+            value = ("result", line.mark)
         if line.error is not None:
             problems.append((i, given, line.error))
+            values.append(value)
         lines.append(line)
     if problems:
-        raise UnreadableEntries(problems)
+        raise UnreadableEntries(problems, values)
     return tuple(lines)
 
 
@@ -434,7 +448,16 @@ def _cell_result(catalogue: Catalogue, cell: Cell, lang: str) -> MasterResult:
         admission=cell.admission,
         conditions=cell.conditions,
         provenance=cell.provenance,
+        graduate=_graduate_route(cell),
     )
+
+
+def _graduate_route(cell: Cell) -> tuple[str, float] | None:
+    """A scan cell's graduate route (status, EC) where it differs from the student's."""
+    after = cell.graduate
+    if after is None or (after.status, after.total_ects) == (cell.status, cell.total_ects):
+        return None
+    return after.status, after.total_ects if after.status in ROUTED else 0.0
 
 
 def _programme(route: Route) -> Bridging:

@@ -125,9 +125,14 @@ def assess(
     master: Master,
     *,
     track: str | None = None,
+    done: frozenset[str] = frozenset(),
 ) -> Cell:
     """The scan cell of one pair: the bachelor's courses (of ``track``) against the master,
     for a student still in the bachelor and, in ``graduate``, for a graduate.
+
+    ``done`` are courses a student has passed (or is taking) besides the bachelor's own: they
+    count as taken, and their EC come out of the elective space (a student's own transcript;
+    the scan passes none).
 
     A bachelor with tracks and no ``track`` asked for is assessed per track: the cell is the
     best track's (by status, then EC, then the order of the tracks) and lists every track's;
@@ -135,9 +140,9 @@ def assess(
     """
     per_track = track is None and bool(bachelor.tracks)
     if per_track:
-        cells = [_assess(catalogue, bachelor, master, t) for t in bachelor.track_names]
+        cells = [_assess(catalogue, bachelor, master, t, done) for t in bachelor.track_names]
     else:
-        cells = [_assess(catalogue, bachelor, master, track)]
+        cells = [_assess(catalogue, bachelor, master, track, done)]
     graduates = [cell.graduate for cell in cells if cell.graduate is not None]
     graduate = _explained(catalogue, _best(graduates, per_track))
     return replace(_explained(catalogue, _best(cells, per_track)), graduate=graduate)
@@ -172,9 +177,14 @@ def _assess(
     bachelor: Bachelor,
     master: Master,
     track: str | None,
+    done: frozenset[str] = frozenset(),
 ) -> Cell:
     """The cell of one track (None: the bachelor without tracks), with its graduate's."""
-    taken = frozenset(bachelor.courses_of(track))
+    own = frozenset(bachelor.courses_of(track))
+    taken = own | done
+    if done - own:  # the student's own courses fill part of the elective space
+        used = sum(catalogue.courses[c].ects for c in done - own if c in catalogue.courses)
+        bachelor = bachelor.model_copy(update={"electives": max(0.0, bachelor.electives - used)})
     the_gap = gap(master, attainment(catalogue, taken))
     routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
     deciding = deciding_courses(catalogue, master, taken)

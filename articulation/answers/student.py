@@ -21,14 +21,23 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from articulation.answers.eligibility import MasterResult, assess_transcript, entry_reason
 from articulation.answers.explain import size
+from articulation.answers.flagship import FlagshipInputError, flagship
+from articulation.answers.minor import design_minor, other_institution_masters
+from articulation.curriculum.calendar import start_month
 from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.model import Bachelor, Master
 from articulation.interop.transcript import Line, Matched, Unmatched
-from articulation.messages.status import ROUTED
+from articulation.messages.message import Message, render
+from articulation.messages.status import ROUTED, STATUS, rank
+from articulation.solving.planning.route_plan import plan_route
+
+#: The statuses that close the door as asked: each answer with one of them says what next.
+CLOSED = ("late", "over_cap", "infeasible", "unknown")
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,11 @@ class Advice:
     reasons: dict[int, str] = field(default_factory=dict)  # line index → what its result means
     # every admission condition the rows carry, once (by id), each with whether it is met
     conditions: tuple[dict[str, Any], ...] = field(default=())
+    chosen: tuple[str, ...] = ()  # the target masters the student chose (shown first)
+    start: str | None = None  # the month the routes start (YYYY-MM): plans in calendar months
+    # a student still studying: what fits together in the elective space (:func:`elective_space`)
+    space: dict[str, Any] | None = None
+    done: tuple[str, ...] = ()  # a student still studying: the transcript's courses, done so far
 
 
 def advise(
@@ -60,10 +74,15 @@ def advise(
     max_entries: int | None = None,
     prefer: Sequence[str] = (),
     meets: Sequence[str] = (),
+    start: str | None = None,
 ) -> Advice:
     """The student's route into every master, in the order of
     :func:`articulation.answers.eligibility.assess_transcript` (the masters in ``prefer`` first,
-    then status, EC and code).
+    then status, EC and code). Every closed answer (late, over the cap, infeasible) comes with
+    its next step (:func:`next_step`); with ``start`` (``YYYY-MM``, the month a route starts) every
+    plan is placed from that month, in calendar months (a pre-master of a student still studying
+    a year later: after the bachelor); a student still studying also gets what fits together in
+    the elective space for the chosen masters (:func:`elective_space`).
 
     ``text`` is the transcript as pasted, its lines read as ``POST /v1/eligibility`` reads
     them (:func:`articulation.interop.transcript.read_line`, grades and results included);
@@ -71,19 +90,32 @@ def advise(
     :class:`~articulation.curriculum.catalogue.UnknownCode`); ``meets`` the admission
     conditions the student says they meet.
     """
+    chosen = tuple(dict.fromkeys(catalogue.master(code).code for code in prefer))
     answer = assess_transcript(
         catalogue,
         [line for line in text.splitlines() if line.strip()],
         bachelor=bachelor or None,
         track=track or None,
         studying=studying,
-        prefer=prefer,
+        prefer=chosen,
         lang=lang,
         max_entries=max_entries,
         meets=meets,
     )
-    rows = tuple(_row(catalogue, r, lang) for r in answer.results)
+    done = frozenset(answer.recognised) | frozenset(answer.planned)
+    student = catalogue.bachelor(answer.bachelor) if answer.bachelor else None
+    if start is not None:
+        answer = replace(
+            answer,
+            results=tuple(
+                _dated(catalogue, r, student, done, answer.studying, start) for r in answer.results
+            ),
+        )
+    rows = tuple(_row(catalogue, r, lang, r.master in chosen) for r in answer.results)
     conditions = {c["id"]: c for row in rows for c in row["conditions"]}
+    space = None
+    if answer.studying and student is not None:
+        space = elective_space(catalogue, student.code, chosen, answer.track, lang, start)
     return Advice(
         mode="studying" if answer.studying else "graduate",
         bachelor=answer.bachelor,
@@ -96,7 +128,129 @@ def advise(
         late=tuple(sorted(r.master for r in answer.results if r.late)),
         reasons={m.index: entry_reason(m).text(lang) for m in answer.matched},
         conditions=tuple(conditions[k] for k in sorted(conditions)),
+        chosen=chosen,
+        start=start,
+        space=space,
+        done=tuple(sorted(done)) if answer.studying and text.strip() else (),
     )
+
+
+def _dated(
+    catalogue: Catalogue,
+    result: MasterResult,
+    student: Bachelor | None,
+    done: frozenset[str],
+    studying: bool,
+    start: str,
+) -> MasterResult:
+    """The result with its plan placed from the month ``start`` (in calendar months): a route
+    in the bachelor's minor semester from that month, a pre-master of a student still studying
+    from a year later, any other from that month. Raises ``ValueError`` for a start that is
+    not a month."""
+    if result.plan is None or not result.plan.plan.codes:
+        return result
+    status = result.plan.status
+    if studying and student is not None:
+        taken = frozenset(student.courses_of(result.track)) | done
+        begin = start if STATUS[status].window else _a_year_later(start)
+        planned = plan_route(
+            catalogue, student, status, result.plan.plan.codes, taken=taken, start=begin
+        )
+    else:
+        planned = plan_route(
+            catalogue, None, status, result.plan.plan.codes, taken=done, start=start
+        )
+    return replace(result, plan=planned)
+
+
+def _a_year_later(month: str) -> str:
+    """``2027-09`` → ``2028-09`` (a month that is not ``YYYY-MM`` is left to the planner)."""
+    year, _, rest = month.partition("-")
+    return f"{int(year) + 1}-{rest}" if year.isdigit() else month
+
+
+def next_step(result: MasterResult, master: Master) -> tuple[Message, ...]:
+    """What a student can do when the answer closes the door as asked (late, over the cap,
+    infeasible, unproven): the closest route the engine found, then whom to ask. Nothing for
+    an open answer.
+
+    >>> from articulation.curriculum.loader import load_curricula
+    >>> cat = load_curricula("tests/fixtures/mini")
+    >>> r = assess_transcript(cat, ["VU-PROG"], masters=["UT-M-CS"]).results[0]
+    >>> r.status, next_step(r, cat.master("UT-M-CS"))
+    ('premaster', ())
+    """
+    if result.status not in CLOSED:
+        return ()
+    steps: list[Message] = []
+    after = result.graduate
+    if after is not None and rank(after[0]) < rank(result.status):
+        steps.append(
+            Message.of(
+                "next.after_graduating", status=Message(STATUS[after[0]].name_id), ects=after[1]
+            )
+        )
+    ects, cap = result.bridging.total_ects, result.bridging.cap
+    if result.status == "over_cap":
+        steps.append(Message.of("next.over_cap", ects=ects, cap=cap))
+    elif result.status == "late":
+        steps.append(Message.of("next.late", ects=ects))
+    elif result.status == "infeasible" and result.grade is not None and result.grade.met is False:
+        steps.append(Message("next.grade"))
+    elif result.status == "infeasible" and result.bridging.unmet:
+        steps.append(Message.of("next.infeasible", count=len(result.bridging.unmet)))
+    elif result.status == "infeasible":  # every programme is larger than any pre-master allowed
+        steps.append(Message.of("next.beyond_ceiling", ceiling=master.premaster.ceiling))
+    elif result.status == "unknown":
+        steps.append(Message("next.unknown"))
+    page = master.provenance is not None and master.provenance.source
+    steps.append(Message.of("next.contact" if page else "next.contact_office", name=master.name))
+    return tuple(steps)
+
+
+def elective_space(
+    catalogue: Catalogue,
+    bachelor: str,
+    masters: Sequence[str] = (),
+    track: str | None = None,
+    lang: str = "en",
+    start: str | None = None,
+) -> dict[str, Any]:
+    """What fits together in a bachelor's elective space for the chosen ``masters`` (default:
+    every master of another institution): the minor the engine designs within the elective EC
+    (:func:`~articulation.answers.minor.design_minor`, the courses that together open the most
+    of them, with their timetable in the minor semester) and, per master, the smallest package
+    of electives that opens it (:func:`~articulation.answers.flagship.flagship`). The engine's
+    designs as they are; the texts in ``lang``; with ``start`` (``YYYY-MM``) the timetable in
+    the calendar months of the academic year that month is in."""
+    student = catalogue.bachelor(bachelor)
+    targets = list(masters) or other_institution_masters(catalogue, student.code)
+    budget = float(student.electives)
+    design = design_minor(catalogue, student.code, targets, budget=budget, track=track)
+    try:
+        per_master = flagship(catalogue, student.code, targets, curve=(), lang=lang).to_json()
+    except FlagshipInputError:
+        per_master = None
+    minor = design.to_json()
+    if start is not None and design.plan is not None and design.plan.periods:
+        year = min(p.year for p in design.plan.periods)
+        minor["plan"] = design.plan.to_json(start_month(start, year)[1])
+    return {
+        "budget": budget,
+        "masters": targets,
+        "minor": minor,
+        "headline": render(
+            Message.of(
+                "space.minor",
+                ects=design.total_ects,
+                budget=budget,
+                opened=len(design.opened),
+                count=len(targets),
+            ),
+            lang,
+        ),
+        "flagship": per_master,
+    }
 
 
 def _courses(catalogue: Catalogue, courses: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -130,9 +284,11 @@ def _size(status: str, programme: dict[str, Any], result: MasterResult) -> dict[
     return None if found is None or not programme["courses"] else found.to_json()
 
 
-def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any]:
+def _row(catalogue: Catalogue, result: MasterResult, lang: str, chosen: bool) -> dict[str, Any]:
     """One master as the page shows it."""
+    master = catalogue.master(result.master)
     data = result.to_json()
+    source = master.provenance.source if master.provenance else None
     bridging = data["bridging"]
     status = data["status"]
     route = status in ROUTED
@@ -163,4 +319,10 @@ def _row(catalogue: Catalogue, result: MasterResult, lang: str) -> dict[str, Any
             {**c, "text": c["text_nl"] if lang == "nl" and c["text_nl"] else c["text"]}
             for c in data["conditions"]
         ],
+        "chosen": chosen,
+        "next_step": [render(m, lang) for m in next_step(result, master)],
+        "admission_page": None
+        if not source
+        else {"url": source, "status": master.provenance.status if master.provenance else None},
+        "graduate": result.graduate,
     }

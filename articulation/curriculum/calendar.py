@@ -283,9 +283,19 @@ def month_text(anchor: dt.date, week: int) -> str:
     >>> month_text(dt.date(2025, 9, 1), 2 * YEAR_WEEKS + 1)
     'September 2027'
     """
+    day = month_of(anchor, week)
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+def month_of(anchor: dt.date, week: int) -> dt.date:
+    """The first day of the month :func:`month_text` names (for the reader's language).
+
+    >>> month_of(dt.date(2027, 9, 1), 1)
+    datetime.date(2027, 9, 1)
+    """
     year, within = divmod(week - 1, YEAR_WEEKS)
     day = dt.date(anchor.year + year, anchor.month, anchor.day) + dt.timedelta(weeks=within)
-    return f"{_MONTHS[day.month - 1]} {day.year}"
+    return day.replace(day=1)
 
 
 def semester_periods(calendar: Calendar, semester: int = 1) -> tuple[str, ...]:

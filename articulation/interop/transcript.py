@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
@@ -91,6 +91,7 @@ class Line:
     grade: float | None = None
     mark: str | None = None
     error: str | None = None
+    bad: str | None = field(default=None, repr=False, compare=False)  # the grade in ``error``
 
 
 def parse_line(line: str) -> Line:
@@ -112,7 +113,7 @@ def parse_line(line: str) -> Line:
         value = decimal_comma(words[-1])
         if not MIN_GRADE <= value <= MAX_GRADE:
             text = " ".join(words[:-1])[:MAX_LINE]
-            return Line(text, error=f"grade {words[-1]} is not between 1 and 10")
+            return Line(text, error=f"grade {words[-1]} is not between 1 and 10", bad=words[-1])
         words.pop()
         return Line(" ".join(words)[:MAX_LINE], value)
     return Line(" ".join(words)[:MAX_LINE])

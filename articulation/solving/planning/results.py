@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from articulation.curriculum.calendar import Calendar, Start, month_text
+from articulation.curriculum.calendar import Calendar, Start, month_of, month_text
 from articulation.curriculum.model import YEAR_WEEKS
 from articulation.messages.message import Message
 from articulation.solving.planning.options import LOAD_WEEKS, Instance, Option, first_start
@@ -61,6 +61,8 @@ class PlanPeriod:
             data["months"] = (
                 f"{month_text(anchor, self.start_week + 1)} – {month_text(anchor, self.end_week)}"
             )
+            data["from_month"] = month_of(anchor, self.start_week + 1).isoformat()[:7]
+            data["to_month"] = month_of(anchor, self.end_week).isoformat()[:7]
         return data
 
 
@@ -150,6 +152,8 @@ class Plan:
         }
         if anchor is not None:
             data["finished_by"] = self.finished_by(anchor)
+            if self.finish_week is not None:
+                data["finished_by_month"] = month_of(anchor, self.finish_week).isoformat()[:7]
         return data
 
 
