@@ -12,9 +12,9 @@ from api.main import create_app
 from articulation.answers.whatif import Edit, what_if
 from articulation.curriculum.edits import ACTIONS, WORDS
 from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.patch import programme_document
 from articulation.settings import Settings
 from articulation.storage.clients import add_client
-from articulation.storage.rows import programme_document
 from tests.conftest import MINI
 
 NEW_COURSE = {

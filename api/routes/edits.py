@@ -21,6 +21,7 @@ from api.routes.catalogue import CodePath, etag
 from api.schemas import MAX_VERSION, CourseDocument
 from articulation.curriculum.edits import EditAction
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.patch import course_document
 from articulation.curriculum.yamlfile import split_path
 from articulation.storage.audit import Actor
 from articulation.storage.edits import (
@@ -34,7 +35,6 @@ from articulation.storage.edits import (
     apply_edit,
 )
 from articulation.storage.roles import role_of, roles_that
-from articulation.storage.rows import course_document
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
 

@@ -15,7 +15,7 @@ catalogue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import check_parts
 from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
 from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.curriculum.patch import PatchError, patched_course, patched_programme
 from articulation.curriculum.yamlfile import split_path
 from articulation.solving.gap import attainment, gap, named
 from articulation.solving.pool import elective_institutions
@@ -459,13 +460,18 @@ class Edit:
     """A proposed catalogue edit: a course (with its institution) or a programme to create,
     update or delete (for a delete only ``code`` counts). ``action`` is an
     :class:`~articulation.curriculum.edits.EditAction` or a word for one (``add``, ``change``,
-    ``remove`` are synonyms)."""
+    ``remove`` are synonyms).
+
+    The new version is ``item`` (the whole course or programme), or ``patch``: a JSON Merge
+    Patch (RFC 7396, :mod:`articulation.curriculum.patch`) of the document as the earlier edits
+    left it — the fields to change, ``None`` to remove one; for a create, the whole document."""
 
     action: EditAction
     entity: EditEntity
     code: str
     item: Course | Programme | None = None
     institution: str | None = None
+    patch: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "action", edit_action(self.action))
@@ -509,6 +515,16 @@ def apply_edits(catalogue: Catalogue, edits: Sequence[Edit]) -> Catalogue:
             continue
         if not spec.document:
             del store[edit.code]
+        elif edit.patch is not None:
+            current = store.get(edit.code) if spec.existing else None
+            try:
+                if edit.entity == "course":
+                    store[edit.code] = patched_course(current, edit.patch, code=edit.code)
+                else:
+                    store[edit.code] = patched_programme(current, edit.patch, code=edit.code)
+            except PatchError as exc:
+                problems.extend((i, path, msg) for path, msg in exc.problems)
+                continue
         elif edit.item is None:
             problems.append((i, [edit.entity], f"the {edit.entity} to {edit.action} is missing"))
             continue

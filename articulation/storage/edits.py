@@ -19,9 +19,10 @@ from sqlmodel import Session, col, select
 from articulation.curriculum.catalogue import Programme
 from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.patch import course_document, programme_document
 from articulation.curriculum.yamlfile import Problem
 from articulation.storage.audit import Actor, audit_rows
-from articulation.storage.rows import Parts, course_document, programme_document, read_parts
+from articulation.storage.rows import Parts, read_parts
 from articulation.storage.tables import AuditEntry, CourseRow, ProgrammeRow, insert_rows
 from articulation.storage.writing import delete_rows, lock, write_courses, write_programmes
 
