@@ -595,7 +595,11 @@ class WhatIfRequest(Strict):
 class WhatIfOut(Open):
     changed: list[dict[str, Any]] = Field(
         description="Cells whose status, EC, route, track or plan finish changed: bachelor, "
-        "master, change, before, after ({status, total_ects, courses, track, finish}), causes"
+        "master, change, before, after ({status, total_ects, courses, track, finish, "
+        "graduate}), causes (the catalogue changes that reached it) and reasons (why it "
+        "changed, as messages {id, params, text}: the catalogue change with the fields it "
+        "changed, the status, each requirement that became unmet or met, each course that "
+        "entered or left the route and what it covered, EC, track, plan finish, admission)"
     )
     counts: dict[str, int] = Field(
         description="Changed cells per kind, e.g. 'premaster → electives'"

@@ -344,7 +344,9 @@ def flagship(
 # --- what-if edits ------------------------------------------------------------------------------
 
 
-def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> dict[str, Any]:
+def what_if(
+    catalogue: Catalogue, request: WhatIfRequest, time_limit: float, lang: str = "en"
+) -> dict[str, Any]:
     """Proposed edits applied to a copy of the catalogue snapshot (never stored): the cells
     they change against the snapshot's scan. 422 names the edit and field of each problem;
     503 when the time limit leaves a cell unproven."""
@@ -410,5 +412,5 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
         if c.status == "unknown" or not c.optimal
     ]
     if late:
-        raise SolveTimeout(["body", "time_limit"], time_limit, late, result.to_json())
-    return result.to_json()
+        raise SolveTimeout(["body", "time_limit"], time_limit, late, result.to_json(lang))
+    return result.to_json(lang)

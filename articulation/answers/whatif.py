@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from articulation.answers.change_reasons import cause_message, change_reasons
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import check_parts
@@ -26,6 +27,7 @@ from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_
 from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
 from articulation.curriculum.patch import PatchError, patched_course, patched_programme
 from articulation.curriculum.yamlfile import split_path
+from articulation.messages.message import Message
 from articulation.solving.gap import attainment, gap, named
 from articulation.solving.pool import elective_institutions
 from articulation.support import deadline, memo
@@ -53,20 +55,23 @@ class Change:
 @dataclass(frozen=True)
 class CellChange:
     """A cell whose status, EC, route, track or plan finish changed (a student's or a
-    graduate's), and the changes it reads."""
+    graduate's), the changes it reads, and why it changed in messages
+    (:func:`~articulation.answers.change_reasons.change_reasons`)."""
 
     bachelor: str
     master: str
     before: Cell | None
     after: Cell | None
     causes: tuple[str, ...]
+    reasons: tuple[Message, ...] = ()
 
     @property
     def kind(self) -> str:
         """``premaster → electives``: the status before and after (``none``: no such cell)."""
         return f"{_status(self.before)} → {_status(self.after)}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """The change; ``reasons`` as messages with their text in ``lang``."""
         return {
             "bachelor": self.bachelor,
             "master": self.master,
@@ -74,6 +79,7 @@ class CellChange:
             "before": _summary(self.before),
             "after": _summary(self.after),
             "causes": list(self.causes),
+            "reasons": [m.to_json(lang) for m in self.reasons],
         }
 
 
@@ -125,9 +131,9 @@ class Diff:
             found[change.kind] = found.get(change.kind, 0) + 1
         return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
         return {
-            "changed": [c.to_json() for c in self.changed],
+            "changed": [c.to_json(lang) for c in self.changed],
             "counts": self.counts,
             "changes": [str(c) for c in self.changes],
             "recomputed": self.recomputed,
@@ -432,18 +438,30 @@ def diff(
     old_cells = {(c.bachelor, c.master): c for c in before}
     after: list[Cell] = []
     changed: list[CellChange] = []
+    said: dict[str, Message] = {}
+
+    def told(causes: Iterable[str]) -> list[Message]:
+        """The causes as messages (each said once: a changed entity names its fields)."""
+        for cause in causes:
+            if cause not in said:
+                said[cause] = cause_message(cause, old, new)
+        return [said[cause] for cause in causes]
+
     for b, m in pairs(new):
         causes = reach.get((b, m))
         cell = old_cells[(b, m)] if causes is None else assess(new, new.bachelor(b), new.master(m))
         after.append(cell)
         previous = old_cells.get((b, m))
         if _outcome(previous) != _outcome(cell):
-            changed.append(CellChange(b, m, previous, cell, tuple(sorted(causes or ()))))
+            found = tuple(sorted(causes or ()))
+            why = change_reasons(previous, cell, told(found))
+            changed.append(CellChange(b, m, previous, cell, found, why))
     new_keys = {(c.bachelor, c.master) for c in after}
     for key, cell in sorted(old_cells.items()):
         if key not in new_keys:
-            causes = tuple(sorted(str(c) for c in changes if c.code in key))
-            changed.append(CellChange(*key, cell, None, causes))
+            found = tuple(sorted(str(c) for c in changes if c.code in key))
+            why = change_reasons(cell, None, told(found))
+            changed.append(CellChange(*key, cell, None, found, why))
     changed.sort(key=lambda c: (c.bachelor, c.master))
     return Diff(
         changed=tuple(changed),
