@@ -19,7 +19,11 @@ from articulation.answers.scan import Cell
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.patch import course_document, programme_document
 from articulation.messages.message import Message
+from articulation.solving.planning.results import finished_at
 from articulation.solving.route import Route
+
+#: What a master asks before and after the change (each None where unknown).
+Asked = tuple[frozenset[str] | None, frozenset[str] | None]
 
 #: The kinds of catalogue change and what they did, as ``Change`` writes them.
 KINDS = ("course", "programme", "outcome", "calendar")
@@ -82,18 +86,28 @@ def _changed_fields(
     return tuple(found)
 
 
-def _requirement_changes(before: Cell, after: Cell) -> list[Message]:
-    """Requirements the bachelor's courses no longer meet or now meet, and those no route
-    meets any more or again."""
+def _requirement_changes(before: Cell, after: Cell, asked: Asked) -> list[Message]:
+    """Requirements the bachelor's courses no longer meet or now meet (or that the master
+    asks now, or no longer asks), and those no route meets any more or again."""
     found: list[Message] = []
+    asked_before, asked_after = asked
     was = {str(item) for item in before.gap.unmet}
     details = zip(after.gap.unmet, after.gap.details(), strict=True)
     now = {str(item): detail for item, detail in details}
     for requirement in sorted(now.keys() - was):
-        detail = now[requirement]
-        found.append(Message.of("whatif.now_unmet", requirement=requirement, detail=detail))
+        new = asked_before is not None and requirement not in asked_before
+        found.append(
+            Message.of(
+                "whatif.newly_asked" if new else "whatif.now_unmet",
+                requirement=requirement,
+                detail=now[requirement],
+            )
+        )
     for requirement in sorted(was - now.keys()):
-        found.append(Message.of("whatif.now_met", requirement=requirement))
+        gone = asked_after is not None and requirement not in asked_after
+        found.append(
+            Message.of("whatif.not_asked" if gone else "whatif.now_met", requirement=requirement)
+        )
     for requirement in sorted(set(after.unmet) - set(before.unmet)):
         found.append(Message.of("whatif.route_cannot", requirement=requirement))
     for requirement in sorted(set(before.unmet) - set(after.unmet)):
@@ -136,14 +150,14 @@ def _course_changes(before: Route, after: Route) -> list[Message]:
     return found
 
 
-def _route_changes(before: Cell, after: Cell) -> list[Message]:
+def _route_changes(before: Cell, after: Cell, asked: Asked) -> list[Message]:
     """What differs between two versions of one route (a student's, or a graduate's)."""
     found: list[Message] = []
     if before.status != after.status:
         found.append(
             Message.of("whatif.status", before=_status(before.status), after=_status(after.status))
         )
-    found += _requirement_changes(before, after)
+    found += _requirement_changes(before, after, asked)
     found += _course_changes(before, after)
     if before.total_ects != after.total_ects:
         found.append(Message.of("whatif.ects", before=before.total_ects, after=after.total_ects))
@@ -151,10 +165,9 @@ def _route_changes(before: Cell, after: Cell) -> list[Message]:
         found.append(
             Message.of("whatif.track", before=_track(before.track), after=_track(after.track))
         )
-    was_finish = before.plan.finish_text if before.plan else None
-    now_finish = after.plan.finish_text if after.plan else None
-    if was_finish != now_finish:
-        found.append(Message.of("whatif.finish", before=was_finish or "—", after=now_finish or "—"))
+    was_finish, now_finish = _finish(before), _finish(after)
+    if was_finish is not None and now_finish is not None and was_finish != now_finish:
+        found.append(Message.of("whatif.finish", before=was_finish, after=now_finish))
     if before.admission != after.admission:
         found.append(
             Message.of(
@@ -174,6 +187,16 @@ def _route_changes(before: Cell, after: Cell) -> list[Message]:
     return found
 
 
+def _finish(cell: Cell) -> Message | str | None:
+    """When a route's plan finishes (None: no plan, or one without a finish)."""
+    if cell.plan is None:
+        return None
+    if cell.plan.anchor is not None:
+        return cell.plan.finish_text
+    finish_at = cell.plan.plan.finish_at
+    return finished_at(*finish_at) if finish_at is not None else None
+
+
 def _track(track: str | None) -> Message | str:
     return track if track else Message("whatif.no_track")
 
@@ -182,11 +205,24 @@ def _admission(admission: str | None) -> Message:
     return Message(f"whatif.admission.{admission or 'none'}")
 
 
+def asked(catalogue: Catalogue, master: str) -> frozenset[str] | None:
+    """The requirements ``master`` asks in ``catalogue`` (None: no such master)."""
+    programme = catalogue.programmes.get(master)
+    if programme is None or programme.kind != "master":
+        return None
+    return frozenset(str(item) for item in catalogue.master(master).requires)
+
+
 def change_reasons(
-    before: Cell | None, after: Cell | None, causes: Iterable[Message] = ()
+    before: Cell | None,
+    after: Cell | None,
+    causes: Iterable[Message] = (),
+    requirements: Asked = (None, None),
 ) -> tuple[Message, ...]:
     """Why a cell changed: the catalogue changes that reached it (:func:`cause_message`), then
-    what differs in its route and, marked as such, in its graduate's route."""
+    what differs in its route and, marked as such, in its graduate's route. ``requirements``:
+    what the master asks before and after (:func:`asked`), so that a requirement the master
+    dropped or added is said as such, not as one met or unmet."""
     found: list[Message] = list(causes)
     if before is None and after is not None:
         return (*found, Message.of("whatif.pair_added", status=_status(after.status)))
@@ -194,11 +230,11 @@ def change_reasons(
         return (*found, Message.of("whatif.pair_removed", status=_status(before.status)))
     if before is None or after is None:
         return tuple(found)
-    student = _route_changes(before, after)
+    student = _route_changes(before, after, requirements)
     found += student
     graduates: Sequence[Message] = ()
     if before.graduate is not None and after.graduate is not None:
-        graduates = _route_changes(before.graduate, after.graduate)
+        graduates = _route_changes(before.graduate, after.graduate, requirements)
     if graduates != student:  # a graduate's route said apart where it changed otherwise
         found += [Message.of("whatif.graduate", reason=m) for m in graduates]
     return tuple(found)

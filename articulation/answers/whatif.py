@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from articulation.answers.change_reasons import cause_message, change_reasons
+from articulation.answers.change_reasons import asked, cause_message, change_reasons
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import check_parts
@@ -454,7 +454,8 @@ def diff(
         previous = old_cells.get((b, m))
         if _outcome(previous) != _outcome(cell):
             found = tuple(sorted(causes or ()))
-            why = change_reasons(previous, cell, told(found))
+            asks = (asked(old, m), asked(new, m))
+            why = change_reasons(previous, cell, told(found), asks)
             changed.append(CellChange(b, m, previous, cell, found, why))
     new_keys = {(c.bachelor, c.master) for c in after}
     for key, cell in sorted(old_cells.items()):
