@@ -208,6 +208,9 @@ def test_patch_course_merges_checks_if_match_and_is_audited(
     plain = {**editor, "If-Match": etag, "Content-Type": "application/json"}
     item = error(client.patch(url, content=body, headers=plain), 415)
     assert item["loc"] == ["header", "Content-Type"] and "merge-patch" in item["msg"]
+    assert client.patch(url, content=body, headers=plain).headers["Accept-Patch"] == (
+        "application/merge-patch+json"
+    )
     ok = client.patch(url, content=body, headers={**editor, **MERGE_PATCH, "If-Match": etag})
     assert ok.status_code == 200, ok.text
     assert ok.json() == {**current.json(), "ects": 4, "title_nl": "Lineaire algebra"}

@@ -244,6 +244,7 @@ async def read_patch(request: Request) -> dict[str, Any]:
             f"send the changed fields as {MERGE_PATCH} (a JSON Merge Patch, RFC 7396); got "
             f"{media_type or 'no Content-Type'!r}",
             "unsupported_media_type",
+            {"Accept-Patch": MERGE_PATCH},  # RFC 5789, section 2.2
         )
     try:
         patch = json.loads(await request.body())
