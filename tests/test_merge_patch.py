@@ -241,3 +241,22 @@ def test_the_acceptance_patch_on_the_api(bundled: TestClient) -> None:
         assert dutch["reasons"][0]["text"] == "cursus UT-202001184 gewijzigd: ects 4 → 6"
         for reason in dutch["reasons"]:
             assert reason["text"] == render(Message.from_json(reason), "nl")
+
+
+def test_new_and_removed_pairs_say_so() -> None:
+    """A created master's pairs and a deleted master's pairs say what happened to the pair."""
+    from tests.conftest import MINI
+
+    mini = load_curricula(MINI)
+    document = {**mini.master("UT-M-CS").model_dump(mode="json"), "code": "UT-M-CS2"}
+    created = what_if(mini, [Edit("create", "programme", "UT-M-CS2", patch=document)])
+    assert created.changed and all(c.master == "UT-M-CS2" for c in created.changed)
+    for change in created.changed:
+        ids = [r.id for r in change.reasons]
+        assert ids[-1] == "whatif.pair_added", ids
+        assert change.reasons[0].text("nl") == "opleiding UT-M-CS2 toegevoegd"
+    removed = what_if(mini, [Edit("delete", "programme", "UT-M-PSTS")])
+    assert removed.changed
+    for change in removed.changed:
+        assert [r.id for r in change.reasons] == ["whatif.cause", "whatif.pair_removed"]
+        assert change.reasons[1].text("en").startswith("the pair is gone (it was ")

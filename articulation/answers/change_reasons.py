@@ -28,6 +28,8 @@ Asked = tuple[frozenset[str] | None, frozenset[str] | None]
 #: The kinds of catalogue change and what they did, as ``Change`` writes them.
 KINDS = ("course", "programme", "outcome", "calendar")
 ACTIONS = ("added", "changed", "removed")
+#: The cause of a pair whose two programmes were not both in the old catalogue.
+NEW_PAIR = "new pair"
 
 
 def _status(status: str) -> Message:
@@ -39,6 +41,8 @@ def cause_message(
 ) -> Message:
     """``course UT-X changed`` (``Change``'s words) as a message; a changed course or
     programme names the fields that changed when both catalogues are given."""
+    if cause == NEW_PAIR:
+        return Message("whatif.new_pair")
     parts = cause.split(" ")
     if len(parts) != 3 or parts[0] not in KINDS or parts[2] not in ACTIONS:
         return Message.of("whatif.cause_other", cause=cause)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from articulation.answers.change_reasons import asked, cause_message, change_reasons
+from articulation.answers.change_reasons import NEW_PAIR, asked, cause_message, change_reasons
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import check_parts
@@ -350,7 +350,7 @@ def affected(
     for b, m in new_pairs:
         cell = by_pair.get((b, m))
         if cell is None or b not in old.programmes or m not in old.programmes:
-            mark((b, m), changed_programmes.get(b) or changed_programmes.get(m) or "new pair")
+            mark((b, m), changed_programmes.get(b) or changed_programmes.get(m) or NEW_PAIR)
             continue
         for code in (b, m):
             if code in changed_programmes:
