@@ -18,6 +18,8 @@ list_programmes
 get_programme
 create_course
 update_course
+patch_course
+patch_programme
 delete_course
 create_programme
 update_programme

@@ -394,6 +394,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflict with the current state",
         412: "If-Match does not match the current ETag",
         413: "Request body too large",
+        415: "The body is not of the media type the route takes",
         422: "Invalid input; each item names the field and the reason",
         410: "The scan's report files have expired",
         428: "If-Match is required",

@@ -15,13 +15,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from articulation.curriculum.edits import ACTIONS, WORDS
 from articulation.curriculum.model import (
     CODE,
-    INSTITUTION,
     MAX_CODE,
-    Bachelor,
     ConditionId,
-    Course,
-    Master,
-    Minor,
+    CourseDocument,
     PrintedLine,
     TranscriptEntry,
 )
@@ -62,12 +58,6 @@ class Open(BaseModel):
 
 
 # --- catalogue ----------------------------------------------------------------------------------
-
-
-class CourseDocument(Course):
-    """A course as in its institution's ``courses.yaml``, with that institution."""
-
-    institution: Annotated[str, Field(pattern=INSTITUTION, max_length=20)]
 
 
 class Page(BaseModel):
@@ -568,24 +558,27 @@ ActionWord = Literal[tuple(WORDS)]  # type: ignore[valid-type]
 
 
 class WhatIfEdit(Strict):
-    """One proposed edit: a course document or a programme document to create (add) or update
-    (change), or a code to delete (remove; with ``entity``, or with its document)."""
+    """One proposed edit: a course or programme to create (add), update (change) or delete
+    (remove; with ``entity`` and ``code``, or with its document). An update is a JSON Merge
+    Patch (RFC 7396) of the current document: ``{"code": "UT-202001184", "ects": 6}`` changes
+    the EC and keeps every other field; ``null`` removes a field; an object (``teaches``)
+    merges key by key, a list replaces. A create gives the whole document."""
 
     action: ActionWord = Field(
         description="; ".join(
             f"`{spec.action}` or `{spec.synonym}`: {spec.description}" for spec in ACTIONS.values()
         )
     )
-    course: CourseDocument | None = None
-    programme: (
-        Annotated[
-            Annotated[Bachelor, Tag("bachelor")]
-            | Annotated[Master, Tag("master")]
-            | Annotated[Minor, Tag("minor")],
-            Discriminator("kind"),
-        ]
-        | None
-    ) = None
+    course: dict[str, Any] | None = Field(
+        default=None,
+        description="A course document (CourseDocument, with its institution) for a create; "
+        "for an update, a JSON Merge Patch of it: the code and the fields to change",
+    )
+    programme: dict[str, Any] | None = Field(
+        default=None,
+        description="A programme document (bachelor, master or minor, by kind) for a create; "
+        "for an update, a JSON Merge Patch of it: the code and the fields to change",
+    )
     entity: Literal["course", "programme"] | None = Field(
         default=None, description="For a remove by code: what the code names"
     )
@@ -602,7 +595,11 @@ class WhatIfRequest(Strict):
 class WhatIfOut(Open):
     changed: list[dict[str, Any]] = Field(
         description="Cells whose status, EC, route, track or plan finish changed: bachelor, "
-        "master, change, before, after ({status, total_ects, courses, track, finish}), causes"
+        "master, change, before, after ({status, total_ects, courses, track, finish, "
+        "graduate}), causes (the catalogue changes that reached it) and reasons (why it "
+        "changed, as messages {id, params, text}: the catalogue change with the fields it "
+        "changed, the status, each requirement that became unmet or met, each course that "
+        "entered or left the route and what it covered, EC, track, plan finish, admission)"
     )
     counts: dict[str, int] = Field(
         description="Changed cells per kind, e.g. 'premaster → electives'"

@@ -27,7 +27,7 @@ from articulation.answers.scan import assess
 from articulation.answers.scan import transfer_path as engine_path
 from articulation.curriculum.catalogue import Catalogue, UnknownCode
 from articulation.curriculum.edits import ACTIONS, edit_action, spelled
-from articulation.curriculum.model import Bachelor, Course, Master
+from articulation.curriculum.model import Bachelor, Master
 from articulation.interop.transcript import match_programme, programme_suggestions
 from articulation.messages.message import translated
 from articulation.messages.status import rank as status_rank
@@ -344,7 +344,9 @@ def flagship(
 # --- what-if edits ------------------------------------------------------------------------------
 
 
-def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> dict[str, Any]:
+def what_if(
+    catalogue: Catalogue, request: WhatIfRequest, time_limit: float, lang: str = "en"
+) -> dict[str, Any]:
     """Proposed edits applied to a copy of the catalogue snapshot (never stored): the cells
     they change against the snapshot's scan. 422 names the edit and field of each problem;
     503 when the time limit leaves a cell unproven."""
@@ -358,28 +360,27 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
         where: list[str | int] = ["body", "edits", i]
         action = edit_action(proposed.action)
         needs_document = ACTIONS[action].document
-        documents = [d for d in (proposed.course, proposed.programme) if d is not None]
+        documents = [
+            (entity, document)
+            for entity, document in (("course", proposed.course), ("programme", proposed.programme))
+            if document is not None
+        ]
         if len(documents) > 1:
             raise ApiError(422, where, "give a course or a programme, not both", "invalid")
         if documents:
-            document = documents[0]
-            entity = "course" if proposed.course is not None else "programme"
-            code = proposed.code or document.code
-            if code != document.code:
+            entity, document = documents[0]
+            named = document.get("code")
+            code = proposed.code or named
+            if not isinstance(code, str):
                 raise ApiError(
-                    422,
-                    [*where, "code"],
-                    f"must equal the document's code ({document.code!r})",
-                    "mismatch",
+                    422, [*where, entity, "code"], f"name the {entity}'s code", "missing"
                 )
-            item: Any = document
-            institution = None
-            if proposed.course is not None:
-                institution, item = (
-                    proposed.course.institution,
-                    Course.model_validate(proposed.course.model_dump(exclude={"institution"})),
+            if named is not None and code != named:
+                raise ApiError(
+                    422, [*where, "code"], f"must equal the document's code ({named!r})", "mismatch"
                 )
-            edits.append(Edit(action, entity, code, item, institution))
+            patch = document if needs_document else None
+            edits.append(Edit(action, entity, code, patch=patch))
         elif not needs_document and proposed.code and proposed.entity:
             edits.append(Edit(action, proposed.entity, proposed.code))
         else:
@@ -388,7 +389,8 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
                 422,
                 [*where, missing],
                 f"{by_code} needs entity and code (or the document); {with_document} need a "
-                "course or programme document",
+                "course or programme document (for an update: the fields to change, as a JSON "
+                "Merge Patch)",
                 "missing",
             )
     before = base_scan(catalogue)
@@ -398,10 +400,10 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
         items = []
         for index, path, msg in exc.problems:
             edit = edits[index]
-            field = "code" if path == ["code"] and edit.item is None else edit.entity
-            loc = ["body", "edits", index, field] + ([] if path == ["code"] else path)
-            if path == ["code"] and edit.item is not None:
-                loc = ["body", "edits", index, edit.entity, "code"]
+            if edit.patch is None:  # a delete by code
+                loc = ["body", "edits", index, "code"] + ([] if path == ["code"] else path)
+            else:
+                loc = ["body", "edits", index, edit.entity, *path]
             items.append((loc, msg, "invalid"))
         raise ApiError.many(422, items) from None
     late = [
@@ -410,5 +412,5 @@ def what_if(catalogue: Catalogue, request: WhatIfRequest, time_limit: float) -> 
         if c.status == "unknown" or not c.optimal
     ]
     if late:
-        raise SolveTimeout(["body", "time_limit"], time_limit, late, result.to_json())
-    return result.to_json()
+        raise SolveTimeout(["body", "time_limit"], time_limit, late, result.to_json(lang))
+    return result.to_json(lang)

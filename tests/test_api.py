@@ -888,8 +888,10 @@ def test_snapshot_is_rebuilt_only_after_a_change(
 def test_unknown_endpoint_and_method_name_what_is_wrong(client: TestClient) -> None:
     item = error(client.get("/v1/nothing"), 404)
     assert item["loc"] == ["path"]
-    item = error(client.patch("/v1/courses/UT-LA", json={}), 405)
+    wrong = client.post("/v1/courses/UT-LA", json={})
+    item = error(wrong, 405)
     assert item["loc"] == ["method"]
+    assert {"GET", "PUT", "PATCH", "DELETE"} <= set(wrong.headers["Allow"].split(", "))
 
 
 def test_problems_already_in_the_database_do_not_block_other_edits(

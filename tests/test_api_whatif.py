@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -12,9 +13,9 @@ from api.main import create_app
 from articulation.answers.whatif import Edit, what_if
 from articulation.curriculum.edits import ACTIONS, WORDS
 from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.patch import programme_document
 from articulation.settings import Settings
 from articulation.storage.clients import add_client
-from articulation.storage.rows import programme_document
 from tests.conftest import MINI
 
 NEW_COURSE = {
@@ -138,3 +139,136 @@ def test_whatif_takes_every_word_of_the_edit_vocabulary(client: TestClient) -> N
     wrong = client.post("/v1/whatif", json={"edits": [{"action": "drop", "code": "UT-X"}]})
     assert wrong.status_code == 422
     assert wrong.json()["detail"][0]["loc"] == ["body", "edits", 0, "action"]
+
+
+# --- a merge patch: what-if and PATCH routes alike -----------------------------------------------
+
+MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
+
+
+def test_whatif_change_is_a_merge_patch_equal_to_the_full_document(client: TestClient) -> None:
+    """``{"code", "ects"}`` changes the EC and keeps every other field, as the whole document
+    with that EC does (before, the other fields were required: 422 "title: Field required")."""
+    full = {**client.get("/v1/courses/UT-DM").json(), "ects": 9}
+    patch = {"code": "UT-DM", "ects": 9}
+    by_patch = client.post("/v1/whatif", json={"edits": [{"action": "change", "course": patch}]})
+    assert by_patch.status_code == 200, by_patch.text
+    by_document = client.post("/v1/whatif", json={"edits": [{"action": "change", "course": full}]})
+    assert by_patch.json() == by_document.json()
+    assert by_patch.json()["changed"], "the change moves a cell"
+    # null removes a field (its default applies), errors name the field and its value
+    bad = client.post(
+        "/v1/whatif",
+        json={"edits": [{"action": "update", "course": {"code": "UT-DM", "ects": "nine"}}]},
+    )
+    assert bad.status_code == 422
+    [item] = bad.json()["detail"]
+    assert item["loc"] == ["body", "edits", 0, "course", "ects"] and "'nine'" in item["msg"]
+    removed = client.post(
+        "/v1/whatif",
+        json={"edits": [{"action": "change", "course": {"code": "UT-DM", "title": None}}]},
+    )
+    assert removed.status_code == 422
+    assert removed.json()["detail"][0]["loc"] == ["body", "edits", 0, "course", "title"]
+    moved = client.post(
+        "/v1/whatif",
+        json={"edits": [{"action": "change", "code": "UT-DM", "course": {"code": "UT-LA"}}]},
+    )
+    assert moved.status_code == 422
+    assert moved.json()["detail"][0]["loc"] == ["body", "edits", 0, "code"]
+
+
+def test_whatif_programme_patch_keeps_the_fields_it_does_not_name(client: TestClient) -> None:
+    catalogue = load_curricula(MINI)
+    master = catalogue.master("UT-M-CS")
+    patch = {
+        "code": "UT-M-CS",
+        "requires": [r.model_dump(mode="json") for r in master.requires[:1]],
+    }
+    answer = client.post("/v1/whatif", json={"edits": [{"action": "change", "programme": patch}]})
+    assert answer.status_code == 200, answer.text
+    easier = master.model_copy(update={"requires": master.requires[:1]})
+    expected = what_if(catalogue, [Edit("change", "programme", "UT-M-CS", easier)]).to_json()
+    assert answer.json() == expected
+
+
+def test_patch_course_merges_checks_if_match_and_is_audited(
+    client: TestClient, app: FastAPI
+) -> None:
+    from tests.test_api import audit, bearer, error
+
+    editor = bearer(app, "ut-editor", "UT")
+    current = client.get("/v1/courses/UT-LA")
+    etag = current.headers["ETag"]
+    body = json.dumps({"ects": 4, "title_nl": "Lineaire algebra"})
+    url = "/v1/courses/UT-LA"
+    assert error(client.patch(url, content=body, headers={**editor, **MERGE_PATCH}), 428)[
+        "loc"
+    ] == ["header", "If-Match"]
+    plain = {**editor, "If-Match": etag, "Content-Type": "application/json"}
+    item = error(client.patch(url, content=body, headers=plain), 415)
+    assert item["loc"] == ["header", "Content-Type"] and "merge-patch" in item["msg"]
+    assert client.patch(url, content=body, headers=plain).headers["Accept-Patch"] == (
+        "application/merge-patch+json"
+    )
+    ok = client.patch(url, content=body, headers={**editor, **MERGE_PATCH, "If-Match": etag})
+    assert ok.status_code == 200, ok.text
+    assert ok.json() == {**current.json(), "ects": 4, "title_nl": "Lineaire algebra"}
+    assert ok.headers["ETag"] != etag
+    assert client.get(url).json() == ok.json()
+    [entry] = audit(app, "UT-LA")
+    assert entry.action == "update" and entry.actor == "ut-editor"
+    assert entry.before["ects"] == 3 and entry.after["ects"] == 4
+    assert entry.after["teaches"] == entry.before["teaches"]  # not named: kept
+    stale = client.patch(url, content=body, headers={**editor, **MERGE_PATCH, "If-Match": etag})
+    assert error(stale, 412)["loc"] == ["header", "If-Match"]
+    headers = {**editor, **MERGE_PATCH, "If-Match": ok.headers["ETag"]}
+    bad = client.patch(url, content=json.dumps({"ects": 0, "title": None}), headers=headers)
+    assert bad.status_code == 422, bad.text
+    locs = {tuple(i["loc"]): i["msg"] for i in bad.json()["detail"]}
+    assert (
+        set(locs) == {("body", "ects"), ("body", "title")} and "(got 0)" in locs[("body", "ects")]
+    )
+    unknown = client.patch(
+        url, content=json.dumps({"teaches": {"nope.x": "apply"}}), headers=headers
+    )
+    assert error(unknown, 422)["loc"] == ["body", "teaches", "nope.x"]
+    removed = client.patch(url, content=json.dumps({"title_nl": None}), headers=headers)
+    assert removed.status_code == 200 and removed.json().get("title_nl") is None
+    assert len(audit(app, "UT-LA")) == 2
+    scanner = {"Authorization": bearer(app, "vu-editor", "VU")["Authorization"]}
+    foreign = client.patch(url, content="{}", headers={**scanner, **MERGE_PATCH, "If-Match": "*"})
+    assert error(foreign, 403)["loc"] == ["header", "Authorization"]
+    assert error(client.patch(url, content="[1]", headers={**headers, "If-Match": "*"}), 422)[
+        "loc"
+    ] == ["body"]
+
+
+def test_patch_programme_merges_nested_objects(client: TestClient, app: FastAPI) -> None:
+    from tests.test_api import audit, bearer, error
+
+    editor = bearer(app, "ut-editor", "UT")
+    current = client.get("/v1/programmes/UT-M-CS")
+    headers = {**editor, **MERGE_PATCH, "If-Match": current.headers["ETag"]}
+    patch = {"premaster": {"max_ects": 45}}
+    ok = client.patch("/v1/programmes/UT-M-CS", content=json.dumps(patch), headers=headers)
+    assert ok.status_code == 200, ok.text
+    after = client.get("/v1/programmes/UT-M-CS").json()
+    before = current.json()
+    assert after["premaster"] == {**before["premaster"], "max_ects": 45}
+    assert after["requires"] == before["requires"] and after["name"] == before["name"]
+    [entry] = audit(app, "UT-M-CS")
+    assert entry.action == "update" and entry.after["premaster"]["max_ects"] == 45
+    headers["If-Match"] = ok.headers["ETag"]
+    kind = client.patch("/v1/programmes/UT-M-CS", content='{"kind": "minor"}', headers=headers)
+    assert kind.status_code == 422
+    assert error(client.patch("/v1/programmes/UT-M-NOPE", content="{}", headers=headers), 404)
+
+
+def test_patch_routes_are_in_the_openapi_document(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/v1/courses/{code}", "/v1/programmes/{code}"):
+        operation = spec["paths"][path]["patch"]
+        assert set(operation["requestBody"]["content"]) == {"application/merge-patch+json"}
+        assert {"412", "415", "422", "428"} <= set(operation["responses"])
+    assert "$defs" not in json.dumps(spec)

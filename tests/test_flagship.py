@@ -260,6 +260,8 @@ def test_flagship_cli_on_the_fixture(tmp_path: Path) -> None:
     assert rows["UT-M-PSTS"]["seamless"] and rows["UT-M-PSTS"]["status"] == "direct"
     assert rows["UT-M-AP"]["unmet"] == ["physics.quantum@apply"]
     assert rows["UT-M-AP"]["whatif"]["edits"][0]["action"] == "change"
+    # each edit a merge patch: the course's code and the outcomes it would teach (higher)
+    assert all(set(e["course"]) == {"code", "teaches"} for e in rows["UT-M-AP"]["whatif"]["edits"])
     # the patch teaches quantum physics in a core course: then Applied Physics is direct
     assert rows["UT-M-AP"]["whatif_opens"] is True
     assert "flagship.no_other_space" not in [h["id"] for h in data["headline"]]

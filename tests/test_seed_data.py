@@ -22,13 +22,13 @@ import pytest
 from articulation.answers.scan import assess, scan
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
+from articulation.curriculum.patch import course_document
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.report import make_report
 from articulation.solving.bridging import bridge
 from articulation.solving.gap import attainment, gap
 from articulation.solving.pool import premaster_candidates
 from articulation.solving.route import MINOR_BY_POLICY, decide
-from articulation.storage.rows import course_document
 
 CURRICULA = Path(__file__).resolve().parent.parent / "curricula"
 RETRIEVED = dt.date(2026, 11, 27)

@@ -132,6 +132,8 @@ def _random_edits(catalogue, rnd, before, count):
         total += result.cells
         for change in result.changed:
             assert change.causes, change
+            # why, beyond the change that reached it: status, requirement, course, EC, …
+            assert len(change.reasons) > len(change.causes), change
     return recomputed, total
 
 
@@ -268,11 +270,31 @@ def test_cli_diff(tmp_path: Path) -> None:
     assert set(data) == {"changed", "counts", "changes", "recomputed", "cells"}
     assert data["changes"] == ["programme UT-M-CS changed"] and data["recomputed"] == 2
     assert data["changed"] and all(c["master"] == "UT-M-CS" for c in data["changed"])
-    shown = runner.invoke(app, ["diff", str(MINI), str(new), "--out", str(tmp_path / "page")])
+    wide = {"COLUMNS": "200"}  # each reason on one line of the table
+    shown = runner.invoke(
+        app, ["diff", str(MINI), str(new), "--out", str(tmp_path / "page")], env=wide
+    )
     assert shown.exit_code == 0, shown.output
     assert "UT-M-CS" in shown.stdout and "computed again" in shown.stdout
     page = (tmp_path / "page" / "diff.html").read_text()
     assert "changed" in page and "UT-M-CS" in page and "<script src" not in page
+    # why each cell changed, in the language asked: the table, the JSON and the page
+    for change in data["changed"]:
+        ids = [r["id"] for r in change["reasons"]]
+        assert ids[0] == "whatif.cause_fields" and len(ids) > 1, ids
+        assert change["reasons"][0]["text"] == "programme UT-M-CS changed: requires"
+    first = data["changed"][0]["reasons"][1]["text"]
+    assert first == "status pre-master → infeasible" and first in page and first in shown.stdout
+    assert "the master now asks cs.algorithms@create (has nothing)" in page
+    dutch = runner.invoke(
+        app,
+        ["diff", str(MINI), str(new), "--lang", "nl", "--out", str(tmp_path / "nl")],
+        env=wide,
+    )
+    assert dutch.exit_code == 0, dutch.output
+    assert "opleiding UT-M-CS gewijzigd: requires" in dutch.stdout
+    nl_page = (tmp_path / "nl" / "diff.html").read_text()
+    assert "opleiding UT-M-CS gewijzigd" in nl_page and "waarom het veranderde" in nl_page
     missing = runner.invoke(app, ["diff", str(MINI), str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "nope" in missing.stderr
 

@@ -26,7 +26,7 @@ from articulation.curriculum.model import (
     Programme,
     is_illustrative,
 )
-from articulation.storage.rows import course_document
+from articulation.curriculum.patch import course_document
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 

@@ -7,13 +7,15 @@ change is audited.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ClientDep, EngineDep, SnapshotDep, SnapshotsDep
 from api.errors import ApiError, responses
@@ -21,6 +23,7 @@ from api.routes.catalogue import CodePath, etag
 from api.schemas import MAX_VERSION, CourseDocument
 from articulation.curriculum.edits import EditAction
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.patch import course_document
 from articulation.curriculum.yamlfile import split_path
 from articulation.storage.audit import Actor
 from articulation.storage.edits import (
@@ -29,12 +32,12 @@ from articulation.storage.edits import (
     EditResult,
     Forbidden,
     InvalidCatalogue,
+    InvalidPatch,
     NotFound,
     PreconditionFailed,
     apply_edit,
 )
 from articulation.storage.roles import role_of, roles_that
-from articulation.storage.rows import course_document
 from articulation.storage.snapshot import Snapshot, Snapshots
 from articulation.storage.tables import ApiClient
 
@@ -117,6 +120,9 @@ def run(
         ) from None
     except Forbidden as exc:
         raise forbidden(client, exc.institution) from None
+    except InvalidPatch as exc:
+        items = [(["body", *path], msg, "invalid") for path, msg in exc.problems]
+        raise ApiError.many(422, items) from None
     except InvalidCatalogue as exc:
         own = f"{edit.entity} {edit.code}"
         items = []
@@ -202,6 +208,55 @@ def _update(
     return etag(run(editor.engine, editor.snapshots, editor.client, edit, ["body"]).version)
 
 
+def _patch(
+    editor: Editor, entity: str, code: str, patch: dict[str, Any], if_match: str | None
+) -> tuple[str, dict[str, Any] | None]:
+    """Merge a patch into a course or programme; its new ETag and document."""
+    moved = patch.get("institution")  # a patch may move a course to another institution
+    target = moved if isinstance(moved, str) else None
+    precheck(editor.client, _institution_of(editor.snapshot, entity, code), target)
+    expected = expected_version(if_match)
+    edit = Edit(
+        EditAction.UPDATE, entity, code, None, expected, authorizer(editor.client), patch=patch
+    )
+    result = run(editor.engine, editor.snapshots, editor.client, edit, ["body"])
+    return etag(result.version), result.after
+
+
+#: The media type of a JSON Merge Patch (RFC 7396, section 5).
+MERGE_PATCH = "application/merge-patch+json"
+
+
+def merge_patch_body(description: str) -> dict[str, Any]:
+    """The OpenAPI request body of a PATCH route: a JSON Merge Patch of ``description``."""
+    schema = {"type": "object", "additionalProperties": True, "description": description}
+    return {"requestBody": {"required": True, "content": {MERGE_PATCH: {"schema": schema}}}}
+
+
+async def read_patch(request: Request) -> dict[str, Any]:
+    """The body of a PATCH: a JSON object sent as ``application/merge-patch+json`` (415 for
+    another media type, 422 for a body that is no JSON object)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != MERGE_PATCH:
+        raise ApiError(
+            415,
+            ["header", "Content-Type"],
+            f"send the changed fields as {MERGE_PATCH} (a JSON Merge Patch, RFC 7396); got "
+            f"{media_type or 'no Content-Type'!r}",
+            "unsupported_media_type",
+            {"Accept-Patch": MERGE_PATCH},  # RFC 5789, section 2.2
+        )
+    try:
+        patch = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        msg = f"the body is not valid JSON: {type(exc).__name__}"
+        raise ApiError(422, ["body"], msg, "json_invalid") from None
+    if not isinstance(patch, dict):
+        msg = f"a merge patch is a JSON object of the fields to change (got {type(patch).__name__})"
+        raise ApiError(422, ["body"], msg, "invalid")
+    return patch
+
+
 def _delete(editor: Editor, entity: str, code: str, if_match: str | None) -> Response:
     """Remove a course or programme."""
     precheck(editor.client, _institution_of(editor.snapshot, entity, code))
@@ -237,6 +292,31 @@ def update_course(
     value = _course(body)
     response.headers["ETag"] = _update(editor, "course", code, value, body.institution, if_match)
     return CourseDocument.model_validate(course_document(*value))
+
+
+@router.patch(
+    "/courses/{code}",
+    response_model=CourseDocument,
+    responses=responses(*WRITE_ERRORS, 415),
+    openapi_extra=merge_patch_body(
+        "The fields of the course (CourseDocument) to change; null removes one (its default "
+        'applies), an object (teaches) merges key by key: {"ects": 6}'
+    ),
+)
+async def patch_course(
+    code: CodePath,
+    request: Request,
+    editor: EditorDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict[str, Any] | None:
+    """Change some fields of a course: a JSON Merge Patch (RFC 7396) sent as
+    ``application/merge-patch+json``; the fields it does not name keep their value. Send the
+    course's ETag in If-Match; the result is validated and audited as a PUT is."""
+    patch = await read_patch(request)
+    tag, after = await run_in_threadpool(_patch, editor, "course", code, patch, if_match)
+    response.headers["ETag"] = tag
+    return after
 
 
 @router.delete("/courses/{code}", status_code=204, responses=responses(*WRITE_ERRORS))
@@ -279,6 +359,31 @@ def update_programme(
     _same_code(code, body.code)
     response.headers["ETag"] = _update(editor, "programme", code, body, body.institution, if_match)
     return body
+
+
+@router.patch(
+    "/programmes/{code}",
+    response_model=Bachelor | Master | Minor,
+    responses=responses(*WRITE_ERRORS, 415),
+    openapi_extra=merge_patch_body(
+        "The fields of the programme (bachelor, master or minor) to change; null removes one, "
+        'an object (premaster) merges key by key, a list (requires) replaces: {"ects": 90}'
+    ),
+)
+async def patch_programme(
+    code: CodePath,
+    request: Request,
+    editor: EditorDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> dict[str, Any] | None:
+    """Change some fields of a programme: a JSON Merge Patch (RFC 7396) sent as
+    ``application/merge-patch+json``; the fields it does not name keep their value. Send the
+    programme's ETag in If-Match; the result is validated and audited as a PUT is."""
+    patch = await read_patch(request)
+    tag, after = await run_in_threadpool(_patch, editor, "programme", code, patch, if_match)
+    response.headers["ETag"] = tag
+    return after
 
 
 @router.delete("/programmes/{code}", status_code=204, responses=responses(*WRITE_ERRORS))

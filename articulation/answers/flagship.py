@@ -35,7 +35,8 @@ from typing import Any
 from articulation.answers.grade import grade
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import half_floor
-from articulation.curriculum.model import AnyOf, Bachelor, Course, Master, OutcomeAt, Requirement
+from articulation.curriculum.model import AnyOf, Bachelor, Master, OutcomeAt, Requirement
+from articulation.curriculum.patch import patched_course
 from articulation.messages.message import Message
 from articulation.solving.cover import CoverModel, order_courses
 from articulation.solving.gap import Gap, attainment, gap, holds
@@ -356,7 +357,8 @@ def _outcomes(text_items: Sequence[Requirement]) -> list[OutcomeAt]:
 def core_patch(s: Setting, items: Sequence[Requirement]) -> dict[str, Any] | None:
     """The what-if patch (``POST /v1/whatif``) in which the bachelor's core courses teach the
     outcomes of ``items``: per outcome, the core course that teaches it already (highest level
-    first), else the one that teaches most outcomes of its area, then by code."""
+    first), else the one that teaches most outcomes of its area, then by code. Each edit is a
+    JSON Merge Patch of its course: the outcomes it would teach, or teach at a higher level."""
     catalogue = s.catalogue
     core = sorted(set(s.bachelor.courses) & set(catalogue.courses))
     if not core:
@@ -379,11 +381,11 @@ def core_patch(s: Setting, items: Sequence[Requirement]) -> dict[str, Any] | Non
         return None
     edits = []
     for code in sorted(teaches):
-        course = catalogue.courses[code]
-        document = course.model_dump(mode="json", exclude_none=True)
-        document["teaches"] = dict(sorted(teaches[code].items()))
-        document["institution"] = catalogue.institution_of[code]
-        edits.append({"action": "change", "course": document})
+        taught = catalogue.courses[code].teaches
+        raised = {
+            o: int(level) for o, level in sorted(teaches[code].items()) if taught.get(o) != level
+        }
+        edits.append({"action": "change", "course": {"code": code, "teaches": raised}})
     return {"edits": edits}
 
 
@@ -393,16 +395,11 @@ def patched_seamless(
     """Whether ``master`` is seamless once the core courses teach what ``patch`` says: the
     catalogue rebuilt with the patched courses, the master's smallest package found again."""
     catalogue = s.catalogue
-    changed = {
-        edit["course"]["code"]: Course.model_validate(
-            {k: v for k, v in edit["course"].items() if k != "institution"}
-        )
-        for edit in patch["edits"]
-    }
-    courses = [
-        (catalogue.institution_of[c], changed.get(c, course))
-        for c, course in catalogue.courses.items()
-    ]
+    located = {c: (catalogue.institution_of[c], course) for c, course in catalogue.courses.items()}
+    for edit in patch["edits"]:
+        code = edit["course"]["code"]
+        located[code] = patched_course(located[code], edit["course"], code=code)
+    courses = list(located.values())
     rebuilt = Catalogue.build(
         catalogue.outcomes.values(), courses, catalogue.programmes.values(), catalogue.calendars
     )

@@ -15,16 +15,19 @@ catalogue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from articulation.answers.change_reasons import NEW_PAIR, asked, cause_message, change_reasons
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
 from articulation.curriculum.crosscheck import check_parts
 from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
 from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.curriculum.patch import PatchError, patched_course, patched_programme
 from articulation.curriculum.yamlfile import split_path
+from articulation.messages.message import Message
 from articulation.solving.gap import attainment, gap, named
 from articulation.solving.pool import elective_institutions
 from articulation.support import deadline, memo
@@ -52,20 +55,23 @@ class Change:
 @dataclass(frozen=True)
 class CellChange:
     """A cell whose status, EC, route, track or plan finish changed (a student's or a
-    graduate's), and the changes it reads."""
+    graduate's), the changes it reads, and why it changed in messages
+    (:func:`~articulation.answers.change_reasons.change_reasons`)."""
 
     bachelor: str
     master: str
     before: Cell | None
     after: Cell | None
     causes: tuple[str, ...]
+    reasons: tuple[Message, ...] = ()
 
     @property
     def kind(self) -> str:
         """``premaster → electives``: the status before and after (``none``: no such cell)."""
         return f"{_status(self.before)} → {_status(self.after)}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """The change; ``reasons`` as messages with their text in ``lang``."""
         return {
             "bachelor": self.bachelor,
             "master": self.master,
@@ -73,6 +79,7 @@ class CellChange:
             "before": _summary(self.before),
             "after": _summary(self.after),
             "causes": list(self.causes),
+            "reasons": [m.to_json(lang) for m in self.reasons],
         }
 
 
@@ -124,9 +131,9 @@ class Diff:
             found[change.kind] = found.get(change.kind, 0) + 1
         return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
         return {
-            "changed": [c.to_json() for c in self.changed],
+            "changed": [c.to_json(lang) for c in self.changed],
             "counts": self.counts,
             "changes": [str(c) for c in self.changes],
             "recomputed": self.recomputed,
@@ -343,7 +350,7 @@ def affected(
     for b, m in new_pairs:
         cell = by_pair.get((b, m))
         if cell is None or b not in old.programmes or m not in old.programmes:
-            mark((b, m), changed_programmes.get(b) or changed_programmes.get(m) or "new pair")
+            mark((b, m), changed_programmes.get(b) or changed_programmes.get(m) or NEW_PAIR)
             continue
         for code in (b, m):
             if code in changed_programmes:
@@ -431,18 +438,31 @@ def diff(
     old_cells = {(c.bachelor, c.master): c for c in before}
     after: list[Cell] = []
     changed: list[CellChange] = []
+    said: dict[str, Message] = {}
+
+    def told(causes: Iterable[str]) -> list[Message]:
+        """The causes as messages (each said once: a changed entity names its fields)."""
+        for cause in causes:
+            if cause not in said:
+                said[cause] = cause_message(cause, old, new)
+        return [said[cause] for cause in causes]
+
     for b, m in pairs(new):
         causes = reach.get((b, m))
         cell = old_cells[(b, m)] if causes is None else assess(new, new.bachelor(b), new.master(m))
         after.append(cell)
         previous = old_cells.get((b, m))
         if _outcome(previous) != _outcome(cell):
-            changed.append(CellChange(b, m, previous, cell, tuple(sorted(causes or ()))))
+            found = tuple(sorted(causes or ()))
+            asks = (asked(old, m), asked(new, m))
+            why = change_reasons(previous, cell, told(found), asks)
+            changed.append(CellChange(b, m, previous, cell, found, why))
     new_keys = {(c.bachelor, c.master) for c in after}
     for key, cell in sorted(old_cells.items()):
         if key not in new_keys:
-            causes = tuple(sorted(str(c) for c in changes if c.code in key))
-            changed.append(CellChange(*key, cell, None, causes))
+            found = tuple(sorted(str(c) for c in changes if c.code in key))
+            why = change_reasons(cell, None, told(found))
+            changed.append(CellChange(*key, cell, None, found, why))
     changed.sort(key=lambda c: (c.bachelor, c.master))
     return Diff(
         changed=tuple(changed),
@@ -459,13 +479,18 @@ class Edit:
     """A proposed catalogue edit: a course (with its institution) or a programme to create,
     update or delete (for a delete only ``code`` counts). ``action`` is an
     :class:`~articulation.curriculum.edits.EditAction` or a word for one (``add``, ``change``,
-    ``remove`` are synonyms)."""
+    ``remove`` are synonyms).
+
+    The new version is ``item`` (the whole course or programme), or ``patch``: a JSON Merge
+    Patch (RFC 7396, :mod:`articulation.curriculum.patch`) of the document as the earlier edits
+    left it — the fields to change, ``None`` to remove one; for a create, the whole document."""
 
     action: EditAction
     entity: EditEntity
     code: str
     item: Course | Programme | None = None
     institution: str | None = None
+    patch: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "action", edit_action(self.action))
@@ -509,6 +534,16 @@ def apply_edits(catalogue: Catalogue, edits: Sequence[Edit]) -> Catalogue:
             continue
         if not spec.document:
             del store[edit.code]
+        elif edit.patch is not None:
+            current = store.get(edit.code) if spec.existing else None
+            try:
+                if edit.entity == "course":
+                    store[edit.code] = patched_course(current, edit.patch, code=edit.code)
+                else:
+                    store[edit.code] = patched_programme(current, edit.patch, code=edit.code)
+            except PatchError as exc:
+                problems.extend((i, path, msg) for path, msg in exc.problems)
+                continue
         elif edit.item is None:
             problems.append((i, [edit.entity], f"the {edit.entity} to {edit.action} is missing"))
             continue

@@ -532,10 +532,13 @@ def diff_command(
         Path | None,
         typer.Option("--out", help="Write the comparison as a page (diff.html) into DIR."),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Compare two curricula directories: the cells whose status, EC, route, track or plan
-    finish changed, what caused each, and counts per kind of change; only the cells a change
-    can reach are computed again."""
+    finish changed, what caused each and why it changed (the requirement that became unmet or
+    met, the course that entered or left the route, …), and counts per kind of change; only
+    the cells a change can reach are computed again."""
+    lang = str(lang or default_language())
     from articulation.answers.whatif import diff
     from articulation.cli.files import WriteError, prepare_out
     from articulation.outputs.heatmap import diff_page
@@ -556,25 +559,25 @@ def diff_command(
         if out_dir is not None:
             page = out_dir / "diff.html"
             try:
-                page.write_text(diff_page(result), encoding="utf-8")
+                page.write_text(diff_page(result, lang), encoding="utf-8")
             except OSError as exc:
                 raise BadInput(f"{page}: cannot write: {exc.strerror or exc}") from None
             err.print(f"comparison written to {page}")
     if as_json:
-        print_json(result.to_json())
+        print_json(result.to_json(lang))
         return
     from articulation.outputs.heatmap import diff_side
 
     table = Table(title=f"{len(result.changed)} of {result.cells} cells changed")
-    for column in ("bachelor", "master", "before", "after", "caused by"):
+    for column in ("bachelor", "master", "before", "after", "why"):
         table.add_column(column)
-    for change in result.to_json()["changed"]:
+    for change in result.to_json(lang)["changed"]:
         table.add_row(
             change["bachelor"],
             change["master"],
             diff_side(change["before"]),
             diff_side(change["after"]),
-            ", ".join(change["causes"]),
+            "\n".join(escape(reason["text"]) for reason in change["reasons"]),
         )
     out.print(table)
     for kind, n in result.counts.items():

@@ -354,6 +354,13 @@ class Course(Strict):
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+class CourseDocument(Course):
+    """A course as in its institution's ``courses.yaml``, with that institution (the API's
+    form of a course, and the document a merge patch of it changes)."""
+
+    institution: Institution
+
+
 # --- calendars ---------------------------------------------------------------------------------
 
 PERIOD_NAME = r"^[A-Za-z][A-Za-z0-9]*$"

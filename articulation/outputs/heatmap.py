@@ -408,13 +408,14 @@ def diff_side(summary: dict[str, Any] | None) -> str:
     return text
 
 
-def diff_page(result: Diff) -> str:
+def diff_page(result: Diff, lang: str = "en") -> str:
     """The comparison of two scans as one self-contained page: the matrix after the changes
-    with the changed cells outlined, and a table of the changes with their causes."""
-    data = result.to_json()
+    with the changed cells outlined, and a table of the changes with why each changed (in
+    ``lang``)."""
+    data = result.to_json(lang)
     grid = {(c.bachelor, c.master): c for c in result.after}
     return (
-        _environment()
+        _environment(lang)
         .get_template("diff.html.j2")
         .render(
             changed=data["changed"],

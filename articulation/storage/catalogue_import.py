@@ -13,13 +13,12 @@ from sqlmodel import Session, col
 
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.edits import EditAction
+from articulation.curriculum.patch import course_document, programme_document
 from articulation.storage.audit import Actor, audit_rows
 from articulation.storage.rows import (
     Parts,
     calendar_document,
     calendar_rows,
-    course_document,
-    programme_document,
     read_parts,
 )
 from articulation.storage.tables import (

@@ -9,8 +9,8 @@ before anything is written; a refused change leaves the database untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, update
@@ -19,9 +19,16 @@ from sqlmodel import Session, col, select
 from articulation.curriculum.catalogue import Programme
 from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
 from articulation.curriculum.model import Bachelor, Course, Master, Minor
+from articulation.curriculum.patch import (
+    PatchError,
+    course_document,
+    patched_course,
+    patched_programme,
+    programme_document,
+)
 from articulation.curriculum.yamlfile import Problem
 from articulation.storage.audit import Actor, audit_rows
-from articulation.storage.rows import Parts, course_document, programme_document, read_parts
+from articulation.storage.rows import Parts, read_parts
 from articulation.storage.tables import AuditEntry, CourseRow, ProgrammeRow, insert_rows
 from articulation.storage.writing import delete_rows, lock, write_courses, write_programmes
 
@@ -54,6 +61,15 @@ class Forbidden(EditError):
         super().__init__(f"may not edit the catalogue of institution {institution!r}")
 
 
+class InvalidPatch(EditError):
+    """A merge patch whose result is no valid course or programme: per problem the field's
+    path and the message."""
+
+    def __init__(self, problems: list[tuple[list[str | int], str]]):
+        self.problems = problems
+        super().__init__("; ".join(msg for _, msg in problems))
+
+
 class InvalidCatalogue(EditError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -68,7 +84,10 @@ class Edit:
     ``new`` is (institution, course) for a course, the programme for a programme, None for a
     delete; ``expected`` is the entity's version the change was made from, or the set of
     versions it may be made from (an ``If-Match`` list; None: any).
-    ``authorize`` is called with the institutions involved and raises :class:`Forbidden`."""
+    ``authorize`` is called with the institutions involved and raises :class:`Forbidden`.
+    An update may give ``patch`` instead of ``new``: a JSON Merge Patch (RFC 7396,
+    :mod:`articulation.curriculum.patch`) of the entity as it is when the edit runs, inside its
+    transaction (so no change made in between is lost)."""
 
     action: EditAction
     entity: EditEntity
@@ -76,6 +95,7 @@ class Edit:
     new: tuple[str, Course] | Programme | None = None
     expected: int | frozenset[int] | None = None
     authorize: Callable[[set[str]], None] = lambda _institutions: None
+    patch: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "action", edit_action(self.action))
@@ -136,6 +156,8 @@ def _write_edit(
 ) -> EditResult:
     """Check and store an edit inside its transaction; raises :class:`_Unchanged` for an update
     that changes nothing."""
+    if edit.patch is not None:
+        edit = replace(edit, new=_patched(parts, edit), patch=None)
     before, after, changed = _apply(parts, edit)
     edit.authorize(_institutions(before) | _institutions(edit.new))
     if edit.action is EditAction.UPDATE and before == after and current is not None:
@@ -150,6 +172,23 @@ def _write_edit(
     rows = audit_rows(actor, version, edit.entity, [(edit.action, edit.code, before, after)])
     insert_rows(session.connection(), AuditEntry, rows)
     return EditResult(version=version, before=before, after=after)
+
+
+def _patched(parts: Parts, edit: Edit) -> tuple[str, Course] | Programme:
+    """The entity of ``parts`` with ``edit.patch`` merged in; :class:`InvalidPatch` names each
+    problem's field."""
+    try:
+        if edit.entity == "course":
+            current = next(((i, c) for i, c in parts.courses if c.code == edit.code), None)
+            if current is None:
+                raise NotFound(edit.entity, edit.code)
+            return patched_course(current, edit.patch, code=edit.code)
+        programme = next((p for p in parts.programmes if p.code == edit.code), None)
+        if programme is None:
+            raise NotFound(edit.entity, edit.code)
+        return patched_programme(programme, edit.patch, code=edit.code)
+    except PatchError as exc:
+        raise InvalidPatch(exc.problems) from None
 
 
 def _institutions(item: Any) -> set[str]:

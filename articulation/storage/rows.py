@@ -81,15 +81,6 @@ class Parts:
         return check_parts(self.outcomes, self.courses, self.programmes, self.calendars)
 
 
-def course_document(institution: str, course: Course) -> dict[str, Any]:
-    """A course in its file form, with its institution (the API's and the audit log's form)."""
-    return {"institution": institution, **course.model_dump(mode="json", exclude_defaults=True)}
-
-
-def programme_document(programme: Programme) -> dict[str, Any]:
-    return programme.model_dump(mode="json", exclude_defaults=True)
-
-
 def calendar_document(institution: str, calendar: Calendar) -> dict[str, Any]:
     """A calendar in its file form, with its institution (the audit log's form)."""
     return {
