@@ -294,6 +294,12 @@ class EligibilityRequest(Strict):
         "policies",
     )
     masters: Annotated[list[CodeStr], Field(max_length=500)] | None = None
+    studying: bool = Field(
+        default=False,
+        description="Still in the bachelor (needs `bachelor`): the transcript is the courses done "
+        "so far, and every route of the bachelor's is open (electives, minors), as on the "
+        "student page",
+    )
     strict: bool = Field(default=False, description="Refuse unknown course codes (422)")
     meets: Annotated[list[ConditionId], Field(max_length=100)] = Field(
         default_factory=list,

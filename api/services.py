@@ -228,6 +228,13 @@ def eligibility(
     student = request.bachelor
     if student is not None:
         student = bachelor_named(catalogue, student, ["body", "bachelor"]).code
+    if request.studying and student is None:
+        raise ApiError(
+            422,
+            ["body", "studying"],
+            "a student still studying names their bachelor (give `bachelor`)",
+            "missing",
+        )
     targets = masters(catalogue, request.masters, "masters")
     try:
         answer = assess_transcript(
@@ -239,6 +246,7 @@ def eligibility(
             max_entries=max_entries,
             strict=request.strict,
             meets=request.meets,
+            studying=request.studying,
         )
     except UnknownCondition as exc:
         raise ApiError(422, ["body", "meets", exc.index], str(exc), "unknown_code") from None

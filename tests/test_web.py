@@ -252,3 +252,24 @@ def test_still_studying_counts_the_transcript_as_done_so_far(client: TestClient)
     assert 'id="elective-space"' in done.text and 'id="elective-space"' in without.text
     graduate = client.post("/", data={"courses": "VU-PROG", "studying": "yes", "lang": "nl"})
     assert "Kies je bachelor" in graduate.text
+
+
+@pytest.mark.parametrize("bachelor", sorted(b.code for b in CATALOGUE_MINI.bachelors))
+def test_still_studying_reads_the_same_on_the_api_and_the_page(
+    client: TestClient, bachelor: str
+) -> None:
+    """Every bundled bachelor of the fixture, still studying, with a transcript: the API gives
+    each master the status the page shows (the transcript counted as done so far). Without a
+    bachelor, studying is refused with its field."""
+    body = {"courses": ["VU-PROG 7,5"], "bachelor": bachelor, "studying": True}
+    api = client.post("/v1/eligibility", json=body)
+    assert api.status_code == 200, api.text
+    page = client.post(
+        "/", data={"courses": "VU-PROG 7,5", "bachelor": bachelor, "studying": "yes"}
+    )
+    assert sorted(_rows(page.text)) == sorted(
+        (r["master"], r["status"]) for r in api.json()["results"]
+    )
+    refused = client.post("/v1/eligibility", json={"courses": ["VU-PROG"], "studying": True})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "studying"]
