@@ -14,10 +14,10 @@ from api.schemas import JOB_ID, ScanCells, ScanJobOut, ScanRequest
 from articulation.outputs.render import main_file
 from articulation.storage.jobs import (
     WITH_CELLS,
+    QueueFull,
     get_file,
     get_job,
     reusable_job,
-    unfinished_jobs,
 )
 from articulation.storage.tables import ScanJob
 
@@ -97,31 +97,35 @@ def start_scan(
     limit = settings.solve_limit if request.solve_limit is None else request.solve_limit
     at_most(limit, settings.max_time_limit, ["body", "solve_limit"], "solve_limit")
     key = request_key(bachelors, masters, limit)
-    with runner.submit_lock:
-        job = reusable_job(session, key, snapshot.version)
-        if job is not None:
-            response.status_code = 200
-        else:
-            _check_queue(session, client.id, settings.scan_queue_per_client, "this client's")
-            _check_queue(session, None, settings.scan_queue_total, "all clients'")
-            job = runner.submit(
-                catalogue, snapshot.version, bachelors, masters, limit, client_id=client.id
+    job = reusable_job(session, key, snapshot.version)  # the common case, without the lock
+    created = False
+    if job is None:
+        limits = [
+            (client.id, settings.scan_queue_per_client, "this client's"),
+            (None, settings.scan_queue_total, "all clients'"),
+        ]
+        try:
+            job, created = runner.submit(
+                catalogue,
+                snapshot.version,
+                bachelors,
+                masters,
+                limit,
+                client_id=client.id,
+                limits=limits,
             )
+        except QueueFull as full:
+            raise ApiError(
+                429,
+                ["body"],
+                f"{full}; retry when one has finished",
+                "too_many_jobs",
+                {"Retry-After": RETRY_AFTER},
+            ) from None
+    if not created:
+        response.status_code = 200
     response.headers["Location"] = f"/v1/scans/{job.id}"
     return job_out(job)
-
-
-def _check_queue(session: SessionDep, client_id: int | None, allowed: int, whose: str) -> None:
-    """429 when ``allowed`` unfinished jobs (of the client, or of all) are queued already."""
-    if unfinished_jobs(session, client_id) >= allowed:
-        raise ApiError(
-            429,
-            ["body"],
-            f"{whose} queue is full ({allowed} unfinished scan job(s)); retry when one has "
-            "finished",
-            "too_many_jobs",
-            {"Retry-After": RETRY_AFTER},
-        )
 
 
 def _report_responses(description: str) -> dict[int | str, dict[str, Any]]:

@@ -42,7 +42,7 @@ from articulation.curriculum.model import (
     Programme,
     decimal_comma,
 )
-from articulation.support import memo
+from articulation.support import deadline, memo
 from articulation.support.suggest import nearest_many, title_score
 
 _SEPARATORS = re.compile(r"[\s_.\-/]+")
@@ -290,6 +290,7 @@ def recognise_texts(
     nearest courses. The one recogniser of the API and the pages."""
     matched, unmatched = [], []
     for i, text in enumerate(texts):
+        deadline.check()  # the suggestions cost time: within the request's deadline
         code = match_course(catalogue, text)
         if code is None:
             unmatched.append(Unmatched(i, text, tuple(suggestions(catalogue, text))))
