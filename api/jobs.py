@@ -56,7 +56,7 @@ from articulation.storage.jobs import (
     transition,
 )
 from articulation.storage.tables import ScanJob, now
-from articulation.support.deadline import DeadlineExceeded, check, deadline
+from articulation.support.deadline import Deadline, DeadlineExceeded, check, deadline
 
 log = logging.getLogger("articulation.api")
 
@@ -112,7 +112,7 @@ class ScanRunner:
         self.job_retention_seconds = job_retention_seconds
         self.time_limit = time_limit  # seconds a job (scan and report) may take
         self.shutdown_grace = shutdown_grace
-        self._running: dict[str, threading.Event] = {}  # job id → its cancellation
+        self._running: dict[str, list[Deadline]] = {}  # job id → its deadline, once it runs
         self._executor: ThreadPoolExecutor | None = None
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
@@ -219,8 +219,9 @@ class ScanRunner:
         with self._lock:
             executor, self._executor = self._executor, None
             unfinished = sorted(self._futures)
-            for cancelled in self._running.values():
-                cancelled.set()
+            running = [d for deadlines in self._running.values() for d in deadlines]
+        for current in running:
+            current.cancel()  # stops the running solve too
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
             waited = threading.Thread(target=executor.shutdown, kwargs={"wait": True}, daemon=True)
@@ -248,17 +249,21 @@ class ScanRunner:
             return
         if not transition(self.engine, job_id, ("queued",), status="running", started_at=now()):
             return  # failed by a sweeper before it started
-        cancelled = threading.Event()
+        started: list[Deadline] = []
         outcome: list[Any] = []
 
         def work() -> None:
             try:
-                outcome.append(self._scan(job_id, catalogue, parameters, cancelled))
-            except BaseException as exc:
+                outcome.append(self._scan(job_id, catalogue, parameters, started))
+            except BaseException as exc:  # reported by the waiting thread
                 outcome.append(exc)
 
+        def cancel() -> None:
+            for current in list(started):
+                current.cancel()
+
         with self._lock:
-            self._running[job_id] = cancelled
+            self._running[job_id] = started
         context = contextvars.copy_context()
         thread = threading.Thread(
             target=context.run, args=(work,), name=f"scan-{job_id[:8]}", daemon=True
@@ -268,7 +273,7 @@ class ScanRunner:
         try:
             while thread.is_alive() and time.monotonic() < end:
                 if self._stopping.is_set():
-                    cancelled.set()
+                    cancel()
                     thread.join(self.shutdown_grace)
                     break
                 thread.join(min(0.2, max(0.0, end - time.monotonic())))
@@ -276,7 +281,7 @@ class ScanRunner:
             with self._lock:
                 self._running.pop(job_id, None)
         if thread.is_alive() or not outcome:  # past its time limit, or the server stops
-            cancelled.set()
+            cancel()
             reason = STOPPED if self._stopping.is_set() else OVERTIME.format(self.time_limit)
             log.warning("scan job %s: %s", job_id, reason)
             self._persist(job_id, self._failure(job_id, reason))
@@ -304,14 +309,17 @@ class ScanRunner:
         job_id: str,
         catalogue: Catalogue,
         parameters: dict[str, Any],
-        cancelled: threading.Event,
+        started: list[Deadline],
     ) -> Callable[[], bool]:
         """Scan and build the report within the job's deadline; the write that makes the job
         ``done``."""
         # jobs stored before solve_limit was named so carry it as time_limit
         solve_limit = parameters.get("solve_limit", parameters.get("time_limit"))
         asked = flagship_questions(catalogue, self.flagship_list) if self.flagship_list else []
-        with deadline(self.time_limit, solve_limit=solve_limit, cancelled=cancelled):
+        with deadline(self.time_limit, solve_limit=solve_limit) as current:
+            started.append(current)
+            if self._stopping.is_set():
+                current.cancel()
             report = make_report(
                 catalogue,
                 parameters["bachelors"],
