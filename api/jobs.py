@@ -251,10 +251,11 @@ class ScanRunner:
             return  # failed by a sweeper before it started
         started: list[Deadline] = []
         outcome: list[Any] = []
+        limit = self.time_limit
 
         def work() -> None:
             try:
-                outcome.append(self._scan(job_id, catalogue, parameters, started))
+                outcome.append(self._scan(job_id, catalogue, parameters, limit, started))
             except BaseException as exc:  # reported by the waiting thread
                 outcome.append(exc)
 
@@ -269,7 +270,7 @@ class ScanRunner:
             target=context.run, args=(work,), name=f"scan-{job_id[:8]}", daemon=True
         )
         thread.start()
-        end = time.monotonic() + self.time_limit + self.shutdown_grace
+        end = time.monotonic() + limit + self.shutdown_grace
         try:
             while thread.is_alive() and time.monotonic() < end:
                 if self._stopping.is_set():
@@ -282,14 +283,14 @@ class ScanRunner:
                 self._running.pop(job_id, None)
         if thread.is_alive() or not outcome:  # past its time limit, or the server stops
             cancel()
-            reason = STOPPED if self._stopping.is_set() else OVERTIME.format(self.time_limit)
+            reason = STOPPED if self._stopping.is_set() else OVERTIME.format(limit)
             log.warning("scan job %s: %s", job_id, reason)
             self._persist(job_id, self._failure(job_id, reason))
             return
         result = outcome[0]
         if isinstance(result, BaseException):
             if isinstance(result, DeadlineExceeded):
-                error = STOPPED if self._stopping.is_set() else OVERTIME.format(self.time_limit)
+                error = STOPPED if self._stopping.is_set() else OVERTIME.format(limit)
             elif isinstance(result, SQLAlchemyError):
                 log.error("scan job %s failed", job_id, exc_info=result)
                 error = f"the database failed during the scan ({type(result).__name__})"
@@ -309,6 +310,7 @@ class ScanRunner:
         job_id: str,
         catalogue: Catalogue,
         parameters: dict[str, Any],
+        limit: float,
         started: list[Deadline],
     ) -> Callable[[], bool]:
         """Scan and build the report within the job's deadline; the write that makes the job
@@ -316,7 +318,7 @@ class ScanRunner:
         # jobs stored before solve_limit was named so carry it as time_limit
         solve_limit = parameters.get("solve_limit", parameters.get("time_limit"))
         asked = flagship_questions(catalogue, self.flagship_list) if self.flagship_list else []
-        with deadline(self.time_limit, solve_limit=solve_limit) as current:
+        with deadline(limit, solve_limit=solve_limit) as current:
             started.append(current)
             if self._stopping.is_set():
                 current.cancel()

@@ -28,7 +28,6 @@ from sqlmodel import Session, select
 
 from api.main import create_app
 from articulation.settings import Settings
-from articulation.storage.bounds import nesting
 from articulation.storage.clients import add_client
 from articulation.storage.db import downgrade, make_engine, migrate
 from articulation.storage.jobs import create_job, finish_job
@@ -140,6 +139,7 @@ def test_a_stored_requirement_deeper_than_the_bound_is_shown_with_a_warning(
     assert done.returncode == 0, done.stderr
     assert f"warning: programme {MASTER}" in done.stderr and "Traceback" not in done.stderr
     from articulation.curriculum.loader import load_curricula
+    from articulation.storage.bounds import nesting
 
     exported = load_curricula(target).programmes[MASTER]
     assert nesting(exported.model_dump(mode="json")["requires"][0]) == 0
@@ -176,7 +176,7 @@ def test_the_migration_repairs_deep_requirements_without_changing_their_meaning(
 
 
 def test_repairs_merge_nested_any_of_and_keep_every_alternative() -> None:
-    from articulation.storage.bounds import repair_requirement
+    from articulation.storage.bounds import nesting, repair_requirement
 
     item: dict[str, Any] = {"outcome": "o0", "level": 1}
     for k in range(1, 40):  # two members per level: collapsing is not enough
@@ -526,3 +526,133 @@ def test_finished_jobs_expire_except_the_latest_scan_of_the_current_version(
     with TestClient(app) as client:
         assert client.get("/v1/scans/earlier").status_code == 404
         assert client.get("/v1/scans/latest").status_code == 200
+
+
+# --- every piece of work has a bound ------------------------------------------------------------
+
+
+def job_status(client: TestClient, job_id: str, timeout: float = 30) -> dict[str, Any]:
+    """The job once it has finished (done or failed)."""
+    end = time.monotonic() + timeout
+    while True:
+        body = client.get(f"/v1/scans/{job_id}").json()
+        if body["status"] not in ("queued", "running") or time.monotonic() > end:
+            return body
+        time.sleep(0.1)
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("cooperative", [True, False])
+def test_a_scan_job_past_its_time_limit_fails_and_the_next_job_runs(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, cooperative: bool
+) -> None:
+    """A report that never ends — one that looks at its deadline, and one that does not — is
+    failed at the job time limit with the reason, and the scan thread takes the next job."""
+    import api.jobs
+    from articulation.support.deadline import check
+
+    real = api.jobs.make_report
+    stop = threading.Event()
+
+    def endless(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("flagship_questions") is not None and args[2] == ["UT-M-AP"]:
+            return real(*args, **kwargs)
+        while not stop.is_set():  # a report that never ends
+            if cooperative:
+                check()
+            time.sleep(0.01)
+        raise RuntimeError("stopped by the test")
+
+    monkeypatch.setattr(api.jobs, "make_report", endless)
+    app = make_app(database_url, job_time_limit=1.0, shutdown_grace=1.0)
+    try:
+        with TestClient(app) as client:
+            board = token(app, "board")
+            started = time.monotonic()
+            hung = client.post("/v1/scans", json={"masters": ["UT-M-CS"]}, headers=board)
+            while client.get(f"/v1/scans/{hung.json()['id']}").json()["status"] == "queued":
+                time.sleep(0.05)
+            time.sleep(0.2)
+            app.state.runner.time_limit = 120.0  # the next job's: a real scan takes its time
+            after = client.post("/v1/scans", json={"masters": ["UT-M-AP"]}, headers=board)
+            failed = job_status(client, hung.json()["id"])
+            assert failed["status"] == "failed", failed
+            assert "job time limit of 1 s" in failed["error"]
+            assert time.monotonic() - started < 1 + 1 + 3
+            done = job_status(client, after.json()["id"], timeout=60)
+            assert done["status"] == "done", done["error"]
+    finally:
+        stop.set()
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_stops_the_server_in_bounded_time_and_fails_its_running_job(
+    database_url: str,
+) -> None:
+    from articulation.storage.catalogue_import import import_catalogue
+    from benchmarks.synthetic import hard_cover
+
+    engine = make_engine(database_url)
+    import_catalogue(engine, hard_cover(), actor="test")  # solves that take seconds
+    scanner = {"Authorization": f"Bearer {add_client(engine, 'board', 'scanner', '*')}"}
+    port = free_port()
+    command = [*CLI, "serve", "--port", str(port), "--database-url", database_url]
+    env = {"ARTICULATION_SHUTDOWN_GRACE": "2", "ARTICULATION_SEED_ON_START": "false"}
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with processes([command], env) as [process]:
+            healthy(base, process)
+            job = httpx.post(f"{base}/v1/scans", json={"solve_limit": 30}, headers=scanner)
+            assert job.status_code == 202, job.text
+            job_id = job.json()["id"]
+            end = time.monotonic() + 30
+            while httpx.get(f"{base}/v1/scans/{job_id}").json()["status"] != "running":
+                assert time.monotonic() < end
+                time.sleep(0.1)
+            stopping = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            process.wait(20)
+            assert time.monotonic() - stopping < 2 + 2 + 6
+        with Session(engine) as session:
+            stored = session.get(ScanJob, job_id)
+            assert stored is not None
+            assert stored.status == "failed" and stored.error == "server stopped"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.timeout(60)
+def test_transcript_reading_and_what_if_end_within_the_request_deadline(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import articulation.answers.scan as scan_module
+    import articulation.interop.transcript as transcript
+
+    real_suggestions = transcript.suggestions
+
+    def slow_suggestions(*args: Any, **kwargs: Any) -> list[str]:
+        time.sleep(0.05)  # a large catalogue: each unrecognised line costs time
+        return real_suggestions(*args, **kwargs)
+
+    monkeypatch.setattr(transcript, "suggestions", slow_suggestions)
+    real_assess = scan_module.assess
+
+    def slow_assess(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return real_assess(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "assess", slow_assess)
+    app = make_app(database_url)
+    with TestClient(app) as client:
+        lines = [f"Imaginary subject q{k}x" for k in range(1000)]
+        started = time.monotonic()
+        response = client.post("/v1/eligibility", json={"courses": lines, "time_limit": 1})
+        assert time.monotonic() - started < 1 + 2
+        assert response.status_code == 503 and response.headers["Retry-After"], response.text
+        assert "time limit" in response.json()["detail"][0]["msg"]
+        assert app.state.executor.running == 0  # the engine thread is free again
+        edit = {"action": "delete", "entity": "course", "code": "UT-LA"}
+        started = time.monotonic()
+        response = client.post("/v1/whatif", json={"edits": [edit], "time_limit": 1})
+        assert time.monotonic() - started < 1 + 2
+        assert response.status_code == 503, response.text
