@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
 from articulation.storage.locks import lock_in_transaction
-from articulation.storage.tables import ScanFile, ScanJob, insert_rows, now
+from articulation.storage.tables import CatalogueState, ScanFile, ScanJob, insert_rows, now
 
 
 @dataclass(frozen=True)
@@ -265,11 +265,10 @@ def delete_old_jobs(engine: Engine, keep_seconds: float) -> list[str]:
     """Delete the jobs that finished (done, failed or expired) more than ``keep_seconds`` ago,
     with their cells and report files — except the latest finished scan of the current
     catalogue version (the directors' page shows it). The deleted job ids."""
-    from articulation.storage.rows import read_version
-
     cutoff = now() - dt.timedelta(seconds=keep_seconds)
     with Session(engine) as session, session.begin():
-        kept = latest_finished_job(session, read_version(session))
+        version = session.exec(select(CatalogueState.version)).first() or 0
+        kept = latest_finished_job(session, version)
         old = [
             job_id
             for job_id in session.exec(
