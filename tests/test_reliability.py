@@ -629,8 +629,10 @@ def test_transcript_reading_and_what_if_end_within_the_request_deadline(
     import articulation.interop.transcript as transcript
 
     real_suggestions = transcript.suggestions
+    suggested: list[str] = []
 
     def slow_suggestions(*args: Any, **kwargs: Any) -> list[str]:
+        suggested.append(args[1])
         time.sleep(0.05)  # a large catalogue: each unrecognised line costs time
         return real_suggestions(*args, **kwargs)
 
@@ -644,12 +646,21 @@ def test_transcript_reading_and_what_if_end_within_the_request_deadline(
     monkeypatch.setattr(scan_module, "assess", slow_assess)
     app = make_app(database_url)
     with TestClient(app) as client:
+        warm = client.post("/v1/eligibility", json={"courses": ["VU-HCI"], "masters": ["UT-M-AP"]})
+        assert warm.status_code == 200  # the solver's first start is not what is timed
+        suggested.clear()
         lines = [f"Imaginary subject q{k}x" for k in range(1000)]
         started = time.monotonic()
-        response = client.post("/v1/eligibility", json={"courses": lines, "time_limit": 1})
-        assert time.monotonic() - started < 1 + 2
-        assert response.status_code == 503 and response.headers["Retry-After"], response.text
-        assert "time limit" in response.json()["detail"][0]["msg"]
+        response = client.post(
+            "/v1/eligibility",
+            json={"courses": ["VU-PROG", *lines], "masters": ["UT-M-CS"], "time_limit": 1},
+        )
+        assert time.monotonic() - started < 1 + 4  # the deadline, and slack for a busy machine
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["unrecognised"]) == 1000  # every line is listed
+        assert 0 < len(suggested) <= 1 / 0.05 + 5  # suggestions while the deadline lasted
+        assert body["results"][0]["status"] == "unknown"  # no time left to solve
         assert app.state.executor.running == 0  # the engine thread is free again
         edit = {"action": "delete", "entity": "course", "code": "UT-LA"}
         started = time.monotonic()

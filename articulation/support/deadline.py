@@ -177,6 +177,20 @@ class DeadlineExceeded(TimeoutError):
         return (DeadlineExceeded, (self.seconds, self.was_cancelled))
 
 
+def expired() -> bool:
+    """Whether the current work's deadline has passed or it was cancelled (False without a
+    deadline): optional work (suggestions, hints) is left out from then on.
+
+    >>> expired()
+    False
+    >>> with deadline(0.0):
+    ...     expired()
+    True
+    """
+    found = _current.get()
+    return found is not None and found.expired()
+
+
 def check() -> None:
     """Raise :class:`DeadlineExceeded` when the current work's deadline has passed or it was
     cancelled; call it between the steps of long work that is not a solve (a solve stops by
