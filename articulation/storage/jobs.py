@@ -267,18 +267,19 @@ def delete_old_jobs(engine: Engine, keep_seconds: float) -> list[str]:
     catalogue version (the directors' page shows it). The deleted job ids."""
     cutoff = now() - dt.timedelta(seconds=keep_seconds)
     with Session(engine) as session, session.begin():
-        version = session.exec(select(CatalogueState.version)).first() or 0
-        kept = latest_finished_job(session, version)
-        old = [
-            job_id
-            for job_id in session.exec(
+        candidates = list(
+            session.exec(
                 select(ScanJob.id).where(
                     col(ScanJob.status).not_in(UNFINISHED),
                     (col(ScanJob.finished_at).is_(None)) | (col(ScanJob.finished_at) < cutoff),
                 )
             )
-            if kept is None or job_id != kept.id
-        ]
+        )
+        if not candidates:  # the usual sweep: nothing to read further
+            return []
+        version = session.exec(select(CatalogueState.version)).first() or 0
+        kept = latest_finished_job(session, version)
+        old = [job_id for job_id in candidates if kept is None or job_id != kept.id]
         for start in range(0, len(old), 500):
             chunk = old[start : start + 500]
             session.exec(delete(ScanFile).where(col(ScanFile.job_id).in_(chunk)))
