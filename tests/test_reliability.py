@@ -669,3 +669,52 @@ def test_transcript_reading_and_what_if_end_within_the_request_deadline(
         response = client.post("/v1/whatif", json={"edits": [edit], "time_limit": 1})
         assert time.monotonic() - started < 1 + 2
         assert response.status_code == 503, response.text
+
+
+@pytest.mark.timeout(120)
+def test_migrating_and_seeding_run_one_process_at_a_time(
+    fresh_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two servers preparing one fresh database at once (separate engines): the second waits
+    for the first, then finds the database migrated and seeded."""
+    import api.main
+
+    inside, most, seeded = [0], [0], []
+    lock = threading.Lock()
+    real_migrate, real_seed = api.main.migrate, api.main.seed
+
+    def watched(work: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            try:
+                time.sleep(0.5)  # long enough for the other to come in, were it let in
+                return work(*args, **kwargs)
+            finally:
+                with lock:
+                    inside[0] -= 1
+
+        return run
+
+    monkeypatch.setattr(api.main, "migrate", watched(real_migrate))
+    monkeypatch.setattr(
+        api.main, "seed", watched(lambda *a, **k: seeded.append(real_seed(*a, **k)))
+    )
+    settings = Settings(database_url=fresh_url, curricula=MINI)
+    errors: list[BaseException] = []
+
+    def prepare() -> None:
+        try:
+            api.main.prepare_database(settings)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=prepare) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(100)
+    assert errors == []
+    assert most[0] == 1  # never two at once
+    assert sorted(seeded) == [False, True]  # seeded once; the other found it seeded
