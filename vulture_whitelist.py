@@ -7,6 +7,8 @@ _invalid
 _http
 _unexpected
 _database_down
+_database_error
+_deadline
 _data_error
 _conflict
 scan_cells
@@ -146,3 +148,5 @@ cap_source
 ceiling_source
 leaves_unmet
 fixed_package
+# storage helpers the tests and scripts use to set up jobs
+create_job

@@ -17,10 +17,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from articulation.support.deadline import DeadlineExceeded
 
 log = logging.getLogger("articulation.api")
 
@@ -182,6 +192,20 @@ def install(app: FastAPI) -> None:
     async def _timeout(_request: Request, exc: SolveTimeout) -> JSONResponse:
         return _error(503, exc.body(), {"Retry-After": "1"})
 
+    @app.exception_handler(DeadlineExceeded)
+    async def _deadline(_request: Request, exc: DeadlineExceeded) -> JSONResponse:
+        body = {
+            "detail": [
+                {
+                    "loc": ["time_limit"],
+                    "msg": f"not answered in time: {exc}; retry with a larger time_limit or "
+                    "less work",
+                    "type": "time_limit",
+                }
+            ]
+        }
+        return _error(503, body, {"Retry-After": "1"})
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         items = []
@@ -200,12 +224,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
+    @app.exception_handler(PoolTimeout)  # every pooled connection busy for pool_timeout
+    @app.exception_handler(DisconnectionError)
+    async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
         log.error("database error: %s", exc)
-        body = {
-            "detail": [{"loc": ["database"], "msg": "database unavailable", "type": "unavailable"}]
-        }
-        return _error(503, body, {"Retry-After": "5"})
+        return database_unavailable()
 
     @app.exception_handler(DataError)
     async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
@@ -216,6 +239,16 @@ def install(app: FastAPI) -> None:
             "detail": [{"loc": ["request"], "msg": f"invalid value: {reason}", "type": "invalid"}]
         }
         return _error(422, body)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        # any other error of the database's: its connection lost (503), else unexpected
+        if exc.connection_invalidated:
+            log.error("database connection lost: %s", exc)
+            return database_unavailable()
+        log.exception("unexpected database error", exc_info=exc)
+        body = {"detail": [{"loc": [], "msg": "internal error", "type": "internal"}]}
+        return _error(500, body)
 
     @app.exception_handler(IntegrityError)
     async def _conflict(_request: Request, exc: IntegrityError) -> JSONResponse:
@@ -247,6 +280,16 @@ def install(app: FastAPI) -> None:
             msg = f"{msg}; allowed: {headers['Allow']}"
         body = {"detail": [{"loc": [where], "msg": msg, "type": kind}]}
         return _problem(request, exc.status_code, body, headers or None)
+
+
+def database_unavailable() -> JSONResponse:
+    """503 with ``Retry-After``: the database did not answer in time, or is unreachable."""
+    body = {"detail": [{"loc": ["database"], "msg": "database unavailable", "type": "unavailable"}]}
+    return _error(503, body, {"Retry-After": str(DATABASE_RETRY_AFTER)})
+
+
+#: Seconds a client is asked to wait after the database was unavailable.
+DATABASE_RETRY_AFTER = 5
 
 
 def allowed_methods(request: Request) -> list[str]:

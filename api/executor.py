@@ -57,6 +57,7 @@ class EngineExecutor:
         self._lock = threading.Lock()
         self._pending = 0  # requests running or waiting
         self._running = 0
+        self._deadlines: set[Deadline] = set()  # of the work running now
 
     @property
     def pending(self) -> int:
@@ -82,10 +83,14 @@ class EngineExecutor:
             try:
                 with deadline(seconds, cancelled=cancelled) as current:
                     started.append(current)
+                    with self._lock:
+                        self._deadlines.add(current)
                     return work(*args)
             finally:
                 with self._lock:
                     self._running -= 1
+                    if started:
+                        self._deadlines.discard(started[0])
 
         with self._lock:
             if self._pending >= self.threads + self.queue:
@@ -145,8 +150,11 @@ class EngineExecutor:
             loop.call_later(self.poll_interval, self._cancel, future, cancelled, started)
 
     def shutdown(self) -> None:
-        """Cancel the waiting work and wait for the running work (its deadline bounds it)."""
+        """Cancel the waiting and the running work, and wait for the running work to stop."""
         with self._lock:
             executor, self._executor = self._executor, None
+            running = list(self._deadlines)
+        for current in running:
+            current.cancel()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)

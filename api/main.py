@@ -26,6 +26,7 @@ from articulation.answers.parallel import parse_cluster
 from articulation.curriculum.catalogue import Catalogue
 from articulation.settings import Settings, from_environment, stop
 from articulation.storage.db import migrate, settings_engine
+from articulation.storage.locks import exclusive
 from articulation.storage.roles import roles_that
 from articulation.storage.snapshot import Snapshots
 
@@ -44,15 +45,18 @@ Every error names the field (`loc`) and the reason (`msg`).
 
 
 def prepare_database(settings: Settings) -> None:
-    """Apply migrations and, on an empty database, import the curricula (as configured)."""
+    """Apply migrations and, on an empty database, import the curricula (as configured), one
+    process at a time: server workers and ``serve`` commands started together on a fresh
+    database wait for the first to finish, then find it migrated and seeded."""
     if not (settings.migrate_on_start or settings.seed_on_start):
         return
     engine = settings_engine(settings)
     try:
-        if settings.migrate_on_start:
-            migrate(engine)
-        if settings.seed_on_start:
-            seed(engine, settings)
+        with exclusive(engine, "prepare-database"):
+            if settings.migrate_on_start:
+                migrate(engine)
+            if settings.seed_on_start:
+                seed(engine, settings)
     finally:
         engine.dispose()
 
@@ -91,6 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retry_interval=settings.job_retry_interval,
         retention_seconds=settings.scan_retention_seconds,
         retention_count=settings.scan_retention_count,
+        job_retention_seconds=settings.scan_job_retention_seconds,
+        time_limit=settings.job_time_limit,
+        shutdown_grace=settings.shutdown_grace,
         cluster=settings.dask_scheduler,
         flagship_list=settings.curricula_dir / DEFAULT_LIST,
     )

@@ -546,6 +546,10 @@ class AuditOut(BaseModel):
     catalogue_version: int
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What was repaired to show a document stored before today's bounds",
+    )
 
 
 class AuditList(BaseModel):

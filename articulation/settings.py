@@ -108,6 +108,16 @@ class Settings(BaseSettings):
     scan_on_start: bool = True
     """When the server starts and the current catalogue version has no scan (finished or under
     way), compute one of every pair in the background, so the directors' matrix has cells"""
+    scan_job_retention_seconds: Seconds = 90 * 24 * 3600.0
+    """Finished scan jobs (done, failed or expired) are deleted with their cells this long after
+    they finished — except the latest finished scan of the current catalogue version, which the
+    directors' page shows"""
+    job_time_limit: Seconds = 3600.0
+    """Seconds one scan job may take, its report included; a job still running then is failed
+    with that reason, and the next job starts"""
+    shutdown_grace: Seconds = 5.0
+    """Seconds a stopping server waits for its running scan job to stop (it is then failed:
+    'server stopped') and for open connections to finish"""
     job_heartbeat_interval: Seconds = 5.0
     """Seconds between a server's heartbeats of its jobs (and sweeps of all jobs)"""
     job_stale_after: Seconds = 60.0

@@ -134,6 +134,12 @@ def list_programmes(
     return ProgrammeList(total=len(items), items=items)
 
 
+def warning_header(warnings: list[str]) -> str:
+    """An HTTP ``Warning`` header (code 199, miscellaneous) of ``warnings``, in ASCII."""
+    text = "; ".join(warnings).replace("\\", "\\\\").replace('"', "'")
+    return '199 articulation "' + text.encode("ascii", "replace").decode() + '"'
+
+
 @router.get("/programmes/{code}", response_model=Programme, responses=responses(404))
 def get_programme(snapshot: SnapshotDep, code: CodePath, response: Response) -> Programme:
     """One programme with its courses and requirements, in the curricula file format."""
@@ -141,4 +147,7 @@ def get_programme(snapshot: SnapshotDep, code: CodePath, response: Response) -> 
     if programme is None:
         raise unknown_code("programme", code, snapshot.catalogue.programmes, ["path", "code"])
     response.headers["ETag"] = etag(snapshot.entity_version("programme", code))
+    warnings = snapshot.warnings.get(("programme", code))
+    if warnings:  # stored before today's bounds: shown repaired
+        response.headers["Warning"] = warning_header(warnings)
     return programme

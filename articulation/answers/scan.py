@@ -25,6 +25,7 @@ from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.pool import circular_courses, half_ects
 from articulation.solving.route import Route, decide_both, route_alternatives
+from articulation.support import deadline
 from articulation.support.jsonable import fields_json
 
 
@@ -266,7 +267,11 @@ def _assess_row(catalogue: Catalogue, job: tuple[str, tuple[str, ...]]) -> list[
     of work that goes to one process."""
     b, masters = job
     bachelor = catalogue.bachelor(b)
-    return [assess(catalogue, bachelor, catalogue.master(m)) for m in masters]
+    cells = []
+    for m in masters:
+        deadline.check()  # a cut-short scan stops between its cells
+        cells.append(assess(catalogue, bachelor, catalogue.master(m)))
+    return cells
 
 
 def scan(

@@ -348,6 +348,7 @@ def affected(
         return key, pool_cache[key]
 
     for b, m in new_pairs:
+        deadline.check()
         cell = by_pair.get((b, m))
         if cell is None or b not in old.programmes or m not in old.programmes:
             mark((b, m), changed_programmes.get(b) or changed_programmes.get(m) or NEW_PAIR)
@@ -448,6 +449,7 @@ def diff(
         return [said[cause] for cause in causes]
 
     for b, m in pairs(new):
+        deadline.check()  # within the what-if's deadline, between its cells
         causes = reach.get((b, m))
         cell = old_cells[(b, m)] if causes is None else assess(new, new.bachelor(b), new.master(m))
         after.append(cell)

@@ -123,6 +123,9 @@ def export_command(
             written = export_curricula(snapshot.catalogue, directory)
         except (ValueError, OSError) as exc:
             raise BadInput(str(exc)) from None
+    for (entity, code), warnings in sorted(snapshot.warnings.items()):
+        for warning in warnings:  # stored before today's bounds: exported repaired
+            err.print(f"warning: {entity} {code}: {warning}")
     out.print(f"wrote {len(written)} files to {directory} (catalogue version {snapshot.version})")
 
 

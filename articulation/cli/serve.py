@@ -8,6 +8,7 @@ seeded once, here, before the workers start.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Annotated
@@ -63,7 +64,12 @@ def serve(
             raise typer.Exit(1) from None
     if workers == 1:
         ready = settings.model_copy(update={"migrate_on_start": False, "seed_on_start": False})
-        uvicorn.run(create_app(ready), host=host, port=port)
+        uvicorn.run(
+            create_app(ready),
+            host=host,
+            port=port,
+            timeout_graceful_shutdown=math.ceil(settings.shutdown_grace),
+        )
         return
     if settings.database_url.startswith("sqlite"):
         err.print(
@@ -80,4 +86,11 @@ def serve(
     )
     if settings.curricula is not None:
         os.environ["ARTICULATION_CURRICULA"] = str(settings.curricula)
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_grace),
+    )

@@ -42,7 +42,7 @@ from articulation.curriculum.model import (
     Programme,
     decimal_comma,
 )
-from articulation.support import memo
+from articulation.support import deadline, memo
 from articulation.support.suggest import nearest_many, title_score
 
 _SEPARATORS = re.compile(r"[\s_.\-/]+")
@@ -288,12 +288,16 @@ def recognise_texts(
     catalogue: Catalogue, texts: Sequence[str]
 ) -> tuple[tuple[Matched, ...], tuple[Unmatched, ...]]:
     """Each text (a code in any form, or a title) matched to its course, or listed with the
-    nearest courses. The one recogniser of the API and the pages."""
+    nearest courses (while the current deadline lasts). The one recogniser of the API and the
+    pages."""
     matched, unmatched = [], []
     for i, text in enumerate(texts):
         code = match_course(catalogue, text)
         if code is None:
-            unmatched.append(Unmatched(i, text, tuple(suggestions(catalogue, text))))
+            # the suggestions cost time: none once the request's deadline has passed (or its
+            # client left); the lines are still listed as unrecognised
+            found = () if deadline.expired() else tuple(suggestions(catalogue, text))
+            unmatched.append(Unmatched(i, text, found))
         else:
             matched.append(Matched(i, text, code, catalogue.courses[code].title))
     return tuple(matched), tuple(unmatched)

@@ -41,6 +41,7 @@ from articulation.outputs.report import (
 from articulation.solving.gap import Attainment, attained_text, holds, words
 from articulation.solving.planning.results import Plan, finished_at
 from articulation.solving.planning.route_plan import RoutePlan
+from articulation.support import deadline
 
 #: The report's languages, each with the folder of its pages: English at the top, Dutch in nl/.
 FOLDERS = {"en": "", "nl": "nl/"}
@@ -225,6 +226,7 @@ def _pages(report: Report, top: int, lang: str) -> dict[str, str]:
     pages: dict[str, str] = {}
 
     def page(template: str, path: str, view: dict[str, Any]) -> None:
+        deadline.check()  # a scan job's report is written within the job's deadline
         root = "../" * path.count("/")
         switches = _switches(path, lang)
         pages[path] = env.get_template(template).render(root=root, switches=switches, **view)

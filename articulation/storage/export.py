@@ -7,6 +7,9 @@ and code in lower case).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +28,28 @@ def export_curricula(catalogue: Catalogue, directory: str | Path) -> list[Path]:
     """Write ``catalogue`` below ``directory``; returns the files written.
 
     Refuses (``FileExistsError``) when the directory already holds YAML files, which would be
-    read together with the new ones."""
+    read together with the new ones. The files are written to a directory of their own next to
+    it first and moved into place when all are written: an export that fails leaves nothing
+    behind."""
     root = Path(directory)
     if root.exists() and any(root.rglob("*.yaml")):
         raise FileExistsError(f"{root} already contains YAML files; choose an empty directory")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    try:
+        written = _write(catalogue, staging)
+        if not root.exists() or not any(root.iterdir()):
+            os.replace(staging, root)  # an empty directory is replaced as a whole
+        else:  # a directory with other files: the new ones join them
+            for entry in sorted(staging.iterdir()):
+                os.replace(entry, root / entry.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [root / path.relative_to(staging) for path in written]
+
+
+def _write(catalogue: Catalogue, root: Path) -> list[Path]:
+    """Write the catalogue's files below ``root``."""
     files: dict[Path, Any] = {}
     outcomes = [o.model_dump(mode="json", exclude_none=True) for o in catalogue.outcomes.values()]
     files[root / "outcomes.yaml"] = {"outcomes": outcomes}

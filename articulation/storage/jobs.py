@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
-from articulation.storage.tables import ScanFile, ScanJob, insert_rows, now
+from articulation.storage.locks import lock_in_transaction
+from articulation.storage.tables import CatalogueState, ScanFile, ScanJob, insert_rows, now
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,34 @@ WITH_CELLS = tuple(s.value for s in JOB_STATUSES.values() if s.cells)
 WITH_FILES = tuple(s.value for s in JOB_STATUSES.values() if s.files)
 
 
+def new_job(
+    job_id: str,
+    parameters: dict[str, Any],
+    total: int,
+    version: int,
+    *,
+    client_id: int | None = None,
+    request_key: str | None = None,
+    heartbeat: bool = False,
+    server: str | None = None,
+) -> ScanJob:
+    """A queued job, not stored yet (with a first heartbeat when its runner is alive)."""
+    at = now()
+    return ScanJob(
+        id=job_id,
+        status="queued",
+        created_at=at,
+        catalogue_version=version,
+        parameters=parameters,
+        total=total,
+        done=0,
+        client_id=client_id,
+        request_key=request_key,
+        heartbeat_at=at if heartbeat else None,
+        server=server,
+    )
+
+
 def create_job(
     engine: Engine,
     job_id: str,
@@ -62,23 +91,51 @@ def create_job(
 ) -> ScanJob:
     """Record a queued job (with a first heartbeat when its runner is alive), run by
     ``server`` (host and process id)."""
-    at = now()
-    job = ScanJob(
-        id=job_id,
-        status="queued",
-        created_at=at,
-        catalogue_version=version,
-        parameters=parameters,
-        total=total,
-        done=0,
+    job = new_job(
+        job_id,
+        parameters,
+        total,
+        version,
         client_id=client_id,
         request_key=request_key,
-        heartbeat_at=at if heartbeat else None,
+        heartbeat=heartbeat,
         server=server,
     )
     with Session(engine, expire_on_commit=False) as session, session.begin():
         session.add(job)
     return job
+
+
+class QueueFull(Exception):
+    """A scan queue (of one client, or of all) holds its limit of unfinished jobs already."""
+
+    def __init__(self, whose: str, allowed: int):
+        super().__init__(f"{whose} queue is full ({allowed} unfinished scan job(s))")
+        self.whose, self.allowed = whose, allowed
+
+
+def admit_job(
+    engine: Engine,
+    job: ScanJob,
+    limits: list[tuple[int | None, int, str]],
+) -> tuple[ScanJob, bool]:
+    """Record the queued ``job`` unless the same request on the same catalogue version is
+    queued, running or done already (that job is returned instead: ``(job, False)``); each of
+    ``limits`` — (client id or None for all clients, unfinished jobs allowed, whose queue) —
+    raises :class:`QueueFull` when reached. The check and the insert are one transaction under
+    a lock that holds across processes, so a quota holds however many server processes admit
+    jobs at once."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        lock_in_transaction(session.connection(), "scan-quota")
+        if job.request_key is not None:
+            found = reusable_job(session, job.request_key, job.catalogue_version)
+            if found is not None:
+                return found, False
+        for client_id, allowed, whose in limits:
+            if unfinished_jobs(session, client_id) >= allowed:
+                raise QueueFull(whose, allowed)
+        session.add(job)
+    return job, True
 
 
 def get_job(session: Session, job_id: str) -> ScanJob | None:
@@ -213,6 +270,49 @@ def fail_stale_jobs(engine: Engine, stale_after: float, reason: str) -> int:
             .values(status="failed", error=reason, finished_at=now())
         )
         return result.rowcount
+
+
+def fail_jobs(engine: Engine, job_ids: list[str], reason: str) -> int:
+    """Fail the unfinished jobs among ``job_ids`` with ``reason``; how many there were."""
+    if not job_ids:
+        return 0
+    with Session(engine) as session, session.begin():
+        result = session.exec(
+            update(ScanJob)
+            .where(col(ScanJob.id).in_(job_ids), col(ScanJob.status).in_(UNFINISHED))
+            .values(status="failed", error=reason, finished_at=now())
+        )
+        return result.rowcount
+
+
+def delete_old_jobs(engine: Engine, keep_seconds: float) -> list[str]:
+    """Delete the jobs that finished (done, failed or expired) more than ``keep_seconds`` ago,
+    with their cells and report files — except the latest finished scan of the current
+    catalogue version (the directors' page shows it). The deleted job ids."""
+    cutoff = now() - dt.timedelta(seconds=keep_seconds)
+    with Session(engine) as session, session.begin():
+        candidates = list(
+            session.exec(
+                select(ScanJob.id).where(
+                    col(ScanJob.status).not_in(UNFINISHED),
+                    (col(ScanJob.finished_at).is_(None)) | (col(ScanJob.finished_at) < cutoff),
+                )
+            )
+        )
+        if not candidates:  # the usual sweep: nothing to read further
+            return []
+        version = session.exec(select(CatalogueState.version)).first() or 0
+        kept = latest_finished_job(session, version)
+        old = [job_id for job_id in candidates if kept is None or job_id != kept.id]
+        for start in range(0, len(old), 500):
+            chunk = old[start : start + 500]
+            session.exec(delete(ScanFile).where(col(ScanFile.job_id).in_(chunk)))
+            session.exec(
+                delete(ScanJob).where(
+                    col(ScanJob.id).in_(chunk), col(ScanJob.status).not_in(UNFINISHED)
+                )
+            )
+        return old
 
 
 def expire_reports(engine: Engine, keep_seconds: float, keep_count: int) -> list[str]:

@@ -10,6 +10,7 @@ needs its id before its alternatives can name it).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from articulation.curriculum.model import (
 )
 from articulation.curriculum.model import Programme as ProgrammeUnion
 from articulation.curriculum.yamlfile import Problem
+from articulation.storage.bounds import repair_document
 from articulation.storage.tables import (
     CalendarPeriod,
     CatalogueState,
@@ -46,6 +48,7 @@ from articulation.storage.tables import (
 )
 
 _PROGRAMME = TypeAdapter(ProgrammeUnion)
+log = logging.getLogger("articulation.storage")
 R = TypeVar("R", bound=SQLModel)
 
 
@@ -62,6 +65,8 @@ class Parts:
     programmes: list[Programme]
     versions: dict[tuple[str, str], int] = field(default_factory=dict)
     calendars: dict[str, Calendar] = field(default_factory=dict)
+    # (entity, code) → what was repaired on reading it (stored before today's bounds)
+    warnings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> Parts:
@@ -231,22 +236,35 @@ def programme_columns(programme: Programme) -> dict[str, Any]:
     return columns
 
 
-def _requirement_tree(rows: list[RequirementRow]) -> dict[str, list[dict[str, Any]]]:
-    """Requirement rows of one programme → ``{role: [item, …]}`` in their written form."""
+def requirement_tree(rows: list[RequirementRow]) -> dict[str, list[dict[str, Any]]]:
+    """Requirement rows of one programme → ``{role: [item, …]}`` in their written form (built
+    without recursion: a row stored before the depth bound may nest any number of levels)."""
     children: dict[int | None, list[RequirementRow]] = defaultdict(list)
     for row in rows:
         children[row.parent_id].append(row)
 
-    def item(row: RequirementRow) -> dict[str, Any]:
+    def plain(row: RequirementRow) -> dict[str, Any]:
         if row.kind == "outcome":
             return {"outcome": row.outcome, "level": row.level}
         if row.kind == "area":
             return {"area": row.area, "min_ects": row.min_ects}
-        return {"any_of": [item(c) for c in sorted(children[row.id], key=lambda r: r.position)]}
+        return {"any_of": []}
 
     tree: dict[str, list[dict[str, Any]]] = {}
+    pending: list[tuple[RequirementRow, list[dict[str, Any]]]] = []
     for row in sorted(children[None], key=lambda r: (r.role, r.position)):
-        tree.setdefault(row.role, []).append(item(row))
+        pending.append((row, tree.setdefault(row.role, [])))
+    seen: set[int | None] = set()
+    # place each item in its parent's list in order: walk the rows depth first
+    pending.reverse()
+    while pending:
+        row, into = pending.pop()
+        item = plain(row)
+        into.append(item)
+        if row.kind not in ("outcome", "area") and row.id not in seen:
+            seen.add(row.id)  # a cycle of parent ids (a damaged table) is read once
+            members = sorted(children[row.id], key=lambda r: r.position)
+            pending.extend((member, item["any_of"]) for member in reversed(members))
     return tree
 
 
@@ -255,7 +273,10 @@ def _programme_from_rows(
     tracks: list[ProgrammeTrack],
     courses: list[ProgrammeCourse],
     requirements: list[RequirementRow],
+    warnings: list[str],
 ) -> Programme:
+    """The programme of its rows; a requirement stored beyond today's bounds is repaired
+    without changing its meaning, with a warning added to ``warnings``."""
     data: dict[str, Any] = {
         "code": row.code,
         "name": row.name,
@@ -269,7 +290,7 @@ def _programme_from_rows(
     for link in courses:
         lists[link.track].append((link.position, link.course_code))
     own = [c for _, c in sorted(lists[None])]
-    tree = _requirement_tree(requirements)
+    tree = requirement_tree(requirements)
     if row.kind == "bachelor":
         data["courses"] = own
         data["electives"] = row.electives
@@ -292,6 +313,8 @@ def _programme_from_rows(
         data["courses"] = own
         data["open_to"] = row.open_to or []
         data["entry"] = tree.get("entry", [])
+    data, found = repair_document(data)  # stored before today's bounds: shown repaired
+    warnings.extend(found)
     return _PROGRAMME.validate_python(data)
 
 
@@ -367,15 +390,22 @@ def read_parts(session: Session) -> Parts:
     links = _rows_by(session, ProgrammeCourse, "programme_code")
     requirements = _rows_by(session, RequirementRow, "programme_code")
     programmes = []
+    warnings: dict[tuple[str, str], list[str]] = {}
     for row in session.exec(select(ProgrammeRow).order_by(ProgrammeRow.code)):
+        found: list[str] = []
         programmes.append(
-            _programme_from_rows(row, tracks[row.code], links[row.code], requirements[row.code])
+            _programme_from_rows(
+                row, tracks[row.code], links[row.code], requirements[row.code], found
+            )
         )
+        if found:
+            warnings["programme", row.code] = found
+            log.warning("programme %s: %s", row.code, "; ".join(found))
         versions["programme", row.code] = row.version
     periods = list(session.exec(select(CalendarPeriod)))
     for period in periods:
         versions["calendar", period.institution] = period.version
-    return Parts(outcomes, courses, programmes, versions, _calendars_from_rows(periods))
+    return Parts(outcomes, courses, programmes, versions, _calendars_from_rows(periods), warnings)
 
 
 def is_empty(session: Session) -> bool:

@@ -27,6 +27,8 @@ class Snapshot:
     version: int
     catalogue: Catalogue
     versions: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (entity, code) → what was repaired on reading it (stored before today's bounds)
+    warnings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def entity_version(self, entity: str, code: str) -> int | None:
         return self.versions.get((entity, code))
@@ -77,4 +79,9 @@ class Snapshots:
             version = read_version(session)
             parts = read_parts(session)
         self.builds += 1
-        return Snapshot(version=version, catalogue=parts.catalogue(), versions=parts.versions)
+        return Snapshot(
+            version=version,
+            catalogue=parts.catalogue(),
+            versions=parts.versions,
+            warnings=parts.warnings,
+        )

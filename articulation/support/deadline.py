@@ -69,11 +69,16 @@ class Deadline:
 
     @property
     def limit(self) -> float:
-        """The time limit the answers of this work are stated against: the whole deadline's,
-        else the limit of each solve."""
-        if self.seconds is not None:
-            return self.seconds
-        return self.solve_limit if self.solve_limit is not None else DEFAULT_SOLVE_LIMIT
+        """The time limit the answers of this work are stated against: the limit of each
+        solve when there is one (a batch scan, bounded as a whole by a job deadline too), else
+        the whole deadline's."""
+        if self.solve_limit is not None:
+            return self.solve_limit
+        return self.seconds if self.seconds is not None else DEFAULT_SOLVE_LIMIT
+
+    def expired(self) -> bool:
+        """Whether the work must stop: cancelled, or its end passed."""
+        return self.cancelled.is_set() or (self.end is not None and time.monotonic() >= self.end)
 
     def cancel(self) -> None:
         """Leave no time to later solves and stop the running one (safe from any thread, and
@@ -150,6 +155,57 @@ def cancelled() -> bool:
     """
     found = _current.get()
     return found is not None and found.cancelled.is_set()
+
+
+class DeadlineExceeded(TimeoutError):
+    """Work that is not a solve (reading a transcript, building a report) ran past its
+    deadline or was cancelled: it stops where it is, with no answer."""
+
+    def __init__(self, seconds: float | None, cancelled: bool):
+        self.seconds, self.was_cancelled = seconds, cancelled
+        if cancelled:
+            reason = "cancelled"
+        else:
+            reason = (
+                "the time limit passed"
+                if seconds is None
+                else f"the time limit of {seconds:g} s passed"
+            )
+        super().__init__(reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in a worker process, read in the parent
+        return (DeadlineExceeded, (self.seconds, self.was_cancelled))
+
+
+def expired() -> bool:
+    """Whether the current work's deadline has passed or it was cancelled (False without a
+    deadline): optional work (suggestions, hints) is left out from then on.
+
+    >>> expired()
+    False
+    >>> with deadline(0.0):
+    ...     expired()
+    True
+    """
+    found = _current.get()
+    return found is not None and found.expired()
+
+
+def check() -> None:
+    """Raise :class:`DeadlineExceeded` when the current work's deadline has passed or it was
+    cancelled; call it between the steps of long work that is not a solve (a solve stops by
+    itself). Without a deadline, nothing happens.
+
+    >>> check()
+    >>> with deadline(0.0):
+    ...     check()
+    Traceback (most recent call last):
+    ...
+    articulation.support.deadline.DeadlineExceeded: the time limit of 0 s passed
+    """
+    found = _current.get()
+    if found is not None and found.expired():
+        raise DeadlineExceeded(found.seconds, found.cancelled.is_set())
 
 
 def remaining() -> float:
