@@ -107,14 +107,19 @@ class CoverModel:
             b = model.new_bool_var(str(item))
             model.add(self._weighted(helpers, credit) >= need).only_enforce_if(b)
             return b
-        options = [self.requirement(alt) for alt in item.any_of]
-        if any(alt is True for alt in options):
+        # one of (any_of) or k of (at_least) the members: a literal per member that can hold
+        members = [self.requirement(alt) for alt in item.members]
+        need = item.needed - sum(1 for alt in members if alt is True)
+        if need <= 0:
             return True
-        options = [alt for alt in options if alt is not None]
-        if not options:
+        options = [alt for alt in members if alt is not None and alt is not True]
+        if len(options) < need:
             return None
         b = model.new_bool_var(str(item))
-        model.add_bool_or(options).only_enforce_if(b)
+        if need == 1:
+            model.add_bool_or(options).only_enforce_if(b)
+        else:
+            model.add(sum(options) >= need).only_enforce_if(b)
         return b
 
     def add_prerequisites(self) -> None:

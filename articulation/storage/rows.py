@@ -4,8 +4,8 @@ reading it back.
 A course or programme is spread over its own row and the rows that hang off it (taught outcomes,
 prerequisite groups; course lists, tracks, requirement items). This module maps models to the
 column values of those rows and rows back to models; :mod:`articulation.storage.writing` writes
-them (a programme's course lists and requirement items as it inserts them: an ``any_of`` item
-needs its id before its alternatives can name it).
+them (a programme's course lists and requirement items as it inserts them: an ``any_of`` or
+``at_least`` item needs its id before its members can name it).
 """
 
 from __future__ import annotations
@@ -251,7 +251,10 @@ def _requirement_tree(rows: list[RequirementRow]) -> dict[str, list[dict[str, An
             return {"outcome": row.outcome, "level": row.level}
         if row.kind == "area":
             return {"area": row.area, "min_ects": row.min_ects}
-        return {"any_of": [item(c) for c in sorted(children[row.id], key=lambda r: r.position)]}
+        members = [item(c) for c in sorted(children[row.id], key=lambda r: r.position)]
+        if row.kind == "at_least":
+            return {"at_least": row.at_least, "of": members}
+        return {"any_of": members}
 
     tree: dict[str, list[dict[str, Any]]] = {}
     for row in sorted(children[None], key=lambda r: (r.role, r.position)):
