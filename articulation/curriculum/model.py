@@ -503,13 +503,9 @@ def _count(value: Any) -> Any:
 
 
 class AtLeast(Strict):
-    """At least ``at_least`` of the items ``of`` (k of n, 1 <= k <= n): e.g. a master that asks
-    for bachelor-level knowledge of three of six topics. ``at_least: 1`` is ``any_of``.
-
-    >>> item = AtLeast(at_least=2, of=[{"outcome": "a", "level": 2}, {"area": "b", "min_ects": 5}])
-    >>> str(item)
-    'at least 2 of (a@understand | >= 5 EC b)'
-    """
+    """At least ``at_least`` of the items ``of`` (k of n, from 1 to the number of items): e.g. a
+    master that asks for bachelor-level knowledge of three of six topics. ``at_least: 1`` is
+    ``any_of``."""
 
     at_least: Annotated[int, Field(ge=1), BeforeValidator(_count)]
     of: Annotated[list[Requirement], Field(min_length=1)]
