@@ -538,10 +538,6 @@ class AtLeast(Strict):
         return f"at least {self.at_least} of (" + " | ".join(str(item) for item in self.of) + ")"
 
 
-#: The items that list members: one of them (``any_of``) or k of them (``at_least``).
-Choice = AnyOf | AtLeast
-
-
 def _requirement_kind(value: Any) -> str | None:
     keys = value if isinstance(value, dict) else vars(value) if isinstance(value, BaseModel) else {}
     for key, tag in (
