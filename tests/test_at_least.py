@@ -291,3 +291,22 @@ def test_the_database_and_ooapi_keep_at_least(tmp_path: Path) -> None:
     assert isinstance(requires[1], AnyOf) and requires[1].any_of[0].at_least == 3
     files = json.loads(json.dumps(export_ooapi(catalogue)))
     assert read_ooapi(files).catalogue == catalogue
+
+
+def test_a_remembered_solve_is_not_reused_when_other_items_of_at_least_hold(
+    tmp_path: Path,
+) -> None:
+    """Two bachelors with the same candidates and the same unmet ``at_least`` item, one holding
+    one of its items already and one none, need different programmes: the catalogue's memo of
+    solves must tell them apart (each answer checked to meet the requirement)."""
+    curricula = curricula_with(tmp_path, f"  - {{at_least: 2, of: {FOUR}}}")
+    catalogue = load_curricula(curricula)
+    master = catalogue.master("UT-M-CS")
+    answers = {}
+    for code in ("VU-B-AI", "VU-B-CREATE", "VU-B-AI"):
+        taken = catalogue.bachelor(code).courses
+        result = bridge(catalogue, master, taken)
+        assert holds(master.requires[0], attainment(catalogue, {*taken, *result.codes})), code
+        answers.setdefault(code, result.codes)
+        assert result.codes == answers[code]
+    assert answers == {"VU-B-AI": ("UT-LA",), "VU-B-CREATE": ("UT-DM", "UT-LA")}
