@@ -7,15 +7,18 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from api.main import create_app
 from articulation.cli import app as cli_app
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import (
@@ -27,6 +30,7 @@ from articulation.curriculum.model import (
     Requirement,
 )
 from articulation.interop.ooapi import export_ooapi, read_ooapi
+from articulation.settings import Settings
 from articulation.solving.bridging import bridge
 from articulation.solving.gap import Attainment, attainment, describe, gap, holds, words
 from articulation.storage.catalogue_import import import_catalogue
@@ -310,3 +314,34 @@ def test_a_remembered_solve_is_not_reused_when_other_items_of_at_least_hold(
         answers.setdefault(code, result.codes)
         assert result.codes == answers[code]
     assert answers == {"VU-B-AI": ("UT-LA",), "VU-B-CREATE": ("UT-DM", "UT-LA")}
+
+
+# --- the API: writes and what-if ---------------------------------------------------------------
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    settings = Settings(database_url=database_url, migrate_on_start=False, seed_on_start=False)
+    with TestClient(create_app(settings), raise_server_exceptions=True) as test_client:
+        yield test_client
+
+
+def with_at_least(client: TestClient, k: int) -> dict:
+    master = client.get("/v1/programmes/UT-M-CS").json()
+    of = [{"outcome": o, "level": "apply"} for o in ("cs.programming", "math.calculus")]
+    return {**master, "requires": [{"at_least": k, "of": of}]}
+
+
+def test_what_if_answers_with_at_least_and_refuses_k_over_n(client: TestClient) -> None:
+    edit = {"action": "change", "programme": with_at_least(client, 3)}
+    refused = client.post("/v1/whatif", json={"edits": [edit]})
+    assert refused.status_code == 422, refused.text
+    [problem] = [p for p in refused.json()["detail"] if "at_least is 3" in p["msg"]]
+    assert problem["loc"][:4] == ["body", "edits", 0, "programme"] and "of" in problem["loc"]
+    edit = {"action": "change", "programme": with_at_least(client, 2)}
+    answered = client.post("/v1/whatif", json={"edits": [edit]})
+    assert answered.status_code == 200, answered.text
+    changed = answered.json()["changed"]
+    assert changed and {c["master"] for c in changed} == {"UT-M-CS"}
+    ai = next(c for c in changed if c["bachelor"] == "VU-B-AI")["after"]
+    assert (ai["status"], ai["courses"], ai["total_ects"]) == ("premaster", ["UT-CALC-A"], 5)
