@@ -32,7 +32,15 @@ from articulation.curriculum.model import (
 from articulation.interop.ooapi import export_ooapi, read_ooapi
 from articulation.settings import Settings
 from articulation.solving.bridging import bridge
-from articulation.solving.gap import Attainment, attainment, describe, gap, holds, words
+from articulation.solving.gap import (
+    Attainment,
+    attained_text,
+    attainment,
+    describe,
+    gap,
+    holds,
+    words,
+)
 from articulation.storage.catalogue_import import import_catalogue
 from articulation.storage.db import make_engine, migrate
 from articulation.storage.rows import read_parts
@@ -164,20 +172,22 @@ def test_every_explanation_says_k_and_how_many_are_met() -> None:
     catalogue = load_curricula(MINI)
     att = Attainment(levels={"math.calculus": 3}, area_ects={"mathematics": 6})
     assert words(catalogue, ITEM, att).text() == (
-        "at least 3 of: Calculus at level apply (has: apply); Linear algebra at level apply "
-        "(has: nothing); at least 10 EC in mathematics (has 6 EC); one of: Programming at level "
+        "at least 3 of: Calculus at level apply (has: apply) | Linear algebra at level apply "
+        "(has: nothing) | at least 10 EC in mathematics (has 6 EC) | one of: Programming at level "
         "apply (has: nothing), 1 met"
     )
     assert words(catalogue, ITEM, att).text("nl").startswith("minstens 3 van: Calculus op niveau")
     assert words(catalogue, ITEM, att).text("nl").endswith(", 1 behaald")
     assert words(catalogue, ITEM).text() == (
-        "at least 3 of: Calculus at level apply; Linear algebra at level apply; at least 10 EC in "
-        "mathematics; one of: Programming at level apply"
+        "at least 3 of: Calculus at level apply | Linear algebra at level apply | at least 10 EC "
+        "in mathematics | one of: Programming at level apply"
     )
     described = describe(ITEM, att)
     assert described.text().startswith("at least 3 of (math.calculus@apply (has apply) | ")
     assert described.text().endswith("), 1 met")
     assert described.text("nl").endswith("), 1 behaald")
+    assert attained_text(ITEM, att).text().startswith("1 met, 3 needed: math.calculus@apply: apply")
+    assert attained_text(ITEM, att).text("nl").startswith("1 behaald, 3 nodig: ")
     assert str(ITEM).startswith("at least 3 of (math.calculus@apply | math.linear-algebra@apply")
 
 
