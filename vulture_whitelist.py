@@ -46,6 +46,7 @@ _._plain_codes
 _._check_areas
 _._areas_add_up
 _._bounded_depth
+_._enough_items
 _._check_admission
 _._check_weeks
 _._check_order

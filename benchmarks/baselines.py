@@ -28,6 +28,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Master,
     OutcomeAt,
     Requirement,
@@ -100,7 +101,8 @@ def _progress(item: Requirement, levels: Mapping[str, int], area: Mapping[str, f
         return 1.0 if levels.get(item.outcome, 0) >= item.level else 0.0
     if isinstance(item, AreaRequirement):
         return min(1.0, area.get(item.area, 0.0) / item.min_ects)
-    return max(_progress(alt, levels, area) for alt in item.any_of)
+    best = sorted((_progress(alt, levels, area) for alt in item.members), reverse=True)
+    return sum(best[: item.needed]) / item.needed  # one of them, or the k best of at_least
 
 
 def greedy(
@@ -209,16 +211,16 @@ def greedy(
 def _outcomes_of(item: Requirement) -> list[str]:
     if isinstance(item, OutcomeAt):
         return [item.outcome]
-    if isinstance(item, AnyOf):
-        return [o for alt in item.any_of for o in _outcomes_of(alt)]
+    if isinstance(item, AnyOf | AtLeast):
+        return [o for alt in item.members for o in _outcomes_of(alt)]
     return []
 
 
 def _areas_of(item: Requirement) -> list[str]:
     if isinstance(item, AreaRequirement):
         return [item.area]
-    if isinstance(item, AnyOf):
-        return [a for alt in item.any_of for a in _areas_of(alt)]
+    if isinstance(item, AnyOf | AtLeast):
+        return [a for alt in item.members for a in _areas_of(alt)]
     return []
 
 
@@ -231,7 +233,7 @@ def _helpers(catalogue: Catalogue, item: Requirement, pool: set[str]) -> set[str
         }
     if isinstance(item, AreaRequirement):
         return {c for c in pool if item.area in catalogue.course_areas[c]}
-    return set().union(*(_helpers(catalogue, alt, pool) for alt in item.any_of))
+    return set().union(*(_helpers(catalogue, alt, pool) for alt in item.members))
 
 
 def _ects(catalogue: Catalogue, codes: Iterable[str]) -> float:
@@ -315,15 +317,16 @@ def naive(
             y = solver.BoolVar(str(item))
             solver.Add(sum(half[c] * x[c] for c in helpers) >= need * y)
             return y
-        assert isinstance(item, AnyOf)
-        options = [force(alt) for alt in item.any_of]
-        if any(o is True for o in options):
+        assert isinstance(item, AnyOf | AtLeast)
+        members = [force(alt) for alt in item.members]
+        need = item.needed - sum(1 for o in members if o is True)
+        if need <= 0:
             return True
-        options = [o for o in options if o is not False]
-        if not options:
+        options = [o for o in members if o is not False and o is not True]
+        if len(options) < need:
             return False
         y = solver.BoolVar(str(item))
-        solver.Add(sum(options) >= y)
+        solver.Add(sum(options) >= need * y)
         return y
 
     for item in the_gap.unmet:

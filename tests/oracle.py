@@ -13,6 +13,7 @@ from itertools import combinations
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Course,
     Master,
     Outcome,
@@ -61,6 +62,8 @@ def satisfied(item, levels, ects) -> bool:
         return levels.get(item.outcome, 0) >= item.level
     if isinstance(item, AreaRequirement):
         return ects.get(item.area, 0) >= item.min_ects
+    if isinstance(item, AtLeast):
+        return sum(1 for alt in item.of if satisfied(alt, levels, ects)) >= item.at_least
     assert isinstance(item, AnyOf)
     return any(satisfied(alt, levels, ects) for alt in item.any_of)
 
@@ -140,6 +143,8 @@ def pool_rank(instance: Instance) -> dict[str, int]:
             return course.teaches.get(item.outcome, 0) >= item.level
         if isinstance(item, AreaRequirement):
             return course_credits(course, outcomes).get(item.area, 0) > 0
+        if isinstance(item, AtLeast):
+            return any(helps(course, alt) for alt in item.of)
         return any(helps(course, alt) for alt in item.any_of)
 
     def meets(course: Course, member) -> bool:

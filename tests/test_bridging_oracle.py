@@ -11,6 +11,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Course,
     Master,
     Outcome,
@@ -30,8 +31,9 @@ ECTS = [1, 2, 2.5, 3, 4, 5, 7.5]
 
 
 def random_instance(seed: int, n_masters: int = 1) -> oracle.Instance:
-    """A small random catalogue with prerequisites (AND/OR, by code and by outcome), any_of and
-    area requirements, mixed institutions, non-bridging courses, passed courses and caps."""
+    """A small random catalogue with prerequisites (AND/OR, by code and by outcome), any_of,
+    at_least (k of n) and area requirements, mixed institutions, non-bridging courses, passed
+    courses and caps."""
     rnd = random.Random(seed)
     ids = [f"o{i}" for i in range(rnd.randint(3, 6))]
     outcomes = [Outcome(id=o, title=o, area=rnd.choice(AREAS)) for o in ids]
@@ -78,7 +80,10 @@ def random_instance(seed: int, n_masters: int = 1) -> oracle.Instance:
         roll = rnd.random()
         if depth and roll < 0.2:
             return AnyOf(any_of=[item(depth - 1) for _ in range(rnd.randint(1, 3))])
-        if roll < 0.3:
+        if depth and roll < 0.3:
+            members = [item(depth - 1) for _ in range(rnd.randint(1, 4))]
+            return AtLeast(at_least=rnd.randint(1, len(members)), of=members)
+        if roll < (0.4 if depth else 0.3):
             return AreaRequirement(area=rnd.choice(AREAS), min_ects=rnd.choice([1, 3, 4.5, 6]))
         if top and rnd.random() < 0.95:
             outcome = rnd.choice(sorted(top))

@@ -18,7 +18,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Bachelor, Master, Minor, OutcomeAt
 from articulation.settings import BUNDLED_CURRICULA
-from articulation.solving.gap import attainment, gap
+from articulation.solving.gap import Attainment, attainment, gap
 from articulation.solving.pool import pool_context, premaster_candidates, prune
 from articulation.solving.route import window_candidates
 
@@ -57,6 +57,13 @@ def yaml_statuses(root: Path) -> dict[str, str]:
     return found
 
 
+def met(group: list, taken: set[str], att: Attainment) -> bool:
+    """Whether a prerequisite group is met by passed courses ``taken`` (attaining ``att``)."""
+    return any(
+        att.level(m.outcome) >= m.level if isinstance(m, OutcomeAt) else m in taken for m in group
+    )
+
+
 def recount(catalogue: Catalogue, cell: Cell, statuses: dict[str, str]) -> str:
     """A cell's grade from the YAML statuses: R on the master; B on whether the gap (unmet
     requirements and what is attained of each, by the engine's gap function) changes without
@@ -74,8 +81,14 @@ def recount(catalogue: Catalogue, cell: Cell, statuses: dict[str, str]) -> str:
     r = "R" if sourced(master.code) else "r"
     if cell.status == "direct" and not full.closed and bachelor.code in master.direct_admission:
         return r + "––"
-    without = gap(master, attainment(catalogue, {c for c in taken if sourced(c)}))
+    kept = {c for c in taken if sourced(c)}
+    without = gap(master, attainment(catalogue, kept))
     same = [d.text() for d in full.details()] == [d.text() for d in without.details()]
+    # the prerequisites of the route's courses that the passed courses meet: the same without
+    # the illustrative ones?
+    for code in cell.codes if cell.status != "direct" else ():
+        for group in catalogue.courses[code].prerequisites:
+            same = same and met(group, taken, full.attained) == met(group, kept, without.attained)
     b = "B" if same else "b"
     if cell.status == "direct":
         return r + b + "–"

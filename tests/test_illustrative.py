@@ -17,7 +17,14 @@ import pytest
 from articulation.cli.files import write_files
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
-from articulation.curriculum.model import AnyOf, AreaRequirement, Course, Outcome, OutcomeAt
+from articulation.curriculum.model import (
+    AnyOf,
+    AreaRequirement,
+    AtLeast,
+    Course,
+    Outcome,
+    OutcomeAt,
+)
 from articulation.outputs.render import render
 from articulation.outputs.report import make_report
 from articulation.settings import BUNDLED_CURRICULA
@@ -37,7 +44,8 @@ def credited_areas(course: Course, outcomes: dict[str, Outcome]) -> set[str]:
 
 
 def required(items: list) -> tuple[set[str], set[str]]:
-    """The outcomes and the areas a list of requirement items mentions, any_of included."""
+    """The outcomes and the areas a list of requirement items mentions, any_of and at_least
+    included."""
     outcomes: set[str] = set()
     areas: set[str] = set()
     for item in items:
@@ -46,8 +54,8 @@ def required(items: list) -> tuple[set[str], set[str]]:
         elif isinstance(item, AreaRequirement):
             areas.add(item.area)
         else:
-            assert isinstance(item, AnyOf)
-            more_outcomes, more_areas = required(item.any_of)
+            assert isinstance(item, AnyOf | AtLeast)
+            more_outcomes, more_areas = required(item.members)
             outcomes |= more_outcomes
             areas |= more_areas
     return outcomes, areas

@@ -35,7 +35,14 @@ from typing import Any
 from articulation.answers.grade import grade
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import half_floor
-from articulation.curriculum.model import AnyOf, Bachelor, Master, OutcomeAt, Requirement
+from articulation.curriculum.model import (
+    AnyOf,
+    AtLeast,
+    Bachelor,
+    Master,
+    OutcomeAt,
+    Requirement,
+)
 from articulation.curriculum.patch import patched_course
 from articulation.messages.message import Message
 from articulation.solving.cover import CoverModel, order_courses
@@ -341,17 +348,18 @@ def _opens(s: Setting, package: Package, masters: Sequence[Master]) -> list[str]
 
 
 def _outcomes(text_items: Sequence[Requirement]) -> list[OutcomeAt]:
-    """The outcome items a core course could teach: an outcome, or an alternative's first."""
-    found = []
-    for item in text_items:
-        while isinstance(item, AnyOf):
-            outcomes = [alt for alt in item.any_of if isinstance(alt, OutcomeAt | AnyOf)]
-            if not outcomes:
-                break
-            item = outcomes[0]
-        if isinstance(item, OutcomeAt):
-            found.append(item)
-    return found
+    """The outcome items a core course could teach: an outcome, an alternative's first, the
+    first k members of an ``at_least`` item."""
+    return [found for item in text_items for found in _teachable(item)]
+
+
+def _teachable(item: Requirement) -> list[OutcomeAt]:
+    if isinstance(item, OutcomeAt):
+        return [item]
+    if isinstance(item, AnyOf | AtLeast):
+        members = [alt for alt in item.members if isinstance(alt, OutcomeAt | AnyOf | AtLeast)]
+        return [found for alt in members[: item.needed] for found in _teachable(alt)]
+    return []
 
 
 def core_patch(s: Setting, items: Sequence[Requirement]) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from articulation.curriculum.credits import EPSILON
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Bachelor,
     CalendarSpec,
     Course,
@@ -370,6 +371,8 @@ def _check_requirements(
             _unknown(source, (*where, "area"), "area", item.area, areas)
         elif isinstance(item, AnyOf):
             _check_requirements(source, (*where, "any_of"), item.any_of, outcome_ids, areas)
+        elif isinstance(item, AtLeast):
+            _check_requirements(source, (*where, "of"), item.of, outcome_ids, areas)
 
 
 def _unknown(source: YamlFile, at: YamlPath, kind: str, value: str, known) -> None:

@@ -24,6 +24,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -110,7 +111,7 @@ MAX_TEXT = 5000  # notes and source URLs
 MAX_COURSE_ECTS = 60.0
 MAX_PROGRAMME_ECTS = 360.0  # programme size, elective space, pre-master caps, area minimums
 MIN_GRADE, MAX_GRADE = 1.0, 10.0  # grades and grade averages (Dutch scale)
-MAX_DEPTH = 16  # levels of any_of within one requirement (an any_of of plain items is level 1)
+MAX_DEPTH = 16  # levels of any_of/at_least within one requirement (one of plain items is level 1)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -442,15 +443,28 @@ class AreaRequirement(Strict):
         return f">= {self.min_ects:g} EC {self.area}"
 
 
-def _any_of_depth(value: Any) -> int:
-    """How many levels of ``any_of`` nest in ``value`` (raw data or models), counted without
-    recursion so that no input depth can exhaust the stack."""
+#: The keys under which a requirement item lists its members: ``any_of`` and ``at_least``'s ``of``.
+_MEMBER_KEYS = ("any_of", "of")
+
+
+def _members_of(item: Any) -> Any:
+    """The members an item lists (raw data or a model), or None for a plain item."""
+    for key in _MEMBER_KEYS:
+        members = item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+        if isinstance(members, list | tuple):
+            return members
+    return None
+
+
+def _nesting_depth(value: Any) -> int:
+    """How many levels of ``any_of`` and ``at_least`` nest in ``value`` (raw data or models),
+    counted without recursion so that no input depth can exhaust the stack."""
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
-        members = item.get("any_of") if isinstance(item, dict) else getattr(item, "any_of", None)
-        if isinstance(members, list | tuple):
+        members = _members_of(item)
+        if members is not None:
             deepest = max(deepest, depth + 1)
             if deepest > MAX_DEPTH:
                 return deepest
@@ -458,25 +472,88 @@ def _any_of_depth(value: Any) -> int:
     return deepest
 
 
+def _bounded(value: Any) -> Any:
+    """Refuse nesting past :data:`MAX_DEPTH` before validating it: every reader of a
+    requirement (reports, storage, exports) may then walk it recursively."""
+    if _nesting_depth(value) > MAX_DEPTH:
+        key = "at_least" if isinstance(value, dict) and "at_least" in value else "any_of"
+        raise ValueError(f"{key} nests deeper than the limit of {MAX_DEPTH} levels")
+    return value
+
+
 class AnyOf(Strict):
+    """One of the items (``any_of``): at least 1 of them."""
+
     any_of: Annotated[list[Requirement], Field(min_length=1)]
 
     @model_validator(mode="before")
     @classmethod
     def _bounded_depth(cls, value: Any) -> Any:
-        """Refuse nesting past :data:`MAX_DEPTH` before validating it: every reader of a
-        requirement (reports, storage, exports) may then walk it recursively."""
-        if _any_of_depth(value) > MAX_DEPTH:
-            raise ValueError(f"any_of nests deeper than the limit of {MAX_DEPTH} levels")
-        return value
+        return _bounded(value)
+
+    @property
+    def members(self) -> list[Requirement]:
+        return self.any_of
+
+    @property
+    def needed(self) -> int:
+        return 1
 
     def __str__(self) -> str:
         return "any of (" + " | ".join(str(item) for item in self.any_of) + ")"
 
 
+def _count(value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"at_least must be a whole number from 1, got {value!r}")
+    return value
+
+
+class AtLeast(Strict):
+    """At least ``at_least`` of the items ``of`` (k of n, from 1 to the number of items): e.g. a
+    master that asks for bachelor-level knowledge of three of six topics. ``at_least: 1`` is
+    ``any_of``."""
+
+    at_least: Annotated[int, Field(ge=1), BeforeValidator(_count)]
+    of: Annotated[list[Requirement], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_depth(cls, value: Any) -> Any:
+        return _bounded(value)
+
+    @field_validator("of")
+    @classmethod
+    def _enough_items(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        needed = info.data.get("at_least")
+        if needed is not None and needed > len(value):
+            raise ValueError(
+                f"at_least is {needed} but 'of' lists {len(value)} item(s); at_least must be "
+                f"from 1 to {len(value)}"
+            )
+        return value
+
+    @property
+    def members(self) -> list[Requirement]:
+        return self.of
+
+    @property
+    def needed(self) -> int:
+        return self.at_least
+
+    def __str__(self) -> str:
+        return f"at least {self.at_least} of (" + " | ".join(str(item) for item in self.of) + ")"
+
+
 def _requirement_kind(value: Any) -> str | None:
     keys = value if isinstance(value, dict) else vars(value) if isinstance(value, BaseModel) else {}
-    for key, tag in (("any_of", "any-of-item"), ("area", "area-item"), ("outcome", "outcome-item")):
+    for key, tag in (
+        ("any_of", "any-of-item"),
+        ("at_least", "at-least-item"),
+        ("of", "at-least-item"),
+        ("area", "area-item"),
+        ("outcome", "outcome-item"),
+    ):
         if key in keys:
             return tag
     return None
@@ -485,16 +562,19 @@ def _requirement_kind(value: Any) -> str | None:
 Requirement = Annotated[
     Annotated[OutcomeAt, Tag("outcome-item")]
     | Annotated[AreaRequirement, Tag("area-item")]
-    | Annotated[AnyOf, Tag("any-of-item")],
+    | Annotated[AnyOf, Tag("any-of-item")]
+    | Annotated[AtLeast, Tag("at-least-item")],
     Discriminator(
         _requirement_kind,
         custom_error_type="requirement_kind",
         custom_error_message=(
-            "a requirement is {outcome, level}, {area, min_ects} or {any_of: [...]}"
+            "a requirement is {outcome, level}, {area, min_ects}, {any_of: [...]} or "
+            "{at_least: K, of: [...]}"
         ),
     ),
 ]
 AnyOf.model_rebuild()
+AtLeast.model_rebuild()
 
 
 #: Whether a cap or ceiling is one a source gives (``sourced``) or our assumption.

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Bachelor,
     CalendarSpec,
     CatalogueFile,
@@ -236,6 +237,7 @@ _FIELDS = sorted(
             OutcomeAt,
             AreaRequirement,
             AnyOf,
+            AtLeast,
             CalendarSpec,
             PeriodSpec,
         )

@@ -16,8 +16,8 @@ from typing import Any, Literal
 import networkx as nx
 
 from articulation.curriculum.credits import half_ceil, half_floor
-from articulation.curriculum.model import AreaRequirement, OutcomeAt, Requirement
-from articulation.solving.gap import holds, named
+from articulation.curriculum.model import AnyOf, AreaRequirement, AtLeast, OutcomeAt, Requirement
+from articulation.solving.gap import Attainment, holds, named
 from articulation.solving.pool import (
     Problem,
     circular_courses,
@@ -107,14 +107,19 @@ class CoverModel:
             b = model.new_bool_var(str(item))
             model.add(self._weighted(helpers, credit) >= need).only_enforce_if(b)
             return b
-        options = [self.requirement(alt) for alt in item.any_of]
-        if any(alt is True for alt in options):
+        # one of (any_of) or k of (at_least) the members: a literal per member that can hold
+        members = [self.requirement(alt) for alt in item.members]
+        need = item.needed - sum(1 for alt in members if alt is True)
+        if need <= 0:
             return True
-        options = [alt for alt in options if alt is not None]
-        if not options:
+        options = [alt for alt in members if alt is not None and alt is not True]
+        if len(options) < need:
             return None
         b = model.new_bool_var(str(item))
-        model.add_bool_or(options).only_enforce_if(b)
+        if need == 1:
+            model.add_bool_or(options).only_enforce_if(b)
+        else:
+            model.add(sum(options) >= need).only_enforce_if(b)
         return b
 
     def add_prerequisites(self) -> None:
@@ -298,9 +303,31 @@ def _problem_key(problem: Problem, cap: float | None, exclude: Sequence[frozense
         tuple(sorted(set(problem.units.values()))),
         tuple(str(item) for item in problem.unmet),
         tuple((area, problem.attained.ects(area)) for area in sorted(areas)),
+        held_members(problem.unmet, problem.attained),
         cap,
         tuple(sorted(tuple(sorted(p)) for p in exclude)),
     )
+
+
+def held_members(items: Iterable[Requirement], att: Attainment) -> tuple[str, ...]:
+    """The items inside ``any_of`` and ``at_least`` items that already hold (at any depth): an
+    unmet ``at_least`` needs fewer of the rest the more of its items hold, so two problems that
+    differ only there differ in what they need.
+
+    >>> from articulation.curriculum.model import AtLeast
+    >>> item = AtLeast(at_least=2, of=[{"outcome": "a", "level": 2}, {"outcome": "b", "level": 2}])
+    >>> held_members([item], Attainment(levels={"a": 3}))
+    ('a@understand',)
+    """
+    found: list[str] = []
+    stack = [m for item in items if isinstance(item, AnyOf | AtLeast) for m in item.members]
+    while stack:
+        member = stack.pop()
+        if holds(member, att):
+            found.append(str(member))
+        elif isinstance(member, AnyOf | AtLeast):
+            stack.extend(member.members)
+    return tuple(sorted(found))
 
 
 def order_courses(problem: Problem, chosen: Sequence[str]) -> list[str]:

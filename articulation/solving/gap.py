@@ -18,6 +18,7 @@ from articulation.curriculum.credits import reaches
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Master,
     OutcomeAt,
     Requirement,
@@ -71,7 +72,20 @@ def holds(item: Requirement | OutcomeAt, att: Attainment) -> bool:
         return att.levels.get(item.outcome, 0) >= item.level
     if kind is AreaRequirement:
         return reaches(att.area_ects.get(item.area, 0.0), item.min_ects)
-    return any(holds(alt, att) for alt in item.any_of)
+    if kind is AnyOf:
+        return any(holds(alt, att) for alt in item.any_of)
+    return met_count(item, att) >= item.at_least
+
+
+def met_count(item: AnyOf | AtLeast, att: Attainment) -> int:
+    """How many members of an ``any_of`` or ``at_least`` item hold.
+
+    >>> from articulation.curriculum.model import AtLeast
+    >>> item = AtLeast(at_least=2, of=[{"outcome": "a", "level": 2}, {"outcome": "b", "level": 2}])
+    >>> met_count(item, Attainment(levels={"a": 3})), holds(item, Attainment(levels={"a": 3}))
+    (1, False)
+    """
+    return sum(1 for alt in item.members if holds(alt, att))
 
 
 def level_word(level: int) -> Message:
@@ -89,6 +103,14 @@ def attained_text(item: Requirement, att: Attainment) -> Message:
         return level_word(att.level(item.outcome))
     if isinstance(item, AreaRequirement):
         return Message.of("gap.ects", ects=att.ects(item.area))
+    if isinstance(item, AtLeast):
+        members = [
+            Message.of("gap.alternative_has", requirement=str(alt), has=attained_text(alt, att))
+            for alt in item.of
+        ]
+        return Message.of(
+            "gap.met_of", met=met_count(item, att), count=item.at_least, items=members
+        )
     alternatives = [
         Message.of("gap.alternative_has", requirement=str(alt), has=attained_text(alt, att))
         for alt in item.any_of
@@ -104,6 +126,13 @@ def describe(item: Requirement, att: Attainment) -> Message:
     """  # noqa: E501
     if isinstance(item, AnyOf):
         return Message.of("gap.any_of_has", items=[describe(alt, att) for alt in item.any_of])
+    if isinstance(item, AtLeast):
+        return Message.of(
+            "gap.at_least_has",
+            count=item.at_least,
+            items=[describe(alt, att) for alt in item.of],
+            met=met_count(item, att),
+        )
     return Message.of("gap.has", requirement=str(item), has=attained_text(item, att))
 
 
@@ -136,6 +165,13 @@ def words(
             return Message.of("gap.area", ects=item.min_ects, area=item.area)
         return Message.of(
             "gap.area_has", ects=item.min_ects, area=item.area, has=att.ects(item.area)
+        )
+    if isinstance(item, AtLeast):
+        members = [words(catalogue, alt, att, lang) for alt in item.of]
+        if att is None:
+            return Message.of("gap.at_least", count=item.at_least, items=members)
+        return Message.of(
+            "gap.at_least_met", count=item.at_least, items=members, met=met_count(item, att)
         )
     return Message.of("gap.one_of", items=[words(catalogue, alt, att, lang) for alt in item.any_of])
 
@@ -174,7 +210,8 @@ def gap(master: Master, att: Attainment) -> Gap:
 
 
 def named(items: Iterable[Requirement]) -> tuple[set[str], set[str]]:
-    """The outcomes and the areas that requirement items name, in ``any_of`` alternatives too.
+    """The outcomes and the areas that requirement items name, in the members of ``any_of``
+    and ``at_least`` items too.
 
     >>> named([OutcomeAt(outcome="math.calculus", level=3), AreaRequirement(area="cs", min_ects=5)])
     ({'math.calculus'}, {'cs'})
@@ -187,8 +224,8 @@ def named(items: Iterable[Requirement]) -> tuple[set[str], set[str]]:
             outcomes.add(item.outcome)
         elif isinstance(item, AreaRequirement):
             areas.add(item.area)
-        elif isinstance(item, AnyOf):
-            for alt in item.any_of:
+        elif isinstance(item, AnyOf | AtLeast):
+            for alt in item.members:
                 collect(alt)
 
     for item in items:

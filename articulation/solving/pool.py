@@ -31,6 +31,7 @@ from articulation.curriculum.credits import half, half_ceil, reaches
 from articulation.curriculum.model import (
     AnyOf,
     AreaRequirement,
+    AtLeast,
     Bachelor,
     Master,
     OutcomeAt,
@@ -103,7 +104,7 @@ def helps(catalogue: Catalogue, item: Requirement, pool: Set[str]) -> set[str]:
     if isinstance(item, AreaRequirement):
         in_area = catalogue.by_area.get(item.area, frozenset())
         return set(in_area & pool) if len(in_area) < len(pool) else set(pool & in_area)
-    return set().union(*(helps(catalogue, alt, pool) for alt in item.any_of))
+    return set().union(*(helps(catalogue, alt, pool) for alt in item.members))
 
 
 def _supporters(catalogue: Catalogue, member: str | OutcomeAt, pool: Set[str]) -> list[str]:
@@ -146,6 +147,9 @@ class PoolContext:
             return reaches(self.attained.ects(item.area) + ects, item.min_ects)
         if type(item) is AnyOf:
             return any(self.meetable(alt) for alt in item.any_of)
+        if type(item) is AtLeast:
+            # every member meetable at once: taking every reachable course meets them all
+            return sum(1 for alt in item.of if self.meetable(alt)) >= item.at_least
         return bool(self.helpers(item))
 
     def helpers(self, item: Requirement) -> frozenset[str]:

@@ -26,12 +26,19 @@ MAX_DOCUMENT_DEPTH = 2 * MAX_DEPTH + 16
 
 
 def nesting(item: Any) -> int:
-    """Levels of ``any_of`` in a requirement (raw data), counted without recursion."""
+    """Levels of ``any_of`` and ``at_least`` (its ``of``) in a requirement (raw data), counted
+    together as the model counts them, without recursion.
+
+    >>> nesting({"at_least": 1, "of": [{"any_of": [{"outcome": "x"}]}]})
+    2
+    """
     deepest = 0
     stack: list[tuple[Any, int]] = [(item, 0)]
     while stack:
         value, depth = stack.pop()
-        members = value.get("any_of") if isinstance(value, dict) else None
+        members = None
+        if isinstance(value, dict):
+            members = value.get("any_of") if "any_of" in value else value.get("of")
         if isinstance(members, list):
             deepest = max(deepest, depth + 1)
             stack.extend((member, depth + 1) for member in members)

@@ -4,8 +4,8 @@ reading it back.
 A course or programme is spread over its own row and the rows that hang off it (taught outcomes,
 prerequisite groups; course lists, tracks, requirement items). This module maps models to the
 column values of those rows and rows back to models; :mod:`articulation.storage.writing` writes
-them (a programme's course lists and requirement items as it inserts them: an ``any_of`` item
-needs its id before its alternatives can name it).
+them (a programme's course lists and requirement items as it inserts them: an ``any_of`` or
+``at_least`` item needs its id before its members can name it).
 """
 
 from __future__ import annotations
@@ -248,6 +248,8 @@ def requirement_tree(rows: list[RequirementRow]) -> dict[str, list[dict[str, Any
             return {"outcome": row.outcome, "level": row.level}
         if row.kind == "area":
             return {"area": row.area, "min_ects": row.min_ects}
+        if row.kind == "at_least":
+            return {"at_least": row.at_least, "of": []}
         return {"any_of": []}
 
     tree: dict[str, list[dict[str, Any]]] = {}
@@ -264,7 +266,8 @@ def requirement_tree(rows: list[RequirementRow]) -> dict[str, list[dict[str, Any
         if row.kind not in ("outcome", "area") and row.id not in seen:
             seen.add(row.id)  # a cycle of parent ids (a damaged table) is read once
             members = sorted(children[row.id], key=lambda r: r.position)
-            pending.extend((member, item["any_of"]) for member in reversed(members))
+            into_members = item["of"] if row.kind == "at_least" else item["any_of"]
+            pending.extend((member, into_members) for member in reversed(members))
     return tree
 
 

@@ -2,11 +2,11 @@
 
 The catalogue is stored relationally: outcomes; courses with their taught outcomes and their
 prerequisite groups; programmes with their course lists, tracks and requirement items (a tree:
-``any_of`` items are parents of their alternatives); the academic calendars the curricula give,
-one row per period (an institution without rows has the default calendar). Every catalogue
-row carries ``version``, the catalogue version at which it was last written; that number is the
-entity's ETag. ``catalogue_state`` holds the one catalogue version number, bumped by every
-change.
+``any_of`` and ``at_least`` items are parents of their members); the academic calendars the
+curricula give, one row per period (an institution without rows has the default calendar). Every
+catalogue row carries ``version``, the catalogue version at which it was last written; that
+number is the entity's ETag. ``catalogue_state`` holds the one catalogue version number, bumped
+by every change.
 Fields of a course or programme without a column of their own are kept in its ``attributes``
 (JSON), so that nothing of the file format is lost on the way through the database.
 """
@@ -190,6 +190,7 @@ class RequirementRow(SQLModel, table=True):
     level: int | None = None
     area: str | None = None
     min_ects: float | None = None
+    at_least: int | None = None  # how many of its children an ``at_least`` item needs
 
 
 class CalendarPeriod(SQLModel, table=True):

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col
 from articulation.curriculum.catalogue import Programme
 from articulation.curriculum.model import (
     AreaRequirement,
+    AtLeast,
     Bachelor,
     Course,
     Master,
@@ -147,8 +148,9 @@ def _insert_requirements(
     parent: int | None,
     leaves: list[dict[str, Any]],
 ) -> None:
-    """Insert the ``any_of`` items (they need their id) and collect the other items."""
-    empty = {"outcome": None, "level": None, "area": None, "min_ects": None}
+    """Insert the ``any_of`` and ``at_least`` items (they need their id) and collect the other
+    items."""
+    empty = {"outcome": None, "level": None, "area": None, "min_ects": None, "at_least": None}
     for k, item in enumerate(items):
         row = {**empty, "programme_code": code, "role": role, "parent_id": parent, "position": k}
         if isinstance(item, OutcomeAt):
@@ -156,11 +158,14 @@ def _insert_requirements(
         elif isinstance(item, AreaRequirement):
             leaves.append({**row, "kind": "area", "area": item.area, "min_ects": item.min_ects})
         else:
+            kind, needed = (
+                ("at_least", item.at_least) if isinstance(item, AtLeast) else ("any_of", None)
+            )
             result = connection.execute(
-                insert(table_of(RequirementRow)).values(**row, kind="any_of")
+                insert(table_of(RequirementRow)).values(**{**row, "at_least": needed}, kind=kind)
             )
             node = result.inserted_primary_key[0]
-            _insert_requirements(connection, code, role, item.any_of, node, leaves)
+            _insert_requirements(connection, code, role, item.members, node, leaves)
 
 
 #: Per entity: its row, and the rows that hang off it (table, column naming the owner's code).

@@ -17,7 +17,7 @@ from typing import Any
 from articulation.curriculum.calendar import FEBRUARY, SEPTEMBER, Start, offerings
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.credits import half
-from articulation.curriculum.model import YEAR_WEEKS, AnyOf, OutcomeAt, Requirement
+from articulation.curriculum.model import YEAR_WEEKS, AnyOf, AtLeast, OutcomeAt, Requirement
 from articulation.solving.planning.options import (
     DEFAULT_LOAD,
     LOAD_WEEKS,
@@ -160,9 +160,9 @@ def finish_bound(
 
 
 def _outcomes_only(item: Requirement) -> bool:
-    """An outcome item, or alternatives of them (area credit is helped by too many courses)."""
+    """An outcome item, or one or k of them (area credit is helped by too many courses)."""
     return isinstance(item, OutcomeAt) or (
-        isinstance(item, AnyOf) and all(_outcomes_only(alt) for alt in item.any_of)
+        isinstance(item, AnyOf | AtLeast) and all(_outcomes_only(alt) for alt in item.members)
     )
 
 
