@@ -22,8 +22,8 @@ import pytest
 from articulation.answers.scan import assess, scan
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
-from articulation.curriculum.patch import course_document
 from articulation.curriculum.model import AtLeast
+from articulation.curriculum.patch import course_document
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.report import make_report
 from articulation.solving.bridging import bridge
