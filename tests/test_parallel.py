@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 
 import pytest
 
@@ -45,3 +46,15 @@ def test_a_caller_that_stops_reading_leaves_nothing_running() -> None:
     assert next(results)[0] == 0
     results.close()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_map_from_another_thread_leaves_every_job_to_the_pool() -> None:
+    catalogue = load_curricula(MINI)
+    found: list[tuple[int, int]] = []
+    thread = threading.Thread(
+        target=lambda: found.extend(parallel_map(_where, catalogue, list(range(12)), workers=2))
+    )
+    thread.start()
+    thread.join()
+    assert [square for square, _ in found] == [i * i for i in range(12)]
+    assert os.getpid() not in {pid for _, pid in found}

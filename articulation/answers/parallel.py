@@ -120,11 +120,15 @@ def parallel_map(
     if warm_up is not None:
         warm_up(catalogue)
     limits = carried()  # the caller's deadline, continued in every worker
+    # the main thread of a process (a command, a batch) computes rows too; another thread (a
+    # server's job) leaves them all to the pool, so that the server keeps answering
+    here = threading.current_thread() is threading.main_thread()
+    helpers = workers - 1 if here else workers
     with (
         _long_lived(),
-        ProcessPoolExecutor(workers - 1, initializer=_init, initargs=(catalogue,)) as pool,
+        ProcessPoolExecutor(helpers, initializer=_init, initargs=(catalogue,)) as pool,
     ):
-        yield from _shared(function, catalogue, jobs, pool, workers - 1, limits)
+        yield from _shared(function, catalogue, jobs, pool, helpers, limits, here)
 
 
 def _shared(
@@ -134,10 +138,11 @@ def _shared(
     pool: ProcessPoolExecutor,
     helpers: int,
     limits: Carried,
+    here: bool = True,
 ) -> Iterator[R]:
-    """The jobs in order, computed by this process and ``helpers`` pool processes together.
+    """The jobs in order, computed by ``helpers`` pool processes and (``here``) this process.
 
-    This process is one of the workers: it takes the next job whenever it is free, while each
+    This process is then one of the workers: it takes the next job whenever it is free, while each
     pool process always has its next job waiting (a finished job hands out the next at once),
     so no core waits for this process to receive results, and only the pool's results are
     pickled. The results are the same wherever a job runs."""
@@ -166,7 +171,7 @@ def _shared(
     yielded = 0
     try:
         while yielded < len(jobs):
-            mine = take()
+            mine = take() if here else None
             if mine is not None:
                 results[mine] = function(catalogue, jobs[mine])
             while yielded < len(jobs):
