@@ -23,10 +23,13 @@ Dask is imported only when a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from articulation.curriculum.catalogue import Catalogue
@@ -46,6 +49,20 @@ _CATALOGUE: Catalogue | None = None  # the catalogue of this worker process
 def _init(catalogue: Catalogue) -> None:
     global _CATALOGUE
     _CATALOGUE = catalogue
+    gc.freeze()  # the catalogue lives as long as the worker: no collection walks it again
+
+
+@contextlib.contextmanager
+def _long_lived() -> Iterator[None]:
+    """While a map receives results: what this process holds now (the catalogue and its
+    indexes) is left out of garbage collection, so that collections triggered by the many
+    objects of the results received walk only those; a fork shares the frozen pages. Afterwards
+    everything (garbage frozen with it included) is collected as before."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _call(task: tuple[Callable[[Catalogue, J], R], J, Carried]) -> R:
@@ -102,11 +119,75 @@ def parallel_map(
         return
     if warm_up is not None:
         warm_up(catalogue)
-    chunk = max(1, len(jobs) // (8 * workers))
     limits = carried()  # the caller's deadline, continued in every worker
-    tasks = [(function, job, limits) for job in jobs]
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(catalogue,)) as pool:
-        yield from pool.map(_call, tasks, chunksize=chunk)
+    # the main thread of a process (a command, a batch) computes rows too; another thread (a
+    # server's job) leaves them all to the pool, so that the server keeps answering
+    here = threading.current_thread() is threading.main_thread()
+    helpers = workers - 1 if here else workers
+    with (
+        _long_lived(),
+        ProcessPoolExecutor(helpers, initializer=_init, initargs=(catalogue,)) as pool,
+    ):
+        yield from _shared(function, catalogue, jobs, pool, helpers, limits, here)
+
+
+def _shared(
+    function: Callable[[Catalogue, J], R],
+    catalogue: Catalogue,
+    jobs: Sequence[J],
+    pool: ProcessPoolExecutor,
+    helpers: int,
+    limits: Carried,
+    here: bool = True,
+) -> Iterator[R]:
+    """The jobs in order, computed by ``helpers`` pool processes and (``here``) this process.
+
+    This process is then one of the workers: it takes the next job whenever it is free, while each
+    pool process always has its next job waiting (a finished job hands out the next at once),
+    so no core waits for this process to receive results, and only the pool's results are
+    pickled. The results are the same wherever a job runs."""
+    lock = threading.Lock()
+    following = 0  # the next job not handed out
+    done: dict[int, Future[R]] = {}
+
+    def take() -> int | None:
+        nonlocal following
+        with lock:
+            if following == len(jobs):
+                return None
+            following += 1
+            return following - 1
+
+    def hand_out(_: object = None) -> None:
+        i = take()
+        if i is not None:
+            future = pool.submit(_call, (function, jobs[i], limits))
+            done[i] = future
+            future.add_done_callback(hand_out)
+
+    for _ in range(2 * helpers):  # one running and one waiting in each pool process
+        hand_out()
+    results: dict[int, R] = {}
+    yielded = 0
+    try:
+        while yielded < len(jobs):
+            mine = take() if here else None
+            if mine is not None:
+                results[mine] = function(catalogue, jobs[mine])
+            while yielded < len(jobs):
+                if yielded in results:
+                    yield results.pop(yielded)
+                elif yielded in done and (mine is None or done[yielded].done()):
+                    yield done.pop(yielded).result()
+                elif mine is None:  # handed out a moment ago: its future is on its way
+                    time.sleep(0.001)
+                    continue
+                else:
+                    break
+                yielded += 1
+    finally:
+        with lock:  # nothing more is handed out (an error, or the caller stopped reading)
+            following = len(jobs)
 
 
 @contextlib.contextmanager
