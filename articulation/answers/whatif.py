@@ -15,6 +15,7 @@ catalogue.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,14 +23,32 @@ from typing import Any
 from articulation.answers.change_reasons import NEW_PAIR, asked, cause_message, change_reasons
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
+from articulation.curriculum.credits import half_floor
 from articulation.curriculum.crosscheck import check_parts
 from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
-from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.curriculum.model import (
+    AreaRequirement,
+    Bachelor,
+    Course,
+    Master,
+    Minor,
+    OutcomeAt,
+    Requirement,
+)
 from articulation.curriculum.patch import PatchError, patched_course, patched_programme
 from articulation.curriculum.yamlfile import split_path
 from articulation.messages.message import Message
 from articulation.solving.gap import attainment, gap, named
-from articulation.solving.pool import elective_institutions
+from articulation.solving.pool import (
+    Candidates,
+    PoolContext,
+    elective_institutions,
+    lower_bound_half_ects,
+    pool_context,
+    premaster_candidates,
+    prune,
+)
+from articulation.solving.route import window_candidates
 from articulation.support import deadline, memo
 from articulation.support.suggest import unknown
 
@@ -321,6 +340,11 @@ def affected(
             ):
                 courses.setdefault(code, set()).add(str(change))
         courses.setdefault(code, set())
+    ects_only = {
+        code
+        for code, causes in courses.items()
+        if causes == {str(Change("course", code, "changed"))} and _ects_only(old, new, code)
+    }
     changed_outcomes = {c.code: str(c) for c in changes if c.kind == "outcome"}
     changed_programmes = {c.code: str(c) for c in programmes}
     reads_cache: dict[tuple[str, str, Any], tuple[set[str], set[str]]] = {}
@@ -390,8 +414,11 @@ def affected(
                 stages.append(stage("electives", b))
             stages.append(stage("premaster", m))  # a graduate's route past direct reads it
             stages_of.append((needs, stages))
+        past_direct = [track for track, status, _ in tracks if status not in _BEFORE_ELECTIVES]
+        stages_read: dict[str | None, list[_Stage]] = {}  # per track, when first asked
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses
+            direct_hit = hit
             if not hit:
                 hit = any(
                     o & needs_o or a & needs_a
@@ -399,10 +426,99 @@ def affected(
                     for pool_key, pools in stages
                     for o, a in [reads(code, pool_key, pools)]
                 )
+            if hit and code in ects_only and not direct_hit:
+                hit = any(
+                    _reads_ects(old, new, code, stage)
+                    for track in past_direct
+                    for stage in _stages(old, bachelor, master, track, stages_read)
+                )
             if hit:
                 for cause in causes or {f"course {code} changed"}:
                     mark((b, m), cause)
     return result
+
+
+def _ects_only(old: Catalogue, new: Catalogue, code: str) -> bool:
+    """Whether a course changed only in its EC (and their split over areas), in the same
+    institution and areas: then only an answer that read its EC can change."""
+    a, b = old.courses.get(code), new.courses.get(code)
+    if a is None or b is None or old.institution_of[code] != new.institution_of[code]:
+        return False
+    same = a.model_copy(update={"ects": b.ects, "areas": b.areas}) == b
+    return same and old.course_areas[code].keys() == new.course_areas[code].keys()
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """One bridging stage a cell's route ran (the electives or the pre-master) as the scan
+    runs it: the shared pool context, the unmet requirements, the cap and the ceiling."""
+
+    context: PoolContext
+    unmet: tuple[Requirement, ...]
+    limit: float
+    over: float | None
+
+
+def _stages(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    master: Master,
+    track: str | None,
+    cache: dict[str | None, list[_Stage]],
+) -> list[_Stage]:
+    """The bridging stages of a pair's track past direct, with the scan's pool contexts
+    (:func:`articulation.solving.route.decide_both`: electives in the study window, when the
+    bachelor has an elective space, and the pre-master within its cap, or its ceiling);
+    remembered per track in ``cache``."""
+    if track in cache:
+        return cache[track]
+    taken = frozenset(bachelor.courses_of(track))
+    unmet = gap(master, attainment(catalogue, taken)).unmet
+    found: list[_Stage] = []
+    pools: list[tuple[Candidates, float, float | None]] = []
+    if bachelor.electives > 0:
+        pools.append((window_candidates(catalogue, bachelor, track), bachelor.electives, None))
+    limit, ceiling = master.premaster.max_ects, master.premaster.ceiling
+    over = ceiling if ceiling is not None and ceiling > limit else None
+    pools.append((premaster_candidates(catalogue, master, taken), limit, over))
+    for candidates, cap, beyond in pools:
+        context = pool_context(
+            catalogue,
+            candidates.codes,
+            taken,
+            key=candidates.key,
+            whole_units=candidates.whole_units,
+        )
+        found.append(_Stage(context, unmet, cap, beyond))
+    cache[track] = found
+    return found
+
+
+def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> bool:
+    """Whether a stage's answer can read the EC of ``code`` (changed in nothing else, so the
+    pool context is the same in both catalogues): it does when the course is a candidate of the
+    pruned problem that is solved, or helps an item whose helpers the bound reads, or moves an
+    area total that decides whether a requirement can be met across its threshold. A stage
+    settled before pruning (an unmeetable requirement, or the bound above the cap and the
+    ceiling; :func:`articulation.solving.bridging.bridge_gap`) reads none of these."""
+    context, unmet = stage.context, stage.unmet
+    if code not in context.reachable:
+        return False
+    helped = [item for item in unmet if code in context.helpers(item)]
+    if not helped and code not in prune(context, unmet).candidates:
+        return False
+    credits = ChainMap({code: new.course_areas[code]}, old.course_areas)
+    impossible = [item for item in unmet if not context.meetable(item)]
+    if impossible != [item for item in unmet if not context.meetable(item, credits)]:
+        return True
+    if impossible:
+        return False
+    if any(type(item) is not AreaRequirement for item in helped):
+        return True  # the bound reads the EC of every helper of such an item
+    bound = lower_bound_half_ects(context, unmet)
+    if bound <= half_floor(stage.limit):
+        return True
+    return stage.over is not None and bound <= half_floor(stage.over)
 
 
 # --- diff and what-if -------------------------------------------------------------------------
