@@ -363,17 +363,21 @@ def test_what_if_equals_full_rescan_on_the_bundled_curricula(seed: int) -> None:
     assert checked >= 3
 
 
-def test_an_ects_change_recomputes_only_the_cells_that_read_the_ects(monkeypatch) -> None:
+@pytest.mark.parametrize("ects", [4.0, 40.0], ids=["smaller", "too-large-for-the-window"])
+def test_an_ects_change_recomputes_only_the_cells_that_read_the_ects(
+    monkeypatch, ects: float
+) -> None:
     """A course's EC change reaches only the cells whose answer read its EC: not those whose
     pools hold it but whose stages were settled before a model (an unmeetable requirement that
     stays unmeetable, a bound over the cap and the ceiling that does not read it). Fewer cells
-    are computed again than the course's pools reach, and the answer equals a full rescan."""
+    are computed again than the course's pools reach, and the answer equals a full rescan; at
+    40 EC the course no longer fits a study window on its own, which reaches the electives."""
     from articulation.answers import whatif
 
     catalogue = load_curricula(BUNDLED_CURRICULA)
     before = base_scan(catalogue)
-    code = "UT-900100030"  # 5 EC, in pre-master pools of many masters
-    edit = Edit("change", "course", code, patch={"ects": 4})
+    code = "UT-900100030"  # 5 EC, in pre-master pools of many masters and elective pools
+    edit = Edit("change", "course", code, patch={"ects": ects})
     result = what_if(catalogue, [edit], before=before)
     edited = apply_edits(catalogue, [edit])
     assert [c.to_json() for c in result.after] == [c.to_json() for c in scan(edited)]

@@ -39,9 +39,12 @@ from articulation.curriculum.patch import PatchError, patched_course, patched_pr
 from articulation.curriculum.yamlfile import split_path
 from articulation.messages.message import Message
 from articulation.solving.gap import attainment, gap, named
+from articulation.solving.planning.options import offered_in
+from articulation.solving.planning.windows import Window, study_window
 from articulation.solving.pool import (
     Candidates,
     PoolContext,
+    elective_candidates,
     elective_institutions,
     lower_bound_half_ects,
     pool_context,
@@ -457,6 +460,8 @@ class _Stage:
     unmet: tuple[Requirement, ...]
     limit: float
     over: float | None
+    window: Window | None = None  # the study window the electives pool is drawn from
+    pool: frozenset[str] = frozenset()  # the electives pool before the window (whole units)
 
 
 def _stages(
@@ -475,13 +480,16 @@ def _stages(
     taken = frozenset(bachelor.courses_of(track))
     unmet = gap(master, attainment(catalogue, taken)).unmet
     found: list[_Stage] = []
-    pools: list[tuple[Candidates, float, float | None]] = []
+    pools: list[tuple[Candidates, float, float | None, Window | None, frozenset[str]]] = []
     if bachelor.electives > 0:
-        pools.append((window_candidates(catalogue, bachelor, track), bachelor.electives, None))
+        window = study_window(catalogue, bachelor)
+        electives = frozenset(elective_candidates(catalogue, bachelor, track).codes)
+        in_window = window_candidates(catalogue, bachelor, track)
+        pools.append((in_window, bachelor.electives, None, window, electives))
     limit, ceiling = master.premaster.max_ects, master.premaster.ceiling
     over = ceiling if ceiling is not None and ceiling > limit else None
-    pools.append((premaster_candidates(catalogue, master, taken), limit, over))
-    for candidates, cap, beyond in pools:
+    pools.append((premaster_candidates(catalogue, master, taken), limit, over, None, frozenset()))
+    for candidates, cap, beyond, window, pool in pools:
         context = pool_context(
             catalogue,
             candidates.codes,
@@ -489,7 +497,7 @@ def _stages(
             key=candidates.key,
             whole_units=candidates.whole_units,
         )
-        found.append(_Stage(context, unmet, cap, beyond))
+        found.append(_Stage(context, unmet, cap, beyond, window, pool))
     cache[track] = found
     return found
 
@@ -500,8 +508,16 @@ def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> boo
     pruned problem that is solved, or helps an item whose helpers the bound reads, or moves an
     area total that decides whether a requirement can be met across its threshold. A stage
     settled before pruning (an unmeetable requirement, or the bound above the cap and the
-    ceiling; :func:`articulation.solving.bridging.bridge_gap`) reads none of these."""
+    ceiling; :func:`articulation.solving.bridging.bridge_gap`) reads none of these. The EC
+    also decide whether the course can be placed in the study window at all (the electives
+    pool): a change of that reaches the stage."""
     context, unmet = stage.context, stage.unmet
+    if (
+        stage.window is not None
+        and code in stage.pool
+        and offered_in(old, code, stage.window) != offered_in(new, code, stage.window)
+    ):
+        return True  # whether it can be placed in the study window on its own reads its EC
     if code not in context.reachable:
         return False
     helped = [item for item in unmet if code in context.helpers(item)]
