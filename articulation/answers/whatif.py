@@ -433,7 +433,7 @@ def affected(
                 hit = any(
                     _reads_ects(old, new, code, stage)
                     for track in past_direct
-                    for stage in _stages(old, bachelor, master, track, stages_read)
+                    for stage in _stages(new, bachelor, master, track, stages_read)
                 )
             if hit:
                 for cause in causes or {f"course {code} changed"}:
@@ -523,7 +523,7 @@ def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> boo
     helped = [item for item in unmet if code in context.helpers(item)]
     if not helped and code not in prune(context, unmet).candidates:
         return False
-    credits = ChainMap({code: new.course_areas[code]}, old.course_areas)
+    credits = ChainMap({code: old.course_areas[code]}, new.course_areas)
     impossible = [item for item in unmet if not context.meetable(item)]
     if impossible != [item for item in unmet if not context.meetable(item, credits)]:
         return True
