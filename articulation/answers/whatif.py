@@ -537,6 +537,33 @@ def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> boo
     return stage.over is not None and bound <= half_floor(stage.over)
 
 
+def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> None:
+    """Give the edited catalogue what the old one derived that the changes cannot touch, so
+    the recomputed cells do not derive it again: where each course can be placed
+    (:data:`~articulation.support.memo.OFFERED`, :data:`~articulation.support.memo.OPTIONS`:
+    they read only the course and the calendars) for every course not changed, unless a
+    calendar changed; and, when only courses' EC changed, the catalogue-wide support indexes
+    and the courses per institution (they read prerequisites, teaches and institutions)."""
+    if any(c.kind == "calendar" for c in changes):
+        return
+    changed = {c.code for c in changes if c.kind == "course"}
+    for space in (memo.OFFERED, memo.OPTIONS):
+        for key, value in list(old.memo.get(space.name, {}).items()):
+            if key[0] not in changed:
+                new.remember(space, key, value)
+    if not all(
+        c.kind == "course" and c.action == "changed" and _ects_only(old, new, c.code)
+        for c in changes
+    ):
+        return
+    for name in ("support", "circular"):
+        index = old.recall(memo.INDEXES, name)
+        if index is not None:
+            new.remember(memo.INDEXES, name, index)
+    for key, value in list(old.memo.get(memo.ELIGIBLE.name, {}).items()):
+        new.remember(memo.ELIGIBLE, key, value)
+
+
 # --- diff and what-if -------------------------------------------------------------------------
 
 
@@ -566,6 +593,7 @@ def diff(
         before = base_scan(old)
     if changes is None:
         changes = changes_between(old, new)
+    carry_over(old, new, changes)
     reach = affected(old, new, before, changes)
     old_cells = {(c.bachelor, c.master): c for c in before}
     after: list[Cell] = []
