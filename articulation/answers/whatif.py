@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from articulation.answers.change_reasons import NEW_PAIR, asked, cause_message, change_reasons
@@ -543,7 +543,9 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
     (:data:`~articulation.support.memo.OFFERED`, :data:`~articulation.support.memo.OPTIONS`:
     they read only the course and the calendars) for every course not changed, unless a
     calendar changed; and, when only courses' EC changed, the catalogue-wide support indexes
-    and the courses per institution (they read prerequisites, teaches and institutions)."""
+    and the courses per institution (they read prerequisites, teaches and institutions), the
+    pre-master pools' contexts of passed courses not changed, and the proven optima without
+    timing whose candidates are not changed (their model reads only the candidates)."""
     if any(c.kind == "calendar" for c in changes):
         return
     changed = {c.code for c in changes if c.kind == "course"}
@@ -562,6 +564,18 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
             new.remember(memo.INDEXES, name, index)
     for key, value in list(old.memo.get(memo.ELIGIBLE.name, {}).items()):
         new.remember(memo.ELIGIBLE, key, value)
+    # a pre-master pool's context reads the passed courses' attainment, prerequisites and
+    # teaches, never EC: the same in the edited catalogue unless a changed course was passed
+    for key, context in list(old.memo.get(memo.POOL_CONTEXTS.name, {}).items()):
+        done, pool_key, _ = key
+        kind = pool_key[:1] if isinstance(pool_key, tuple) else ()
+        if kind in (("premaster",), ("premaster list",)) and changed.isdisjoint(done):
+            helpers = dict(context._helpers)  # the same helpers: they do not read EC
+            new.remember(memo.POOL_CONTEXTS, key, replace(context, catalogue=new, _helpers=helpers))
+    # a proven optimum without timing whose candidates are unchanged reads nothing changed
+    for key, solution in list(old.memo.get(memo.SOLVES.name, {}).items()):
+        if key[-2] is None and changed.isdisjoint(key[1]):
+            new.remember(memo.SOLVES, key, solution)
 
 
 # --- diff and what-if -------------------------------------------------------------------------
