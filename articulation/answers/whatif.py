@@ -8,9 +8,12 @@ pre-master) — the pool's courses that can matter for its unmet requirements: t
 and those that can meet a prerequisite of one that can matter, transitively. The tie-break
 between equal programmes uses positions within the pruned pool (:mod:`articulation.solving.cover`),
 so no other course can change the answer. :func:`affected` finds, per change, the cells that may
-read it (a superset: never a cell that could change is missed); :func:`diff` recomputes only
-those and compares; :func:`what_if` does so for proposed edits applied to a copy of the
-catalogue.
+read it (a superset: never a cell that could change is missed); a course whose EC alone changed
+reaches a cell through its pools only when a stage of the cell's route read its EC (a candidate
+of a solved model, a helper the bound reads, an area total that crosses a threshold, a place in
+the study window). :func:`diff` recomputes only those and compares, starting the edited
+catalogue with what the old one derived that the change cannot touch (:func:`carry_over`);
+:func:`what_if` does so for proposed edits applied to a copy of the catalogue.
 """
 
 from __future__ import annotations
