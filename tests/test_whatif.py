@@ -316,3 +316,72 @@ def test_a_component_edit_reaches_the_cells_of_its_siblings(moved: str, update: 
     full = scan(apply_edits(catalogue, [edit]))
     assert [c.to_json() for c in result.after] == [c.to_json() for c in full]
     assert [c.to_json() for c in full] != [c.to_json() for c in before]  # the edit matters
+
+
+def one_field_edit(catalogue: Catalogue, rnd: random.Random, n: int) -> Edit:
+    """One random edit of one field: a course's EC (up or down), periods, teaches or
+    prerequisites, or a programme (:func:`random_edit`)."""
+    if rnd.random() < 0.25:
+        return random_edit(catalogue, rnd, n)  # a programme, course or outcome edit of any kind
+    code = rnd.choice(sorted(catalogue.courses))
+    course = catalogue.courses[code]
+    what = rnd.choice(["ects", "ects", "periods", "teaches", "requires"])
+    if what == "ects":
+        patch: dict = {"ects": max(1.0, course.ects + rnd.choice([-2.5, -1, 1, 2.5, 10]))}
+        if course.areas is not None:
+            patch["areas"] = None
+    elif what == "periods":
+        names = [p.name for p in catalogue.calendar(catalogue.institution_of[code]).periods]
+        patch = {"periods": rnd.choice([[], *([name] for name in names), names[1::2]])}
+    elif what == "teaches":
+        outcome = rnd.choice(sorted(catalogue.outcomes))
+        patch = {"teaches": {**course.teaches, outcome: rnd.randint(1, 5)}}
+    else:
+        outcome = rnd.choice(sorted(catalogue.outcomes))
+        patch = {"prerequisites": [] if course.prerequisites else [[f"{outcome}@2"]]}
+    return Edit("change", "course", code, patch=patch)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_what_if_equals_full_rescan_on_the_bundled_curricula(seed: int) -> None:
+    """One-field edits of the bundled curricula (EC, periods, teaches, prerequisites) and
+    programme edits: each what-if's cells equal a full scan of the edited catalogue."""
+    catalogue = load_curricula(BUNDLED_CURRICULA)
+    rnd = random.Random(seed)
+    before = base_scan(catalogue)
+    checked = 0
+    with deadline(solve_limit=LIMIT):
+        for n in range(5):
+            edit = one_field_edit(catalogue, rnd, n)
+            try:
+                edited = apply_edits(catalogue, [edit])
+            except EditError:
+                continue
+            result = what_if(catalogue, [edit], before=before)
+            assert [c.to_json() for c in result.after] == [c.to_json() for c in scan(edited)], edit
+            checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("ects", [4.0, 40.0], ids=["smaller", "too-large-for-the-window"])
+def test_an_ects_change_recomputes_only_the_cells_that_read_the_ects(
+    monkeypatch, ects: float
+) -> None:
+    """A course's EC change reaches only the cells whose answer read its EC: not those whose
+    pools hold it but whose stages were settled before a model (an unmeetable requirement that
+    stays unmeetable, a bound over the cap and the ceiling that does not read it). Fewer cells
+    are computed again than the course's pools reach, and the answer equals a full rescan; at
+    40 EC the course no longer fits a study window on its own, which reaches the electives."""
+    from articulation.answers import whatif
+
+    catalogue = load_curricula(BUNDLED_CURRICULA)
+    before = base_scan(catalogue)
+    code = "UT-900100030"  # 5 EC, in pre-master pools of many masters and elective pools
+    edit = Edit("change", "course", code, patch={"ects": ects})
+    result = what_if(catalogue, [edit], before=before)
+    edited = apply_edits(catalogue, [edit])
+    assert [c.to_json() for c in result.after] == [c.to_json() for c in scan(edited)]
+    monkeypatch.setattr(whatif, "_ects_only", lambda *_: False)  # the pools' reach alone
+    reach = what_if(catalogue, [edit], before=before)
+    assert [c.to_json() for c in reach.after] == [c.to_json() for c in result.after]
+    assert result.recomputed < reach.recomputed

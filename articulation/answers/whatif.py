@@ -8,28 +8,53 @@ pre-master) — the pool's courses that can matter for its unmet requirements: t
 and those that can meet a prerequisite of one that can matter, transitively. The tie-break
 between equal programmes uses positions within the pruned pool (:mod:`articulation.solving.cover`),
 so no other course can change the answer. :func:`affected` finds, per change, the cells that may
-read it (a superset: never a cell that could change is missed); :func:`diff` recomputes only
-those and compares; :func:`what_if` does so for proposed edits applied to a copy of the
-catalogue.
+read it (a superset: never a cell that could change is missed); a course whose EC alone changed
+reaches a cell through its pools only when a stage of the cell's route read its EC (a candidate
+of a solved model, a helper the bound reads, an area total that crosses a threshold, a place in
+the study window). :func:`diff` recomputes only those and compares, starting the edited
+catalogue with what the old one derived that the change cannot touch (:func:`carry_over`);
+:func:`what_if` does so for proposed edits applied to a copy of the catalogue.
 """
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from articulation.answers.change_reasons import NEW_PAIR, asked, cause_message, change_reasons
 from articulation.answers.scan import Cell, assess, pairs, scan
 from articulation.curriculum.catalogue import Catalogue, Programme
+from articulation.curriculum.credits import half_floor
 from articulation.curriculum.crosscheck import check_parts
 from articulation.curriculum.edits import ACTIONS, EditAction, EditEntity, edit_action
-from articulation.curriculum.model import Bachelor, Course, Master, Minor, OutcomeAt
+from articulation.curriculum.model import (
+    AreaRequirement,
+    Bachelor,
+    Course,
+    Master,
+    Minor,
+    OutcomeAt,
+    Requirement,
+)
 from articulation.curriculum.patch import PatchError, patched_course, patched_programme
 from articulation.curriculum.yamlfile import split_path
 from articulation.messages.message import Message
 from articulation.solving.gap import attainment, gap, named
-from articulation.solving.pool import elective_institutions
+from articulation.solving.planning.options import offered_in
+from articulation.solving.planning.windows import Window, study_window
+from articulation.solving.pool import (
+    Candidates,
+    PoolContext,
+    elective_candidates,
+    elective_institutions,
+    lower_bound_half_ects,
+    pool_context,
+    premaster_candidates,
+    prune,
+)
+from articulation.solving.route import window_candidates
 from articulation.support import deadline, memo
 from articulation.support.suggest import unknown
 
@@ -321,6 +346,11 @@ def affected(
             ):
                 courses.setdefault(code, set()).add(str(change))
         courses.setdefault(code, set())
+    ects_only = {
+        code
+        for code, causes in courses.items()
+        if causes == {str(Change("course", code, "changed"))} and _ects_only(old, new, code)
+    }
     changed_outcomes = {c.code: str(c) for c in changes if c.kind == "outcome"}
     changed_programmes = {c.code: str(c) for c in programmes}
     reads_cache: dict[tuple[str, str, Any], tuple[set[str], set[str]]] = {}
@@ -391,8 +421,11 @@ def affected(
                 stages.append(stage("electives", b))
             stages.append(stage("premaster", m))  # a graduate's route past direct reads it
             stages_of.append((needs, stages))
+        past_direct = [track for track, status, _ in tracks if status not in _BEFORE_ELECTIVES]
+        stages_read: dict[str | None, list[_Stage]] = {}  # per track, when first asked
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses
+            direct_hit = hit
             if not hit:
                 hit = any(
                     o & needs_o or a & needs_a
@@ -400,10 +433,153 @@ def affected(
                     for pool_key, pools in stages
                     for o, a in [reads(code, pool_key, pools)]
                 )
+            if hit and code in ects_only and not direct_hit:
+                hit = any(
+                    _reads_ects(old, new, code, stage)
+                    for track in past_direct
+                    for stage in _stages(new, bachelor, master, track, stages_read)
+                )
             if hit:
                 for cause in causes or {f"course {code} changed"}:
                     mark((b, m), cause)
     return result
+
+
+def _ects_only(old: Catalogue, new: Catalogue, code: str) -> bool:
+    """Whether a course changed only in its EC (and their split over areas), in the same
+    institution and areas: then only an answer that read its EC can change."""
+    a, b = old.courses.get(code), new.courses.get(code)
+    if a is None or b is None or old.institution_of[code] != new.institution_of[code]:
+        return False
+    same = a.model_copy(update={"ects": b.ects, "areas": b.areas}) == b
+    return same and old.course_areas[code].keys() == new.course_areas[code].keys()
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """One bridging stage a cell's route ran (the electives or the pre-master) as the scan
+    runs it: the shared pool context, the unmet requirements, the cap and the ceiling."""
+
+    context: PoolContext
+    unmet: tuple[Requirement, ...]
+    limit: float
+    over: float | None
+    window: Window | None = None  # the study window the electives pool is drawn from
+    pool: frozenset[str] = frozenset()  # the electives pool before the window (whole units)
+
+
+def _stages(
+    catalogue: Catalogue,
+    bachelor: Bachelor,
+    master: Master,
+    track: str | None,
+    cache: dict[str | None, list[_Stage]],
+) -> list[_Stage]:
+    """The bridging stages of a pair's track past direct, with the scan's pool contexts
+    (:func:`articulation.solving.route.decide_both`: electives in the study window, when the
+    bachelor has an elective space, and the pre-master within its cap, or its ceiling);
+    remembered per track in ``cache``."""
+    if track in cache:
+        return cache[track]
+    taken = frozenset(bachelor.courses_of(track))
+    unmet = gap(master, attainment(catalogue, taken)).unmet
+    found: list[_Stage] = []
+    pools: list[tuple[Candidates, float, float | None, Window | None, frozenset[str]]] = []
+    if bachelor.electives > 0:
+        window = study_window(catalogue, bachelor)
+        electives = frozenset(elective_candidates(catalogue, bachelor, track).codes)
+        in_window = window_candidates(catalogue, bachelor, track)
+        pools.append((in_window, bachelor.electives, None, window, electives))
+    limit, ceiling = master.premaster.max_ects, master.premaster.ceiling
+    over = ceiling if ceiling is not None and ceiling > limit else None
+    pools.append((premaster_candidates(catalogue, master, taken), limit, over, None, frozenset()))
+    for candidates, cap, beyond, window, pool in pools:
+        context = pool_context(
+            catalogue,
+            candidates.codes,
+            taken,
+            key=candidates.key,
+            whole_units=candidates.whole_units,
+        )
+        found.append(_Stage(context, unmet, cap, beyond, window, pool))
+    cache[track] = found
+    return found
+
+
+def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> bool:
+    """Whether a stage's answer can read the EC of ``code`` (changed in nothing else, so the
+    pool context is the same in both catalogues): it does when the course is a candidate of the
+    pruned problem that is solved, or helps an item whose helpers the bound reads, or moves an
+    area total that decides whether a requirement can be met across its threshold. A stage
+    settled before pruning (an unmeetable requirement, or the bound above the cap and the
+    ceiling; :func:`articulation.solving.bridging.bridge_gap`) reads none of these. The EC
+    also decide whether the course can be placed in the study window at all (the electives
+    pool): a change of that reaches the stage."""
+    context, unmet = stage.context, stage.unmet
+    if (
+        stage.window is not None
+        and code in stage.pool
+        and offered_in(old, code, stage.window) != offered_in(new, code, stage.window)
+    ):
+        return True  # whether it can be placed in the study window on its own reads its EC
+    if code not in context.reachable:
+        return False
+    helped = [item for item in unmet if code in context.helpers(item)]
+    if not helped and code not in prune(context, unmet).candidates:
+        return False
+    credits = ChainMap({code: old.course_areas[code]}, new.course_areas)
+    impossible = [item for item in unmet if not context.meetable(item)]
+    if impossible != [item for item in unmet if not context.meetable(item, credits)]:
+        return True
+    if impossible:
+        return False
+    if any(type(item) is not AreaRequirement for item in helped):
+        return True  # the bound reads the EC of every helper of such an item
+    bound = lower_bound_half_ects(context, unmet)
+    if bound <= half_floor(stage.limit):
+        return True
+    return stage.over is not None and bound <= half_floor(stage.over)
+
+
+def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> None:
+    """Give the edited catalogue what the old one derived that the changes cannot touch, so
+    the recomputed cells do not derive it again: where each course can be placed
+    (:data:`~articulation.support.memo.OFFERED`, :data:`~articulation.support.memo.OPTIONS`:
+    they read only the course and the calendars) for every course not changed, unless a
+    calendar changed; and, when only courses' EC changed, the catalogue-wide support indexes
+    and the courses per institution (they read prerequisites, teaches and institutions), the
+    pre-master pools' contexts of passed courses not changed, and the proven optima without
+    timing whose candidates are not changed (their model reads only the candidates)."""
+    if any(c.kind == "calendar" for c in changes):
+        return
+    changed = {c.code for c in changes if c.kind == "course"}
+    for space in (memo.OFFERED, memo.OPTIONS):
+        for key, value in list(old.memo.get(space.name, {}).items()):
+            if key[0] not in changed:
+                new.remember(space, key, value)
+    if not all(
+        c.kind == "course" and c.action == "changed" and _ects_only(old, new, c.code)
+        for c in changes
+    ):
+        return
+    for name in ("support", "circular"):
+        index = old.recall(memo.INDEXES, name)
+        if index is not None:
+            new.remember(memo.INDEXES, name, index)
+    for key, value in list(old.memo.get(memo.ELIGIBLE.name, {}).items()):
+        new.remember(memo.ELIGIBLE, key, value)
+    # a pre-master pool's context reads the passed courses' attainment, prerequisites and
+    # teaches, never EC: the same in the edited catalogue unless a changed course was passed
+    for key, context in list(old.memo.get(memo.POOL_CONTEXTS.name, {}).items()):
+        done, pool_key, _ = key
+        kind = pool_key[:1] if isinstance(pool_key, tuple) else ()
+        if kind in (("premaster",), ("premaster list",)) and changed.isdisjoint(done):
+            helpers = dict(context._helpers)  # the same helpers: they do not read EC
+            new.remember(memo.POOL_CONTEXTS, key, replace(context, catalogue=new, _helpers=helpers))
+    # a proven optimum without timing whose candidates are unchanged reads nothing changed
+    for key, solution in list(old.memo.get(memo.SOLVES.name, {}).items()):
+        if key[-2] is None and changed.isdisjoint(key[1]):
+            new.remember(memo.SOLVES, key, solution)
 
 
 # --- diff and what-if -------------------------------------------------------------------------
@@ -435,6 +611,7 @@ def diff(
         before = base_scan(old)
     if changes is None:
         changes = changes_between(old, new)
+    carry_over(old, new, changes)
     reach = affected(old, new, before, changes)
     old_cells = {(c.bachelor, c.master): c for c in before}
     after: list[Cell] = []

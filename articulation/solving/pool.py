@@ -20,7 +20,7 @@ real courses; a pre-master pool may use a component alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,19 +137,22 @@ class PoolContext:
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
-    def meetable(self, item: Requirement) -> bool:
-        """Whether taking every reachable course would meet ``item``."""
+    def meetable(
+        self, item: Requirement, credits: Mapping[str, Mapping[str, float]] | None = None
+    ) -> bool:
+        """Whether taking every reachable course would meet ``item``; ``credits`` replaces the
+        catalogue's EC per area of each course (to ask what a change of a course's EC does)."""
         if holds(item, self.attained):
             return True
         if type(item) is AreaRequirement:
-            credits = self.catalogue.course_areas
+            credits = self.catalogue.course_areas if credits is None else credits
             ects = sum(credits[c][item.area] for c in self.helpers(item))
             return reaches(self.attained.ects(item.area) + ects, item.min_ects)
         if type(item) is AnyOf:
-            return any(self.meetable(alt) for alt in item.any_of)
+            return any(self.meetable(alt, credits) for alt in item.any_of)
         if type(item) is AtLeast:
             # every member meetable at once: taking every reachable course meets them all
-            return sum(1 for alt in item.of if self.meetable(alt)) >= item.at_least
+            return sum(1 for alt in item.of if self.meetable(alt, credits)) >= item.at_least
         return bool(self.helpers(item))
 
     def helpers(self, item: Requirement) -> frozenset[str]:
