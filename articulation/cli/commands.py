@@ -570,7 +570,7 @@ def diff_command(
 
     table = Table(title=f"{len(result.changed)} of {result.cells} cells changed")
     for column in ("bachelor", "master", "before", "after", "why"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a long word folds, never cut
     for change in result.to_json(lang)["changed"]:
         table.add_row(
             change["bachelor"],
