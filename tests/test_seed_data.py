@@ -868,6 +868,7 @@ AS_OF = {
     "/2018-2019/business-analytics/X_400614": "2018-19",  # VU study guide, DSA
     "/courses/computer-organization-4": "2024-25",  # VU course page, study guide 2024-25
     "cursus=202000425&collegejaar=2022&taal=en": "2022-23",  # Osiris, Stochastic Models
+    "cursus=202000701&collegejaar=2022&taal=en": "2022-23",  # Osiris, Intro Solid State Physics
 }
 
 
