@@ -322,6 +322,9 @@ def test_real_codes_from_the_sources(cat: Catalogue) -> None:
         "UT-201000157": ("Organization Theory and Design", 5),
         "VU-X_405067": ("Operating Systems", 6),
         "VU-X_400614": ("Data Structures and Algorithms", 6),
+        "VU-AB_1056": ("Cognitive Neuroscience", 6),
+        "VU-X_400617": ("Calculus", 6),
+        "VU-X_400638": ("Linear Algebra", 6),
         "VU-XB_40009": ("Computer Organization", 6),
         "UT-202000425": ("Stochastic Models", 5),
     }
