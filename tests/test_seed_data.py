@@ -327,6 +327,11 @@ def test_real_codes_from_the_sources(cat: Catalogue) -> None:
         "VU-X_400638": ("Linear Algebra", 6),
         "VU-XB_40009": ("Computer Organization", 6),
         "UT-202000425": ("Stochastic Models", 5),
+        "UT-202000701": ("Introduction Solid State Physics", 7),
+        "UT-191403070": ("Electricity & Magnetism HBO", 5),
+        "UT-201500555": ("Philosophical Theories and Methods", 5),
+        "UT-201500556": ("Essays in Philosophy of Technology", 6),
+        "UT-900100001": ("Engineering System Dynamics", 5),  # title and EC; the code is ours
     }
     for code, (title, ects) in expected.items():
         course = cat.courses[code]
@@ -871,6 +876,7 @@ AS_OF = {
     "/courses/computer-organization-4": "2024-25",  # VU course page, study guide 2024-25
     "cursus=202000425&collegejaar=2022&taal=en": "2022-23",  # Osiris, Stochastic Models
     "cursus=202000701&collegejaar=2022&taal=en": "2022-23",  # Osiris, Intro Solid State Physics
+    "cursus=202001423&collegejaar=2021&taal=en": "2021-22",  # Osiris, PST minor (philosophy)
 }
 
 
