@@ -32,7 +32,7 @@ from typing import Any
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master, OutcomeAt
 from articulation.messages.message import Message
-from articulation.solving.gap import Attainment, attainment, describe, gap, holds
+from articulation.solving.gap import Attainment, attainment, describe, gap, holds, named
 from articulation.solving.pool import pool_context, premaster_candidates, prune
 from articulation.solving.route import Route, window_candidates
 
@@ -155,21 +155,37 @@ def _searched(
     prerequisite of one): the pre-master's pool, and the elective pool when the elective route
     itself was not settled."""
     the_gap = gap(master, attainment(catalogue, taken))
-    pools = [premaster_candidates(catalogue, master, taken).codes]
+    # the pre-master pool's whole context, as the route's solve remembered it: what can matter
+    # for the gap is the same in it as in the part of the pool the gap reaches
+    premaster = premaster_candidates(catalogue, master, taken)
+    context = pool_context(catalogue, premaster.codes, taken, key=premaster.key)
+    found = set(prune(context, the_gap.unmet).candidates)
     if route.status == "unknown" and bachelor is not None and bachelor.electives > 0:
-        pools.append(window_candidates(catalogue, bachelor, track).codes)
-    found: set[str] = set()
-    for codes in pools:
+        codes = window_candidates(catalogue, bachelor, track).codes
         context = pool_context(catalogue, codes, taken, focus=the_gap.unmet)
         found.update(prune(context, the_gap.unmet).candidates)
     return tuple(sorted(found))
 
 
-def _gap_key(master: Master, att: Attainment) -> tuple[tuple[str, str], ...]:
-    """The gap as the answer reads it: each unmet requirement with what is attained of it."""
-    return tuple(
-        (str(item), describe(item, att).text()) for item in master.requires if not holds(item, att)
-    )
+def _gap_changes(master: Master, full: Attainment, without: Attainment) -> bool:
+    """Whether the gap as the answer reads it (each unmet requirement with what is attained of
+    it) differs between ``full`` and ``without``, which attains no more than ``full``. Only an
+    item that names an outcome or an area whose attainment differs can read differently: only
+    those are compared."""
+    outcomes = {o for o, level in full.levels.items() if without.level(o) != level}
+    areas = {a for a, ects in full.area_ects.items() if without.ects(a) != ects}
+    if not outcomes and not areas:
+        return False
+    for item in master.requires:
+        names, in_areas = named((item,))
+        if outcomes.isdisjoint(names) and areas.isdisjoint(in_areas):
+            continue
+        met = holds(item, full)
+        if met != holds(item, without):
+            return True
+        if not met and describe(item, full).text() != describe(item, without).text():
+            return True
+    return False
 
 
 def _met(group: list, taken: frozenset[str], att: Attainment) -> bool:
@@ -193,7 +209,7 @@ def _bachelor_side(
         return SOURCED
     kept = taken - invented
     full, without = attainment(catalogue, taken), attainment(catalogue, kept)
-    if _gap_key(master, full) != _gap_key(master, without):
+    if _gap_changes(master, full, without):
         return ILLUSTRATIVE
     for code in route.codes:
         course = catalogue.courses.get(code)
