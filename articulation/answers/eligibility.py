@@ -422,12 +422,12 @@ class Passed:
         """:meth:`~articulation.solving.gap.Gap.in_words` of a gap of the passed courses."""
         found = []
         for item in the_gap.unmet:
-            key = repr(item)  # every field of the item, exactly
+            key = str(item)  # an item's id, as the engine knows it everywhere
             text = self.texts.get(key)
             if text is None:
                 text = words(catalogue, item, self.attained, self.lang).text(self.lang)
                 self.texts[key] = text
-            found.append({"id": str(item), "text": text})
+            found.append({"id": key, "text": text})
         return tuple(found)
 
 
