@@ -274,3 +274,20 @@ def test_the_gap_is_compared_only_where_illustrative_courses_change_it(
             assert _gap_changes(master, full, without) == changes, master.code
             differ += changes
     assert differ  # both answers occur
+
+
+def test_the_pool_a_route_searched_prunes_to_itself(catalogue: Catalogue) -> None:
+    """The part of the pre-master pool that can matter for a gap, pruned again as a pool of its
+    own, is the same part with the same support: the grade reads it once."""
+    rnd = random.Random(SEED)
+    codes = sorted(catalogue.courses)
+    for _ in range(6):
+        taken = frozenset(rnd.sample(codes, rnd.randint(0, 40)))
+        for master in catalogue.masters:
+            unmet = gap(master, attainment(catalogue, taken)).unmet
+            pool = premaster_candidates(catalogue, master, taken)
+            whole = prune(pool_context(catalogue, pool.codes, taken, key=pool.key), unmet)
+            focused = prune(pool_context(catalogue, pool.codes, taken, focus=unmet), unmet)
+            again = prune(pool_context(catalogue, whole.candidates, taken, focus=unmet), unmet)
+            assert (whole.candidates, whole.groups) == (focused.candidates, focused.groups)
+            assert (whole.candidates, whole.groups) == (again.candidates, again.groups)

@@ -33,7 +33,7 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master, OutcomeAt
 from articulation.messages.message import Message
 from articulation.solving.gap import Attainment, attainment, describe, gap, holds, named
-from articulation.solving.pool import pool_context, premaster_candidates, prune
+from articulation.solving.pool import Problem, pool_context, premaster_candidates, prune
 from articulation.solving.route import Route, window_candidates
 
 SOURCED, ILLUSTRATIVE = "sourced", "illustrative"
@@ -125,10 +125,12 @@ def grade(
     )
     if by_policy:
         return Grade(requirements, None, None)
-    pool = None
+    pool, searched = None, None
     if route.status in POOL_GRADED:
-        pool = _searched(catalogue, master, done, route, bachelor if studying else None, track)
-    side = _bachelor_side(catalogue, master, done, route, pool)
+        pool, searched = _searched(
+            catalogue, master, done, route, bachelor if studying else None, track
+        )
+    side = _bachelor_side(catalogue, master, done, route, pool, searched)
     if route.status == "direct":
         return Grade(requirements, side, None)
     if route.status in POOL_GRADED:
@@ -149,22 +151,24 @@ def _searched(
     route: Route,
     bachelor: Bachelor | None,
     track: str | None,
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], Problem | None]:
     """The courses of the pool a route without a programme searched that can matter for the
     gap (those that help an unmet requirement and, transitively, those that can meet an open
     prerequisite of one): the pre-master's pool, and the elective pool when the elective route
-    itself was not settled."""
+    itself was not settled. With them, the pre-master pool's pruned problem when that pool is
+    all that was searched (None otherwise)."""
     the_gap = gap(master, attainment(catalogue, taken))
     # the pre-master pool's whole context, as the route's solve remembered it: what can matter
     # for the gap is the same in it as in the part of the pool the gap reaches
     premaster = premaster_candidates(catalogue, master, taken)
     context = pool_context(catalogue, premaster.codes, taken, key=premaster.key)
-    found = set(prune(context, the_gap.unmet).candidates)
+    problem = prune(context, the_gap.unmet)
     if route.status == "unknown" and bachelor is not None and bachelor.electives > 0:
         codes = window_candidates(catalogue, bachelor, track).codes
         context = pool_context(catalogue, codes, taken, focus=the_gap.unmet)
-        found.update(prune(context, the_gap.unmet).candidates)
-    return tuple(sorted(found))
+        more = prune(context, the_gap.unmet).candidates
+        return tuple(sorted({*problem.candidates, *more})), None
+    return tuple(problem.candidates), problem
 
 
 def _gap_changes(master: Master, full: Attainment, without: Attainment) -> bool:
@@ -201,9 +205,11 @@ def _bachelor_side(
     taken: frozenset[str],
     route: Route,
     pool: tuple[str, ...] | None,
+    searched: Problem | None = None,
 ) -> str:
     """Whether the answer's reading of the passed courses changes without their illustrative
-    ones (see the module)."""
+    ones (see the module). ``searched``: the pruned problem ``pool`` came from, when it is the
+    pre-master pool's alone (its part that can matter is that problem again)."""
     invented = set(catalogue.illustrative(taken))
     if not invented:
         return SOURCED
@@ -222,7 +228,10 @@ def _bachelor_side(
             return ILLUSTRATIVE
     if pool is not None:
         unmet = gap(master, full).unmet
-        with_all = prune(pool_context(catalogue, pool, taken, focus=unmet), unmet)
+        # pruning the pool's part that can matter gives that part again, with the same support
+        with_all = searched
+        if with_all is None:
+            with_all = prune(pool_context(catalogue, pool, taken, focus=unmet), unmet)
         with_kept = prune(pool_context(catalogue, pool, kept, focus=unmet), unmet)
         if (with_all.candidates, with_all.groups) != (with_kept.candidates, with_kept.groups):
             return ILLUSTRATIVE
