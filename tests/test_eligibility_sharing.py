@@ -89,6 +89,7 @@ def _read_once_as_each_master_reads(catalogue: Catalogue, taken: frozenset[str])
     """What a request reads once of the passed courses is what each master reads of them."""
     for lang in ("en", "nl"):
         passed = Passed.read(catalogue, taken, lang)
+        assert passed.invented == frozenset(catalogue.illustrative(taken))
         for master in catalogue.masters:
             assert passed.deciding(master) == deciding_courses(catalogue, master, taken)
             the_gap = gap(master, attainment(catalogue, taken))

@@ -385,6 +385,7 @@ class Passed:
 
     taken: frozenset[str]
     attained: Attainment
+    invented: frozenset[str]  # the illustrative ones (the provenance grade reads them)
     lang: str
     teach: dict[str, frozenset[str]]
     earn: dict[str, frozenset[str]]
@@ -403,6 +404,7 @@ class Passed:
         return cls(
             taken,
             attainment(catalogue, taken),
+            frozenset(catalogue.illustrative(taken)),
             lang,
             {k: frozenset(v) for k, v in teach.items()},
             {k: frozenset(v) for k, v in earn.items()},
@@ -474,7 +476,15 @@ def _graduate_result(
         package=route.package,
         admission=admission,
         conditions=route.conditions,
-        provenance=grade(catalogue, master, taken, route, bachelor=student, studying=False),
+        provenance=grade(
+            catalogue,
+            master,
+            taken,
+            route,
+            bachelor=student,
+            studying=False,
+            invented=passed.invented,
+        ),
     )
 
 

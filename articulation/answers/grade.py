@@ -110,11 +110,13 @@ def grade(
     bachelor: Bachelor | None = None,
     track: str | None = None,
     studying: bool = True,
+    invented: frozenset[str] | None = None,
 ) -> Grade:
     """The provenance grade of ``route`` from the passed courses ``taken`` into ``master``;
     ``bachelor`` (and ``track``) when the answer is a bachelor's (its policy and, for a student
     still ``studying``, its elective space). The route's status says which parts apply (see
-    the module)."""
+    the module). ``invented``: the illustrative ones of ``taken``, when the caller has them
+    (one request grades every master against the same passed courses)."""
     done = frozenset(taken)
     requirements = _word(bool(catalogue.illustrative([master.code])))
     by_policy = (
@@ -130,7 +132,9 @@ def grade(
         pool, searched = _searched(
             catalogue, master, done, route, bachelor if studying else None, track
         )
-    side = _bachelor_side(catalogue, master, done, route, pool, searched)
+    if invented is None:
+        invented = frozenset(catalogue.illustrative(done))
+    side = _bachelor_side(catalogue, master, done, invented, route, pool, searched)
     if route.status == "direct":
         return Grade(requirements, side, None)
     if route.status in POOL_GRADED:
@@ -203,14 +207,14 @@ def _bachelor_side(
     catalogue: Catalogue,
     master: Master,
     taken: frozenset[str],
+    invented: frozenset[str],
     route: Route,
     pool: tuple[str, ...] | None,
     searched: Problem | None = None,
 ) -> str:
     """Whether the answer's reading of the passed courses changes without their illustrative
-    ones (see the module). ``searched``: the pruned problem ``pool`` came from, when it is the
-    pre-master pool's alone (its part that can matter is that problem again)."""
-    invented = set(catalogue.illustrative(taken))
+    ones ``invented`` (see the module). ``searched``: the pruned problem ``pool`` came from,
+    when it is the pre-master pool's alone (its part that can matter is that problem again)."""
     if not invented:
         return SOURCED
     kept = taken - invented
