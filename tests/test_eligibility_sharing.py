@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from articulation.answers.eligibility import assess_transcript
+from articulation.answers.eligibility import Passed, assess_transcript
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import TranscriptEntry
 from articulation.settings import BUNDLED_CURRICULA
+from articulation.solving.gap import attainment, deciding_courses, gap
 from articulation.support import memo
 from benchmarks.synthetic import FACULTY, build
 
@@ -82,3 +83,30 @@ def test_random_catalogues(seed: int) -> None:
         courses = rnd.sample(own, max(0, len(own) - rnd.randint(0, 3)))
         courses += rnd.sample(sorted(catalogue.courses), 5)
         assert _check(catalogue, courses, bachelor.code) == len(catalogue.masters)
+
+
+def _read_once_as_each_master_reads(catalogue: Catalogue, taken: frozenset[str]) -> None:
+    """What a request reads once of the passed courses is what each master reads of them."""
+    for lang in ("en", "nl"):
+        passed = Passed.read(catalogue, taken, lang)
+        assert passed.invented == frozenset(catalogue.illustrative(taken))
+        for master in catalogue.masters:
+            assert passed.deciding(master) == deciding_courses(catalogue, master, taken)
+            the_gap = gap(master, attainment(catalogue, taken))
+            assert list(passed.in_words(catalogue, the_gap)) == the_gap.in_words(catalogue, lang)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_what_a_request_reads_once_on_the_bundled_catalogue(bundled: Catalogue, seed: int) -> None:
+    rnd = random.Random(seed)
+    codes = sorted(bundled.courses)
+    for _ in range(4):
+        _read_once_as_each_master_reads(bundled, frozenset(rnd.sample(codes, rnd.randint(0, 40))))
+
+
+def test_what_a_request_reads_once_on_a_random_catalogue() -> None:
+    catalogue = build(FACULTY, 9)
+    rnd = random.Random(9)
+    codes = sorted(catalogue.courses)
+    for _ in range(4):
+        _read_once_as_each_master_reads(catalogue, frozenset(rnd.sample(codes, 30)))

@@ -249,3 +249,45 @@ def test_a_graduates_transcript_is_graded_by_the_same_function(catalogue: Catalo
             assert result.provenance is not None
             assert result.provenance.bachelor != "illustrative", result.master
             assert result.to_json()["provenance"]["grade"] == result.provenance.code
+
+
+def test_the_gap_is_compared_only_where_illustrative_courses_change_it(
+    catalogue: Catalogue,
+) -> None:
+    """Whether the gap reads differently without some passed courses is the same whether every
+    unmet requirement is compared or only those naming an outcome or area they change."""
+    from articulation.answers.grade import _gap_changes
+    from articulation.solving.gap import describe, holds
+
+    def read(master: Master, att: Attainment) -> list[tuple[str, str]]:
+        return [(str(i), describe(i, att).text()) for i in master.requires if not holds(i, att)]
+
+    rnd = random.Random(SEED)
+    codes = sorted(catalogue.courses)
+    differ = 0
+    for _ in range(20):
+        taken = set(rnd.sample(codes, rnd.randint(0, 40)))
+        kept = {c for c in taken if rnd.random() < 0.5}
+        full, without = attainment(catalogue, taken), attainment(catalogue, kept)
+        for master in catalogue.masters:
+            changes = read(master, full) != read(master, without)
+            assert _gap_changes(master, full, without) == changes, master.code
+            differ += changes
+    assert differ  # both answers occur
+
+
+def test_the_pool_a_route_searched_prunes_to_itself(catalogue: Catalogue) -> None:
+    """The part of the pre-master pool that can matter for a gap, pruned again as a pool of its
+    own, is the same part with the same support: the grade reads it once."""
+    rnd = random.Random(SEED)
+    codes = sorted(catalogue.courses)
+    for _ in range(6):
+        taken = frozenset(rnd.sample(codes, rnd.randint(0, 40)))
+        for master in catalogue.masters:
+            unmet = gap(master, attainment(catalogue, taken)).unmet
+            pool = premaster_candidates(catalogue, master, taken)
+            whole = prune(pool_context(catalogue, pool.codes, taken, key=pool.key), unmet)
+            focused = prune(pool_context(catalogue, pool.codes, taken, focus=unmet), unmet)
+            again = prune(pool_context(catalogue, whole.candidates, taken, focus=unmet), unmet)
+            assert (whole.candidates, whole.groups) == (focused.candidates, focused.groups)
+            assert (whole.candidates, whole.groups) == (again.candidates, again.groups)

@@ -26,7 +26,7 @@ masters the student chose (``prefer``) first, then by status, then EC, then mast
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from articulation.answers.grade import Grade, grade
@@ -49,7 +49,7 @@ from articulation.interop.transcript import (
 from articulation.messages.message import Message
 from articulation.messages.status import ROUTED, rank
 from articulation.solving.bridging import Bridging
-from articulation.solving.gap import Gap, attainment, deciding_courses, gap
+from articulation.solving.gap import Attainment, Gap, attainment, gap, named, words
 from articulation.solving.planning.route_plan import RoutePlan
 from articulation.solving.route import FixedAnswer, Route, decide, premaster_route
 from articulation.support.deadline import cancelled
@@ -289,9 +289,8 @@ def assess_transcript(
         if not entries and student is not None:
             recognised = tuple(sorted(student.courses_of(chosen_track)))
         taken = frozenset(recognised) | frozenset(planned)
-        results = [
-            _graduate_result(catalogue, master, taken, student, gpa, lang) for master in targets
-        ]
+        passed = Passed.read(catalogue, taken, lang)
+        results = [_graduate_result(catalogue, master, passed, student, gpa) for master in targets]
     results = [replace(r, meets=met & {c.id for c in r.conditions}) for r in results]
     first = set(prefer)
     results.sort(
@@ -377,17 +376,74 @@ def entry_reason(m: Matched) -> Message:
     return Message.of("transcript.listed")
 
 
+@dataclass(frozen=True)
+class Passed:
+    """What every master of one request reads alike of the passed courses, read once per
+    request: what they attain, which of them teach each outcome and earn credit in each area
+    (the courses a master's gap is decided by), and the requirements in words of ``lang`` as
+    read against them (each text kept for the request's masters that leave it unmet)."""
+
+    taken: frozenset[str]
+    attained: Attainment
+    invented: frozenset[str]  # the illustrative ones (the provenance grade reads them)
+    lang: str
+    teach: dict[str, frozenset[str]]
+    earn: dict[str, frozenset[str]]
+    texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def read(cls, catalogue: Catalogue, taken: frozenset[str], lang: str) -> Passed:
+        teach: dict[str, set[str]] = {}
+        earn: dict[str, set[str]] = {}
+        for code in taken:
+            if code in catalogue.courses:
+                for outcome in catalogue.courses[code].teaches:
+                    teach.setdefault(outcome, set()).add(code)
+                for area in catalogue.course_areas[code]:
+                    earn.setdefault(area, set()).add(code)
+        return cls(
+            taken,
+            attainment(catalogue, taken),
+            frozenset(catalogue.illustrative(taken)),
+            lang,
+            {k: frozenset(v) for k, v in teach.items()},
+            {k: frozenset(v) for k, v in earn.items()},
+        )
+
+    def deciding(self, master: Master) -> set[str]:
+        """:func:`~articulation.solving.gap.deciding_courses` of ``master``."""
+        outcomes, areas = named(master.requires)
+        found: set[str] = set()
+        for outcome in outcomes:
+            found |= self.teach.get(outcome, frozenset())
+        for area in areas:
+            found |= self.earn.get(area, frozenset())
+        return found
+
+    def in_words(self, catalogue: Catalogue, the_gap: Gap) -> tuple[dict[str, str], ...]:
+        """:meth:`~articulation.solving.gap.Gap.in_words` of a gap of the passed courses."""
+        found = []
+        for item in the_gap.unmet:
+            key = str(item)  # an item's id, as the engine knows it everywhere
+            text = self.texts.get(key)
+            if text is None:
+                text = words(catalogue, item, self.attained, self.lang).text(self.lang)
+                self.texts[key] = text
+            found.append({"id": key, "text": text})
+        return tuple(found)
+
+
 def _graduate_result(
     catalogue: Catalogue,
     master: Master,
-    taken: frozenset[str],
+    passed: Passed,
     student: Bachelor | None,
     gpa: float | None,
-    lang: str,
 ) -> MasterResult:
     """A graduate's answer for one master: direct, the pre-master, over the cap or infeasible;
     infeasible too when the grade average is below the master's minimum."""
-    the_gap = gap(master, attainment(catalogue, taken))
+    taken = passed.taken
+    the_gap = gap(master, passed.attained)
     premaster = premaster_route(catalogue, master, taken, the_gap, shared=True)
     route = decide(
         catalogue,
@@ -413,16 +469,22 @@ def _graduate_result(
         gap=the_gap,
         bridging=premaster if route.status == "direct" else _programme(route),
         grade=check,
-        illustrative=catalogue.illustrative(
-            [master.code, *route.codes, *deciding_courses(catalogue, master, taken)]
-        ),
-        requirements=tuple(the_gap.in_words(catalogue, lang)),
+        illustrative=catalogue.illustrative([master.code, *route.codes, *passed.deciding(master)]),
+        requirements=passed.in_words(catalogue, the_gap),
         plan=route.plan,
         cap_status=master.premaster.cap_status,
         package=route.package,
         admission=admission,
         conditions=route.conditions,
-        provenance=grade(catalogue, master, taken, route, bachelor=student, studying=False),
+        provenance=grade(
+            catalogue,
+            master,
+            taken,
+            route,
+            bachelor=student,
+            studying=False,
+            invented=passed.invented,
+        ),
     )
 
 

@@ -32,8 +32,8 @@ from typing import Any
 from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.model import Bachelor, Master, OutcomeAt
 from articulation.messages.message import Message
-from articulation.solving.gap import Attainment, attainment, describe, gap, holds
-from articulation.solving.pool import pool_context, premaster_candidates, prune
+from articulation.solving.gap import Attainment, attainment, describe, gap, holds, named
+from articulation.solving.pool import Problem, pool_context, premaster_candidates, prune
 from articulation.solving.route import Route, window_candidates
 
 SOURCED, ILLUSTRATIVE = "sourced", "illustrative"
@@ -110,11 +110,13 @@ def grade(
     bachelor: Bachelor | None = None,
     track: str | None = None,
     studying: bool = True,
+    invented: frozenset[str] | None = None,
 ) -> Grade:
     """The provenance grade of ``route`` from the passed courses ``taken`` into ``master``;
     ``bachelor`` (and ``track``) when the answer is a bachelor's (its policy and, for a student
     still ``studying``, its elective space). The route's status says which parts apply (see
-    the module)."""
+    the module). ``invented``: the illustrative ones of ``taken``, when the caller has them
+    (one request grades every master against the same passed courses)."""
     done = frozenset(taken)
     requirements = _word(bool(catalogue.illustrative([master.code])))
     by_policy = (
@@ -125,10 +127,14 @@ def grade(
     )
     if by_policy:
         return Grade(requirements, None, None)
-    pool = None
+    pool, searched = None, None
     if route.status in POOL_GRADED:
-        pool = _searched(catalogue, master, done, route, bachelor if studying else None, track)
-    side = _bachelor_side(catalogue, master, done, route, pool)
+        pool, searched = _searched(
+            catalogue, master, done, route, bachelor if studying else None, track
+        )
+    if invented is None:
+        invented = frozenset(catalogue.illustrative(done))
+    side = _bachelor_side(catalogue, master, done, invented, route, pool, searched)
     if route.status == "direct":
         return Grade(requirements, side, None)
     if route.status in POOL_GRADED:
@@ -149,27 +155,45 @@ def _searched(
     route: Route,
     bachelor: Bachelor | None,
     track: str | None,
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], Problem | None]:
     """The courses of the pool a route without a programme searched that can matter for the
     gap (those that help an unmet requirement and, transitively, those that can meet an open
     prerequisite of one): the pre-master's pool, and the elective pool when the elective route
-    itself was not settled."""
+    itself was not settled. With them, the pre-master pool's pruned problem when that pool is
+    all that was searched (None otherwise)."""
     the_gap = gap(master, attainment(catalogue, taken))
-    pools = [premaster_candidates(catalogue, master, taken).codes]
+    # the pre-master pool's whole context, as the route's solve remembered it: what can matter
+    # for the gap is the same in it as in the part of the pool the gap reaches
+    premaster = premaster_candidates(catalogue, master, taken)
+    context = pool_context(catalogue, premaster.codes, taken, key=premaster.key)
+    problem = prune(context, the_gap.unmet)
     if route.status == "unknown" and bachelor is not None and bachelor.electives > 0:
-        pools.append(window_candidates(catalogue, bachelor, track).codes)
-    found: set[str] = set()
-    for codes in pools:
+        codes = window_candidates(catalogue, bachelor, track).codes
         context = pool_context(catalogue, codes, taken, focus=the_gap.unmet)
-        found.update(prune(context, the_gap.unmet).candidates)
-    return tuple(sorted(found))
+        more = prune(context, the_gap.unmet).candidates
+        return tuple(sorted({*problem.candidates, *more})), None
+    return tuple(problem.candidates), problem
 
 
-def _gap_key(master: Master, att: Attainment) -> tuple[tuple[str, str], ...]:
-    """The gap as the answer reads it: each unmet requirement with what is attained of it."""
-    return tuple(
-        (str(item), describe(item, att).text()) for item in master.requires if not holds(item, att)
-    )
+def _gap_changes(master: Master, full: Attainment, without: Attainment) -> bool:
+    """Whether the gap as the answer reads it (each unmet requirement with what is attained of
+    it) differs between ``full`` and ``without``, which attains no more than ``full``. Only an
+    item that names an outcome or an area whose attainment differs can read differently: only
+    those are compared."""
+    outcomes = {o for o, level in full.levels.items() if without.level(o) != level}
+    areas = {a for a, ects in full.area_ects.items() if without.ects(a) != ects}
+    if not outcomes and not areas:
+        return False
+    for item in master.requires:
+        names, in_areas = named((item,))
+        if outcomes.isdisjoint(names) and areas.isdisjoint(in_areas):
+            continue
+        met = holds(item, full)
+        if met != holds(item, without):
+            return True
+        if not met and describe(item, full).text() != describe(item, without).text():
+            return True
+    return False
 
 
 def _met(group: list, taken: frozenset[str], att: Attainment) -> bool:
@@ -183,17 +207,19 @@ def _bachelor_side(
     catalogue: Catalogue,
     master: Master,
     taken: frozenset[str],
+    invented: frozenset[str],
     route: Route,
     pool: tuple[str, ...] | None,
+    searched: Problem | None = None,
 ) -> str:
     """Whether the answer's reading of the passed courses changes without their illustrative
-    ones (see the module)."""
-    invented = set(catalogue.illustrative(taken))
+    ones ``invented`` (see the module). ``searched``: the pruned problem ``pool`` came from,
+    when it is the pre-master pool's alone (its part that can matter is that problem again)."""
     if not invented:
         return SOURCED
     kept = taken - invented
     full, without = attainment(catalogue, taken), attainment(catalogue, kept)
-    if _gap_key(master, full) != _gap_key(master, without):
+    if _gap_changes(master, full, without):
         return ILLUSTRATIVE
     for code in route.codes:
         course = catalogue.courses.get(code)
@@ -206,7 +232,10 @@ def _bachelor_side(
             return ILLUSTRATIVE
     if pool is not None:
         unmet = gap(master, full).unmet
-        with_all = prune(pool_context(catalogue, pool, taken, focus=unmet), unmet)
+        # pruning the pool's part that can matter gives that part again, with the same support
+        with_all = searched
+        if with_all is None:
+            with_all = prune(pool_context(catalogue, pool, taken, focus=unmet), unmet)
         with_kept = prune(pool_context(catalogue, pool, kept, focus=unmet), unmet)
         if (with_all.candidates, with_all.groups) != (with_kept.candidates, with_kept.groups):
             return ILLUSTRATIVE
