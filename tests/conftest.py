@@ -42,6 +42,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 POSTGRES_ENV = "ARTICULATION_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SKIPPED_GROUPS: dict[str, str] = {}  # group → why its tests were skipped
+GROUPS = ("postgresql", "browser")  # the groups skip_group names
 # a server a test starts computes no scan at start (a full scan in the background of every test
 # app); the tests of that scan ask for it with Settings(scan_on_start=True)
 os.environ.setdefault("ARTICULATION_SCAN_ON_START", "false")
@@ -56,9 +57,34 @@ def skip_group(group: str, reason: str) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
+    config.addinivalue_line("markers", "xdist_group(name): the tests of a group share a worker")
     config.addinivalue_line(
         "markers", 'slow: takes seconds or more; `pytest -m "not slow"` leaves it out'
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for ``pytest -n 2 --dist loadgroup`` (``make test``): a module's tests run in one
+    worker process, so its module fixtures (servers, browsers, databases) are made once; the
+    tests on PostgreSQL all run in one worker, since its advisory locks are server-wide and two
+    workers' migrations, quotas and lock tests would wait on each other. Without xdist the
+    marker means nothing."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        on_postgres = item.get_closest_marker("postgres") or "postgresql" in item.nodeid
+        group = "postgresql" if on_postgres else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A group's skip, heard from a worker process too (under xdist the summary is printed by
+    the controller, which runs no test)."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        message = str(report.longrepr[2]).removeprefix("Skipped: ")
+        group, colon, reason = message.partition(": ")
+        if colon and group in GROUPS:
+            SKIPPED_GROUPS.setdefault(group, reason)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
