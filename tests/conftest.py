@@ -57,24 +57,9 @@ def skip_group(group: str, reason: str) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
-    config.addinivalue_line("markers", "xdist_group(name): the tests of a group share a worker")
     config.addinivalue_line(
         "markers", 'slow: takes seconds or more; `pytest -m "not slow"` leaves it out'
     )
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for ``pytest -n 2 --dist loadgroup`` (``make test``): a module's tests run in one
-    worker process, so its module fixtures (servers, browsers, databases) are made once; the
-    tests on PostgreSQL all run in one worker, since its advisory locks are server-wide and two
-    workers' migrations, quotas and lock tests would wait on each other. Without xdist the
-    marker means nothing."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        on_postgres = item.get_closest_marker("postgres") or "postgresql" in item.nodeid
-        group = "postgresql" if on_postgres else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
