@@ -6,6 +6,14 @@ test. PostgreSQL (``$ARTICULATION_TEST_POSTGRES_URL``, or when that is unset the
 schema per test session, dropped afterwards, and is reset from a template schema before each
 test. A group of tests that cannot run (no PostgreSQL, no browser) is skipped with one line in
 the terminal summary: ``SKIPPED GROUP postgresql: no server at 127.0.0.1:5432``.
+
+The bundled curricula are loaded, scanned and reported once per test session
+(:func:`bundled_catalogue`, ``bundled_cells``, ``bundled_report``): a catalogue snapshot is
+immutable, so every module that reads the 312 pairs reads the same answers, and what the engine
+derives from the snapshot (its memo) serves every later question on it.
+
+Tests that take seconds each carry ``@pytest.mark.slow``: ``pytest -m "not slow"`` is the quick
+inner loop, ``make test`` runs everything.
 """
 
 from __future__ import annotations
@@ -18,15 +26,23 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import Engine, Integer, text
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from articulation.answers.scan import Cell
+    from articulation.curriculum.catalogue import Catalogue
+    from articulation.outputs.report import Report
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 POSTGRES_ENV = "ARTICULATION_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SKIPPED_GROUPS: dict[str, str] = {}  # group → why its tests were skipped
+GROUPS = ("postgresql", "browser")  # the groups skip_group names
 # a server a test starts computes no scan at start (a full scan in the background of every test
 # app); the tests of that scan ask for it with Settings(scan_on_start=True)
 os.environ.setdefault("ARTICULATION_SCAN_ON_START", "false")
@@ -41,6 +57,19 @@ def skip_group(group: str, reason: str) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
+    config.addinivalue_line(
+        "markers", 'slow: takes seconds or more; `pytest -m "not slow"` leaves it out'
+    )
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A group's skip, heard from a worker process too (under xdist the summary is printed by
+    the controller, which runs no test)."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        message = str(report.longrepr[2]).removeprefix("Skipped: ")
+        group, colon, reason = message.partition(": ")
+        if colon and group in GROUPS:
+            SKIPPED_GROUPS.setdefault(group, reason)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -235,3 +264,80 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     database: PostgresDatabase = request.getfixturevalue("postgres")
     database.reset()
     return database.url
+
+
+@functools.cache
+def bundled_catalogue() -> Catalogue:
+    """The bundled curricula, loaded once per test session (modules read it at import to
+    parametrise over its pairs). Tests only read it: a snapshot is immutable."""
+    from articulation.curriculum.loader import load_curricula
+    from articulation.settings import BUNDLED_CURRICULA
+
+    return load_curricula(BUNDLED_CURRICULA)
+
+
+@pytest.fixture(scope="session", name="bundled_catalogue")
+def bundled_catalogue_fixture() -> Catalogue:
+    """The bundled curricula (:func:`bundled_catalogue`)."""
+    return bundled_catalogue()
+
+
+@pytest.fixture(scope="session")
+def bundled_cells(bundled_catalogue: Catalogue) -> tuple[Cell, ...]:
+    """The scan of every bundled pair, computed once per test session, in this process: the
+    reports and answers asked of the same snapshot afterwards find its solves remembered."""
+    from articulation.answers.scan import scan
+
+    return tuple(scan(bundled_catalogue, workers=1))
+
+
+@pytest.fixture(scope="session")
+def bundled_report(bundled_catalogue: Catalogue, bundled_cells: tuple[Cell, ...]) -> Report:
+    """The bundled report as ``make scan`` makes it (alternatives, minor designs and the flagship
+    question of the bundled list), once per test session."""
+    from articulation.answers.flagship import DEFAULT_LIST
+    from articulation.outputs import report
+    from articulation.settings import BUNDLED_CURRICULA
+
+    asked = report.flagship_questions(bundled_catalogue, BUNDLED_CURRICULA / DEFAULT_LIST)
+    made = report.make_report(bundled_catalogue, flagship_questions=asked)
+    assert made.cells == bundled_cells  # the same scan, answered again from the memo
+    return made
+
+
+@pytest.fixture(scope="session")
+def bundled_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The API and pages on a SQLite database seeded with the bundled curricula, as a server
+    starts on an empty database; for tests that only read (one snapshot: its memo is shared)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from articulation.settings import Settings
+
+    db = tmp_path_factory.mktemp("bundled-api") / "articulation.db"
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{db}"))) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def cli_reads_bundled_once() -> Iterator[None]:
+    """The commands of this module read the bundled curricula as the catalogue loaded once
+    (:func:`bundled_catalogue`) instead of parsing every YAML file on each run; any other
+    ``--curricula`` is loaded as before."""
+    import importlib
+
+    from articulation.cli import common
+    from articulation.settings import BUNDLED_CURRICULA
+
+    original = common.load
+    bundled = Path(BUNDLED_CURRICULA).resolve()
+
+    def load(curricula: Path | None = None) -> Catalogue:
+        if Path(curricula or common.DEFAULTS.curricula_dir).resolve() == bundled:
+            return bundled_catalogue()
+        return original(curricula)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("column", "commands", "db", "flagship", "interop", "plan"):
+            patch.setattr(importlib.import_module(f"articulation.cli.{name}"), "load", load)
+        yield

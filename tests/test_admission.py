@@ -11,7 +11,6 @@ import io
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
@@ -19,15 +18,13 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.main import create_app
-from articulation.answers.scan import scan
 from articulation.cli import app as cli
 from articulation.curriculum.loader import CurriculaError, load_curricula
 from articulation.outputs.render import render
 from articulation.outputs.report import build_report
-from articulation.settings import BUNDLED_CURRICULA, Settings
+from tests.conftest import bundled_catalogue
 
-CATALOGUE = load_curricula(BUNDLED_CURRICULA)
+CATALOGUE = bundled_catalogue()
 MINI = Path(__file__).parent / "fixtures" / "mini"
 HMI = "https://www.utwente.nl/en/hmi/programme/premaster/"
 runner = CliRunner()
@@ -44,8 +41,8 @@ WITH_CONDITIONS = [pair for pair in PAIRS if expected(*pair)]
 
 
 @pytest.fixture(scope="module")
-def cells():
-    return scan(CATALOGUE)
+def cells(bundled_cells):
+    return list(bundled_cells)
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +52,8 @@ def files(cells) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("admission") / "articulation.db"
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{db}"))) as test_client:
-        yield test_client
+def client(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def test_the_bundled_data_has_both_kinds_of_pair() -> None:
@@ -97,6 +92,7 @@ def test_every_pair_in_the_api_rows_and_paths(client: TestClient) -> None:
             )
 
 
+@pytest.mark.slow
 def test_every_pair_in_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     import articulation.cli.commands as commands
 
@@ -142,6 +138,7 @@ def test_every_pair_in_the_report(files: dict[str, str]) -> None:
             assert row and all(i in row.group(1) for i in expected(b.code, m.code))
 
 
+@pytest.mark.slow
 def test_every_bachelor_on_the_student_page(client: TestClient) -> None:
     """Studying and graduated: each master's conditions shown to be checked; a ticked one is
     shown met, and a condition no row carries has no checkbox."""

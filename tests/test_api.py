@@ -926,6 +926,7 @@ def test_an_unavailable_database_is_503_not_500(tmp_path) -> None:
     assert item["loc"] == ["database"] and item["msg"] == "database unavailable"
 
 
+@pytest.mark.slow
 def test_serve_runs_uvicorn_on_a_seeded_database(tmp_path) -> None:
     import socket
     import subprocess

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -114,6 +115,7 @@ def catalogue_of(instance: oracle.Instance) -> Catalogue:
     return Catalogue.build(instance.outcomes, instance.courses, instance.masters)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -201,6 +203,7 @@ def test_mutual_support_needs_a_way_in() -> None:
     assert [c.needed_for for c in result.courses] == [("UT-A",), ()]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -12,13 +12,13 @@ from typer.testing import CliRunner
 
 from articulation.answers.scan import Cell
 from articulation.cli import app
-from articulation.curriculum.loader import load_curricula
 from articulation.messages.status import PLANNED, STATUS, terminal_label
-from articulation.outputs.report import make_report
 from articulation.settings import BUNDLED_CURRICULA
 from tests.cli_matrix import matrix_cells
+from tests.conftest import bundled_catalogue
 
-CATALOGUE = load_curricula(BUNDLED_CURRICULA)
+CATALOGUE = bundled_catalogue()
+pytestmark = pytest.mark.usefixtures("cli_reads_bundled_once")
 runner = CliRunner()
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -31,8 +31,8 @@ def short(code: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def cells() -> list[Cell]:
-    return list(make_report(CATALOGUE, workers=1, extras=False).cells)
+def cells(bundled_cells: tuple[Cell, ...]) -> list[Cell]:
+    return list(bundled_cells)
 
 
 def expected_parts(cell: Cell) -> list[str]:
@@ -112,6 +112,7 @@ def test_an_unknown_code_or_track_names_the_nearest(command: list[str], hint: st
     assert hint in result.stderr
 
 
+@pytest.mark.slow
 def test_gap_and_bridge_answer_for_the_same_track_and_say_which() -> None:
     for b in CATALOGUE.bachelors:
         if not b.tracks:
@@ -133,6 +134,7 @@ def month(text: str) -> tuple[int, int]:
     return int(year), MONTHS.index(name) + 1
 
 
+@pytest.mark.slow
 def test_a_start_month_is_the_first_month_of_every_bundled_bachelors_plan(
     cells: list[Cell],
 ) -> None:

@@ -16,6 +16,8 @@ from articulation.outputs.render import render
 from articulation.outputs.report import make_report
 from benchmarks import synthetic
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of `pytest -m "not slow"`
+
 pytest.importorskip("distributed")
 
 

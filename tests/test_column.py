@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.main import create_app
-from articulation.answers.scan import scan
+from articulation.answers.scan import Cell
 from articulation.cli import app as cli_app
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.loader import load_curricula
 from articulation.messages.message import Message
 from articulation.messages.status import STATUS
 from articulation.settings import Settings
@@ -27,24 +25,24 @@ from articulation.settings import Settings
 BUNDLED = Path(__file__).parent.parent / "curricula"
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_curricula(BUNDLED)
+pytestmark = pytest.mark.usefixtures("cli_reads_bundled_once")
 
 
 @pytest.fixture(scope="module")
-def cells(catalogue: Catalogue) -> dict[tuple[str, str], dict[str, Any]]:
+def catalogue(bundled_catalogue: Catalogue) -> Catalogue:
+    return bundled_catalogue
+
+
+@pytest.fixture(scope="module")
+def cells(bundled_cells: tuple[Cell, ...]) -> dict[tuple[str, str], dict[str, Any]]:
     """The scan of the bundled curricula, computed once, by (bachelor, master)."""
-    return {(c.bachelor, c.master): c.to_json() for c in scan(catalogue, workers=2)}
+    return {(c.bachelor, c.master): c.to_json() for c in bundled_cells}
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The API on a fresh SQLite database seeded with the bundled curricula."""
-    db = tmp_path_factory.mktemp("column") / "column.sqlite"
-    settings = Settings(database_url=f"sqlite:///{db}", curricula=BUNDLED)
-    with TestClient(create_app(settings), raise_server_exceptions=True) as test_client:
-        yield test_client
+def client(bundled_client: TestClient) -> TestClient:
+    """The API on a SQLite database seeded with the bundled curricula."""
+    return bundled_client
 
 
 def summary(cell: dict[str, Any]) -> tuple[str, float, str | None, float | None]:

@@ -18,6 +18,8 @@ import pytest
 from tests.conftest import MINI, skip_group
 from tests.test_report_browser import ARGS, CHROMIUM
 
+pytestmark = pytest.mark.slow  # seconds per test: left out of `pytest -m "not slow"`
+
 ROOT = Path(__file__).parent.parent
 JOB = "csp-scan"
 # collects what the policy refuses, before any script of the page runs

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from articulation.answers.scan import Cell, scan
+from articulation.answers.scan import Cell
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.loader import load_curricula
-from articulation.settings import BUNDLED_CURRICULA
 
 CARD = Path(__file__).resolve().parent.parent / "curricula" / "README.md"
 
@@ -45,13 +43,13 @@ def sourced(item) -> bool:
 
 
 @pytest.fixture(scope="module")
-def cat() -> Catalogue:
-    return load_curricula(BUNDLED_CURRICULA)
+def cat(bundled_catalogue: Catalogue) -> Catalogue:
+    return bundled_catalogue
 
 
 @pytest.fixture(scope="module")
-def cells(cat: Catalogue) -> list[Cell]:
-    return scan(cat, workers=2)
+def cells(bundled_cells: tuple[Cell, ...]) -> list[Cell]:
+    return list(bundled_cells)
 
 
 def test_masters_with_sourced_requirements(cat: Catalogue) -> None:

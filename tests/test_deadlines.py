@@ -268,6 +268,7 @@ def test_a_disconnected_client_has_its_work_cancelled(hard_url: str) -> None:
         assert proven.status_code == 200 and proven.json()["optimal"]
 
 
+@pytest.mark.slow
 def test_health_stays_fast_while_solves_run(hard_url: str) -> None:
     app = hard_app(hard_url)
     executor = app.state.executor
@@ -294,6 +295,7 @@ def test_health_stays_fast_while_solves_run(hard_url: str) -> None:
     assert statistics.median(latencies) < 0.25 and max(latencies) < 1.0, latencies
 
 
+@pytest.mark.slow
 def test_requests_beyond_the_queue_get_503_with_retry_after(hard_url: str) -> None:
     app = hard_app(hard_url, engine_threads=1, engine_queue=1)
     executor = app.state.executor

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from articulation.answers.minor import design_minor
-from articulation.answers.scan import Cell, graduate_counts, scan, status_counts
-from articulation.curriculum.loader import load_curricula
+from articulation.answers.scan import Cell, graduate_counts, status_counts
+from articulation.curriculum.catalogue import Catalogue
 from articulation.messages.status import VALUES
 from articulation.settings import BUNDLED_CURRICULA, Settings
 
@@ -36,8 +36,8 @@ CAPS = re.compile(
 
 
 @pytest.fixture(scope="module")
-def cells() -> list[Cell]:
-    return scan(load_curricula(BUNDLED_CURRICULA), workers=2)
+def cells(bundled_cells: tuple[Cell, ...]) -> list[Cell]:
+    return list(bundled_cells)
 
 
 def test_stated_cap_statuses_are_measured(cells) -> None:
@@ -67,9 +67,8 @@ ADMISSION = re.compile(
 )
 
 
-def test_stated_admission_counts_are_measured() -> None:
+def test_stated_admission_counts_are_measured(cells: list[Cell]) -> None:
     """The README's kinds of direct admission and the cells with conditions come from a scan."""
-    cells = scan(load_curricula(BUNDLED_CURRICULA), workers=2)
     text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     found = ADMISSION.search(text)
     assert found, "no 'of the N direct cells, … cells carry conditions' sentence"
@@ -86,8 +85,8 @@ def test_stated_admission_counts_are_measured() -> None:
 
 
 @pytest.mark.parametrize("document", ["README.md", "curricula/README.md"])
-def test_stated_flagship_minor_is_measured(document: str) -> None:
-    catalogue = load_curricula(BUNDLED_CURRICULA)
+def test_stated_flagship_minor_is_measured(document: str, bundled_catalogue: Catalogue) -> None:
+    catalogue = bundled_catalogue
     lines = (BUNDLED_CURRICULA / "flagship-masters.txt").read_text(encoding="utf-8").splitlines()
     masters = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
     design = design_minor(catalogue, "VU-B-CREATE", masters, budget=30)

@@ -59,6 +59,7 @@ def _check(catalogue: Catalogue, courses: list[str], bachelor: str | None) -> in
     return len(catalogue.masters)
 
 
+@pytest.mark.slow
 def test_every_bundled_bachelor_as_transcript(bundled: Catalogue) -> None:
     checked = sum(_check(bundled, list(b.courses), b.code) for b in bundled.bachelors)
     assert checked == len(bundled.bachelors) * len(bundled.masters)

@@ -17,15 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.main import create_app
 from api.web.i18n import LOCALE as WEB_LOCALE
 from articulation.cli import app as cli
-from articulation.curriculum.loader import load_curricula
 from articulation.messages import catalogue as messages
 from articulation.messages.status import ROUTED
-from articulation.settings import BUNDLED_CURRICULA, Settings
+from tests.conftest import bundled_catalogue
 
-CATALOGUE = load_curricula(BUNDLED_CURRICULA)
+CATALOGUE = bundled_catalogue()
 PAIRS = [(b.code, m.code) for b in CATALOGUE.bachelors for m in CATALOGUE.masters]
 runner = CliRunner()
 
@@ -93,15 +91,13 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("bundled") / "articulation.db"
-    settings = Settings(database_url=f"sqlite:///{db}")
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report(tmp_path_factory: pytest.TempPathFactory, bridge) -> Path:
+    """``articulation scan --format html`` on the bundled curricula (loaded once: ``bridge``)."""
     out = tmp_path_factory.mktemp("report")
     result = runner.invoke(cli, ["scan", "--out", str(out), "--format", "html", "--workers", "1"])
     assert result.exit_code == 0, result.output
@@ -111,9 +107,11 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def bridge(monkeypatch_module: pytest.MonkeyPatch):
     """``articulation bridge … --json --lang L`` on the bundled curricula, read once."""
-    import articulation.cli.common as common
+    import articulation.cli.commands as commands
 
-    monkeypatch_module.setattr(common, "load", lambda curricula=None: CATALOGUE)
+    # the command reads the name it imported: patched there, each run reads the catalogue
+    # loaded once (and its memo) instead of parsing every YAML file of the curricula again
+    monkeypatch_module.setattr(commands, "load", lambda curricula=None: CATALOGUE)
 
     def run(bachelor: str, master: str, lang: str) -> dict:
         result = runner.invoke(cli, ["bridge", bachelor, master, "--json", "--lang", lang])
@@ -140,6 +138,7 @@ def said(texts: list[str], lang: str, where: str) -> None:
             assert not english, (where, text, english)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_every_pair_reads_the_same_on_every_surface(
     client: TestClient, report: Path, bridge, lang: str
@@ -202,6 +201,7 @@ def _html(text: str) -> str:
     )
 
 
+@pytest.mark.slow
 def test_every_reason_on_every_surface_comes_from_the_catalogue(
     client: TestClient, bridge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,6 +257,7 @@ def test_every_reason_on_every_surface_comes_from_the_catalogue(
         own(visible(verdict.group(1)), f"{bachelor} → {master} (report)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_every_bachelor_reads_the_same_on_the_student_page_and_the_api(
     client: TestClient, lang: str

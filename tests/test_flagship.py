@@ -129,6 +129,7 @@ def cover_number(need: frozenset[str], sets: set[frozenset[str]]) -> int | None:
     return None
 
 
+@pytest.mark.slow
 @settings(
     max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -209,6 +210,7 @@ def package_instance(seed: int) -> oracle.Instance:
     return oracle.Instance(outcomes, courses, masters, frozenset())
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )

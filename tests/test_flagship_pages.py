@@ -4,7 +4,6 @@ the page's language, and bad input on the directors' form named in that language
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -44,13 +43,13 @@ def written(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-@functools.cache
-def bundled() -> tuple[report.Report, dict[str, str], dict]:
+@pytest.fixture(scope="module")
+def bundled(bundled_report: report.Report) -> tuple[report.Report, dict[str, str], dict]:
     """The bundled report with its flagship question (as ``make scan`` asks it), its pages and
-    the engine's own answer to the same question."""
+    the engine's own answer to the same question, asked of a catalogue loaded afresh."""
     catalogue = load_curricula(BUNDLED_CURRICULA)
     asked = report.flagship_questions(catalogue, Path(BUNDLED_CURRICULA) / DEFAULT_LIST)
-    made = report.make_report(catalogue, flagship_questions=asked)
+    made = bundled_report
     files = {path: data.decode("utf-8") for path, data in render(made, ["html", "json"]).items()}
     (question,) = asked
     answer = flagship(catalogue, question.bachelor, question.masters, masters_source="illustrative")
@@ -101,8 +100,8 @@ def check_section(page: str, answer: dict, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_report_flagship_page_agrees_with_the_engine(lang: str) -> None:
-    made, files, answer = bundled()
+def test_report_flagship_page_agrees_with_the_engine(bundled, lang: str) -> None:
+    made, files, answer = bundled
     assert set(made.flagship) == {"VU-B-CREATE"}
     folder = heatmap.FOLDERS[lang]
     page = files[folder + heatmap.FLAGSHIP_PAGE]
@@ -114,8 +113,8 @@ def test_report_flagship_page_agrees_with_the_engine(lang: str) -> None:
     assert said[lang] in page
 
 
-def test_report_json_holds_the_engines_answer() -> None:
-    _, files, answer = bundled()
+def test_report_json_holds_the_engines_answer(bundled) -> None:
+    _, files, answer = bundled
     data = json.loads(files["aansluitscan.json"])
     assert data["flagship"] == {"VU-B-CREATE": answer}
 

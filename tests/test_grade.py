@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from articulation.answers.scan import Cell, scan
+from articulation.answers.scan import Cell
 from articulation.answers.whatif import diff
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Bachelor, Master, Minor, OutcomeAt
 from articulation.settings import BUNDLED_CURRICULA
 from articulation.solving.gap import Attainment, attainment, gap
@@ -27,13 +26,13 @@ SAMPLE = 30
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_curricula(BUNDLED_CURRICULA)
+def catalogue(bundled_catalogue: Catalogue) -> Catalogue:
+    return bundled_catalogue
 
 
 @pytest.fixture(scope="module")
-def cells(catalogue: Catalogue) -> list[Cell]:
-    return scan(catalogue, workers=2)
+def cells(bundled_cells: tuple[Cell, ...]) -> list[Cell]:
+    return list(bundled_cells)
 
 
 def yaml_statuses(root: Path) -> dict[str, str]:
@@ -182,6 +181,7 @@ def _changeable(catalogue: Catalogue, code: str) -> bool:
     return isinstance(p, Minor) and len(p.courses) > 1
 
 
+@pytest.mark.slow
 def test_changing_an_illustrative_item_moves_only_cells_graded_illustrative_there(
     catalogue: Catalogue, cells: list[Cell]
 ) -> None:

@@ -11,22 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from articulation.answers.eligibility import assess_transcript
 from articulation.answers.scan import graduate_counts, status_counts
-from articulation.curriculum.loader import load_curricula
 from articulation.messages.status import ROUTED
 from articulation.outputs.heatmap import render_html
 from articulation.outputs.render import render_csv
 from articulation.outputs.report import Report, make_report
-from articulation.settings import BUNDLED_CURRICULA, Settings
+from tests.conftest import bundled_catalogue
 
-CATALOGUE = load_curricula(BUNDLED_CURRICULA)
+CATALOGUE = bundled_catalogue()
 STUDYING_ONLY = {"electives", "minor"}
 
 
@@ -41,10 +38,8 @@ def report() -> Report:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("graduate") / "articulation.db"
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{db}"))) as test_client:
-        yield test_client
+def client(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def eligibility(bachelor: str, track: str | None) -> dict[str, tuple[str, float, tuple]]:

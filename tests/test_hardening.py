@@ -446,6 +446,7 @@ def hung_database() -> Iterator[int]:
     server.close()
 
 
+@pytest.mark.slow
 def test_a_hung_database_gives_503_within_the_connect_timeout(hung_database: int) -> None:
     url = f"postgresql+psycopg://postgres@127.0.0.1:{hung_database}/test"
     app = make_app(url, db_connect_timeout=2)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from articulation.answers.whatif import Diff, Edit, EditError, base_scan, what_if
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.patch import (
@@ -20,9 +17,9 @@ from articulation.curriculum.patch import (
     patched_programme,
 )
 from articulation.messages.message import Message, render
-from articulation.settings import BUNDLED_CURRICULA, Settings
+from tests.conftest import bundled_catalogue
 
-CATALOGUE = load_curricula(BUNDLED_CURRICULA)
+CATALOGUE = bundled_catalogue()
 ACCEPTANCE = {"code": "UT-202001184", "ects": 6}
 
 # RFC 7396, appendix A: original, patch, result.
@@ -108,6 +105,7 @@ def reasons_in(result: Diff) -> None:
         assert english != [r.text("nl") for r in change.reasons]
 
 
+@pytest.mark.slow
 def test_the_acceptance_patch_gives_the_cells_of_the_full_document() -> None:
     before = base_scan(CATALOGUE)
     code = ACCEPTANCE["code"]
@@ -206,10 +204,8 @@ def test_a_patch_that_breaks_the_catalogue_names_the_edit_and_field() -> None:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db: Path = tmp_path_factory.mktemp("bundled") / "articulation.db"
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{db}"))) as client:
-        yield client
+def bundled(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def without_texts(data: Any) -> Any:
@@ -221,6 +217,7 @@ def without_texts(data: Any) -> Any:
     return data
 
 
+@pytest.mark.slow
 def test_the_acceptance_patch_on_the_api(bundled: TestClient) -> None:
     """``POST /v1/whatif`` with ``{"code": "UT-202001184", "ects": 6}`` answers as the whole
     document does, each changed cell with its reasons in the language asked."""

@@ -178,12 +178,14 @@ def run_block(block: Block, workdir: Path) -> None:
     assert ran or all(not_run(c) for c in block.commands)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
 def test_every_command_of_a_readme_code_block_runs_as_written(block: Block, workdir: Path) -> None:
     run_block(block, workdir)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("block", INLINE, ids=[f"{b.id}:{b.commands[0]}" for b in INLINE])
 def test_every_whole_command_in_the_readme_text_runs_as_written(

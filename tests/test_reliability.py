@@ -223,6 +223,7 @@ def test_a_failed_export_leaves_no_half_written_directory(
 
 
 @pytest.mark.timeout(90)
+@pytest.mark.slow
 def test_an_exhausted_pool_is_503_with_retry_after(database_url: str) -> None:
     app = make_app(database_url, db_connect_timeout=2)
     with TestClient(app) as client:
@@ -305,6 +306,7 @@ class FreezingProxy:
 
 @pytest.mark.postgres
 @pytest.mark.timeout(60)
+@pytest.mark.slow
 def test_a_database_that_hangs_on_a_pooled_connection_is_503_within_the_timeout(
     postgres: Any,
 ) -> None:
@@ -412,6 +414,7 @@ def healthy(base: str, process: subprocess.Popen, timeout: float = 90) -> dict[s
 
 
 @pytest.mark.timeout(180)
+@pytest.mark.slow
 def test_two_servers_started_together_on_a_fresh_database_both_come_up(fresh_url: str) -> None:
     ports = [free_port(), free_port()]
     commands = [
@@ -427,6 +430,7 @@ def test_two_servers_started_together_on_a_fresh_database_both_come_up(fresh_url
 
 @pytest.mark.postgres
 @pytest.mark.timeout(180)
+@pytest.mark.slow
 def test_uvicorn_with_two_workers_comes_up_on_a_fresh_database() -> None:
     for url in fresh_postgres():
         port = free_port()
@@ -442,6 +446,7 @@ def test_uvicorn_with_two_workers_comes_up_on_a_fresh_database() -> None:
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.slow
 def test_the_scan_quota_holds_across_processes(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -588,6 +593,7 @@ def test_a_scan_job_past_its_time_limit_fails_and_the_next_job_runs(
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.slow
 def test_sigterm_stops_the_server_in_bounded_time_and_fails_its_running_job(
     database_url: str,
 ) -> None:

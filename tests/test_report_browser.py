@@ -15,7 +15,7 @@ from articulation.outputs.render import render
 from tests.conftest import skip_group
 
 # a browser of its own: a page that never loads fails its test, not the run
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PAIR = "pairs/VU-B-AI/UT-M-CS.html"
@@ -186,7 +186,6 @@ def test_flagship_page_prints_on_a4(page, index, path) -> None:
 
 # --- the report of the bundled curricula: every page type, both languages, two screen widths -----
 
-BUNDLED = Path(__file__).parent.parent / "curricula"
 #: one page of each type the scan writes (a pair with a route and one without)
 PAGE_TYPES = {
     "index": "index.html",
@@ -200,14 +199,11 @@ LANGUAGES = {"en": "", "nl": "nl/"}
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> Path:
+def bundled(tmp_path_factory, bundled_report: report.Report) -> Path:
     """The root of the report of the bundled curricula: 12 × 26 cells of every status, long
     programme names, the flagship page."""
-    catalogue = load_curricula(BUNDLED)
-    asked = report.flagship_questions(catalogue, BUNDLED / DEFAULT_LIST)
-    built = report.make_report(catalogue, flagship_questions=asked)
     out = tmp_path_factory.mktemp("bundled")
-    write_files(render(built, ["html"]), out)
+    write_files(render(bundled_report, ["html"]), out)
     return out
 
 

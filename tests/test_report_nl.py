@@ -46,6 +46,9 @@ def built(name: str) -> tuple[report.Report, dict[str, str]]:
 
 @pytest.fixture(scope="module", params=["mini", "bundled"])
 def scanned(request) -> tuple[report.Report, dict[str, str]]:
+    if request.param == "bundled":  # the session's report of the bundled curricula
+        made = request.getfixturevalue("bundled_report")
+        return made, {path: page.decode("utf-8") for path, page in render(made, ["html"]).items()}
     return built(request.param)
 
 

@@ -275,6 +275,7 @@ def _kind(reason: str, options, fitting, first) -> str:
     return "a larger one in time" + (", finishing earlier" if earlier else "")
 
 
+@pytest.mark.slow
 def test_premaster_is_the_smallest_programme_finished_within_a_year() -> None:
     """900 seeded cases: UT alone, with VU, and with a calendar that starts later."""
     kinds = Counter(
@@ -359,6 +360,7 @@ def electives_case(seed: int, periods: tuple[str, ...], electives: int) -> str:
     return _kind(route.reason.text(), options, fitting, first)
 
 
+@pytest.mark.slow
 def test_electives_are_the_smallest_programme_in_the_minor_semester() -> None:
     """1200 seeded cases over windows of one to three quartiles and elective spaces."""
     kinds = Counter(
@@ -627,6 +629,7 @@ def alternatives_case(seed: int, institutions: tuple[str, ...]) -> str:
     return "smaller ones are late" if late else "all in time"
 
 
+@pytest.mark.slow
 def test_alternatives_can_be_planned_in_time_as_the_route() -> None:
     """The next-best programmes a director sees are ones that can be taken: 400 seeded cases."""
     kinds = Counter(

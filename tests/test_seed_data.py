@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from articulation.answers.scan import assess, scan
+from articulation.answers.scan import assess
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import AtLeast
 from articulation.curriculum.patch import course_document
 from articulation.outputs.heatmap import render_html
@@ -84,13 +83,13 @@ JOINT = {"VU-B-CREATE", "VU-B-ME", "VU-B-IEM"}
 
 
 @pytest.fixture(scope="module")
-def cat() -> Catalogue:
-    return load_curricula(CURRICULA)
+def cat(bundled_catalogue: Catalogue) -> Catalogue:
+    return bundled_catalogue
 
 
 @pytest.fixture(scope="module")
-def cells(cat: Catalogue):
-    return scan(cat, workers=2)
+def cells(bundled_cells):
+    return list(bundled_cells)
 
 
 def cell_of(cells, bachelor: str, master: str):

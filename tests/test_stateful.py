@@ -25,7 +25,7 @@ from articulation.storage.db import make_engine
 from benchmarks.load_api import free_port
 from tests.conftest import MINI, postgres_url, skip_group, with_search_path
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The example budget: state machine runs, and calls per run.

@@ -6,16 +6,14 @@ suggestions that find a course from its abbreviation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from articulation.curriculum.loader import load_curricula
 from articulation.interop.transcript import match_course, read_line, suggestions
-from articulation.settings import BUNDLED_CURRICULA, Settings
+from articulation.settings import BUNDLED_CURRICULA
 
 CATALOGUE = load_curricula(BUNDLED_CURRICULA)
 COURSE, CODE = "XB_0043", "VU-XB_0043"  # Data Structures and Algorithms for AI, 6 EC
@@ -51,10 +49,8 @@ ROW = re.compile(
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("bundled") / "articulation.db"
-    with TestClient(create_app(Settings(database_url=f"sqlite:///{db}"))) as test_client:
-        yield test_client
+def client(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def api(client: TestClient, lines: list[str], masters: list[str] | None = None) -> dict:

@@ -22,7 +22,7 @@ from tests.test_report_browser import ARGS, CHROMIUM
 
 ROOT = Path(__file__).parent.parent
 # a server and a browser of their own: a page that never answers fails its test, not the run
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
 SCREENSHOT = os.environ.get("ARTICULATION_SCREENSHOT")  # where to save the student page
 
 # A Creative Technology transcript as printed: codes in several forms, titles, EC, Dutch

@@ -13,9 +13,9 @@ from articulation.curriculum.catalogue import Catalogue
 from articulation.curriculum.edits import ACTIONS, WORDS, EditAction, edit_action
 from articulation.curriculum.loader import load_curricula
 from articulation.curriculum.model import Course, OutcomeAt
-from articulation.settings import BUNDLED_CURRICULA
 from articulation.support.deadline import deadline
 from benchmarks.synthetic import FACULTY, build
+from tests.conftest import bundled_catalogue
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 LIMIT = 20.0
@@ -139,6 +139,7 @@ def _random_edits(catalogue, rnd, before, count):
 @pytest.mark.parametrize(
     ("name", "seed", "count"), [("mini", 1, 120), ("faculty", 2, 100)], ids=["mini", "faculty"]
 )
+@pytest.mark.slow
 def test_what_if_equals_full_rescan(name: str, seed: int, count: int) -> None:
     catalogue = load_curricula(MINI) if name == "mini" else build(FACULTY)
     recomputed, total = check_edits(catalogue, seed, count)
@@ -167,10 +168,11 @@ def test_diff_names_the_cause_and_counts() -> None:
     assert again.to_json() == data
 
 
+@pytest.mark.slow
 def test_a_change_to_a_university_pool_course_reaches_the_pairs_that_read_it() -> None:
     """A course only in a master's pool for university bachelors (``university_courses``)
     still reaches the pairs whose pre-master draws on it: the what-if equals a full rescan."""
-    catalogue = load_curricula(BUNDLED_CURRICULA)
+    catalogue = bundled_catalogue()
     code = "UT-201600146"  # Network Systems: in UT-M-CS's university pool, not a bridging course
     assert code in (catalogue.master("UT-M-CS").premaster.university_courses or ())
     assert not catalogue.courses[code].bridging
@@ -310,13 +312,12 @@ def test_cli_diff(tmp_path: Path) -> None:
     [("UT-920200007", {"periods": ["Q3"]}), ("UT-930200004", {"ects": 0.5})],
     ids=["period", "ects"],
 )
+@pytest.mark.slow
 def test_a_component_edit_reaches_the_cells_of_its_siblings(moved: str, update: dict) -> None:
     """A module's component decides whether its siblings can be elected (they are chosen
     together), whatever it teaches: a what-if that edits one equals a full rescan, including
     the cells whose routes hold, or come to hold, its siblings."""
-    from articulation.settings import BUNDLED_CURRICULA
-
-    catalogue = load_curricula(BUNDLED_CURRICULA)
+    catalogue = bundled_catalogue()
     before = base_scan(catalogue)
     course = catalogue.courses[moved]
     assert course.part_of is not None
@@ -352,10 +353,11 @@ def one_field_edit(catalogue: Catalogue, rnd: random.Random, n: int) -> Edit:
 
 
 @pytest.mark.parametrize("seed", [3, 4])
+@pytest.mark.slow
 def test_what_if_equals_full_rescan_on_the_bundled_curricula(seed: int) -> None:
     """One-field edits of the bundled curricula (EC, periods, teaches, prerequisites) and
     programme edits: each what-if's cells equal a full scan of the edited catalogue."""
-    catalogue = load_curricula(BUNDLED_CURRICULA)
+    catalogue = bundled_catalogue()
     rnd = random.Random(seed)
     before = base_scan(catalogue)
     checked = 0
@@ -373,6 +375,7 @@ def test_what_if_equals_full_rescan_on_the_bundled_curricula(seed: int) -> None:
 
 
 @pytest.mark.parametrize("ects", [4.0, 40.0], ids=["smaller", "too-large-for-the-window"])
+@pytest.mark.slow
 def test_an_ects_change_recomputes_only_the_cells_that_read_the_ects(
     monkeypatch, ects: float
 ) -> None:
@@ -383,7 +386,7 @@ def test_an_ects_change_recomputes_only_the_cells_that_read_the_ects(
     40 EC the course no longer fits a study window on its own, which reaches the electives."""
     from articulation.answers import whatif
 
-    catalogue = load_curricula(BUNDLED_CURRICULA)
+    catalogue = bundled_catalogue()
     before = base_scan(catalogue)
     code = "UT-900100030"  # 5 EC, in pre-master pools of many masters and elective pools
     edit = Edit("change", "course", code, patch={"ects": ects})

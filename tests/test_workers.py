@@ -24,7 +24,7 @@ from benchmarks.load_api import free_port
 from tests.conftest import MINI, PostgresDatabase
 
 # servers in processes of their own: a test that waits on one fails instead of hanging
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 
