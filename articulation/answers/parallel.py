@@ -54,10 +54,10 @@ def _init(catalogue: Catalogue) -> None:
 
 @contextlib.contextmanager
 def _long_lived() -> Iterator[None]:
-    """While a map receives results: what this process holds now (the catalogue and its
-    indexes) is left out of garbage collection, so that collections triggered by the many
-    objects of the results received walk only those; a fork shares the frozen pages. Afterwards
-    everything (garbage frozen with it included) is collected as before."""
+    """While a map runs: what this process holds now (the catalogue and its indexes) is left
+    out of garbage collection, so that collections triggered by the many objects of the jobs
+    and their results walk only those; a fork shares the frozen pages. Afterwards everything
+    (garbage frozen with it included) is collected as before."""
     gc.freeze()
     try:
         yield
@@ -65,11 +65,21 @@ def _long_lived() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _settle() -> None:
+    """After a job: collect what it left (only the objects made since the last settling are
+    walked) and leave what survives (the memo it built, results kept) out of later
+    collections, so that a collection during the next job does not walk the earlier ones'."""
+    gc.collect()
+    gc.freeze()
+
+
 def _call(task: tuple[Callable[[Catalogue, J], R], J, Carried]) -> R:
     function, job, (seconds, solve_limit) = task
     assert _CATALOGUE is not None, "parallel_map initialises every worker"
     with deadline(seconds, solve_limit=solve_limit):
-        return function(_CATALOGUE, job)
+        result = function(_CATALOGUE, job)
+    _settle()  # a pool process lives for one map: what it froze ends with it
+    return result
 
 
 def parse_cluster(text: str) -> tuple[str, int | None]:
@@ -113,16 +123,27 @@ def parallel_map(
     if cluster:
         yield from _dask_map(function, catalogue, jobs, cluster, workers, on_retry)
         return
-    if workers <= 1 or len(jobs) < 2:
+    here = threading.current_thread() is threading.main_thread()
+    if len(jobs) < 2:
         for job in jobs:
             yield function(catalogue, job)
+        return
+    if workers <= 1:
+        if not here:  # freezing is for the whole process: a server's threads leave it alone
+            for job in jobs:
+                yield function(catalogue, job)
+            return
+        with _long_lived():
+            for job in jobs:
+                result = function(catalogue, job)
+                _settle()
+                yield result
         return
     if warm_up is not None:
         warm_up(catalogue)
     limits = carried()  # the caller's deadline, continued in every worker
     # the main thread of a process (a command, a batch) computes rows too; another thread (a
     # server's job) leaves them all to the pool, so that the server keeps answering
-    here = threading.current_thread() is threading.main_thread()
     helpers = workers - 1 if here else workers
     with (
         _long_lived(),
@@ -143,12 +164,16 @@ def _shared(
     """The jobs in order, computed by ``helpers`` pool processes and (``here``) this process.
 
     This process is then one of the workers: it takes the next job whenever it is free, while each
-    pool process always has its next job waiting (a finished job hands out the next at once),
-    so no core waits for this process to receive results, and only the pool's results are
-    pickled. The results are the same wherever a job runs."""
+    pool process has its next job waiting (a finished job hands out the next at once), so no
+    core waits for this process to receive results, and only the pool's results are pickled.
+    Near the end no job waits in a pool process: the last ones go to whoever is free first, so
+    that no process sits idle while another still has two jobs to do. The results are the same
+    wherever a job runs."""
     lock = threading.Lock()
     following = 0  # the next job not handed out
+    flying = 0  # jobs handed to the pool and not finished
     done: dict[int, Future[R]] = {}
+    tail = 2 * (helpers + 1)  # with fewer jobs left than this, none waits in the pool
 
     def take() -> int | None:
         nonlocal following
@@ -158,15 +183,27 @@ def _shared(
             following += 1
             return following - 1
 
-    def hand_out(_: object = None) -> None:
-        i = take()
-        if i is not None:
+    def hand_out() -> None:
+        nonlocal following, flying
+        while True:
+            with lock:
+                ahead = 2 if len(jobs) - following >= tail else 1
+                if following == len(jobs) or flying >= ahead * helpers:
+                    return
+                i = following
+                following += 1
+                flying += 1
             future = pool.submit(_call, (function, jobs[i], limits))
             done[i] = future
-            future.add_done_callback(hand_out)
+            future.add_done_callback(finished)
 
-    for _ in range(2 * helpers):  # one running and one waiting in each pool process
+    def finished(_: object) -> None:
+        nonlocal flying
+        with lock:
+            flying -= 1
         hand_out()
+
+    hand_out()  # one running and (but near the end) one waiting in each pool process
     results: dict[int, R] = {}
     yielded = 0
     try:
@@ -174,6 +211,7 @@ def _shared(
             mine = take() if here else None
             if mine is not None:
                 results[mine] = function(catalogue, jobs[mine])
+                _settle()
             while yielded < len(jobs):
                 if yielded in results:
                     yield results.pop(yielded)

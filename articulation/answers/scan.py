@@ -23,7 +23,7 @@ from articulation.messages.message import Message
 from articulation.messages.status import STATUS, rank
 from articulation.solving.bridging import Bridging
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
-from articulation.solving.pool import circular_courses, half_ects
+from articulation.solving.pool import circular_courses, half_area_credits, half_ects
 from articulation.solving.route import Route, decide_both, route_alternatives
 from articulation.support import deadline
 from articulation.support.jsonable import fields_json
@@ -317,6 +317,7 @@ def warm_up(catalogue: Catalogue) -> None:
 
     circular_courses(catalogue)
     half_ects(catalogue)
+    half_area_credits(catalogue)
 
 
 def status_counts(cells: Iterable[Cell]) -> dict[str, int]:

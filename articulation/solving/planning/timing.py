@@ -60,17 +60,19 @@ def add_timing(
             for option in options[code]:
                 support = [y[id(o)] for s in group for o in options[s] if o.end <= option.start]
                 model.add_bool_or([y[id(option)].Not(), *support])
-    # the load at every moment: between consecutive boundaries of the placements
+    # the load at every moment: between consecutive boundaries of the placements, in whole
+    # multiples of the rates' common denominator (exact, and much cheaper than fractions)
     points = sorted({o.start for o in every} | {o.end for o in every})
     scale = math.lcm(instance.cap.denominator, *(o.rate.denominator for o in every))
     cap = int(instance.cap * scale)
+    scaled = [(o.start, o.end, int(o.rate * scale), y[id(o)]) for o in every]
     for a, b in itertools.pairwise(points):
-        running = [o for o in every if o.start <= a and b <= o.end]
-        if sum(o.rate for o in running) <= instance.cap:
+        running = [(rate, lit) for start, end, rate, lit in scaled if start <= a and b <= end]
+        if sum(rate for rate, _ in running) <= cap:
             continue
         model.add(
             cp_model.LinearExpr.weighted_sum(
-                [y[id(o)] for o in running], [int(o.rate * scale) for o in running]
+                [lit for _, lit in running], [rate for rate, _ in running]
             )
             <= cap
         )
