@@ -127,9 +127,15 @@ def assess(
     *,
     track: str | None = None,
     done: frozenset[str] = frozenset(),
+    previous: Cell | None = None,
 ) -> Cell:
     """The scan cell of one pair: the bachelor's courses (of ``track``) against the master,
     for a student still in the bachelor and, in ``graduate``, for a graduate.
+
+    ``previous`` is an earlier cell of the pair whose provenance grades still hold for the same
+    route (a what-if whose changes the grades cannot read:
+    :func:`articulation.answers.whatif.diff`): a route of
+    the same track, status, courses and minor takes its grade instead of grading it again.
 
     ``done`` are courses a student has passed (or is taking) besides the bachelor's own: they
     count as taken, and their EC come out of the elective space (a student's own transcript;
@@ -141,9 +147,11 @@ def assess(
     """
     per_track = track is None and bool(bachelor.tracks)
     if per_track:
-        cells = [_assess(catalogue, bachelor, master, t, done) for t in bachelor.track_names]
+        cells = [
+            _assess(catalogue, bachelor, master, t, done, previous) for t in bachelor.track_names
+        ]
     else:
-        cells = [_assess(catalogue, bachelor, master, track, done)]
+        cells = [_assess(catalogue, bachelor, master, track, done, previous)]
     graduates = [cell.graduate for cell in cells if cell.graduate is not None]
     graduate = _explained(catalogue, _best(graduates, per_track))
     return replace(_explained(catalogue, _best(cells, per_track)), graduate=graduate)
@@ -179,8 +187,10 @@ def _assess(
     master: Master,
     track: str | None,
     done: frozenset[str] = frozenset(),
+    previous: Cell | None = None,
 ) -> Cell:
-    """The cell of one track (None: the bachelor without tracks), with its graduate's."""
+    """The cell of one track (None: the bachelor without tracks), with its graduate's; the
+    grades of ``previous`` (and its graduate's) for a route it shares (:func:`assess`)."""
     own = frozenset(bachelor.courses_of(track))
     taken = own | done
     if done - own:  # the student's own courses fill part of the elective space
@@ -189,6 +199,16 @@ def _assess(
     the_gap = gap(master, attainment(catalogue, taken))
     routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
     deciding = deciding_courses(catalogue, master, taken)
+
+    def graded(route: Route, studying: bool) -> Grade:
+        earlier = previous if studying or previous is None else previous.graduate
+        if earlier is not None and earlier.provenance is not None and _same_route(
+            earlier, route, track
+        ):
+            return earlier.provenance
+        return grade(
+            catalogue, master, taken, route, bachelor=bachelor, track=track, studying=studying
+        )
 
     def cell(route: Route, studying: bool) -> Cell:
         read = [
@@ -204,15 +224,25 @@ def _assess(
             master=master.code,
             gap=the_gap,
             illustrative=catalogue.illustrative(read),
-            provenance=grade(
-                catalogue, master, taken, route, bachelor=bachelor, track=track, studying=studying
-            ),
+            provenance=graded(route, studying),
             track=track,
             ceiling=float(master.premaster.ceiling),
             ceiling_status=master.premaster.ceiling_status,
         )
 
     return replace(cell(routes.student, True), graduate=cell(routes.graduate, False))
+
+
+def _same_route(earlier: Cell, route: Route, track: str | None) -> bool:
+    """Whether ``route`` (of ``track``) is the route of an earlier cell in what its grade reads
+    (:func:`articulation.answers.grade.grade`): its status, courses and minor. An ``unknown``
+    route is graded on its pools, which a what-if may move: it is graded again."""
+    return (
+        earlier.track == track
+        and earlier.status == route.status != "unknown"
+        and earlier.codes == route.codes
+        and earlier.minor == route.minor
+    )
 
 
 def cell_alternatives(catalogue: Catalogue, cell: Cell, k: int) -> tuple[Bridging, ...]:

@@ -585,6 +585,24 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
 # --- diff and what-if -------------------------------------------------------------------------
 
 
+def _grades_hold(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> set[str] | None:
+    """When every change is a course's EC alone (:func:`_ects_only`), the changed courses: a
+    provenance grade (:mod:`articulation.answers.grade`) then reads none of them unless the
+    bachelor passed one (the gap's attained EC), so a recomputed cell of a pair that passed none
+    keeps its old grade for a route of the same status, courses and minor. Otherwise None."""
+    if not changes or not all(
+        c.kind == "course" and c.action == "changed" and _ects_only(old, new, c.code)
+        for c in changes
+    ):
+        return None
+    return {c.code for c in changes}
+
+
+def _taken_any_track(bachelor: Bachelor) -> set[str]:
+    """The courses a bachelor's students pass, on any of its tracks."""
+    return {c for t in (None, *bachelor.track_names) for c in bachelor.courses_of(t)}
+
+
 def base_scan(catalogue: Catalogue) -> tuple[Cell, ...]:
     """The full scan of a catalogue snapshot, computed once per snapshot (only when every cell
     is proven: a scan cut short by a deadline is not kept)."""
@@ -625,10 +643,18 @@ def diff(
                 said[cause] = cause_message(cause, old, new)
         return [said[cause] for cause in causes]
 
+    graded = _grades_hold(old, new, changes)
     for b, m in pairs(new):
         deadline.check()  # within the what-if's deadline, between its cells
         causes = reach.get((b, m))
-        cell = old_cells[(b, m)] if causes is None else assess(new, new.bachelor(b), new.master(m))
+        if causes is None:
+            cell = old_cells[(b, m)]
+        else:
+            bachelor = new.bachelor(b)
+            previous = old_cells.get((b, m)) if graded is not None else None
+            if previous is not None and not graded.isdisjoint(_taken_any_track(bachelor)):
+                previous = None
+            cell = assess(new, bachelor, new.master(m), previous=previous)
         after.append(cell)
         previous = old_cells.get((b, m))
         if _outcome(previous) != _outcome(cell):
