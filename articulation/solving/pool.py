@@ -132,7 +132,8 @@ class PoolContext:
     attained: Attainment
     pool: frozenset[str]
     reachable: frozenset[str]
-    groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
+    # open groups of reachable courses, supporters in the pool
+    groups: dict[str, tuple[tuple[str, ...], ...]]
     # per reachable component of a module: the components chosen together (whole units only)
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -301,13 +302,17 @@ def _pool_context(
                 if not met(group):
                     frontier.update(s for s in everyone if s in candidates and s not in closure)
         candidates = frozenset(closure)
-    open_groups: dict[str, list[list[str]]] = {}
+    # tuples, not lists: a tuple of codes is left alone by the cyclic garbage collector, and a
+    # scan row's contexts hold many of them
+    open_groups: dict[str, tuple[tuple[str, ...], ...]] = {}
     for code in sorted(candidates):
-        open_groups[code] = [
-            [s for s in everyone if s in candidates]
-            for group, everyone in index.get(code, ())
-            if not met(group)
-        ]
+        open_groups[code] = tuple(
+            [
+                tuple([s for s in everyone if s in candidates])
+                for group, everyone in index.get(code, ())
+                if not met(group)
+            ]
+        )
     reached = _reach(candidates, open_groups)
     while units:  # drop components whose siblings cannot all be reached, until none is left
         whole = {c for c in reached if all(s in reached for s in units.get(c, ()))}
@@ -326,7 +331,9 @@ def _pool_context(
     )
 
 
-def _reach(candidates: Set[str], open_groups: dict[str, list[list[str]]]) -> set[str]:
+def _reach(
+    candidates: Set[str], open_groups: Mapping[str, Sequence[Sequence[str]]]
+) -> set[str]:
     """The candidates that can be put in a valid order: a worklist over the open groups, a
     course reached once each of its groups has a reached supporter among ``candidates``."""
     waiting: dict[str, int] = {}
