@@ -10,7 +10,7 @@ master), the same on one process or many.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from articulation.answers.explain import explain
@@ -21,7 +21,7 @@ from articulation.curriculum.model import Bachelor, Master
 from articulation.messages import status
 from articulation.messages.message import Message
 from articulation.messages.status import STATUS, rank
-from articulation.solving.bridging import Bridging
+from articulation.solving.bridging import Bridging, EctsReads, joined_reads, recording_ects
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.pool import circular_courses, half_ects
 from articulation.solving.route import Route, decide_both, route_alternatives
@@ -67,6 +67,8 @@ class Cell(Route):
     ceiling: float = 60.0  # the master's largest pre-master allowed
     ceiling_status: str = "assumed"  # sourced | assumed
     graduate: Cell | None = None  # the pair for a graduate (None: this is the graduate's)
+    # which courses' EC the routes of every track read (what-if: which cells an EC change reaches)
+    ects_reads: EctsReads | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,7 +156,10 @@ def assess(
         cells = [_assess(catalogue, bachelor, master, track, done, previous)]
     graduates = [cell.graduate for cell in cells if cell.graduate is not None]
     graduate = _explained(catalogue, _best(graduates, per_track))
-    return replace(_explained(catalogue, _best(cells, per_track)), graduate=graduate)
+    reads = [cell.ects_reads for cell in cells if cell.ects_reads is not None]
+    ects_reads = joined_reads(catalogue.token, reads)  # of every track
+    best = _explained(catalogue, _best(cells, per_track))
+    return replace(best, graduate=graduate, ects_reads=ects_reads)
 
 
 def _best(cells: Sequence[Cell], per_track: bool) -> Cell:
@@ -197,13 +202,16 @@ def _assess(
         used = sum(catalogue.courses[c].ects for c in done - own if c in catalogue.courses)
         bachelor = bachelor.model_copy(update={"electives": max(0.0, bachelor.electives - used)})
     the_gap = gap(master, attainment(catalogue, taken))
-    routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
+    with recording_ects(catalogue) as recorded:
+        routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
     deciding = deciding_courses(catalogue, master, taken)
 
     def graded(route: Route, studying: bool) -> Grade:
         earlier = previous if studying or previous is None else previous.graduate
-        if earlier is not None and earlier.provenance is not None and _same_route(
-            earlier, route, track
+        if (
+            earlier is not None
+            and earlier.provenance is not None
+            and _same_route(earlier, route, track)
         ):
             return earlier.provenance
         return grade(
@@ -230,7 +238,8 @@ def _assess(
             ceiling_status=master.premaster.ceiling_status,
         )
 
-    return replace(cell(routes.student, True), graduate=cell(routes.graduate, False))
+    student = cell(routes.student, True)
+    return replace(student, graduate=cell(routes.graduate, False), ects_reads=recorded[0])
 
 
 def _same_route(earlier: Cell, route: Route, track: str | None) -> bool:

@@ -369,6 +369,14 @@ def affected(
         return reads_cache[key]
 
     pool_cache: dict[Any, tuple] = {}
+    windows: dict[tuple[str, str | None], tuple[Window, frozenset[str]] | None] = {}
+
+    def area_delta(area: str, helpers: frozenset[str]) -> float:
+        """The EC the changes add to ``helpers`` in ``area``."""
+        return sum(
+            new.course_areas[c].get(area, 0.0) - old.course_areas[c].get(area, 0.0)
+            for c in ects_only & helpers
+        )
 
     def stage(kind: str, code: str) -> tuple[tuple[str, str], tuple]:
         """The pool ``kind`` of programme ``code`` in either catalogue, with its key."""
@@ -423,6 +431,9 @@ def affected(
             stages_of.append((needs, stages))
         past_direct = [track for track, status, _ in tracks if status not in _BEFORE_ELECTIVES]
         stages_read: dict[str | None, list[_Stage]] = {}  # per track, when first asked
+        recorded = cell.ects_reads  # what the routes read of EC, when the old scan recorded it
+        if recorded is not None and recorded.token != old.token:
+            recorded = None
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses
             direct_hit = hit
@@ -434,11 +445,21 @@ def affected(
                     for o, a in [reads(code, pool_key, pools)]
                 )
             if hit and code in ects_only and not direct_hit:
-                hit = any(
-                    _reads_ects(old, new, code, stage)
-                    for track in past_direct
-                    for stage in _stages(new, bachelor, master, track, stages_read)
-                )
+                if recorded is not None:
+                    hit = (
+                        code in recorded.read
+                        or recorded.crosses(code, area_delta)
+                        or any(
+                            _leaves_window(old, new, code, bachelor, track, windows)
+                            for track in past_direct
+                        )
+                    )
+                else:
+                    hit = any(
+                        _reads_ects(old, new, code, stage)
+                        for track in past_direct
+                        for stage in _stages(new, bachelor, master, track, stages_read)
+                    )
             if hit:
                 for cause in causes or {f"course {code} changed"}:
                     mark((b, m), cause)
@@ -504,6 +525,29 @@ def _stages(
         found.append(_Stage(context, unmet, cap, beyond, window, pool))
     cache[track] = found
     return found
+
+
+def _leaves_window(
+    old: Catalogue,
+    new: Catalogue,
+    code: str,
+    bachelor: Bachelor,
+    track: str | None,
+    cache: dict[tuple[str, str | None], tuple[Window, frozenset[str]] | None],
+) -> bool:
+    """Whether ``code``, in the elective pool of the bachelor's track, can be placed in its study
+    window in one catalogue and not in the other (its EC decide that: :func:`_reads_ects`)."""
+    key = (bachelor.code, track)
+    if key not in cache:
+        cache[key] = None
+        if bachelor.electives > 0:
+            pool = frozenset(elective_candidates(new, bachelor, track).codes)
+            cache[key] = (study_window(new, bachelor), pool)
+    found = cache[key]
+    if found is None or code not in found[1]:
+        return False
+    window = found[0]
+    return offered_in(old, code, window) != offered_in(new, code, window)
 
 
 def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> bool:

@@ -21,18 +21,21 @@ reached at all from what the student has passed, enter the model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.credits import half_floor
-from articulation.curriculum.model import Master
+from articulation.curriculum.credits import half_floor, reaches
+from articulation.curriculum.model import AnyOf, AreaRequirement, AtLeast, Master, Requirement
 from articulation.messages.message import Message
 from articulation.solving.cover import Constrain, order_courses, solve_cover
-from articulation.solving.gap import Gap, attainment, gap
+from articulation.solving.gap import Gap, attainment, gap, holds
 from articulation.solving.pool import (
     Candidates,
+    PoolContext,
     Problem,
     helps,
     lower_bound_half_ects,
@@ -133,6 +136,89 @@ def _explain(problem: Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...
     )
 
 
+#: A requirement over an area that an answer found meetable or not: the area, what taking every
+#: reachable course attains of it (passed EC and the EC of the helpers), the EC it needs, and the
+#: helpers whose EC were summed.
+AreaRead = tuple[str, float, float, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class EctsReads:
+    """Which courses' EC an answer read, recorded while it was computed (:func:`recording_ects`)
+    from the catalogue snapshot named ``token``: ``read``, the candidates of every model it
+    solved and the helpers whose EC a bound it settled on read; ``areas``, for an answer settled
+    before a model, its requirements over an area (not held, at any depth) whose helpers' EC
+    decided only whether they are meetable: a change of those reaches the answer only when it
+    moves such a requirement across its threshold."""
+
+    token: str
+    read: frozenset[str]
+    areas: frozenset[AreaRead]
+
+    def crosses(self, code: str, delta: Callable[[str, frozenset[str]], float]) -> bool:
+        """Whether a change of the EC of ``code`` (and others), which adds ``delta(area,
+        helpers)`` EC to the helpers of a requirement over ``area``, moves one of ``areas``
+        that ``code`` helps across its threshold."""
+        return any(
+            reaches(total, need) != reaches(total + delta(area, helpers), need)
+            for area, total, need, helpers in self.areas
+            if code in helpers
+        )
+
+
+_RECORDING: ContextVar[list[EctsReads] | None] = ContextVar("ects reads", default=None)
+
+
+@contextmanager
+def recording_ects(catalogue: Catalogue) -> Iterator[list[EctsReads]]:
+    """Within the block, every :func:`bridge_gap` records which courses' EC its answer read;
+    the list it yields holds them afterwards, as one :class:`EctsReads`."""
+    found: list[EctsReads] = []
+    result: list[EctsReads] = []
+    reset = _RECORDING.set(found)
+    try:
+        yield result
+    finally:
+        _RECORDING.reset(reset)
+        result.append(joined_reads(catalogue.token, found))
+
+
+def joined_reads(token: str, reads: Iterable[EctsReads]) -> EctsReads:
+    """What several answers read of the courses' EC, together."""
+    found = list(reads)
+    read = frozenset().union(*(r.read for r in found))
+    return EctsReads(token, read, frozenset().union(*(r.areas for r in found)))
+
+
+def _record(
+    context: PoolContext, unmet: Sequence[Requirement], read: Iterable[str], settled: bool
+) -> None:
+    """Record what a :func:`bridge_gap` answer read of the courses' EC (when recording):
+    ``read``, and, for an answer ``settled`` before a model, its requirements over an area (see
+    :class:`EctsReads`)."""
+    found = _RECORDING.get()
+    if found is None:
+        return
+    areas: set[AreaRead] = set()
+    if settled:
+        stack: list[Requirement] = list(unmet)
+        while stack:
+            item = stack.pop()
+            if holds(item, context.attained):
+                continue  # meetable whatever the EC of the pool
+            if type(item) is AreaRequirement:
+                helpers = context.helpers(item)
+                credits = context.catalogue.course_areas
+                ects = sum(credits[c][item.area] for c in helpers)
+                total = context.attained.ects(item.area) + ects
+                areas.add((item.area, total, item.min_ects, helpers))
+            elif type(item) is AnyOf:
+                stack.extend(item.any_of)
+            elif type(item) is AtLeast:
+                stack.extend(item.of)
+    found.append(EctsReads("", frozenset(read), frozenset(areas)))
+
+
 def bridge(
     catalogue: Catalogue,
     master: Master,
@@ -195,6 +281,7 @@ def bridge_gap(
     )
     impossible = [item for item in the_gap.unmet if not context.meetable(item)]
     if impossible:
+        _record(context, the_gap.unmet, (), settled=True)
         texts = tuple(str(item) for item in impossible)
         return Bridging(
             status="infeasible",
@@ -209,10 +296,12 @@ def bridge_gap(
     problem = None
     if bound <= half_floor(limit):
         problem = prune(context, the_gap.unmet)
+        _record(context, the_gap.unmet, problem.candidates, settled=False)
         found = _programme(problem, "premaster", limit, exclude, constrain, earliest)
         if found.status != "infeasible" or over is None:
             return found
     elif over is None:
+        _record(context, the_gap.unmet, _bound_reads(context, the_gap.unmet), settled=True)
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -220,6 +309,8 @@ def bridge_gap(
             reason=Message.of("bridging.bound_over_cap", bound=bound / 2, cap=limit),
         )
     if bound > half_floor(over):
+        if problem is None:
+            _record(context, the_gap.unmet, _bound_reads(context, the_gap.unmet), settled=True)
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -228,10 +319,20 @@ def bridge_gap(
                 "bridging.bound_over_ceiling", bound=bound / 2, ceiling=over, cap=limit
             ),
         )
-    problem = problem or prune(context, the_gap.unmet)
+    if problem is None:
+        problem = prune(context, the_gap.unmet)
+        _record(context, the_gap.unmet, problem.candidates, settled=False)
     found = _programme(problem, "over_cap", over, ())
     reason = _with_rule(master, _over_cap_reason(found, master, limit, over), found.status)
     return replace(found, cap=limit, reason=reason)
+
+
+def _bound_reads(context: PoolContext, unmet: Sequence[Requirement]) -> set[str]:
+    """The courses whose EC :func:`~articulation.solving.pool.lower_bound_half_ects` reads: the
+    helpers of the unmet requirements not over an area."""
+    return set().union(
+        *(context.helpers(item) for item in unmet if type(item) is not AreaRequirement)
+    )
 
 
 def _programme(

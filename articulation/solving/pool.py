@@ -331,9 +331,7 @@ def _pool_context(
     )
 
 
-def _reach(
-    candidates: Set[str], open_groups: Mapping[str, Sequence[Sequence[str]]]
-) -> set[str]:
+def _reach(candidates: Set[str], open_groups: Mapping[str, Sequence[Sequence[str]]]) -> set[str]:
     """The candidates that can be put in a valid order: a worklist over the open groups, a
     course reached once each of its groups has a reached supporter among ``candidates``."""
     waiting: dict[str, int] = {}
