@@ -394,3 +394,39 @@ def test_an_ects_change_recomputes_only_the_cells_that_read_the_ects(
     reach = what_if(catalogue, [edit], before=before)
     assert [c.to_json() for c in reach.after] == [c.to_json() for c in result.after]
     assert result.recomputed < reach.recomputed
+
+
+def test_recorded_ects_reads_reach_the_cells_the_pools_do() -> None:
+    """The scan records per cell which courses' EC its routes read; an EC change found with
+    that record reaches the same cells as rebuilding the cell's pools does (cells without a
+    record), and each what-if equals a full rescan, grades kept from the old cells included.
+    Random EC edits, up and down, of courses some cell read."""
+    from dataclasses import replace
+
+    from articulation.answers.whatif import affected, changes_between
+
+    catalogue = build(FACULTY)
+    rnd = random.Random(11)
+    with deadline(solve_limit=LIMIT):
+        before = base_scan(catalogue)
+        assert all(c.ects_reads is not None for c in before)
+        bare = [replace(c, ects_reads=None) for c in before]
+        read = sorted({code for c in before for code in c.ects_reads.read})
+        checked = 0
+        for _ in range(25):
+            code = rnd.choice(read)
+            course = catalogue.courses[code]
+            ects = max(1.0, course.ects + rnd.choice([-2.5, -1, 1, 2.5, 10]))
+            edit = Edit("change", "course", code, patch={"ects": ects, "areas": None})
+            try:
+                edited = apply_edits(catalogue, [edit])
+            except EditError:
+                continue
+            changes = changes_between(catalogue, edited, [code])
+            assert affected(catalogue, edited, before, changes) == affected(
+                catalogue, edited, bare, changes
+            ), edit
+            result = what_if(catalogue, [edit], before=before)
+            assert [c.to_json() for c in result.after] == [c.to_json() for c in scan(edited)]
+            checked += 1
+    assert checked >= 18
