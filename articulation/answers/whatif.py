@@ -222,6 +222,7 @@ class _Side:
                     else:
                         by_code.setdefault(m, set()).add(code)
         self.by_code, self.by_outcome = by_code, by_outcome
+        self._open: dict[str, list[Minor]] = {}  # the minors open to an institution's students
         self.minor_courses: dict[str, set[str]] = {}
         for minor in catalogue.minors:
             for c in minor.courses:
@@ -289,7 +290,11 @@ class _Side:
         return self.premaster_pool(self.cat.master(code))
 
     def open_minors(self, institution: str) -> list[Minor]:
-        return [m for m in self.cat.minors if not m.open_to or institution in m.open_to]
+        found = self._open.get(institution)
+        if found is None:
+            found = [m for m in self.cat.minors if not m.open_to or institution in m.open_to]
+            self._open[institution] = found
+        return found
 
 
 def affected(
@@ -592,8 +597,10 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
     they read only the course and the calendars) for every course not changed, unless a
     calendar changed; and, when only courses' EC changed, the catalogue-wide support indexes
     and the courses per institution (they read prerequisites, teaches and institutions), the
-    pre-master pools' contexts of passed courses not changed, and the proven optima without
-    timing whose candidates are not changed (their model reads only the candidates)."""
+    bachelors' elective pools (and their parts in the study window that no changed course
+    enters or leaves), the pre-master pools' contexts of passed courses not changed, and the
+    proven optima without timing whose candidates are not changed (their model reads only the
+    candidates)."""
     if any(c.kind == "calendar" for c in changes):
         return
     changed = {c.code for c in changes if c.kind == "course"}
@@ -612,6 +619,20 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
             new.remember(memo.INDEXES, name, index)
     for key, value in list(old.memo.get(memo.ELIGIBLE.name, {}).items()):
         new.remember(memo.ELIGIBLE, key, value)
+    # a bachelor's elective pool reads no EC; the part of it in the study window reads whether
+    # each course can be placed there, which a changed course's EC may move
+    pools = old.memo.get(memo.ELECTIVE_POOLS.name, {})
+    for key, value in list(pools.items()):
+        if len(key) == 3:  # (bachelor, track, "window")
+            whole = pools.get(key[:2])
+            if whole is None or key[0] not in new.programmes:
+                continue
+            moved = changed.intersection(whole.codes)
+            if moved:
+                window = study_window(new, new.bachelor(key[0]))
+                if any(offered_in(old, c, window) != offered_in(new, c, window) for c in moved):
+                    continue
+        new.remember(memo.ELECTIVE_POOLS, key, value)
     # a pre-master pool's context reads the passed courses' attainment, prerequisites and
     # teaches, never EC: the same in the edited catalogue unless a changed course was passed
     for key, context in list(old.memo.get(memo.POOL_CONTEXTS.name, {}).items()):
