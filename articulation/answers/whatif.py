@@ -11,9 +11,14 @@ so no other course can change the answer. :func:`affected` finds, per change, th
 read it (a superset: never a cell that could change is missed); a course whose EC alone changed
 reaches a cell through its pools only when a stage of the cell's route read its EC (a candidate
 of a solved model, a helper the bound reads, an area total that crosses a threshold, a place in
-the study window). :func:`diff` recomputes only those and compares, starting the edited
-catalogue with what the old one derived that the change cannot touch (:func:`carry_over`);
-:func:`what_if` does so for proposed edits applied to a copy of the catalogue.
+the study window). The scan records that per cell as it computes it
+(:class:`~articulation.solving.bridging.EctsReads`), so an EC change is checked against the
+record without building the cell's pools again; a cell without a record of the old snapshot
+(from elsewhere, or carried over by an earlier what-if) has its pools rebuilt. :func:`diff`
+recomputes only the affected cells and compares, starting the edited catalogue with what the
+old one derived that the change cannot touch (:func:`carry_over`), and keeping a recomputed
+cell's provenance grade when the change cannot move it (:func:`_grades_hold`); :func:`what_if`
+does so for proposed edits applied to a copy of the catalogue.
 """
 
 from __future__ import annotations
