@@ -286,10 +286,10 @@ def _pool_context(
         candidates, units = electable_units(catalogue, candidates, done)
 
     def met(group: tuple) -> bool:
-        return any(
-            levels.get(m.outcome, 0) >= m.level if isinstance(m, OutcomeAt) else m in done
-            for m in group
-        )
+        for m in group:  # a course code, or an outcome at a level
+            if m in done if type(m) is str else levels.get(m.outcome, 0) >= m.level:
+                return True
+        return False
 
     if focus is not None:  # backward closure from the requirements through open groups
         closure: set[str] = set()
@@ -334,28 +334,33 @@ def _pool_context(
 def _reach(candidates: Set[str], open_groups: Mapping[str, Sequence[Sequence[str]]]) -> set[str]:
     """The candidates that can be put in a valid order: a worklist over the open groups, a
     course reached once each of its groups has a reached supporter among ``candidates``."""
-    waiting: dict[str, int] = {}
-    supports: dict[str, list[tuple[str, int]]] = {}
+    waiting: dict[str, int] = {}  # per course with open groups: how many are still open
+    owner: list[str] = []  # per open group (numbered): its course
+    supports: dict[str, list[int]] = {}  # per supporter: the groups it can meet
     queue: list[str] = []
-    for code in sorted(candidates):
+    for code in candidates:
         groups = open_groups[code]
-        for g, support in enumerate(groups):
-            for s in support:
-                if s in candidates:
-                    supports.setdefault(s, []).append((code, g))
-        waiting[code] = len(groups)
         if not groups:
             queue.append(code)
+            continue
+        waiting[code] = len(groups)
+        for support in groups:
+            number = len(owner)
+            owner.append(code)
+            for s in support:
+                if s in candidates:
+                    supports.setdefault(s, []).append(number)
+    met = bytearray(len(owner))
     reached: set[str] = set()
-    satisfied: set[tuple[str, int]] = set()
     while queue:
         code = queue.pop()
         if code in reached:
             continue
         reached.add(code)
-        for target, g in supports.get(code, ()):
-            if (target, g) not in satisfied:
-                satisfied.add((target, g))
+        for number in supports.get(code, ()):
+            if not met[number]:
+                met[number] = 1
+                target = owner[number]
                 waiting[target] -= 1
                 if waiting[target] == 0:
                     queue.append(target)
