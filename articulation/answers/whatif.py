@@ -54,6 +54,7 @@ from articulation.solving.pool import (
     PoolContext,
     elective_candidates,
     elective_institutions,
+    half_ects,
     lower_bound_half_ects,
     pool_context,
     premaster_candidates,
@@ -459,6 +460,7 @@ def affected(
                     hit = (
                         code in recorded.read
                         or recorded.crosses(code, area_delta)
+                        or recorded.moves_bound(code, half_ects(new))
                         or any(
                             _leaves_window(old, new, code, bachelor, track, windows)
                             for track in past_direct

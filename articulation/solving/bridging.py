@@ -21,7 +21,7 @@ reached at all from what the student has passed, enter the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -37,6 +37,8 @@ from articulation.solving.pool import (
     Candidates,
     PoolContext,
     Problem,
+    bound_parts,
+    disjoint_bound,
     helps,
     lower_bound_half_ects,
     pool_context,
@@ -136,6 +138,10 @@ def _explain(problem: Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...
     )
 
 
+#: A bound an answer was settled on (half EC), with the items and the deficit it read
+#: (:func:`~articulation.solving.pool.bound_parts`).
+BoundRead = tuple[int, tuple[tuple[str, frozenset[str]], ...], int]
+
 #: A requirement over an area that an answer found meetable or not: the area, what taking every
 #: reachable course attains of it (passed EC and the EC of the helpers), the EC it needs, and the
 #: helpers whose EC were summed.
@@ -146,14 +152,26 @@ AreaRead = tuple[str, float, float, frozenset[str]]
 class EctsReads:
     """Which courses' EC an answer read, recorded while it was computed (:func:`recording_ects`)
     from the catalogue snapshot named ``token``: ``read``, the candidates of every model it
-    solved and the helpers whose EC a bound it settled on read; ``areas``, for an answer settled
-    before a model, its requirements over an area (not held, at any depth) whose helpers' EC
-    decided only whether they are meetable: a change of those reaches the answer only when it
-    moves such a requirement across its threshold."""
+    solved; ``areas``, for an answer settled before a model, its requirements over an area (not
+    held, at any depth) whose helpers' EC decided only whether they are meetable: a change of
+    those reaches the answer only when it moves such a requirement across its threshold; and
+    ``bounds``, the bounds answers were settled on (over the cap and the ceiling) with what they
+    read (:func:`~articulation.solving.pool.bound_parts`): a change of a helper's EC reaches
+    such an answer only when it moves its bound."""
 
     token: str
     read: frozenset[str]
     areas: frozenset[AreaRead]
+    bounds: frozenset[BoundRead] = frozenset()
+
+    def moves_bound(self, code: str, half: Mapping[str, int]) -> bool:
+        """Whether a bound an answer was settled on, and that reads the EC of ``code``, comes
+        out otherwise with the courses' half EC ``half``."""
+        return any(
+            disjoint_bound(half, items, deficit) != bound
+            for bound, items, deficit in self.bounds
+            if any(code in helpers for _, helpers in items)
+        )
 
     def crosses(self, code: str, delta: Callable[[str, frozenset[str]], float]) -> bool:
         """Whether a change of the EC of ``code`` (and others), which adds ``delta(area,
@@ -187,18 +205,27 @@ def joined_reads(token: str, reads: Iterable[EctsReads]) -> EctsReads:
     """What several answers read of the courses' EC, together."""
     found = list(reads)
     read = frozenset().union(*(r.read for r in found))
-    return EctsReads(token, read, frozenset().union(*(r.areas for r in found)))
+    areas = frozenset().union(*(r.areas for r in found))
+    return EctsReads(token, read, areas, frozenset().union(*(r.bounds for r in found)))
 
 
 def _record(
-    context: PoolContext, unmet: Sequence[Requirement], read: Iterable[str], settled: bool
+    context: PoolContext,
+    unmet: Sequence[Requirement],
+    read: Iterable[str],
+    settled: bool,
+    bound: int | None = None,
 ) -> None:
     """Record what a :func:`bridge_gap` answer read of the courses' EC (when recording):
-    ``read``, and, for an answer ``settled`` before a model, its requirements over an area (see
-    :class:`EctsReads`)."""
+    ``read``; for an answer ``settled`` before a model, its requirements over an area; and the
+    ``bound`` it was settled on, with what that read (see :class:`EctsReads`)."""
     found = _RECORDING.get()
     if found is None:
         return
+    bounds: frozenset[BoundRead] = frozenset()
+    if bound is not None:
+        items, deficit = bound_parts(context, unmet)
+        bounds = frozenset([(bound, items, deficit)])
     areas: set[AreaRead] = set()
     if settled:
         stack: list[Requirement] = list(unmet)
@@ -216,7 +243,7 @@ def _record(
                 stack.extend(item.any_of)
             elif type(item) is AtLeast:
                 stack.extend(item.of)
-    found.append(EctsReads("", frozenset(read), frozenset(areas)))
+    found.append(EctsReads("", frozenset(read), frozenset(areas), bounds))
 
 
 def bridge(
@@ -301,7 +328,7 @@ def bridge_gap(
         if found.status != "infeasible" or over is None:
             return found
     elif over is None:
-        _record(context, the_gap.unmet, _bound_reads(context, the_gap.unmet), settled=True)
+        _record(context, the_gap.unmet, (), settled=True, bound=bound)
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -310,7 +337,7 @@ def bridge_gap(
         )
     if bound > half_floor(over):
         if problem is None:
-            _record(context, the_gap.unmet, _bound_reads(context, the_gap.unmet), settled=True)
+            _record(context, the_gap.unmet, (), settled=True, bound=bound)
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -325,14 +352,6 @@ def bridge_gap(
     found = _programme(problem, "over_cap", over, ())
     reason = _with_rule(master, _over_cap_reason(found, master, limit, over), found.status)
     return replace(found, cap=limit, reason=reason)
-
-
-def _bound_reads(context: PoolContext, unmet: Sequence[Requirement]) -> set[str]:
-    """The courses whose EC :func:`~articulation.solving.pool.lower_bound_half_ects` reads: the
-    helpers of the unmet requirements not over an area."""
-    return set().union(
-        *(context.helpers(item) for item in unmet if type(item) is not AreaRequirement)
-    )
 
 
 def _programme(

@@ -409,25 +409,45 @@ def lower_bound_half_ects(context: PoolContext, unmet: Sequence[Requirement]) ->
     deficits add up. The larger of the two sums is a
     valid bound (prerequisites only add to it). It needs no pruning, so it runs first.
     """
-    half = half_ects(context.catalogue)
+    items, deficit = bound_parts(context, unmet)
+    return disjoint_bound(half_ects(context.catalogue), items, deficit)
+
+
+#: What :func:`lower_bound_half_ects` reads: per unmet item not over an area that some course
+#: helps, its text and its helpers; and the area deficits summed (in half EC).
+BoundParts = tuple[tuple[tuple[str, frozenset[str]], ...], int]
+
+
+def bound_parts(context: PoolContext, unmet: Sequence[Requirement]) -> BoundParts:
+    """The parts of the pool and the gap that :func:`lower_bound_half_ects` reads (besides the
+    courses' EC)."""
     items = []
     for item in unmet:
         if type(item) is not AreaRequirement:
             helpers = context.helpers(item)
             if helpers:
-                items.append((-min(half[c] for c in helpers), str(item), helpers))
-    used: set[str] = set()
-    disjoint = 0
-    for negative_cost, _, helpers in sorted(items, key=lambda entry: entry[:2]):
-        if used.isdisjoint(helpers):
-            used.update(helpers)
-            disjoint -= negative_cost
+                items.append((str(item), helpers))
     deficit: dict[str, int] = {}
     for item in unmet:
         if type(item) is AreaRequirement:
             need = half_ceil(item.min_ects - context.attained.ects(item.area))
             deficit[item.area] = max(deficit.get(item.area, 0), need)
-    return max(disjoint, sum(deficit.values()))
+    return tuple(items), sum(deficit.values())
+
+
+def disjoint_bound(
+    half: Mapping[str, int], items: Iterable[tuple[str, frozenset[str]]], deficit: int
+) -> int:
+    """:func:`lower_bound_half_ects` from its parts (:func:`bound_parts`) and the courses' half
+    EC: items taken cheapest helper first (then by text) while their helpers are disjoint."""
+    costed = [(-min(half[c] for c in helpers), text, helpers) for text, helpers in items]
+    used: set[str] = set()
+    disjoint = 0
+    for negative_cost, _, helpers in sorted(costed, key=lambda entry: entry[:2]):
+        if used.isdisjoint(helpers):
+            used.update(helpers)
+            disjoint -= negative_cost
+    return max(disjoint, deficit)
 
 
 def half_area_credits(catalogue: Catalogue) -> dict[str, dict[str, int]]:
