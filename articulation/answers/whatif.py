@@ -461,6 +461,9 @@ def affected(
                         code in recorded.read
                         or recorded.crosses(code, area_delta)
                         or recorded.moves_bound(code, half_ects(new))
+                        or recorded.reopens(
+                            code, half_ects(old), half_ects(new), old.course_areas[code]
+                        )
                         or any(
                             _leaves_window(old, new, code, bachelor, track, windows)
                             for track in past_direct

@@ -32,7 +32,7 @@ from articulation.curriculum.credits import half_floor, reaches
 from articulation.curriculum.model import AnyOf, AreaRequirement, AtLeast, Master, Requirement
 from articulation.messages.message import Message
 from articulation.solving.cover import Constrain, order_courses, solve_cover
-from articulation.solving.gap import Gap, attainment, gap, holds
+from articulation.solving.gap import Gap, attainment, gap, holds, named
 from articulation.solving.pool import (
     Candidates,
     PoolContext,
@@ -142,6 +142,19 @@ def _explain(problem: Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...
 #: (:func:`~articulation.solving.pool.bound_parts`).
 BoundRead = tuple[int, tuple[tuple[str, frozenset[str]], ...], int]
 
+#: A pre-master or elective stage whose every model was infeasible: its candidates, the areas its
+#: requirements name, its bound with what that read, and the cap and ceiling the bound was held
+#: against (half EC; None: no ceiling).
+InfeasibleRead = tuple[
+    frozenset[str],
+    frozenset[str],
+    int,
+    tuple[tuple[str, frozenset[str]], ...],
+    int,
+    int,
+    int | None,
+]
+
 #: A requirement over an area that an answer found meetable or not: the area, what taking every
 #: reachable course attains of it (passed EC and the EC of the helpers), the EC it needs, and the
 #: helpers whose EC were summed.
@@ -157,12 +170,39 @@ class EctsReads:
     those reaches the answer only when it moves such a requirement across its threshold; and
     ``bounds``, the bounds answers were settled on (over the cap and the ceiling) with what they
     read (:func:`~articulation.solving.pool.bound_parts`): a change of a helper's EC reaches
-    such an answer only when it moves its bound."""
+    such an answer only when it moves its bound; ``infeasible``, the answers whose every model
+    was infeasible, with their candidates: more EC for a candidate that counts toward no area
+    they name keeps every programme as infeasible (each only grows), so such a change reaches
+    the answer only when it moves its bound across the cap or the ceiling."""
 
     token: str
     read: frozenset[str]
     areas: frozenset[AreaRead]
     bounds: frozenset[BoundRead] = frozenset()
+    infeasible: frozenset[InfeasibleRead] = frozenset()
+
+    def reopens(
+        self,
+        code: str,
+        before: Mapping[str, int],
+        after: Mapping[str, int],
+        areas: Iterable[str],
+    ) -> bool:
+        """Whether a change of the EC of ``code`` (half EC ``before`` and ``after``; it counts
+        toward ``areas``), a candidate of an answer whose every model was infeasible, can make
+        a programme of it feasible or move the bound it was held against across the cap or
+        the ceiling."""
+        for candidates, named_areas, bound, items, deficit, cap, ceiling in self.infeasible:
+            if code not in candidates:
+                continue
+            if after[code] < before[code] or not named_areas.isdisjoint(areas):
+                return True
+            moved = disjoint_bound(after, items, deficit)
+            if (moved <= cap) != (bound <= cap) or (
+                ceiling is not None and (moved <= ceiling) != (bound <= ceiling)
+            ):
+                return True
+        return False
 
     def moves_bound(self, code: str, half: Mapping[str, int]) -> bool:
         """Whether a bound an answer was settled on, and that reads the EC of ``code``, comes
@@ -206,7 +246,9 @@ def joined_reads(token: str, reads: Iterable[EctsReads]) -> EctsReads:
     found = list(reads)
     read = frozenset().union(*(r.read for r in found))
     areas = frozenset().union(*(r.areas for r in found))
-    return EctsReads(token, read, areas, frozenset().union(*(r.bounds for r in found)))
+    bounds = frozenset().union(*(r.bounds for r in found))
+    infeasible = frozenset().union(*(r.infeasible for r in found))
+    return EctsReads(token, read, areas, bounds, infeasible)
 
 
 def _record(
@@ -244,6 +286,37 @@ def _record(
             elif type(item) is AtLeast:
                 stack.extend(item.of)
     found.append(EctsReads("", frozenset(read), frozenset(areas), bounds))
+
+
+def _record_models(
+    problem: Problem,
+    infeasible: bool,
+    bound: int,
+    limit: float,
+    over: float | None,
+) -> None:
+    """Record what a :func:`bridge_gap` answer that solved models read of the courses' EC (when
+    recording): the candidates of its problem, as read, or, when every model was
+    ``infeasible``, with what keeps them so (see :class:`EctsReads`)."""
+    found = _RECORDING.get()
+    if found is None:
+        return
+    if not infeasible or problem.context is None:
+        found.append(EctsReads("", frozenset(problem.candidates), frozenset()))
+        return
+    items, deficit = bound_parts(problem.context, problem.unmet)
+    ceiling = None if over is None else half_floor(over)
+    _, areas = named(problem.unmet)
+    record = (
+        frozenset(problem.candidates),
+        frozenset(areas),
+        bound,
+        items,
+        deficit,
+        half_floor(limit),
+        ceiling,
+    )
+    found.append(EctsReads("", frozenset(), frozenset(), infeasible=frozenset([record])))
 
 
 def bridge(
@@ -321,11 +394,12 @@ def bridge_gap(
     if constrain is not None:
         over = None
     problem = None
+    plain = not exclude and constrain is None  # a model of the gap and the cap alone
     if bound <= half_floor(limit):
         problem = prune(context, the_gap.unmet)
-        _record(context, the_gap.unmet, problem.candidates, settled=False)
         found = _programme(problem, "premaster", limit, exclude, constrain, earliest)
         if found.status != "infeasible" or over is None:
+            _record_models(problem, plain and found.status == "infeasible", bound, limit, over)
             return found
     elif over is None:
         _record(context, the_gap.unmet, (), settled=True, bound=bound)
@@ -346,10 +420,9 @@ def bridge_gap(
                 "bridging.bound_over_ceiling", bound=bound / 2, ceiling=over, cap=limit
             ),
         )
-    if problem is None:
-        problem = prune(context, the_gap.unmet)
-        _record(context, the_gap.unmet, problem.candidates, settled=False)
+    problem = problem or prune(context, the_gap.unmet)
     found = _programme(problem, "over_cap", over, ())
+    _record_models(problem, plain and found.status == "infeasible", bound, limit, over)
     reason = _with_rule(master, _over_cap_reason(found, master, limit, over), found.status)
     return replace(found, cap=limit, reason=reason)
 
