@@ -13,8 +13,11 @@ reaches a cell through its pools only when a stage of the cell's route read its 
 of a solved model, a helper the bound reads, an area total that crosses a threshold, a place in
 the study window). The scan records that per cell as it computes it
 (:class:`~articulation.solving.bridging.EctsReads`), so an EC change is checked against the
-record without building the cell's pools again; a cell without a record of the old snapshot
-(from elsewhere, or carried over by an earlier what-if) has its pools rebuilt. :func:`diff`
+record without building the cell's pools again, and more finely: a stage settled on a bound is
+reached only when the change moves that bound, and a stage whose every model was infeasible
+not by more EC for a candidate that counts toward none of its areas (unless its bound crosses
+the cap or the ceiling). A cell without a record of the old snapshot (from elsewhere, or
+carried over by an earlier what-if) has its pools rebuilt. :func:`diff`
 recomputes only the affected cells and compares, starting the edited catalogue with what the
 old one derived that the change cannot touch (:func:`carry_over`), and keeping a recomputed
 cell's provenance grade when the change cannot move it (:func:`_grades_hold`); :func:`what_if`
