@@ -10,7 +10,7 @@ master), the same on one process or many.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from articulation.answers.explain import explain
@@ -21,7 +21,7 @@ from articulation.curriculum.model import Bachelor, Master
 from articulation.messages import status
 from articulation.messages.message import Message
 from articulation.messages.status import STATUS, rank
-from articulation.solving.bridging import Bridging
+from articulation.solving.bridging import Bridging, EctsReads, joined_reads, recording_ects
 from articulation.solving.gap import Gap, attainment, deciding_courses, gap
 from articulation.solving.pool import circular_courses, half_area_credits, half_ects
 from articulation.solving.route import Route, decide_both, route_alternatives
@@ -67,6 +67,8 @@ class Cell(Route):
     ceiling: float = 60.0  # the master's largest pre-master allowed
     ceiling_status: str = "assumed"  # sourced | assumed
     graduate: Cell | None = None  # the pair for a graduate (None: this is the graduate's)
+    # which courses' EC the routes of every track read (what-if: which cells an EC change reaches)
+    ects_reads: EctsReads | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,9 +129,15 @@ def assess(
     *,
     track: str | None = None,
     done: frozenset[str] = frozenset(),
+    previous: Cell | None = None,
 ) -> Cell:
     """The scan cell of one pair: the bachelor's courses (of ``track``) against the master,
     for a student still in the bachelor and, in ``graduate``, for a graduate.
+
+    ``previous`` is an earlier cell of the pair whose provenance grades still hold for the same
+    route (a what-if whose changes the grades cannot read:
+    :func:`articulation.answers.whatif.diff`): a route of
+    the same track, status, courses and minor takes its grade instead of grading it again.
 
     ``done`` are courses a student has passed (or is taking) besides the bachelor's own: they
     count as taken, and their EC come out of the elective space (a student's own transcript;
@@ -141,12 +149,17 @@ def assess(
     """
     per_track = track is None and bool(bachelor.tracks)
     if per_track:
-        cells = [_assess(catalogue, bachelor, master, t, done) for t in bachelor.track_names]
+        cells = [
+            _assess(catalogue, bachelor, master, t, done, previous) for t in bachelor.track_names
+        ]
     else:
-        cells = [_assess(catalogue, bachelor, master, track, done)]
+        cells = [_assess(catalogue, bachelor, master, track, done, previous)]
     graduates = [cell.graduate for cell in cells if cell.graduate is not None]
     graduate = _explained(catalogue, _best(graduates, per_track))
-    return replace(_explained(catalogue, _best(cells, per_track)), graduate=graduate)
+    reads = [cell.ects_reads for cell in cells if cell.ects_reads is not None]
+    ects_reads = joined_reads(catalogue.token, reads)  # of every track
+    best = _explained(catalogue, _best(cells, per_track))
+    return replace(best, graduate=graduate, ects_reads=ects_reads)
 
 
 def _best(cells: Sequence[Cell], per_track: bool) -> Cell:
@@ -179,16 +192,31 @@ def _assess(
     master: Master,
     track: str | None,
     done: frozenset[str] = frozenset(),
+    previous: Cell | None = None,
 ) -> Cell:
-    """The cell of one track (None: the bachelor without tracks), with its graduate's."""
+    """The cell of one track (None: the bachelor without tracks), with its graduate's; the
+    grades of ``previous`` (and its graduate's) for a route it shares (:func:`assess`)."""
     own = frozenset(bachelor.courses_of(track))
     taken = own | done
     if done - own:  # the student's own courses fill part of the elective space
         used = sum(catalogue.courses[c].ects for c in done - own if c in catalogue.courses)
         bachelor = bachelor.model_copy(update={"electives": max(0.0, bachelor.electives - used)})
     the_gap = gap(master, attainment(catalogue, taken))
-    routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
+    with recording_ects(catalogue) as recorded:
+        routes = decide_both(catalogue, master, taken, the_gap, bachelor=bachelor, track=track)
     deciding = deciding_courses(catalogue, master, taken)
+
+    def graded(route: Route, studying: bool) -> Grade:
+        earlier = previous if studying or previous is None else previous.graduate
+        if (
+            earlier is not None
+            and earlier.provenance is not None
+            and _same_route(earlier, route, track)
+        ):
+            return earlier.provenance
+        return grade(
+            catalogue, master, taken, route, bachelor=bachelor, track=track, studying=studying
+        )
 
     def cell(route: Route, studying: bool) -> Cell:
         read = [
@@ -204,15 +232,26 @@ def _assess(
             master=master.code,
             gap=the_gap,
             illustrative=catalogue.illustrative(read),
-            provenance=grade(
-                catalogue, master, taken, route, bachelor=bachelor, track=track, studying=studying
-            ),
+            provenance=graded(route, studying),
             track=track,
             ceiling=float(master.premaster.ceiling),
             ceiling_status=master.premaster.ceiling_status,
         )
 
-    return replace(cell(routes.student, True), graduate=cell(routes.graduate, False))
+    student = cell(routes.student, True)
+    return replace(student, graduate=cell(routes.graduate, False), ects_reads=recorded[0])
+
+
+def _same_route(earlier: Cell, route: Route, track: str | None) -> bool:
+    """Whether ``route`` (of ``track``) is the route of an earlier cell in what its grade reads
+    (:func:`articulation.answers.grade.grade`): its status, courses and minor. An ``unknown``
+    route is graded on its pools, which a what-if may move: it is graded again."""
+    return (
+        earlier.track == track
+        and earlier.status == route.status != "unknown"
+        and earlier.codes == route.codes
+        and earlier.minor == route.minor
+    )
 
 
 def cell_alternatives(catalogue: Catalogue, cell: Cell, k: int) -> tuple[Bridging, ...]:

@@ -11,9 +11,17 @@ so no other course can change the answer. :func:`affected` finds, per change, th
 read it (a superset: never a cell that could change is missed); a course whose EC alone changed
 reaches a cell through its pools only when a stage of the cell's route read its EC (a candidate
 of a solved model, a helper the bound reads, an area total that crosses a threshold, a place in
-the study window). :func:`diff` recomputes only those and compares, starting the edited
-catalogue with what the old one derived that the change cannot touch (:func:`carry_over`);
-:func:`what_if` does so for proposed edits applied to a copy of the catalogue.
+the study window). The scan records that per cell as it computes it
+(:class:`~articulation.solving.bridging.EctsReads`), so an EC change is checked against the
+record without building the cell's pools again, and more finely: a stage settled on a bound is
+reached only when the change moves that bound, and a stage whose every model was infeasible
+not by more EC for a candidate that counts toward none of its areas (unless its bound crosses
+the cap or the ceiling). A cell without a record of the old snapshot (from elsewhere, or
+carried over by an earlier what-if) has its pools rebuilt. :func:`diff`
+recomputes only the affected cells and compares, starting the edited catalogue with what the
+old one derived that the change cannot touch (:func:`carry_over`), and keeping a recomputed
+cell's provenance grade when the change cannot move it (:func:`_grades_hold`); :func:`what_if`
+does so for proposed edits applied to a copy of the catalogue.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ from articulation.solving.pool import (
     PoolContext,
     elective_candidates,
     elective_institutions,
+    half_ects,
     lower_bound_half_ects,
     pool_context,
     premaster_candidates,
@@ -222,6 +231,7 @@ class _Side:
                     else:
                         by_code.setdefault(m, set()).add(code)
         self.by_code, self.by_outcome = by_code, by_outcome
+        self._open: dict[str, list[Minor]] = {}  # the minors open to an institution's students
         self.minor_courses: dict[str, set[str]] = {}
         for minor in catalogue.minors:
             for c in minor.courses:
@@ -289,7 +299,11 @@ class _Side:
         return self.premaster_pool(self.cat.master(code))
 
     def open_minors(self, institution: str) -> list[Minor]:
-        return [m for m in self.cat.minors if not m.open_to or institution in m.open_to]
+        found = self._open.get(institution)
+        if found is None:
+            found = [m for m in self.cat.minors if not m.open_to or institution in m.open_to]
+            self._open[institution] = found
+        return found
 
 
 def affected(
@@ -369,6 +383,14 @@ def affected(
         return reads_cache[key]
 
     pool_cache: dict[Any, tuple] = {}
+    windows: dict[tuple[str, str | None], tuple[Window, frozenset[str]] | None] = {}
+
+    def area_delta(area: str, helpers: frozenset[str]) -> float:
+        """The EC the changes add to ``helpers`` in ``area``."""
+        return sum(
+            new.course_areas[c].get(area, 0.0) - old.course_areas[c].get(area, 0.0)
+            for c in ects_only & helpers
+        )
 
     def stage(kind: str, code: str) -> tuple[tuple[str, str], tuple]:
         """The pool ``kind`` of programme ``code`` in either catalogue, with its key."""
@@ -423,6 +445,9 @@ def affected(
             stages_of.append((needs, stages))
         past_direct = [track for track, status, _ in tracks if status not in _BEFORE_ELECTIVES]
         stages_read: dict[str | None, list[_Stage]] = {}  # per track, when first asked
+        recorded = cell.ects_reads  # what the routes read of EC, when the old scan recorded it
+        if recorded is not None and recorded.token != old.token:
+            recorded = None
         for code, causes in courses.items():
             hit = code in taken_all or code in route_codes or code in minor_courses
             direct_hit = hit
@@ -434,11 +459,25 @@ def affected(
                     for o, a in [reads(code, pool_key, pools)]
                 )
             if hit and code in ects_only and not direct_hit:
-                hit = any(
-                    _reads_ects(old, new, code, stage)
-                    for track in past_direct
-                    for stage in _stages(new, bachelor, master, track, stages_read)
-                )
+                if recorded is not None:
+                    hit = (
+                        code in recorded.read
+                        or recorded.crosses(code, area_delta)
+                        or recorded.moves_bound(code, half_ects(new))
+                        or recorded.reopens(
+                            code, half_ects(old), half_ects(new), old.course_areas[code]
+                        )
+                        or any(
+                            _leaves_window(old, new, code, bachelor, track, windows)
+                            for track in past_direct
+                        )
+                    )
+                else:
+                    hit = any(
+                        _reads_ects(old, new, code, stage)
+                        for track in past_direct
+                        for stage in _stages(new, bachelor, master, track, stages_read)
+                    )
             if hit:
                 for cause in causes or {f"course {code} changed"}:
                     mark((b, m), cause)
@@ -506,6 +545,29 @@ def _stages(
     return found
 
 
+def _leaves_window(
+    old: Catalogue,
+    new: Catalogue,
+    code: str,
+    bachelor: Bachelor,
+    track: str | None,
+    cache: dict[tuple[str, str | None], tuple[Window, frozenset[str]] | None],
+) -> bool:
+    """Whether ``code``, in the elective pool of the bachelor's track, can be placed in its study
+    window in one catalogue and not in the other (its EC decide that: :func:`_reads_ects`)."""
+    key = (bachelor.code, track)
+    if key not in cache:
+        cache[key] = None
+        if bachelor.electives > 0:
+            pool = frozenset(elective_candidates(new, bachelor, track).codes)
+            cache[key] = (study_window(new, bachelor), pool)
+    found = cache[key]
+    if found is None or code not in found[1]:
+        return False
+    window = found[0]
+    return offered_in(old, code, window) != offered_in(new, code, window)
+
+
 def _reads_ects(old: Catalogue, new: Catalogue, code: str, stage: _Stage) -> bool:
     """Whether a stage's answer can read the EC of ``code`` (changed in nothing else, so the
     pool context is the same in both catalogues): it does when the course is a candidate of the
@@ -548,8 +610,10 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
     they read only the course and the calendars) for every course not changed, unless a
     calendar changed; and, when only courses' EC changed, the catalogue-wide support indexes
     and the courses per institution (they read prerequisites, teaches and institutions), the
-    pre-master pools' contexts of passed courses not changed, and the proven optima without
-    timing whose candidates are not changed (their model reads only the candidates)."""
+    bachelors' elective pools (and their parts in the study window that no changed course
+    enters or leaves), the pre-master pools' contexts of passed courses not changed, and the
+    proven optima without timing whose candidates are not changed (their model reads only the
+    candidates)."""
     if any(c.kind == "calendar" for c in changes):
         return
     changed = {c.code for c in changes if c.kind == "course"}
@@ -568,6 +632,20 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
             new.remember(memo.INDEXES, name, index)
     for key, value in list(old.memo.get(memo.ELIGIBLE.name, {}).items()):
         new.remember(memo.ELIGIBLE, key, value)
+    # a bachelor's elective pool reads no EC; the part of it in the study window reads whether
+    # each course can be placed there, which a changed course's EC may move
+    pools = old.memo.get(memo.ELECTIVE_POOLS.name, {})
+    for key, value in list(pools.items()):
+        if len(key) == 3:  # (bachelor, track, "window")
+            whole = pools.get(key[:2])
+            if whole is None or key[0] not in new.programmes:
+                continue
+            moved = changed.intersection(whole.codes)
+            if moved:
+                window = study_window(new, new.bachelor(key[0]))
+                if any(offered_in(old, c, window) != offered_in(new, c, window) for c in moved):
+                    continue
+        new.remember(memo.ELECTIVE_POOLS, key, value)
     # a pre-master pool's context reads the passed courses' attainment, prerequisites and
     # teaches, never EC: the same in the edited catalogue unless a changed course was passed
     for key, context in list(old.memo.get(memo.POOL_CONTEXTS.name, {}).items()):
@@ -583,6 +661,24 @@ def carry_over(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> Non
 
 
 # --- diff and what-if -------------------------------------------------------------------------
+
+
+def _grades_hold(old: Catalogue, new: Catalogue, changes: Sequence[Change]) -> set[str] | None:
+    """When every change is a course's EC alone (:func:`_ects_only`), the changed courses: a
+    provenance grade (:mod:`articulation.answers.grade`) then reads none of them unless the
+    bachelor passed one (the gap's attained EC), so a recomputed cell of a pair that passed none
+    keeps its old grade for a route of the same status, courses and minor. Otherwise None."""
+    if not changes or not all(
+        c.kind == "course" and c.action == "changed" and _ects_only(old, new, c.code)
+        for c in changes
+    ):
+        return None
+    return {c.code for c in changes}
+
+
+def _taken_any_track(bachelor: Bachelor) -> set[str]:
+    """The courses a bachelor's students pass, on any of its tracks."""
+    return {c for t in (None, *bachelor.track_names) for c in bachelor.courses_of(t)}
 
 
 def base_scan(catalogue: Catalogue) -> tuple[Cell, ...]:
@@ -625,10 +721,18 @@ def diff(
                 said[cause] = cause_message(cause, old, new)
         return [said[cause] for cause in causes]
 
+    graded = _grades_hold(old, new, changes)
     for b, m in pairs(new):
         deadline.check()  # within the what-if's deadline, between its cells
         causes = reach.get((b, m))
-        cell = old_cells[(b, m)] if causes is None else assess(new, new.bachelor(b), new.master(m))
+        if causes is None:
+            cell = old_cells[(b, m)]
+        else:
+            bachelor = new.bachelor(b)
+            previous = old_cells.get((b, m)) if graded is not None else None
+            if previous is not None and not graded.isdisjoint(_taken_any_track(bachelor)):
+                previous = None
+            cell = assess(new, bachelor, new.master(m), previous=previous)
         after.append(cell)
         previous = old_cells.get((b, m))
         if _outcome(previous) != _outcome(cell):

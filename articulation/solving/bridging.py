@@ -21,19 +21,24 @@ reached at all from what the student has passed, enter the model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from articulation.curriculum.catalogue import Catalogue
-from articulation.curriculum.credits import half_floor
-from articulation.curriculum.model import Master
+from articulation.curriculum.credits import half_floor, reaches
+from articulation.curriculum.model import AnyOf, AreaRequirement, AtLeast, Master, Requirement
 from articulation.messages.message import Message
 from articulation.solving.cover import Constrain, order_courses, solve_cover
-from articulation.solving.gap import Gap, attainment, gap
+from articulation.solving.gap import Gap, attainment, gap, holds, named
 from articulation.solving.pool import (
     Candidates,
+    PoolContext,
     Problem,
+    bound_parts,
+    disjoint_bound,
     helps,
     lower_bound_half_ects,
     pool_context,
@@ -133,6 +138,187 @@ def _explain(problem: Problem, chosen: Sequence[str]) -> tuple[ChosenCourse, ...
     )
 
 
+#: A bound an answer was settled on (half EC), with the items and the deficit it read
+#: (:func:`~articulation.solving.pool.bound_parts`).
+BoundRead = tuple[int, tuple[tuple[str, frozenset[str]], ...], int]
+
+#: A pre-master or elective stage whose every model was infeasible: its candidates, the areas its
+#: requirements name, its bound with what that read, and the cap and ceiling the bound was held
+#: against (half EC; None: no ceiling).
+InfeasibleRead = tuple[
+    frozenset[str],
+    frozenset[str],
+    int,
+    tuple[tuple[str, frozenset[str]], ...],
+    int,
+    int,
+    int | None,
+]
+
+#: A requirement over an area that an answer found meetable or not: the area, what taking every
+#: reachable course attains of it (passed EC and the EC of the helpers), the EC it needs, and the
+#: helpers whose EC were summed.
+AreaRead = tuple[str, float, float, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class EctsReads:
+    """Which courses' EC an answer read, recorded while it was computed (:func:`recording_ects`)
+    from the catalogue snapshot named ``token``: ``read``, the candidates of every model it
+    solved; ``areas``, for an answer settled before a model, its requirements over an area (not
+    held, at any depth) whose helpers' EC decided only whether they are meetable: a change of
+    those reaches the answer only when it moves such a requirement across its threshold; and
+    ``bounds``, the bounds answers were settled on (over the cap and the ceiling) with what they
+    read (:func:`~articulation.solving.pool.bound_parts`): a change of a helper's EC reaches
+    such an answer only when it moves its bound; ``infeasible``, the answers whose every model
+    was infeasible, with their candidates: more EC for a candidate that counts toward no area
+    they name keeps every programme as infeasible (each only grows), so such a change reaches
+    the answer only when it moves its bound across the cap or the ceiling."""
+
+    token: str
+    read: frozenset[str]
+    areas: frozenset[AreaRead]
+    bounds: frozenset[BoundRead] = frozenset()
+    infeasible: frozenset[InfeasibleRead] = frozenset()
+
+    def reopens(
+        self,
+        code: str,
+        before: Mapping[str, int],
+        after: Mapping[str, int],
+        areas: Iterable[str],
+    ) -> bool:
+        """Whether a change of the EC of ``code`` (half EC ``before`` and ``after``; it counts
+        toward ``areas``), a candidate of an answer whose every model was infeasible, can make
+        a programme of it feasible or move the bound it was held against across the cap or
+        the ceiling."""
+        for candidates, named_areas, bound, items, deficit, cap, ceiling in self.infeasible:
+            if code not in candidates:
+                continue
+            if after[code] < before[code] or not named_areas.isdisjoint(areas):
+                return True
+            moved = disjoint_bound(after, items, deficit)
+            if (moved <= cap) != (bound <= cap) or (
+                ceiling is not None and (moved <= ceiling) != (bound <= ceiling)
+            ):
+                return True
+        return False
+
+    def moves_bound(self, code: str, half: Mapping[str, int]) -> bool:
+        """Whether a bound an answer was settled on, and that reads the EC of ``code``, comes
+        out otherwise with the courses' half EC ``half``."""
+        return any(
+            disjoint_bound(half, items, deficit) != bound
+            for bound, items, deficit in self.bounds
+            if any(code in helpers for _, helpers in items)
+        )
+
+    def crosses(self, code: str, delta: Callable[[str, frozenset[str]], float]) -> bool:
+        """Whether a change of the EC of ``code`` (and others), which adds ``delta(area,
+        helpers)`` EC to the helpers of a requirement over ``area``, moves one of ``areas``
+        that ``code`` helps across its threshold."""
+        return any(
+            reaches(total, need) != reaches(total + delta(area, helpers), need)
+            for area, total, need, helpers in self.areas
+            if code in helpers
+        )
+
+
+_RECORDING: ContextVar[list[EctsReads] | None] = ContextVar("ects reads", default=None)
+
+
+@contextmanager
+def recording_ects(catalogue: Catalogue) -> Iterator[list[EctsReads]]:
+    """Within the block, every :func:`bridge_gap` records which courses' EC its answer read;
+    the list it yields holds them afterwards, as one :class:`EctsReads`."""
+    found: list[EctsReads] = []
+    result: list[EctsReads] = []
+    reset = _RECORDING.set(found)
+    try:
+        yield result
+    finally:
+        _RECORDING.reset(reset)
+        result.append(joined_reads(catalogue.token, found))
+
+
+def joined_reads(token: str, reads: Iterable[EctsReads]) -> EctsReads:
+    """What several answers read of the courses' EC, together."""
+    found = list(reads)
+    read = frozenset().union(*(r.read for r in found))
+    areas = frozenset().union(*(r.areas for r in found))
+    bounds = frozenset().union(*(r.bounds for r in found))
+    infeasible = frozenset().union(*(r.infeasible for r in found))
+    return EctsReads(token, read, areas, bounds, infeasible)
+
+
+def _record(
+    context: PoolContext,
+    unmet: Sequence[Requirement],
+    read: Iterable[str],
+    settled: bool,
+    bound: int | None = None,
+) -> None:
+    """Record what a :func:`bridge_gap` answer read of the courses' EC (when recording):
+    ``read``; for an answer ``settled`` before a model, its requirements over an area; and the
+    ``bound`` it was settled on, with what that read (see :class:`EctsReads`)."""
+    found = _RECORDING.get()
+    if found is None:
+        return
+    bounds: frozenset[BoundRead] = frozenset()
+    if bound is not None:
+        items, deficit = bound_parts(context, unmet)
+        bounds = frozenset([(bound, items, deficit)])
+    areas: set[AreaRead] = set()
+    if settled:
+        stack: list[Requirement] = list(unmet)
+        while stack:
+            item = stack.pop()
+            if holds(item, context.attained):
+                continue  # meetable whatever the EC of the pool
+            if type(item) is AreaRequirement:
+                helpers = context.helpers(item)
+                credits = context.catalogue.course_areas
+                ects = sum(credits[c][item.area] for c in helpers)
+                total = context.attained.ects(item.area) + ects
+                areas.add((item.area, total, item.min_ects, helpers))
+            elif type(item) is AnyOf:
+                stack.extend(item.any_of)
+            elif type(item) is AtLeast:
+                stack.extend(item.of)
+    found.append(EctsReads("", frozenset(read), frozenset(areas), bounds))
+
+
+def _record_models(
+    problem: Problem,
+    infeasible: bool,
+    bound: int,
+    limit: float,
+    over: float | None,
+) -> None:
+    """Record what a :func:`bridge_gap` answer that solved models read of the courses' EC (when
+    recording): the candidates of its problem, as read, or, when every model was
+    ``infeasible``, with what keeps them so (see :class:`EctsReads`)."""
+    found = _RECORDING.get()
+    if found is None:
+        return
+    if not infeasible or problem.context is None:
+        found.append(EctsReads("", frozenset(problem.candidates), frozenset()))
+        return
+    items, deficit = bound_parts(problem.context, problem.unmet)
+    ceiling = None if over is None else half_floor(over)
+    _, areas = named(problem.unmet)
+    record = (
+        frozenset(problem.candidates),
+        frozenset(areas),
+        bound,
+        items,
+        deficit,
+        half_floor(limit),
+        ceiling,
+    )
+    found.append(EctsReads("", frozenset(), frozenset(), infeasible=frozenset([record])))
+
+
 def bridge(
     catalogue: Catalogue,
     master: Master,
@@ -195,6 +381,7 @@ def bridge_gap(
     )
     impossible = [item for item in the_gap.unmet if not context.meetable(item)]
     if impossible:
+        _record(context, the_gap.unmet, (), settled=True)
         texts = tuple(str(item) for item in impossible)
         return Bridging(
             status="infeasible",
@@ -207,12 +394,15 @@ def bridge_gap(
     if constrain is not None:
         over = None
     problem = None
+    plain = not exclude and constrain is None  # a model of the gap and the cap alone
     if bound <= half_floor(limit):
         problem = prune(context, the_gap.unmet)
         found = _programme(problem, "premaster", limit, exclude, constrain, earliest)
         if found.status != "infeasible" or over is None:
+            _record_models(problem, plain and found.status == "infeasible", bound, limit, over)
             return found
     elif over is None:
+        _record(context, the_gap.unmet, (), settled=True, bound=bound)
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -220,6 +410,8 @@ def bridge_gap(
             reason=Message.of("bridging.bound_over_cap", bound=bound / 2, cap=limit),
         )
     if bound > half_floor(over):
+        if problem is None:
+            _record(context, the_gap.unmet, (), settled=True, bound=bound)
         return Bridging(
             status="infeasible",
             cap=limit,
@@ -230,6 +422,7 @@ def bridge_gap(
         )
     problem = problem or prune(context, the_gap.unmet)
     found = _programme(problem, "over_cap", over, ())
+    _record_models(problem, plain and found.status == "infeasible", bound, limit, over)
     reason = _with_rule(master, _over_cap_reason(found, master, limit, over), found.status)
     return replace(found, cap=limit, reason=reason)
 

@@ -132,7 +132,8 @@ class PoolContext:
     attained: Attainment
     pool: frozenset[str]
     reachable: frozenset[str]
-    groups: dict[str, list[list[str]]]  # open groups of reachable courses, supporters in the pool
+    # open groups of reachable courses, supporters in the pool
+    groups: dict[str, tuple[tuple[str, ...], ...]]
     # per reachable component of a module: the components chosen together (whole units only)
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _helpers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -285,10 +286,10 @@ def _pool_context(
         candidates, units = electable_units(catalogue, candidates, done)
 
     def met(group: tuple) -> bool:
-        return any(
-            levels.get(m.outcome, 0) >= m.level if isinstance(m, OutcomeAt) else m in done
-            for m in group
-        )
+        for m in group:  # a course code, or an outcome at a level
+            if m in done if type(m) is str else levels.get(m.outcome, 0) >= m.level:
+                return True
+        return False
 
     if focus is not None:  # backward closure from the requirements through open groups
         closure: set[str] = set()
@@ -301,13 +302,17 @@ def _pool_context(
                 if not met(group):
                     frontier.update(s for s in everyone if s in candidates and s not in closure)
         candidates = frozenset(closure)
-    open_groups: dict[str, list[list[str]]] = {}
+    # tuples, not lists: a tuple of codes is left alone by the cyclic garbage collector, and a
+    # scan row's contexts hold many of them
+    open_groups: dict[str, tuple[tuple[str, ...], ...]] = {}
     for code in sorted(candidates):
-        open_groups[code] = [
-            [s for s in everyone if s in candidates]
-            for group, everyone in index.get(code, ())
-            if not met(group)
-        ]
+        open_groups[code] = tuple(
+            [
+                tuple([s for s in everyone if s in candidates])
+                for group, everyone in index.get(code, ())
+                if not met(group)
+            ]
+        )
     reached = _reach(candidates, open_groups)
     while units:  # drop components whose siblings cannot all be reached, until none is left
         whole = {c for c in reached if all(s in reached for s in units.get(c, ()))}
@@ -326,31 +331,36 @@ def _pool_context(
     )
 
 
-def _reach(candidates: Set[str], open_groups: dict[str, list[list[str]]]) -> set[str]:
+def _reach(candidates: Set[str], open_groups: Mapping[str, Sequence[Sequence[str]]]) -> set[str]:
     """The candidates that can be put in a valid order: a worklist over the open groups, a
     course reached once each of its groups has a reached supporter among ``candidates``."""
-    waiting: dict[str, int] = {}
-    supports: dict[str, list[tuple[str, int]]] = {}
+    waiting: dict[str, int] = {}  # per course with open groups: how many are still open
+    owner: list[str] = []  # per open group (numbered): its course
+    supports: dict[str, list[int]] = {}  # per supporter: the groups it can meet
     queue: list[str] = []
-    for code in sorted(candidates):
+    for code in candidates:
         groups = open_groups[code]
-        for g, support in enumerate(groups):
-            for s in support:
-                if s in candidates:
-                    supports.setdefault(s, []).append((code, g))
-        waiting[code] = len(groups)
         if not groups:
             queue.append(code)
+            continue
+        waiting[code] = len(groups)
+        for support in groups:
+            number = len(owner)
+            owner.append(code)
+            for s in support:
+                if s in candidates:
+                    supports.setdefault(s, []).append(number)
+    met = bytearray(len(owner))
     reached: set[str] = set()
-    satisfied: set[tuple[str, int]] = set()
     while queue:
         code = queue.pop()
         if code in reached:
             continue
         reached.add(code)
-        for target, g in supports.get(code, ()):
-            if (target, g) not in satisfied:
-                satisfied.add((target, g))
+        for number in supports.get(code, ()):
+            if not met[number]:
+                met[number] = 1
+                target = owner[number]
                 waiting[target] -= 1
                 if waiting[target] == 0:
                     queue.append(target)
@@ -399,25 +409,45 @@ def lower_bound_half_ects(context: PoolContext, unmet: Sequence[Requirement]) ->
     deficits add up. The larger of the two sums is a
     valid bound (prerequisites only add to it). It needs no pruning, so it runs first.
     """
-    half = half_ects(context.catalogue)
+    items, deficit = bound_parts(context, unmet)
+    return disjoint_bound(half_ects(context.catalogue), items, deficit)
+
+
+#: What :func:`lower_bound_half_ects` reads: per unmet item not over an area that some course
+#: helps, its text and its helpers; and the area deficits summed (in half EC).
+BoundParts = tuple[tuple[tuple[str, frozenset[str]], ...], int]
+
+
+def bound_parts(context: PoolContext, unmet: Sequence[Requirement]) -> BoundParts:
+    """The parts of the pool and the gap that :func:`lower_bound_half_ects` reads (besides the
+    courses' EC)."""
     items = []
     for item in unmet:
         if type(item) is not AreaRequirement:
             helpers = context.helpers(item)
             if helpers:
-                items.append((-min(half[c] for c in helpers), str(item), helpers))
-    used: set[str] = set()
-    disjoint = 0
-    for negative_cost, _, helpers in sorted(items, key=lambda entry: entry[:2]):
-        if used.isdisjoint(helpers):
-            used.update(helpers)
-            disjoint -= negative_cost
+                items.append((str(item), helpers))
     deficit: dict[str, int] = {}
     for item in unmet:
         if type(item) is AreaRequirement:
             need = half_ceil(item.min_ects - context.attained.ects(item.area))
             deficit[item.area] = max(deficit.get(item.area, 0), need)
-    return max(disjoint, sum(deficit.values()))
+    return tuple(items), sum(deficit.values())
+
+
+def disjoint_bound(
+    half: Mapping[str, int], items: Iterable[tuple[str, frozenset[str]]], deficit: int
+) -> int:
+    """:func:`lower_bound_half_ects` from its parts (:func:`bound_parts`) and the courses' half
+    EC: items taken cheapest helper first (then by text) while their helpers are disjoint."""
+    costed = [(-min(half[c] for c in helpers), text, helpers) for text, helpers in items]
+    used: set[str] = set()
+    disjoint = 0
+    for negative_cost, _, helpers in sorted(costed, key=lambda entry: entry[:2]):
+        if used.isdisjoint(helpers):
+            used.update(helpers)
+            disjoint -= negative_cost
+    return max(disjoint, deficit)
 
 
 def half_area_credits(catalogue: Catalogue) -> dict[str, dict[str, int]]:
