@@ -29,6 +29,7 @@ API_P95_VS_HEALTH_TARGET = 3.0  # the eligibility p95 within this many times /he
 PAGE_VS_API_TARGET = 1.2  # the student page's p95 within this many times the API's
 # targets of the serving and scaling issue: ratios within one run
 SCAN_SPEEDUP_TARGET = 1.8
+SCAN_VS_CPU_LOOP_TARGET = 0.95
 DASK_SPEEDUP_TARGET = 1.7
 WORKERS_SPEEDUP_TARGET = 1.7
 VS_HEALTH_TARGET = 0.5
@@ -142,17 +143,21 @@ def render(data: dict[str, Any], command: str) -> str:
         speedup = one["stats"]["median"] / two["stats"]["median"]
         cpu = runs.get("test_scale_cpu_reference")
         base = "1 process"
+        ok = speedup >= SCAN_SPEEDUP_TARGET
+        target = f"≥ {SCAN_SPEEDUP_TARGET:g}×"
         if cpu:
             c = cpu["extra_info"]
             base += (
                 f"; a pure CPU loop on 2 processes: {c['speedup']:.2f}× (what this shared "
                 "machine allowed in the run)"
             )
+            # the issue's alternative: as much of the machine as a CPU loop gets in the same run
+            ok = ok or speedup >= SCAN_VS_CPU_LOOP_TARGET * c["speedup"]
+            target += f", or ≥ {SCAN_VS_CPU_LOOP_TARGET:g}× the CPU loop's"
         row(
             f"parallel efficiency of the university scan, 2 processes vs 1 (split by bachelor "
             f"rows) | {_s(two['stats']['median'])} vs "
-            f"{_s(one['stats']['median'])} | {base} | {speedup:.2f}× | "
-            f"≥ {SCAN_SPEEDUP_TARGET:g}×: {_met(speedup >= SCAN_SPEEDUP_TARGET)}"
+            f"{_s(one['stats']['median'])} | {base} | {speedup:.2f}× | {target}: {_met(ok)}"
         )
 
     for offerings, label in (("as generated", ""), ("seeded", ", with seeded offerings")):
