@@ -339,6 +339,32 @@ def test_real_codes_from_the_sources(cat: Catalogue) -> None:
     assert cat.courses["UT-202001182"].bridging
 
 
+#: The Communication Studies pre-master page lists these courses with code, EC and block
+#: (Research Methodology and Descriptive Statistics also runs in Q3, by the Health Sciences
+#: transfer minor's page): code -> (title, EC, periods).
+COMMUNICATION_PREMASTER = (
+    "https://www.utwente.nl/en/education/master/programmes/communication-studies/pre-master/"
+)
+COMMUNICATION_COURSES = {
+    "UT-201300063": ("Research Methodology and Descriptive Statistics", 5, ("Q1", "Q3")),
+    "UT-192470410": ("Communication Science", 5, ("Q1",)),
+    "UT-201300064": ("Inferential Statistics", 5, ("Q2",)),
+    "UT-201800356": ("Qualitative Research Pre-master COM", 3, ("Q2",)),
+}
+
+
+def test_communication_premaster_courses_carry_the_page_facts(cat: Catalogue) -> None:
+    for code, (title, ects, periods) in COMMUNICATION_COURSES.items():
+        course = cat.courses[code]
+        assert (course.title, course.ects) == (title, ects), code
+        assert tuple(str(p) for p in course.periods) == periods, code
+        assert course.provenance.status == "sourced", code
+        assert course.provenance.source == COMMUNICATION_PREMASTER, code
+        assert course.bridging, code
+    for old in ("UT-900100135", "UT-900100021", "UT-900100141", "UT-900100136"):
+        assert old not in cat.courses  # the invented subjects they replace
+
+
 def test_vu_codes_cite_a_page_that_lists_them(cat: Catalogue) -> None:
     # Introduction to Python Programming is named by the AI guide; the HCI code by no page we cite
     python = cat.courses["VU-XB_0082"].provenance
