@@ -53,6 +53,12 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def _errors(run: dict[str, Any]) -> str:
+    """A ``wrk`` run's errors, with their kinds where there are any: ``1 errors (read 1)``."""
+    kinds = ", ".join(f"{k} {n}" for k, n in run.get("error_kinds", {}).items())
+    return f"{run['errors']} errors" + (f" ({kinds})" if kinds else "")
+
+
 def _fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, float]:
     """Least squares y = a + b x; returns (a, b, r²)."""
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
@@ -345,15 +351,15 @@ def render(data: dict[str, Any], command: str) -> str:
             f"API `POST /v1/eligibility` under `wrk` ({w['connections']} connections, "
             f"{w['seconds']:g} s, {w['transcripts']} distinct transcripts, every master), "
             f"`serve --workers 2` vs 1 | 2 workers: {two['requests_per_s']:g} req/s, "
-            f"p50 {two['p50_ms']:g} ms, p99 {two['p99_ms']:g} ms, {two['errors']} errors | "
+            f"p50 {two['p50_ms']:g} ms, p99 {two['p99_ms']:g} ms, {_errors(two)} | "
             f"1 worker: {one['requests_per_s']:g} req/s, p99 {one['p99_ms']:g} ms, "
-            f"{one['errors']} errors | {w['speedup']:.2f}× | ≥ {WORKERS_SPEEDUP_TARGET:g}×, "
+            f"{_errors(one)} | {w['speedup']:.2f}× | ≥ {WORKERS_SPEEDUP_TARGET:g}×, "
             f"0 errors: {_met(w['speedup'] >= WORKERS_SPEEDUP_TARGET and errors == 0)}"
         )
         row(
             f"the same, eligibility vs `GET /health` under the same load, 2 workers | "
             f"{two['requests_per_s']:g} req/s | `/health`: {h['requests_per_s']:g} req/s, "
-            f"p99 {h['p99_ms']:g} ms, {h['errors']} errors | {w['vs_health']:.2f}× | "
+            f"p99 {h['p99_ms']:g} ms, {_errors(h)} | {w['vs_health']:.2f}× | "
             f"≥ {VS_HEALTH_TARGET:g}×: {_met(w['vs_health'] >= VS_HEALTH_TARGET)}"
         )
     share = runs.get("test_scale_eligibility_sharing")

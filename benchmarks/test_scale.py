@@ -141,10 +141,10 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests": %%d, "duration_us": %%d, "errors": %%d, ' ..
-    '"non_2xx": %%d, "p50_us": %%d, "p99_us": %%d}\\n', summary.requests, summary.duration,
-    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50),
-    latency:percentile(99)))
+  io.write(string.format('WRKJSON {"requests": %%d, "duration_us": %%d, "connect": %%d, ' ..
+    '"read": %%d, "write": %%d, "timeout": %%d, "non_2xx": %%d, "p50_us": %%d, ' ..
+    '"p99_us": %%d}\\n', summary.requests, summary.duration, e.connect, e.read, e.write,
+    e.timeout, e.status, latency:percentile(50), latency:percentile(99)))
 end
 """
 
@@ -181,6 +181,9 @@ def _serve(workers: int, database: str) -> Iterator[str]:
             process.wait()
 
 
+ERROR_KINDS = ("connect", "read", "write", "timeout", "non_2xx")
+
+
 def _wrk(url: str, script: Path, seconds: int) -> dict[str, Any]:
     command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s"]
     output = subprocess.run(
@@ -194,7 +197,10 @@ def _wrk(url: str, script: Path, seconds: int) -> dict[str, Any]:
         "requests_per_s": round(data["requests"] / seconds_run, 1),
         "p50_ms": round(data["p50_us"] / 1000, 1),
         "p99_ms": round(data["p99_us"] / 1000, 1),
-        "errors": data["errors"] + data["non_2xx"],
+        "errors": sum(data[kind] for kind in ERROR_KINDS),
+        # which kind: a socket error (connect, read, write), no answer within wrk's --timeout,
+        # or an answer that is not 2xx
+        "error_kinds": {kind: data[kind] for kind in ERROR_KINDS if data[kind]},
         "seconds": round(seconds_run, 1),
     }
 
