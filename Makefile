@@ -33,7 +33,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks -q --timeout=3600 --benchmark-json=benchmarks/results/latest.json
-	$(BIN)/python -m benchmarks.summary benchmarks/results/latest.json --write benchmarks/README.md --targets README.md
+	$(BIN)/python -m benchmarks.summary benchmarks/results/latest.json --suite benchmarks/results/suite.json --write benchmarks/README.md --targets README.md
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -35,6 +35,8 @@ WORKERS_SPEEDUP_TARGET = 1.7
 VS_HEALTH_TARGET = 0.5
 SHARING_MEDIAN_TARGET = 0.2
 SHARING_MAX_TARGET = 1.0
+SUITE_RATIO_TARGET = 0.5  # make test against the commit before the quick-suite work
+SUITE_TARGET_S = 240.0  # make test on a quiet machine of this kind
 
 
 def _by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -71,7 +73,7 @@ def _fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, float]
     return a, b, 1 - ss_res / ss_tot if ss_tot else 1.0
 
 
-def render(data: dict[str, Any], command: str) -> str:
+def render(data: dict[str, Any], command: str, suite: dict[str, Any] | None = None) -> str:
     runs = _by_name(data)
     machine = data.get("machine_info", {})
     cpu = machine.get("cpu", {})
@@ -404,7 +406,32 @@ def render(data: dict[str, Any], command: str) -> str:
             f"{d['ratio']:g}× | p95 ≤ {d['target_ratio']:g}× alone: "
             f"{_met(d['ratio'] <= d['target_ratio'])}"
         )
+    if suite:
+        lines.extend(_suite_rows(suite))
     return "\n".join(lines) + "\n"
+
+
+def _suite_rows(suite: dict[str, Any]) -> list[str]:
+    """The test suite's rows, from ``python -m benchmarks.suite_time`` (its own run: ``make
+    test`` at two commits, alternating)."""
+    old, new = suite["commits"]["old"], suite["commits"]["new"]
+    medians, runs = suite["medians_s"], suite["runs"]
+    passed = "" if not suite["failed"] else f", **failed: {'; '.join(suite['failed'])}**"
+
+    def seconds(side: str) -> str:
+        return ", ".join(f"{t:g}" for t in runs[side])
+
+    ratio_ok = suite["ratio"] <= SUITE_RATIO_TARGET and not suite["failed"]
+    return [
+        f"| `make test` at {new} against {old} (the commit before the quick suite), "
+        f"{len(runs['new'])} runs of each alternating, measured {suite['measured']} with "
+        f"`python -m benchmarks.suite_time {old} {new}`{passed} | median {medians['new']:g} s "
+        f"({seconds('new')}) | {old}: median {medians['old']:g} s ({seconds('old')}) | "
+        f"{suite['ratio']:.2f}× | ≤ {SUITE_RATIO_TARGET:g}×, every test passing: "
+        f"{_met(ratio_ok)} |",
+        f"| `make test` at {new}, the same runs | median {medians['new']:g} s | | | "
+        f"≤ {SUITE_TARGET_S:g} s: {_met(medians['new'] <= SUITE_TARGET_S)} |",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -413,8 +440,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--write", type=Path, help="README to update between the markers")
     parser.add_argument("--targets", type=Path, help="README to quote the target rows in")
     parser.add_argument("--command", default="make bench")
+    parser.add_argument(
+        "--suite", type=Path, help="the test suite's timing (python -m benchmarks.suite_time)"
+    )
     args = parser.parse_args(argv)
-    table = render(json.loads(args.results.read_text()), args.command)
+    suite = json.loads(args.suite.read_text()) if args.suite and args.suite.exists() else None
+    table = render(json.loads(args.results.read_text()), args.command, suite)
     if args.write:
         _replace(args.write, START, END, table)
     if args.targets:
