@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,12 +34,17 @@ def clone(commit: str, into: Path) -> Path:
     return into
 
 
-def make_test(checkout: Path, log: Path) -> tuple[float, int]:
-    """Wall-clock seconds and exit code of one ``make test`` in ``checkout``."""
+def make_test(checkout: Path, log: Path) -> tuple[float, float, int]:
+    """Wall-clock seconds, processor seconds (user and system, every process it waited for)
+    and exit code of one ``make test`` in ``checkout``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     with log.open("w") as out:
         code = subprocess.run(["make", "-C", str(checkout), "test"], stdout=out, stderr=out)
-    return time.monotonic() - start, code.returncode
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, code.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,14 +61,20 @@ def main(argv: list[str] | None = None) -> int:
         commits = {"old": args.old, "new": args.new}
         checkouts = {side: clone(c, Path(tmp) / side) for side, c in commits.items()}
         times: dict[str, list[float]] = {"old": [], "new": []}
+        cpu: dict[str, list[float]] = {"old": [], "new": []}
         failed = []
         for run in range(1, args.runs + 1):
             for side in ("old", "new"):
                 log = Path(tmp) / f"{side}-{run}.log"
-                seconds, code = make_test(checkouts[side], log)
+                seconds, used, code = make_test(checkouts[side], log)
                 times[side].append(round(seconds, 1))
+                cpu[side].append(round(used, 1))
                 tail = log.read_text(errors="replace").strip().splitlines()[-1:]
-                print(f"run {run} {side} {commits[side]}: {seconds:.1f} s, exit {code}", *tail)
+                print(
+                    f"run {run} {side} {commits[side]}: {seconds:.1f} s ({used:.0f} s CPU), "
+                    f"exit {code}",
+                    *tail,
+                )
                 if code != 0:
                     failed.append(f"{side} run {run}: exit {code}")
                 sys.stdout.flush()
@@ -71,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         "commits": commits,
         "runs": times,
         "medians_s": medians,
+        "cpu_s": cpu,
         "ratio": round(medians["new"] / medians["old"], 3),
         "failed": failed,
         "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
