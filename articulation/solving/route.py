@@ -66,8 +66,9 @@ from articulation.solving.pool import (
 from articulation.support import memo
 
 #: Constraints that the chosen courses (a Boolean per candidate) can be planned in time, on a
-#: cover model, only in placements that end before ``before`` when given; returns the finish.
-Timing = Callable[..., Finish]
+#: cover model, only in placements that end before ``before`` when given; returns the finish
+#: (None when ``finish`` is false).
+Timing = Callable[..., Finish | None]
 
 
 @dataclass(frozen=True)
@@ -524,11 +525,11 @@ class Scheduling:
 
     def in_time(self, before: int | None = None) -> Constrain:
         """The constraint that a cover model's programme can be planned in time (and, with
-        ``before``, finish before that week). Its memo key: the window (none: within a year)
-        and ``before``."""
+        ``before``, finish before that week, the finish then ranked after EC: the model gives
+        it only then). Its memo key: the window (none: within a year) and ``before``."""
 
-        def add(model: Any, x: dict[str, Any]) -> Finish:
-            return self.timing(model, x, before=before)
+        def add(model: Any, x: dict[str, Any]) -> Finish | None:
+            return self.timing(model, x, before=before, finish=before is not None)
 
         return Constrain(("timing", self.window, before), add)
 
@@ -547,13 +548,19 @@ def scheduling(
     if status == "electives" and bachelor is not None:
         window = study_window(catalogue, bachelor)
 
-        def in_window(model: Any, x: dict[str, Any], before: int | None = None) -> Finish:
-            return add_window_timing(model, catalogue, x, taken, window, before=before)
+        def in_window(
+            model: Any, x: dict[str, Any], before: int | None = None, finish: bool = True
+        ) -> Finish | None:
+            return add_window_timing(
+                model, catalogue, x, taken, window, before=before, finish=finish
+            )
 
         return Scheduling(place, in_window, window)
 
-    def in_a_year(model: Any, x: dict[str, Any], before: int | None = None) -> Finish:
-        return add_year_timing(model, catalogue, x, taken, before=before)
+    def in_a_year(
+        model: Any, x: dict[str, Any], before: int | None = None, finish: bool = True
+    ) -> Finish | None:
+        return add_year_timing(model, catalogue, x, taken, before=before, finish=finish)
 
     return Scheduling(place, in_a_year, None)
 
