@@ -238,6 +238,9 @@ class Constrain:
 
     key: Hashable
     add: Callable[[Any, dict[str, Any]], tuple[Any, int] | None]
+    #: a proven least EC (half EC) of any programme that meets them, e.g. the optimum without
+    #: them: the model states it (a bound the search need not find); part of ``key``
+    least: int | None = None
 
 
 def solve_cover(
@@ -270,6 +273,8 @@ def solve_cover(
             cover.model.add(cover.total_half_ects() <= half_floor(cap))
         cover.exclude(exclude)
         finish = None if constrain is None else constrain.add(cover.model, cover.x)
+        if constrain is not None and constrain.least is not None:
+            cover.model.add(cover.total_half_ects() >= constrain.least)
         objective, ec_weight, _ = cover.size_objective(finish if earliest else None)
         cover.model.minimize(objective)
         solution, _ = cover.solve()
