@@ -207,8 +207,8 @@ class CoverModel:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
-        # these models are small and already pruned: presolve costs more than it saves, except
-        # in the few that choose the earliest finish among equally large programmes
+        # these models are small and already pruned: presolve costs more than it saves (also
+        # in the joint models of programme and placements)
         solver.parameters.cp_model_presolve = presolve
         solver.parameters.random_seed = SEED
         status = deadline.run(solver, self.model)
@@ -238,6 +238,9 @@ class Constrain:
 
     key: Hashable
     add: Callable[[Any, dict[str, Any]], tuple[Any, int] | None]
+    #: a proven least EC (half EC) of any programme that meets them, e.g. the optimum without
+    #: them: the model states it (a bound the search need not find); part of ``key``
+    least: int | None = None
 
 
 def solve_cover(
@@ -270,9 +273,11 @@ def solve_cover(
             cover.model.add(cover.total_half_ects() <= half_floor(cap))
         cover.exclude(exclude)
         finish = None if constrain is None else constrain.add(cover.model, cover.x)
+        if constrain is not None and constrain.least is not None:
+            cover.model.add(cover.total_half_ects() >= constrain.least)
         objective, ec_weight, _ = cover.size_objective(finish if earliest else None)
         cover.model.minimize(objective)
-        solution, _ = cover.solve(presolve=earliest)
+        solution, _ = cover.solve()
         bound = None if solution.bound is None else solution.bound // ec_weight
         if solution.status in ("feasible", "unknown") and problem.context is not None:
             # stopped by the time limit: the quick bound may know more than the search did

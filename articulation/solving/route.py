@@ -35,6 +35,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from articulation.curriculum.catalogue import Catalogue
+from articulation.curriculum.credits import half
 from articulation.curriculum.model import Bachelor, Condition, FixedPackage, Master, Minor
 from articulation.messages.message import Message
 from articulation.messages.status import PLANNED, WITH_ALTERNATIVES, rank
@@ -66,8 +67,9 @@ from articulation.solving.pool import (
 from articulation.support import memo
 
 #: Constraints that the chosen courses (a Boolean per candidate) can be planned in time, on a
-#: cover model, only in placements that end before ``before`` when given; returns the finish.
-Timing = Callable[..., Finish]
+#: cover model, only in placements that end before ``before`` when given; returns the finish
+#: (None when ``finish`` is false).
+Timing = Callable[..., Finish | None]
 
 
 @dataclass(frozen=True)
@@ -522,15 +524,17 @@ class Scheduling:
     timing: Timing
     window: Window | None
 
-    def in_time(self, before: int | None = None) -> Constrain:
+    def in_time(self, before: int | None = None, least: int | None = None) -> Constrain:
         """The constraint that a cover model's programme can be planned in time (and, with
-        ``before``, finish before that week). Its memo key: the window (none: within a year)
-        and ``before``."""
+        ``before``, finish before that week, the finish then ranked after EC: the model gives
+        it only then); ``least``: a proven least half EC of such a programme (the optimum
+        without the timing). Its memo key: the window (none: within a year), ``before`` and
+        ``least``."""
 
-        def add(model: Any, x: dict[str, Any]) -> Finish:
-            return self.timing(model, x, before=before)
+        def add(model: Any, x: dict[str, Any]) -> Finish | None:
+            return self.timing(model, x, before=before, finish=before is not None)
 
-        return Constrain(("timing", self.window, before), add)
+        return Constrain(("timing", self.window, before, least), add, least)
 
 
 def scheduling(
@@ -547,13 +551,19 @@ def scheduling(
     if status == "electives" and bachelor is not None:
         window = study_window(catalogue, bachelor)
 
-        def in_window(model: Any, x: dict[str, Any], before: int | None = None) -> Finish:
-            return add_window_timing(model, catalogue, x, taken, window, before=before)
+        def in_window(
+            model: Any, x: dict[str, Any], before: int | None = None, finish: bool = True
+        ) -> Finish | None:
+            return add_window_timing(
+                model, catalogue, x, taken, window, before=before, finish=finish
+            )
 
         return Scheduling(place, in_window, window)
 
-    def in_a_year(model: Any, x: dict[str, Any], before: int | None = None) -> Finish:
-        return add_year_timing(model, catalogue, x, taken, before=before)
+    def in_a_year(
+        model: Any, x: dict[str, Any], before: int | None = None, finish: bool = True
+    ) -> Finish | None:
+        return add_year_timing(model, catalogue, x, taken, before=before, finish=finish)
 
     return Scheduling(place, in_a_year, None)
 
@@ -579,6 +589,9 @@ def _in_time(
     its EC, the one that finishes first wins (:func:`_first_to_finish`).
     """
 
+    # no programme that can be planned in time is smaller than the proven optimum without it
+    least = sum(half(c.ects) for c in first.courses) if first.optimal else None
+
     def solve(limit: float | None, before: int | None = None) -> Bridging:
         """The smallest programme within ``limit`` EC that can be planned in time; with
         ``before``, by EC, then the finish, among those that finish before that week."""
@@ -590,7 +603,7 @@ def _in_time(
             cap=limit,
             candidates=candidates,
             shared=True,
-            constrain=timed.in_time(before),
+            constrain=timed.in_time(before, least if before is None else None),
             earliest=before is not None,
         )
 

@@ -8,7 +8,6 @@ planned in time, and :func:`finish_bound` bounds that finish without a model.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
@@ -63,16 +62,23 @@ def add_timing(
     # the load at every moment: between consecutive boundaries of the placements, in whole
     # multiples of the rates' common denominator (exact, and much cheaper than fractions)
     points = sorted({o.start for o in every} | {o.end for o in every})
-    scale = math.lcm(instance.cap.denominator, *(o.rate.denominator for o in every))
-    cap = int(instance.cap * scale)
-    scaled = [(o.start, o.end, int(o.rate * scale), y[id(o)]) for o in every]
-    for a, b in itertools.pairwise(points):
-        running = [(rate, lit) for start, end, rate, lit in scaled if start <= a and b <= end]
-        if sum(rate for rate, _ in running) <= cap:
+    rates = [o.rate for o in every]
+    scale = math.lcm(instance.cap.denominator, *(r.denominator for r in rates))
+    cap = instance.cap.numerator * (scale // instance.cap.denominator)
+    # per stretch between consecutive boundaries, the placements running through it (in the
+    # order of ``every``): each placement is entered in the stretches it spans
+    index = {week: i for i, week in enumerate(points)}
+    running: list[list[tuple[int, Any]]] = [[] for _ in points]
+    for o, r in zip(every, rates, strict=True):
+        entry = (r.numerator * (scale // r.denominator), y[id(o)])
+        for i in range(index[o.start], index[o.end]):
+            running[i].append(entry)
+    for stretch in running:
+        if sum(rate for rate, _ in stretch) <= cap:
             continue
         model.add(
             cp_model.LinearExpr.weighted_sum(
-                [lit for _, lit in running], [rate for rate, _ in running]
+                [lit for _, lit in stretch], [rate for rate, _ in stretch]
             )
             <= cap
         )
@@ -182,20 +188,22 @@ def add_window_timing(
     window: Window,
     load: float = DEFAULT_LOAD,
     before: int | None = None,
-) -> Finish:
+    finish: bool = True,
+) -> Finish | None:
     """Constrain a selection model (``chosen``: a Boolean per candidate course) so that the
     courses it chooses can be planned in ``window``: each placed in a period it is offered in,
     after its prerequisites among the chosen (or passed), within the load at every moment. The
     minor designer uses it, so a designed minor always fits its semester. With ``before``,
     only placements that end before that week. Returns the finish of the placements
-    (:data:`Finish`)."""
+    (:data:`Finish`); None without ``finish`` (a model that does not rank by it need not
+    carry it)."""
     codes = tuple(sorted(chosen))
     years = sorted({year for year, _, _ in window.slots})
     start = Start(years[0], 0) if years else SEPTEMBER
     instance = build_instance(catalogue, codes, frozenset(taken), start, load, window)
     options = {c: _before(options_of(instance, c, years), before) for c in codes}
     y = add_timing(model, instance, options, chosen)
-    return add_finish(model, instance, options, y)
+    return add_finish(model, instance, options, y) if finish else None
 
 
 def add_year_timing(
@@ -205,7 +213,8 @@ def add_year_timing(
     taken: Iterable[str],
     load: float = DEFAULT_LOAD,
     before: int | None = None,
-) -> Finish:
+    finish: bool = True,
+) -> Finish | None:
     """Constrain a selection model (``chosen``: a Boolean per candidate course) so that the
     courses it chooses can be planned as
     :func:`~articulation.solving.planning.route_plan.plan_route` plans a pre-master: from
@@ -214,7 +223,8 @@ def add_year_timing(
     the chosen (or passed), within the load at every moment. A selection meets them exactly
     when the plan of its courses fits; the least finish the model allows a selection is the
     finish of that plan (from February only when no September start fits). With ``before``,
-    only placements that end before that week. Returns the finish (:data:`Finish`)."""
+    only placements that end before that week. Returns the finish (:data:`Finish`); None
+    without ``finish``."""
     codes = tuple(sorted(chosen))
     instance = build_instance(catalogue, codes, frozenset(taken), SEPTEMBER, load, None)
     # per institution: the latest end of a plan from September and from February that includes
@@ -236,11 +246,12 @@ def add_year_timing(
     some = {kind: model.new_bool_var(f"ends by {kind}") for kind in kinds}
     for code in codes:
         model.add_implication(chosen[code], some[latest[instance.institution[code]]])
+    february_week = FEBRUARY.absolute_week
     for code in codes:
         own = latest[instance.institution[code]]
         for option in options[code]:
             placed = y[id(option)]
-            if option.start < FEBRUARY.absolute_week:
+            if option.start < february_week:
                 model.add_implication(placed, february.Not())
             for kind in kinds:
                 late = (option.end > kind[0], option.end > kind[1])
@@ -252,7 +263,7 @@ def add_year_timing(
                 elif not late[1]:
                     clause.append(february)  # only a February start ends in time
                 model.add_bool_or(clause)
-    return add_finish(model, instance, options, y)
+    return add_finish(model, instance, options, y) if finish else None
 
 
 def _before(options: list[Option], week: int | None) -> list[Option]:
