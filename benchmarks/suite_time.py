@@ -59,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="suite-time-") as tmp:
         commits = {"old": args.old, "new": args.new}
-        checkouts = {side: clone(c, Path(tmp) / side) for side, c in commits.items()}
+        try:
+            checkouts = {side: clone(c, Path(tmp) / side) for side, c in commits.items()}
+        except subprocess.CalledProcessError as exc:
+            print(f"cannot check out and set up {' '.join(exc.cmd)}", file=sys.stderr)
+            return 2
         times: dict[str, list[float]] = {"old": [], "new": []}
         cpu: dict[str, list[float]] = {"old": [], "new": []}
         failed = []

@@ -444,7 +444,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--suite", type=Path, help="the test suite's timing (python -m benchmarks.suite_time)"
     )
     args = parser.parse_args(argv)
-    suite = json.loads(args.suite.read_text()) if args.suite and args.suite.exists() else None
+    if args.suite and not args.suite.is_file():
+        parser.error(f"--suite {args.suite}: no such file (python -m benchmarks.suite_time)")
+    suite = json.loads(args.suite.read_text()) if args.suite else None
     table = render(json.loads(args.results.read_text()), args.command, suite)
     if args.write:
         _replace(args.write, START, END, table)

@@ -226,7 +226,7 @@ def test_scale_eligibility_wrk(benchmark: Any) -> None:
                 _wrk(url, script, 3)  # warm up every worker
                 # wrk leaves the warm-up's last requests unanswered; until the server has seen
                 # those clients go and dropped their work, they hold places in its engine queue,
-                # and a run started at once gets 503 (engine busy) for them
+                # and a run started at once can get 503 (engine busy) for them
                 time.sleep(WRK_SETTLE_SECONDS)
                 results[f"eligibility_{workers}"] = _wrk(url, script, WRK_SECONDS)
                 if workers == 2:
